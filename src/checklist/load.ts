@@ -1,0 +1,335 @@
+/**
+ * Loads a checklist: YAML with source positions → `${VAR}` interpolation → `$name` contract
+ * references → the v1 schema → each check's own parameter schema. Every problem carries
+ * file:line:col; all problems are collected and thrown together as one ChecklistError.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  type Document,
+  isMap,
+  isScalar,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Scalar,
+  type SchemaOptions,
+  visit,
+} from 'yaml';
+import { z } from 'zod';
+import { checkRegistry } from '../checks/index.js';
+import { ChecklistError, type ChecklistProblem, type SourcePosition } from '../errors.js';
+import { interpolate, MissingVariableError } from './interpolate.js';
+import type { CheckInstance, Checklist } from './model.js';
+import { checklistSchema, commonCheckShape } from './schema.js';
+import { suggest } from './suggest.js';
+
+type Path = (string | number)[];
+
+const CONTRACT_REFERENCE = /^\$([A-Za-z_][A-Za-z0-9_-]*)$/;
+
+/** Addresses are hex; YAML's hex and octal integers would silently turn them into numbers. */
+const yamlOptions: SchemaOptions = {
+  customTags: (tags) =>
+    tags.filter(
+      (t) =>
+        typeof t === 'string' ||
+        !(t.tag === 'tag:yaml.org,2002:int' && (t.format === 'HEX' || t.format === 'OCT')),
+    ),
+};
+
+class Locator {
+  constructor(
+    readonly file: string,
+    readonly doc: Document,
+    readonly lines: LineCounter,
+  ) {}
+
+  at(offset: number): SourcePosition {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, column: col };
+  }
+
+  ofNode(node: Node | null | undefined): SourcePosition {
+    return this.at(node?.range?.[0] ?? 0);
+  }
+
+  /** The deepest existing node along the path (a missing key points at its parent map). */
+  ofPath(path: Path): SourcePosition {
+    for (let depth = path.length; depth >= 0; depth -= 1) {
+      const node = this.doc.getIn(path.slice(0, depth), true) as Node | undefined;
+      if (node && typeof node === 'object' && 'range' in node) return this.ofNode(node);
+    }
+    return this.at(0);
+  }
+
+  /** The key node of `key` in the map at `path`, for unknown-key errors. */
+  ofKey(path: Path, key: string): SourcePosition {
+    const map = this.doc.getIn(path, true);
+    if (isMap(map)) {
+      for (const pair of map.items) {
+        if (isScalar(pair.key) && pair.key.value === key) return this.ofNode(pair.key);
+      }
+    }
+    return this.ofPath(path);
+  }
+}
+
+/** Keys a schema's object at `path` accepts, to suggest a correction for an unknown key. */
+function knownKeysAt(schema: z.ZodType, path: Path): string[] {
+  let current: z.ZodType | undefined = schema;
+  for (const segment of [...path, null]) {
+    while (current) {
+      const def = (current as unknown as { _zod: { def: { innerType?: z.ZodType; in?: z.ZodType } } })._zod
+        .def;
+      const inner = def.innerType ?? def.in;
+      if (!inner) break;
+      current = inner;
+    }
+    if (segment === null || !current) break;
+    if (current instanceof z.ZodObject) current = current.shape[segment as string] as z.ZodType | undefined;
+    else if (current instanceof z.ZodArray) current = current.element as z.ZodType;
+    else if (current instanceof z.ZodRecord) current = current.valueType as z.ZodType;
+    else return [];
+  }
+  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+}
+
+function problemsFromZod(
+  error: z.ZodError,
+  schema: z.ZodType,
+  locator: Locator,
+  base: Path,
+  rename: (key: string) => string = (k) => k,
+): ChecklistProblem[] {
+  return error.issues.flatMap((issue): ChecklistProblem[] => {
+    const path = [...base, ...(issue.path as Path)];
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(schema, issue.path as Path).map(rename);
+      return issue.keys.map((key) => ({
+        position: locator.ofKey(path, key),
+        message: `unknown key "${key}"`,
+        expected: known.length ? `one of ${known.join(', ')}` : undefined,
+        suggestion: suggest(key, known),
+      }));
+    }
+    const where = path.length ? `${path.join('.')}: ` : '';
+    return [{ position: locator.ofPath(path), message: `${where}${issue.message}` }];
+  });
+}
+
+function interpolateEnvironment(
+  locator: Locator,
+  env: Record<string, string | undefined>,
+): ChecklistProblem[] {
+  const problems: ChecklistProblem[] = [];
+  visit(locator.doc, {
+    Scalar(key, node: Scalar) {
+      if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
+      try {
+        node.value = interpolate(node.value, env);
+      } catch (error) {
+        if (!(error instanceof MissingVariableError)) throw error;
+        problems.push({
+          position: locator.ofNode(node),
+          message: error.message,
+          expected: `export ${error.variable}=… or write \${${error.variable}:-default}`,
+        });
+      }
+    },
+  });
+  return problems;
+}
+
+function resolveContractReferences(
+  locator: Locator,
+  node: unknown,
+  contracts: Record<string, string>,
+): ChecklistProblem[] {
+  const problems: ChecklistProblem[] = [];
+  if (!node) return problems;
+  visit(node as Node, {
+    Scalar(key, scalar: Scalar) {
+      if (key === 'key' || typeof scalar.value !== 'string') return;
+      const match = CONTRACT_REFERENCE.exec(scalar.value);
+      if (!match?.[1]) return;
+      const address = contracts[match[1]];
+      if (address) {
+        scalar.value = address;
+        return;
+      }
+      const names = Object.keys(contracts);
+      problems.push({
+        position: locator.ofNode(scalar),
+        message: `unknown contract "$${match[1]}"`,
+        expected: names.length
+          ? `one of venue.contracts: ${names.map((n) => `$${n}`).join(', ')}`
+          : 'a name declared under venue.contracts',
+        suggestion: ((s) => (s ? `$${s}` : undefined))(suggest(match[1], names)),
+      });
+    },
+  });
+  return problems;
+}
+
+const checkSchemas = new Map<string, z.ZodObject>();
+
+function checkSchemaFor(type: string, params: z.ZodObject): z.ZodObject {
+  let schema = checkSchemas.get(type);
+  if (!schema) {
+    schema = z.strictObject({ ...commonCheckShape, ...params.shape });
+    checkSchemas.set(type, schema);
+  }
+  return schema;
+}
+
+function loadChecks(
+  raw: Record<string, unknown>[],
+  locator: Locator,
+  defaults: { severity: 'critical' | 'warning' },
+): { checks: CheckInstance[]; problems: ChecklistProblem[] } {
+  const problems: ChecklistProblem[] = [];
+  const checks: CheckInstance[] = [];
+  const seen = new Map<string, number>();
+  raw.forEach((item, index) => {
+    const base: Path = ['checks', index];
+    const type = item.type;
+    if (typeof type !== 'string') {
+      problems.push({
+        position: locator.ofPath([...base, 'type']),
+        message: 'missing "type"',
+        expected: 'a check type, e.g. sequencer.head-age (see `l2preflight list`)',
+      });
+      return;
+    }
+    const definition = checkRegistry.get(type);
+    if (!definition) {
+      problems.push({
+        position: locator.ofPath([...base, 'type']),
+        message: `unknown check type "${type}"`,
+        expected: 'a type listed by `l2preflight list`',
+        suggestion: suggest(type, checkRegistry.keys()),
+      });
+      return;
+    }
+    const schema = checkSchemaFor(type, definition.params);
+    const parsed = schema.safeParse(item);
+    if (!parsed.success) {
+      problems.push(...problemsFromZod(parsed.error, schema, locator, base));
+      return;
+    }
+    const {
+      id,
+      severity,
+      tags,
+      description,
+      remediation,
+      timeout,
+      skip,
+      type: _type,
+      ...params
+    } = parsed.data;
+    const firstIndex = seen.get(id as string);
+    if (firstIndex !== undefined) {
+      problems.push({
+        position: locator.ofPath([...base, 'id']),
+        message: `duplicate check id "${id}" (first used by check #${firstIndex + 1})`,
+        expected: 'a unique id per check',
+      });
+      return;
+    }
+    seen.set(id as string, index);
+    checks.push({
+      id: id as string,
+      type,
+      definition,
+      params,
+      severity: (severity as CheckInstance['severity'] | undefined) ?? defaults.severity,
+      tags: tags as string[],
+      description: description as string | undefined,
+      remediation: remediation as string | undefined,
+      timeoutMs: timeout as number | undefined,
+      skip: skip as string | undefined,
+    });
+  });
+  return { checks, problems };
+}
+
+export interface LoadOptions {
+  env?: Record<string, string | undefined>;
+}
+
+/** Parses checklist text; `file` is only used in messages. Throws ChecklistError. */
+export function parseChecklist(text: string, file: string, options: LoadOptions = {}): Checklist {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    ...yamlOptions,
+  });
+  const locator = new Locator(file, doc, lines);
+  if (doc.errors.length > 0) {
+    throw new ChecklistError(
+      doc.errors.map((error) => ({
+        position: locator.at(error.pos[0]),
+        message: `YAML syntax: ${error.message.split('\n')[0]}`,
+        expected: 'valid YAML (check indentation and quoting)',
+      })),
+    );
+  }
+  if (!isMap(doc.contents)) {
+    throw new ChecklistError([
+      {
+        position: locator.at(0),
+        message: 'the checklist is not a YAML map',
+        expected: 'keys version, name, venue, checks',
+      },
+    ]);
+  }
+
+  const problems = interpolateEnvironment(locator, options.env ?? process.env);
+  const top = checklistSchema.safeParse(doc.toJS());
+  if (!top.success) {
+    problems.push(...problemsFromZod(top.error, checklistSchema, locator, []));
+    throw new ChecklistError(problems);
+  }
+  problems.push(...resolveContractReferences(locator, doc.get('checks', true), top.data.venue.contracts));
+  if (problems.length > 0) throw new ChecklistError(problems);
+
+  const rawChecks = (doc.toJS() as { checks: Record<string, unknown>[] }).checks;
+  const { checks, problems: checkProblems } = loadChecks(rawChecks, locator, top.data.defaults);
+  if (checkProblems.length > 0) throw new ChecklistError(checkProblems);
+
+  const { venue, defaults } = top.data;
+  return {
+    file,
+    version: 1,
+    name: top.data.name,
+    venue: {
+      name: venue.name ?? top.data.name,
+      stack: venue.stack,
+      l2: venue.l2,
+      l1: venue.l1,
+      contracts: venue.contracts,
+    },
+    defaults: { timeoutMs: defaults.timeout as number, severity: defaults.severity },
+    checks,
+  };
+}
+
+export async function loadChecklist(file: string, options: LoadOptions = {}): Promise<Checklist> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ChecklistError([
+      {
+        position: { file, line: 1, column: 1 },
+        message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'unknown error'})`,
+        expected: 'a checklist YAML file (see `l2preflight init`)',
+      },
+    ]);
+  }
+  return parseChecklist(text, file, options);
+}

@@ -1,0 +1,39 @@
+import type { Address } from 'viem';
+import type { AnyCheckDefinition } from '../checks/define.js';
+import type { Severity, Stack } from '../engine/result.js';
+
+export interface ChainConfig {
+  chainId: number;
+  /** Interpolated URLs — secrets: only ever shown through a Redactor. */
+  rpc: string[];
+}
+
+export interface CheckInstance {
+  id: string;
+  type: string;
+  definition: AnyCheckDefinition;
+  /** Parsed with the definition's schema: units converted, defaults applied. */
+  params: unknown;
+  severity: Severity;
+  tags: string[];
+  description?: string;
+  remediation?: string;
+  timeoutMs?: number;
+  skip?: string;
+}
+
+export interface Checklist {
+  /** The path as the user gave it, for messages and reports. */
+  file: string;
+  version: 1;
+  name: string;
+  venue: {
+    name: string;
+    stack: Stack;
+    l2: ChainConfig;
+    l1?: ChainConfig;
+    contracts: Record<string, Address>;
+  };
+  defaults: { timeoutMs: number; severity: Severity };
+  checks: CheckInstance[];
+}

@@ -1,0 +1,143 @@
+/**
+ * Building blocks for check parameter schemas. Each check declares its parameters once with these;
+ * validation, `explain`, `list` and the JSON Schema are all derived from that declaration.
+ * The metadata (`kind`, `doc`, `default`) travels on the schema through zod's registry.
+ */
+import { getAddress, isAddress } from 'viem';
+import { z } from 'zod';
+import { looksLikeUsd, parseDuration, parseRatio, parseUsd, UnitError } from './units.js';
+
+export interface ParamMeta {
+  kind: string;
+  doc: string;
+  default?: unknown;
+}
+
+function fromUnit<T>(parse: (input: never) => T) {
+  return (input: unknown, ctx: z.core.$RefinementCtx) => {
+    try {
+      return parse(input as never);
+    } catch (error) {
+      if (!(error instanceof UnitError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  };
+}
+
+/** A parameter with a default may be omitted; the default is parsed like user input (prefault). */
+type Param<S extends z.ZodType, D> = undefined extends D ? S : z.ZodPrefault<S>;
+
+function withMeta<S extends z.ZodType, D>(schema: S, kind: string, doc: string, def?: D): Param<S, D> {
+  const meta: ParamMeta = def === undefined ? { kind, doc } : { kind, doc, default: def };
+  if (def === undefined) return schema.meta({ description: doc, ...meta }) as Param<S, D>;
+  return schema.prefault(def as never).meta({ description: doc, ...meta }) as unknown as Param<S, D>;
+}
+
+const durationSchema = z
+  .string({ error: 'expected a duration like 30s, 10m or 2h' })
+  .transform(fromUnit(parseDuration))
+  .pipe(z.number().positive({ error: 'expected a duration greater than zero' }));
+
+/** A duration written as `30s`; parsed to milliseconds. */
+export function duration<D extends string | undefined = undefined>(doc: string, def?: D) {
+  return withMeta(durationSchema, 'duration', doc, def);
+}
+
+const usdSchema = z
+  .union([z.string(), z.number()], { error: 'expected a USD amount like "1_000_000 USD"' })
+  .transform(fromUnit(parseUsd));
+
+/** A USD amount written as `1_000_000 USD`. */
+export function usd<D extends string | undefined = undefined>(doc: string, def?: D) {
+  return withMeta(usdSchema, 'USD amount', doc, def);
+}
+
+const ratioSchema = z
+  .union([z.string(), z.number()], { error: 'expected a ratio like "0.5%" or "50bps"' })
+  .transform(fromUnit(parseRatio));
+
+/** A ratio written as `0.5%` or `50bps`; parsed to a fraction. */
+export function ratio<D extends string | undefined = undefined>(doc: string, def?: D) {
+  return withMeta(ratioSchema, 'ratio', doc, def);
+}
+
+export function integer<D extends number | undefined = undefined>(
+  doc: string,
+  options: { min?: number; max?: number; default?: D } = {},
+) {
+  let schema = z.number({ error: 'expected a whole number' }).int({ error: 'expected a whole number' });
+  if (options.min !== undefined)
+    schema = schema.min(options.min, { error: `expected at least ${options.min}` });
+  if (options.max !== undefined)
+    schema = schema.max(options.max, { error: `expected at most ${options.max}` });
+  return withMeta(schema, 'integer', doc, options.default);
+}
+
+export function number<D extends number | undefined = undefined>(doc: string, def?: D) {
+  return withMeta(z.number({ error: 'expected a number' }).finite(), 'number', doc, def);
+}
+
+/**
+ * An address: 0x-hex (a mixed-case address must carry a valid EIP-55 checksum), or a `$name` from
+ * `venue.contracts` — references are resolved before validation, so here it is always hex.
+ */
+export const addressSchema = z
+  .string({ error: 'expected an address (0x…) or a $contract name' })
+  .transform((value, ctx) => {
+    if (value.startsWith('$')) {
+      ctx.addIssue({ code: 'custom', message: `unknown contract reference "${value}"` });
+      return z.NEVER;
+    }
+    if (!isAddress(value, { strict: false })) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a 20-byte hex address` });
+      return z.NEVER;
+    }
+    if (!isAddress(value, { strict: true })) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" has an invalid EIP-55 checksum (mixed case must match ${getAddress(value)}; a typo is likely)`,
+      });
+      return z.NEVER;
+    }
+    return getAddress(value);
+  });
+
+export function address(doc: string) {
+  return withMeta(addressSchema, 'address', doc);
+}
+
+export function enumeration<
+  const T extends readonly [string, ...string[]],
+  D extends T[number] | undefined = undefined,
+>(values: T, doc: string, def?: D) {
+  return withMeta(
+    z.enum(values, { error: `expected one of ${values.join(', ')}` }),
+    values.join(' | '),
+    doc,
+    def,
+  );
+}
+
+/** A price: a fixed USD amount (`1 USD`) or a Chainlink-compatible feed (address or `$name`). */
+export type PriceSource = { kind: 'fixed'; usd: number } | { kind: 'feed'; feed: `0x${string}` };
+
+const priceSchema = z
+  .union([z.string(), z.number()], { error: 'expected a price: "1 USD" or a feed address / $name' })
+  .transform((value, ctx): PriceSource => {
+    if (looksLikeUsd(value)) return { kind: 'fixed', usd: parseUsd(value) };
+    const parsed = addressSchema.safeParse(value);
+    if (parsed.success) return { kind: 'feed', feed: parsed.data };
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+    return z.NEVER;
+  });
+
+export function price(doc: string) {
+  return withMeta(priceSchema, 'price', doc);
+}
+
+export function paramMeta(schema: z.ZodType): ParamMeta | undefined {
+  const meta = schema.meta() as Partial<ParamMeta> | undefined;
+  if (!meta?.kind || !meta.doc) return undefined;
+  return meta as ParamMeta;
+}

@@ -1,0 +1,77 @@
+/**
+ * The checklist format, version 1 (DESIGN.md). Check parameters are not here: each check type
+ * declares its own, and the loader validates them with that declaration.
+ */
+import { z } from 'zod';
+import { addressSchema, duration } from './params.js';
+
+export const STACKS = ['op-stack', 'arbitrum', 'evm', 'dydx-v4'] as const;
+export const SEVERITIES = ['critical', 'warning'] as const;
+
+// The message never echoes the value: a URL may carry an API key.
+const rpcUrl = z.string({ error: 'expected an http(s) URL' }).refine(
+  (value) => {
+    try {
+      const { protocol } = new URL(value);
+      return protocol === 'http:' || protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected an http(s) URL (the value is not shown: it may contain a key)' },
+);
+
+const chainSchema = z.strictObject({
+  chainId: z.number({ error: 'expected the chain id as a number' }).int().positive(),
+  rpc: z
+    .union([rpcUrl, z.array(rpcUrl).min(1, { error: 'expected at least one RPC URL' })], {
+      error: 'expected an RPC URL or a list of them',
+    })
+    .transform((value) => (Array.isArray(value) ? value : [value])),
+});
+
+export const venueSchema = z.strictObject({
+  name: z.string().optional(),
+  stack: z.enum(STACKS, { error: `expected one of ${STACKS.join(', ')}` }).default('evm'),
+  l2: chainSchema,
+  l1: chainSchema.optional(),
+  contracts: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, { error: 'expected a contract name like ethUsdFeed' }),
+      addressSchema,
+    )
+    .default({}),
+});
+
+export const defaultsSchema = z
+  .strictObject({
+    timeout: duration('Per-check deadline unless a check or --timeout says otherwise.', '20s'),
+    severity: z.enum(SEVERITIES, { error: 'expected critical or warning' }).default('critical'),
+  })
+  .prefault({});
+
+export const checklistSchema = z.strictObject({
+  version: z.literal(1, { error: 'expected version: 1' }),
+  name: z.string({ error: 'expected a name for the checklist' }),
+  venue: venueSchema,
+  defaults: defaultsSchema,
+  checks: z
+    .array(z.record(z.string(), z.unknown(), { error: 'expected a check: a map with id and type' }), {
+      error: 'expected a list of checks',
+    })
+    .min(1, { error: 'expected at least one check' }),
+});
+
+/** Keys every check accepts, whatever its type. */
+export const commonCheckShape = {
+  id: z
+    .string({ error: 'expected an id' })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected an id of letters, digits, ".", "_" or "-"' }),
+  type: z.string({ error: 'expected a check type' }),
+  severity: z.enum(SEVERITIES, { error: 'expected critical or warning' }).optional(),
+  tags: z.array(z.string(), { error: 'expected a list of tags' }).default([]),
+  description: z.string().optional(),
+  remediation: z.string().optional(),
+  timeout: duration('Deadline for this check.').optional(),
+  skip: z.string({ error: 'expected the reason for skipping, as text' }).optional(),
+};

@@ -1,0 +1,127 @@
+/**
+ * Pure parsers and formatters for the checklist's units: durations, amounts, ratios.
+ * Each parser returns a value or throws UnitError with what was expected, so the loader can attach
+ * the file position.
+ */
+import { parseUnits } from 'viem';
+
+export class UnitError extends Error {}
+
+const DURATION_UNITS_MS = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+} as const;
+type DurationUnit = keyof typeof DURATION_UNITS_MS;
+
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
+
+/** `500ms`, `30s`, `10m`, `2h`, `7d`, `7d12h` → milliseconds. A bare number is ambiguous and rejected. */
+export function parseDuration(text: string): number {
+  const input = text.trim();
+  if (input === '') throw new UnitError('expected a duration like 30s, 10m or 2h, got an empty string');
+  let total = 0;
+  let index = 0;
+  DURATION_PART.lastIndex = 0;
+  while (index < input.length) {
+    DURATION_PART.lastIndex = index;
+    const match = DURATION_PART.exec(input);
+    if (!match) {
+      throw new UnitError(`expected a duration like 30s, 10m, 2h or 7d12h, got "${text}"`);
+    }
+    total += Number(match[1]) * DURATION_UNITS_MS[match[2] as DurationUnit];
+    index = DURATION_PART.lastIndex;
+  }
+  return Math.round(total);
+}
+
+/** Milliseconds → the shortest readable form: `500ms`, `42s`, `2m 5s`, `3h 10m`, `7d 12h`. */
+export function formatDuration(ms: number): string {
+  const sign = ms < 0 ? '-' : '';
+  const abs = Math.abs(ms);
+  if (abs < 1_000) return `${sign}${Math.round(abs)}ms`;
+  if (abs < 60_000) {
+    const seconds = abs / 1_000;
+    return `${sign}${Number.isInteger(seconds) || seconds >= 10 ? Math.round(seconds) : seconds.toFixed(1)}s`;
+  }
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'm'],
+    [1_000, 's'],
+  ];
+  const parts: string[] = [];
+  let rest = Math.round(abs / 1_000) * 1_000;
+  for (const [size, label] of units) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${label}`);
+      rest %= size;
+    }
+    if (parts.length === 2) break;
+  }
+  return sign + parts.join(' ');
+}
+
+function parseDecimal(text: string, what: string): string {
+  const cleaned = text.replaceAll('_', '').replaceAll(',', '');
+  if (!/^\d+(\.\d+)?$/.test(cleaned)) throw new UnitError(`expected ${what}, got "${text}"`);
+  return cleaned;
+}
+
+/** A value in US dollars: `1_000_000 USD`, `250000`, `0.5 USD`. */
+export function parseUsd(input: string | number): number {
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input) || input < 0)
+      throw new UnitError(`expected a non-negative USD amount, got ${input}`);
+    return input;
+  }
+  const match = /^\s*([\d_.,]+)\s*(USD|usd|\$)?\s*$/.exec(input);
+  if (!match?.[1]) throw new UnitError(`expected a USD amount like "5_000_000 USD", got "${input}"`);
+  return Number(parseDecimal(match[1], 'a USD amount like "5_000_000 USD"'));
+}
+
+/** True when the text is written as a USD amount (used to tell a fixed price from a feed address). */
+export function looksLikeUsd(input: unknown): boolean {
+  return (
+    typeof input === 'number' || (typeof input === 'string' && /^\s*[\d_.,]+\s*(USD|usd|\$)?\s*$/.test(input))
+  );
+}
+
+const NATIVE_UNITS = { ether: 18, eth: 18, gwei: 9, wei: 0 } as const;
+
+/** A native-currency amount: `0.001 ether`, `35 gwei`, `1000 wei` → wei. */
+export function parseNativeAmount(input: string | number): bigint {
+  const text = String(input).trim();
+  const match = /^([\d_.,]+)\s*([A-Za-z]+)$/.exec(text);
+  if (!match?.[1] || !match[2]) {
+    throw new UnitError(`expected an amount with a unit like "0.001 ether" or "35 gwei", got "${text}"`);
+  }
+  const unit = match[2].toLowerCase() as keyof typeof NATIVE_UNITS;
+  const decimals = NATIVE_UNITS[unit];
+  if (decimals === undefined) throw new UnitError(`expected a unit of ether, gwei or wei, got "${match[2]}"`);
+  const value = parseDecimal(match[1], 'a number');
+  const fraction = value.split('.')[1] ?? '';
+  if (fraction.length > decimals) throw new UnitError(`"${text}" has more decimals than ${unit} allows`);
+  return parseUnits(value, decimals);
+}
+
+/** `0.5%` → 0.005, `50bps` → 0.005. A bare number is ambiguous (0.5 or 50%?) and rejected. */
+export function parseRatio(input: string | number): number {
+  const text = String(input).trim();
+  const match = /^(\d+(?:\.\d+)?)\s*(%|bps)$/.exec(text);
+  if (!match?.[1]) throw new UnitError(`expected a ratio like "0.5%" or "50bps", got "${text}"`);
+  const value = Number(match[1]);
+  return match[2] === '%' ? value / 100 : value / 10_000;
+}
+
+export function formatUsd(value: number): string {
+  const digits = Math.abs(value) >= 100 ? 0 : 2;
+  return `${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} USD`;
+}
+
+export function formatPercent(ratio: number): string {
+  return `${(ratio * 100).toFixed(ratio * 100 >= 10 ? 1 : 2)}%`;
+}

@@ -1,0 +1,66 @@
+/**
+ * What a check is: data (type, docs, parameter schema, example) plus two functions — `read` gathers
+ * observations through the shared chain reader (I/O), `evaluate` judges them (pure, unit-testable).
+ */
+import type { z } from 'zod';
+import type { ChainReader } from '../engine/reader.js';
+import type { Stack } from '../engine/result.js';
+
+/** What a check concluded from its observations. `holds: false` becomes fail or warn by severity. */
+export interface Judgement {
+  holds: boolean;
+  observed: string;
+  threshold: string;
+  message: string;
+  evidence?: Record<string, unknown>;
+}
+
+export interface CheckContext {
+  /** The venue's L2 reader, shared by every check of the run. */
+  l2: ChainReader;
+  /** The venue's L1 reader, when the checklist declares an L1. */
+  l1?: ChainReader;
+  stack: Stack;
+  /** Wall-clock time in milliseconds; injectable so judgement of ages is testable. */
+  now(): number;
+  /** Aborted when the check's timeout or the run's deadline passes. */
+  signal: AbortSignal;
+  /** Sleeps, but wakes early (rejecting) when the check is aborted. */
+  sleep(ms: number): Promise<void>;
+}
+
+/**
+ * The check could not measure (e.g. the round is missing, the contract reverted). Becomes `error`,
+ * never `pass`.
+ */
+export class MeasurementError extends Error {
+  readonly evidence?: Record<string, unknown>;
+  constructor(message: string, evidence?: Record<string, unknown>) {
+    super(message);
+    this.name = 'MeasurementError';
+    this.evidence = evidence;
+  }
+}
+
+export interface CheckDefinition<Params extends z.ZodObject = z.ZodObject, Observation = unknown> {
+  type: string;
+  /** One line for `list`. */
+  summary: string;
+  /** What it measures and why, for `explain`. */
+  description: string;
+  params: Params;
+  /** A checklist entry (without id/type) that `explain` prints and tests validate. */
+  example: Record<string, unknown>;
+  read(ctx: CheckContext, params: z.output<Params>): Promise<Observation>;
+  evaluate(params: z.output<Params>, observation: Observation, now: number): Judgement;
+}
+
+/** Identity with inference: keeps each check's params and observation types tied together. */
+export function defineCheck<Params extends z.ZodObject, Observation>(
+  definition: CheckDefinition<Params, Observation>,
+): CheckDefinition<Params, Observation> {
+  return definition;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds checks of every parameter shape.
+export type AnyCheckDefinition = CheckDefinition<z.ZodObject, any>;

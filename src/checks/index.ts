@@ -1,0 +1,17 @@
+/**
+ * The check catalog: an explicit, sorted type → definition map. `list`, `explain`, validation and the
+ * JSON Schema are all derived from it.
+ */
+import type { AnyCheckDefinition } from './define.js';
+import { fund } from './insurance/fund.js';
+import { chainlink } from './oracle/chainlink.js';
+import { probe } from './reorg/probe.js';
+import { cadence } from './sequencer/cadence.js';
+import { headAge } from './sequencer/headAge.js';
+import { uptimeFeed } from './sequencer/uptimeFeed.js';
+
+const definitions: AnyCheckDefinition[] = [fund, chainlink, probe, cadence, headAge, uptimeFeed];
+
+export const checkRegistry: ReadonlyMap<string, AnyCheckDefinition> = new Map(
+  definitions.sort((a, b) => a.type.localeCompare(b.type)).map((d) => [d.type, d]),
+);

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { duration, integer } from '../../checklist/params.js';
+import { formatDuration } from '../../checklist/units.js';
+import { intervals, median, percentile } from '../../math/stats.js';
+import { defineCheck, MeasurementError } from '../define.js';
+
+export const cadence = defineCheck({
+  type: 'sequencer.cadence',
+  summary: 'Block intervals over the last N blocks: median, p99 and the largest gap',
+  description:
+    'Reads the timestamps of the last `window` L2 blocks and computes the intervals between them. A gap larger ' +
+    'than `maxGap` means the sequencer stalled recently even if it is producing now; a p99 above `maxP99` means ' +
+    'block production is erratic. Liquidations and margin calls depend on blocks arriving on time.',
+  params: z.object({
+    window: integer('How many recent blocks to examine.', { min: 2, max: 1000, default: 100 }),
+    maxGap: duration('Largest acceptable interval between two consecutive blocks.', '60s'),
+    maxP99: duration('Largest acceptable 99th-percentile interval.', '15s'),
+  }),
+  example: { window: 100, maxGap: '60s', maxP99: '15s' },
+  async read(ctx, params) {
+    const head = await ctx.l2.latestBlock();
+    const last = head.number ?? 0n;
+    const first = last - BigInt(params.window) < 0n ? 0n : last - BigInt(params.window);
+    const numbers: bigint[] = [];
+    for (let n = first; n <= last; n += 1n) numbers.push(n);
+    const blocks = await Promise.all(numbers.map((n) => (n === last ? head : ctx.l2.block(n))));
+    if (blocks.length < 2)
+      throw new MeasurementError(`only ${blocks.length} block(s) exist; need at least 2`);
+    return blocks.map((block) => ({ number: Number(block.number), timestamp: Number(block.timestamp) }));
+  },
+  evaluate(params, blocks) {
+    const gapsMs = intervals(blocks.map((b) => b.timestamp * 1000));
+    const largest = Math.max(...gapsMs);
+    const at = gapsMs.indexOf(largest);
+    const p99 = percentile(gapsMs, 99);
+    const med = median(gapsMs);
+    const from = blocks[at]?.number;
+    const to = blocks[at + 1]?.number;
+    const tooLarge = largest > params.maxGap;
+    const erratic = p99 > params.maxP99;
+    const summary = `median ${formatDuration(med)}, p99 ${formatDuration(p99)}, largest gap ${formatDuration(largest)}`;
+    const problems = [
+      tooLarge ? `a ${formatDuration(largest)} gap between blocks ${from} and ${to}` : '',
+      erratic ? `p99 interval ${formatDuration(p99)} above ${formatDuration(params.maxP99)}` : '',
+    ].filter(Boolean);
+    return {
+      holds: !tooLarge && !erratic,
+      observed: summary,
+      threshold: `gap <= ${formatDuration(params.maxGap)}, p99 <= ${formatDuration(params.maxP99)}`,
+      message:
+        problems.length > 0
+          ? `over the last ${gapsMs.length} intervals: ${problems.join('; ')}`
+          : `${gapsMs.length} intervals over blocks ${blocks[0]?.number}–${blocks.at(-1)?.number}: ${summary}`,
+      evidence: {
+        fromBlock: blocks[0]?.number,
+        toBlock: blocks.at(-1)?.number,
+        medianMs: med,
+        p99Ms: p99,
+        largestGapMs: largest,
+        largestGapAfterBlock: from,
+      },
+    };
+  },
+});

@@ -1,0 +1,168 @@
+/**
+ * The command-line surface. Declares commands and options only; each action lazy-loads its module so
+ * `--help` stays fast, and only this file sets the exit code.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+
+const version = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+const debug = process.argv.includes('--debug');
+
+function list(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
+}
+
+function colorAllowed(stream: NodeJS.WriteStream): boolean {
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true;
+}
+
+const write = (text: string) => process.stdout.write(text);
+
+const program = new Command()
+  .name('l2preflight')
+  .description(
+    'Operational risk checks for Layer-2 derivatives venues: is it safe to route capital here now?',
+  )
+  .version(version)
+  .option('--debug', 'print stack traces and RPC traffic figures')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+program
+  .command('run')
+  .description('run a checklist and print a pass/fail report')
+  .argument('[checklist]', 'checklist YAML file', 'checks/devnet.yaml')
+  .addOption(
+    new Option('--format <format>', 'report format').choices(['table', 'json', 'junit']).default('table'),
+  )
+  .option('--output <file>', 'also write the report to FILE (the table still prints)')
+  .option('--only <ids|tags>', 'run only these checks (comma-separated ids or tags)', list)
+  .option('--skip <ids|tags>', 'skip these checks (comma-separated ids or tags)', list)
+  .addOption(
+    new Option('--fail-on <status>', 'lowest status that makes the exit code non-zero')
+      .choices(['fail', 'warn'])
+      .default('fail'),
+  )
+  .option('--timeout <duration>', 'per-check deadline when a check sets none, e.g. 30s')
+  .option('--deadline <duration>', 'deadline for the whole run, e.g. 2m')
+  .option('--concurrency <n>', 'checks in flight at once', '16')
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 nothing at or above --fail-on; 1 a check failed (or warned with --fail-on warn);\n' +
+      '2 usage or checklist error (nothing ran); 3 a critical check could not measure (RPC down, timeout).',
+  )
+  .action(async (file: string, options) => {
+    const { runCommand } = await import('./commands/run.js');
+    process.exitCode = await runCommand(file, {
+      ...options,
+      version,
+      stdoutColor: colorAllowed(process.stdout),
+      stderrIsTty: process.stderr.isTTY === true && !process.env.CI,
+      width: process.stdout.columns,
+      write,
+      log: debug ? (text) => process.stderr.write(`${text}\n`) : undefined,
+    });
+  });
+
+program
+  .command('validate')
+  .description('check a checklist without touching the network; errors carry file:line:col')
+  .argument('<checklist>', 'checklist YAML file')
+  .action(async (file: string) => {
+    const { validateCommand } = await import('./commands/validate.js');
+    write(await validateCommand(file));
+  });
+
+program
+  .command('list')
+  .description('list the check types, one line each')
+  .action(async () => {
+    const { listCommand } = await import('./commands/catalog.js');
+    write(listCommand());
+  });
+
+program
+  .command('explain')
+  .description('what a check type measures, its parameters with defaults, and an example')
+  .argument('<type>', 'check type, e.g. sequencer.head-age')
+  .action(async (type: string) => {
+    const { explainCommand } = await import('./commands/catalog.js');
+    write(explainCommand(type));
+  });
+
+const devnet = program.command('devnet').description('a local venue on anvil, with no network at all');
+
+devnet
+  .command('up')
+  .description('start the local devnet in the foreground and print its addresses; Ctrl-C stops it')
+  .option('--l2-port <port>', 'L2 RPC port on 127.0.0.1', '9545')
+  .action(async (options: { l2Port: string }) => {
+    const { devnetUpCommand } = await import('./commands/devnet.js');
+    process.exitCode = await devnetUpCommand({ l2Port: Number(options.l2Port), write });
+  });
+
+devnet
+  .command('scenario')
+  .description(
+    'put the running devnet into a named state: healthy, sequencer-halt, stale-oracle, drained-fund, reorg',
+  )
+  .argument('<name>', 'scenario name')
+  .option('--l2-rpc <url>', 'L2 RPC of the running devnet', 'http://127.0.0.1:9545')
+  .option('--depth <blocks>', 'reorg depth (reorg scenario)', '3')
+  .action(async (name: string, options: { l2Rpc: string; depth: string }) => {
+    const { devnetScenarioCommand } = await import('./commands/devnet.js');
+    write(await devnetScenarioCommand(name, { l2Rpc: options.l2Rpc, depth: Number(options.depth) }));
+  });
+
+devnet
+  .command('demo')
+  .description(
+    'bring the devnet up, run checks/devnet.yaml against it, print the table, shut it down (npm start)',
+  )
+  .option('--l2-port <port>', 'L2 RPC port on 127.0.0.1', '9545')
+  .action(async (options: { l2Port: string }) => {
+    const { devnetDemoCommand } = await import('./commands/devnet.js');
+    process.exitCode = await devnetDemoCommand({
+      l2Port: Number(options.l2Port),
+      version,
+      stdoutColor: colorAllowed(process.stdout),
+      width: process.stdout.columns,
+      write,
+    });
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; a usage mistake is exit 2 (commander says 1).
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const { L2PreflightError } = await import('./errors.js');
+    if (error instanceof L2PreflightError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(
+      `internal error (a bug in l2preflight ${version}): ${(error as Error)?.stack ?? String(error)}\n` +
+        'Please report it with the command you ran.\n',
+    );
+    process.exitCode = 70;
+  }
+}
+
+await main();

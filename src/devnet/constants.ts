@@ -1,0 +1,27 @@
+/**
+ * The devnet's fixed facts. Deployment is deterministic (fixed deployer, fixed order), so the
+ * addresses below are what `checks/devnet.yaml` commits to; a test keeps them in step.
+ */
+import { getContractAddress } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+
+export const DEVNET_L2_CHAIN_ID = 901;
+export const DEVNET_L2_PORT = 9545;
+
+/** anvil's well-known test mnemonic: its keys are public and only ever hold devnet ether. */
+export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
+export const deployer = mnemonicToAccount(ANVIL_MNEMONIC);
+
+const at = (nonce: bigint) => getContractAddress({ from: deployer.address, nonce });
+
+export const DEVNET_ADDRESSES = {
+  usdc: at(0n),
+  ethUsdFeed: at(1n),
+  sequencerUptimeFeed: at(2n),
+  insuranceFund: at(3n),
+} as const;
+
+export const DEVNET_FUND = { usdc: 5_000_000n * 10n ** 6n, ether: 1_000n * 10n ** 18n } as const;
+
+/** How far back the devnet's block history reaches at boot, so cadence has a window to read. */
+export const HISTORY_SECONDS = 300;

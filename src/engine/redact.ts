@@ -1,0 +1,69 @@
+/**
+ * RPC URLs often embed API keys (in the path, the query or the user-info). Everything that leaves the
+ * process — tables, JSON, errors, logs — goes through a Redactor that knows the run's secrets.
+ */
+
+/** `https://user:key@host:8545/v2/KEY?x=y` → `https://host:8545/…`. Never throws. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const hasSecretPart =
+      parsed.username !== '' ||
+      parsed.password !== '' ||
+      (parsed.pathname !== '' && parsed.pathname !== '/') ||
+      parsed.search !== '' ||
+      parsed.hash !== '';
+    return `${parsed.protocol}//${parsed.host}${hasSecretPart ? '/…' : ''}`;
+  } catch {
+    return '<unparseable URL>';
+  }
+}
+
+export class Redactor {
+  /** secret → replacement, longest first so a URL is replaced before a fragment of it. */
+  private readonly secrets = new Map<string, string>();
+
+  addUrl(url: string): void {
+    const replacement = redactUrl(url);
+    this.add(url, replacement);
+    try {
+      const parsed = new URL(url);
+      // viem and fetch may print a normalised form (trailing slash, decoded path): cover those too.
+      this.add(parsed.href, replacement);
+      for (const fragment of [
+        parsed.username,
+        parsed.password,
+        parsed.pathname.length > 1 ? parsed.pathname : '',
+        parsed.search,
+      ]) {
+        if (fragment.length >= 6) this.add(fragment, '…');
+      }
+    } catch {
+      // an unparseable URL is still replaced verbatim above
+    }
+  }
+
+  add(secret: string, replacement = '***'): void {
+    if (secret.length === 0 || secret === replacement) return;
+    this.secrets.set(secret, replacement);
+  }
+
+  apply(text: string): string {
+    let out = text;
+    const ordered = [...this.secrets.entries()].sort((a, b) => b[0].length - a[0].length);
+    for (const [secret, replacement] of ordered) out = out.split(secret).join(replacement);
+    return out;
+  }
+
+  /** Deep-redacts every string inside a JSON-like value (results, evidence). */
+  applyDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.apply(value) as T;
+    if (Array.isArray(value)) return value.map((item) => this.applyDeep(item)) as T;
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) out[key] = this.applyDeep(item);
+      return out as T;
+    }
+    return value;
+  }
+}

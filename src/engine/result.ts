@@ -1,0 +1,74 @@
+/**
+ * The run result model: one object that every report format renders.
+ * Its JSON form is a public interface (DESIGN.md "Results"): add fields, never rename.
+ */
+
+export type Status = 'pass' | 'warn' | 'fail' | 'error' | 'skip';
+export type Severity = 'critical' | 'warning';
+export type Verdict = 'ROUTE' | 'HOLD';
+export type FailOn = 'fail' | 'warn';
+export type Stack = 'op-stack' | 'arbitrum' | 'evm' | 'dydx-v4';
+
+export const STATUSES: readonly Status[] = ['pass', 'warn', 'fail', 'error', 'skip'];
+
+interface ResultBase {
+  id: string;
+  type: string;
+  severity: Severity;
+  description?: string;
+  remediation?: string;
+  tags: string[];
+  durationMs: number;
+  message: string;
+}
+
+/** The check measured something and judged it against its threshold. */
+export interface JudgedResult extends ResultBase {
+  status: 'pass' | 'warn' | 'fail';
+  observed: string;
+  threshold: string;
+  evidence?: Record<string, unknown>;
+}
+
+/** The check could not measure (RPC failure, timeout, revert, malformed answer): never a pass. */
+export interface ErrorResult extends ResultBase {
+  status: 'error';
+  threshold?: string;
+  evidence?: Record<string, unknown>;
+}
+
+/** The check was not run: `skip:` in the checklist, `--only`/`--skip`, or not applicable to the stack. */
+export interface SkipResult extends ResultBase {
+  status: 'skip';
+}
+
+export type CheckResult = JudgedResult | ErrorResult | SkipResult;
+
+export interface VenueSummary {
+  name: string;
+  stack: Stack;
+  l2ChainId: number;
+  l1ChainId?: number;
+}
+
+/** Which endpoints answered during the run; URLs are redacted. */
+export interface EndpointReport {
+  chain: 'l1' | 'l2';
+  url: string;
+  requests: number;
+  failures: number;
+}
+
+export interface RunResult {
+  schemaVersion: 1;
+  tool: { name: 'l2preflight'; version: string };
+  checklist: string;
+  venue: VenueSummary;
+  startedAt: string;
+  durationMs: number;
+  failOn: FailOn;
+  verdict: Verdict;
+  summary: Record<Status, number>;
+  results: CheckResult[];
+  endpoints: EndpointReport[];
+}

@@ -1,0 +1,213 @@
+/**
+ * Runs a checklist: every selected check concurrently (bounded), each under its own timeout and all
+ * under the run's deadline, against one shared reader per chain. A check that throws or times out
+ * becomes `error` — never `pass` — and never stops the others.
+ */
+
+import type { CheckInstance, Checklist } from '../checklist/model.js';
+import { formatDuration } from '../checklist/units.js';
+import type { CheckContext, Judgement } from '../checks/define.js';
+import { ChainReader } from './reader.js';
+import { Redactor } from './redact.js';
+import type { CheckResult, FailOn, RunResult } from './result.js';
+import { statusOf, summarize, verdictOf } from './status.js';
+
+export interface RunOptions {
+  failOn?: FailOn;
+  /** Ids or tags; when given, only matching checks run (the others are left out of the report). */
+  only?: string[];
+  /** Ids or tags; matching checks are reported as skip. */
+  skip?: string[];
+  concurrency?: number;
+  /** Per-check timeout when the check does not set its own; overrides the checklist's defaults.timeout. */
+  timeoutMs?: number;
+  /** Deadline for the whole run. */
+  deadlineMs?: number;
+  version?: string;
+  now?: () => number;
+  /** Called as each check finishes (progress display). */
+  onResult?: (result: CheckResult, done: number, total: number) => void;
+  redactor?: Redactor;
+}
+
+export interface RunOutcome {
+  run: RunResult;
+  traffic: { httpRequests: number; rpcCalls: number };
+}
+
+class TimeoutError extends Error {}
+
+function matches(check: CheckInstance, selectors: string[]): boolean {
+  return selectors.includes(check.id) || check.tags.some((tag) => selectors.includes(tag));
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) {
+    const short = (error as { shortMessage?: unknown }).shortMessage;
+    const details = (error as { details?: unknown }).details;
+    const base = typeof short === 'string' ? short : error.message;
+    return typeof details === 'string' && details && !base.includes(details) ? `${base} (${details})` : base;
+  }
+  return String(error);
+}
+
+/** Runs tasks with at most `limit` in flight, preserving input order in the output. */
+async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+export async function runChecklist(checklist: Checklist, options: RunOptions = {}): Promise<RunOutcome> {
+  const now = options.now ?? Date.now;
+  const failOn = options.failOn ?? 'fail';
+  const redactor = options.redactor ?? new Redactor();
+  const startedAt = now();
+  const started = performance.now();
+  const runAbort = new AbortController();
+  const deadline = options.deadlineMs
+    ? setTimeout(
+        () =>
+          runAbort.abort(
+            new TimeoutError(`run deadline of ${formatDuration(options.deadlineMs ?? 0)} reached`),
+          ),
+        options.deadlineMs,
+      )
+    : undefined;
+
+  const l2 = new ChainReader({
+    label: 'l2',
+    chainId: checklist.venue.l2.chainId,
+    urls: checklist.venue.l2.rpc,
+    redactor,
+  });
+  const l1 = checklist.venue.l1
+    ? new ChainReader({
+        label: 'l1',
+        chainId: checklist.venue.l1.chainId,
+        urls: checklist.venue.l1.rpc,
+        redactor,
+      })
+    : undefined;
+
+  const selected = options.only?.length
+    ? checklist.checks.filter((c) => matches(c, options.only ?? []))
+    : checklist.checks;
+  let done = 0;
+
+  const runOne = async (check: CheckInstance): Promise<CheckResult> => {
+    const base = {
+      id: check.id,
+      type: check.type,
+      severity: check.severity,
+      description: check.description,
+      remediation: check.remediation,
+      tags: check.tags,
+    };
+    const skipReason =
+      check.skip ?? (options.skip && matches(check, options.skip) ? 'skipped by --skip' : undefined);
+    if (skipReason) return { ...base, status: 'skip', message: skipReason, durationMs: 0 };
+
+    const timeoutMs = check.timeoutMs ?? options.timeoutMs ?? checklist.defaults.timeoutMs;
+    const abort = new AbortController();
+    const onRunAbort = () => abort.abort(runAbort.signal.reason);
+    runAbort.signal.addEventListener('abort', onRunAbort);
+    const timer = setTimeout(
+      () => abort.abort(new TimeoutError(`timed out after ${formatDuration(timeoutMs)}`)),
+      timeoutMs,
+    );
+    const checkStarted = performance.now();
+    const context: CheckContext = {
+      l2,
+      l1,
+      stack: checklist.venue.stack,
+      now,
+      signal: abort.signal,
+      sleep: (ms) =>
+        new Promise((resolve, reject) => {
+          const t = setTimeout(resolve, ms);
+          abort.signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            reject(abort.signal.reason);
+          });
+        }),
+    };
+    const aborted = new Promise<never>((_, reject) => {
+      if (abort.signal.aborted) reject(abort.signal.reason);
+      abort.signal.addEventListener('abort', () => reject(abort.signal.reason));
+    });
+    try {
+      const observation = await Promise.race([
+        check.definition.read(context, check.params as never),
+        aborted,
+      ]);
+      const judgement: Judgement = check.definition.evaluate(check.params as never, observation, now());
+      return {
+        ...base,
+        status: statusOf(judgement.holds, check.severity),
+        observed: judgement.observed,
+        threshold: judgement.threshold,
+        message: judgement.message,
+        evidence: judgement.evidence,
+        durationMs: Math.round(performance.now() - checkStarted),
+      };
+    } catch (error) {
+      return {
+        ...base,
+        status: 'error',
+        message: `could not measure: ${errorMessage(error)}`,
+        evidence: (error as { evidence?: Record<string, unknown> }).evidence,
+        durationMs: Math.round(performance.now() - checkStarted),
+      };
+    } finally {
+      clearTimeout(timer);
+      runAbort.signal.removeEventListener('abort', onRunAbort);
+      abort.abort();
+    }
+  };
+
+  const results = await pool(selected, options.concurrency ?? 16, async (check) => {
+    const result = redactor.applyDeep(await runOne(check));
+    done += 1;
+    options.onResult?.(result, done, selected.length);
+    return result;
+  });
+  clearTimeout(deadline);
+
+  const traffic = [l2, l1].reduce(
+    (sum, reader) => {
+      const t = reader?.traffic() ?? { httpRequests: 0, rpcCalls: 0 };
+      return { httpRequests: sum.httpRequests + t.httpRequests, rpcCalls: sum.rpcCalls + t.rpcCalls };
+    },
+    { httpRequests: 0, rpcCalls: 0 },
+  );
+
+  return {
+    traffic,
+    run: {
+      schemaVersion: 1,
+      tool: { name: 'l2preflight', version: options.version ?? '0.0.0' },
+      checklist: checklist.file,
+      venue: {
+        name: checklist.venue.name,
+        stack: checklist.venue.stack,
+        l2ChainId: checklist.venue.l2.chainId,
+        ...(checklist.venue.l1 ? { l1ChainId: checklist.venue.l1.chainId } : {}),
+      },
+      startedAt: new Date(startedAt).toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      failOn,
+      verdict: verdictOf(results, failOn),
+      summary: summarize(results),
+      results,
+      endpoints: [...l2.endpoints(), ...(l1?.endpoints() ?? [])],
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** Pure rules that turn judgements into statuses, a run into a verdict, and a verdict into an exit code. */
+import type { CheckResult, FailOn, Severity, Status, Verdict } from './result.js';
+import { STATUSES } from './result.js';
+
+export function statusOf(holds: boolean, severity: Severity): Status {
+  if (holds) return 'pass';
+  return severity === 'critical' ? 'fail' : 'warn';
+}
+
+/**
+ * How serious a result is, on the fail/warn scale. An error is never a pass: a critical check that
+ * could not measure blocks the route like a failure; a warning-level one like a warning.
+ */
+function level(result: CheckResult): 'fail' | 'warn' | undefined {
+  if (result.status === 'fail') return 'fail';
+  if (result.status === 'warn') return 'warn';
+  if (result.status === 'error') return result.severity === 'critical' ? 'fail' : 'warn';
+  return undefined;
+}
+
+export function blocking(results: readonly CheckResult[], failOn: FailOn): CheckResult[] {
+  return results.filter((result) => {
+    const l = level(result);
+    return l === 'fail' || (l === 'warn' && failOn === 'warn');
+  });
+}
+
+export function verdictOf(results: readonly CheckResult[], failOn: FailOn): Verdict {
+  return blocking(results, failOn).length === 0 ? 'ROUTE' : 'HOLD';
+}
+
+export function summarize(results: readonly CheckResult[]): Record<Status, number> {
+  const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  for (const result of results) summary[result.status] += 1;
+  return summary;
+}
+
+/**
+ * 0: nothing at or above --fail-on. 1: a check failed (or warned, with --fail-on warn): the venue is
+ * the problem. 3: no verdict could be reached because a critical check could not measure and nothing
+ * failed outright: the measurement is the problem. (2, usage errors, never reaches here.)
+ */
+export function exitCodeOf(results: readonly CheckResult[], failOn: FailOn): 0 | 1 | 3 {
+  const blockers = blocking(results, failOn);
+  if (blockers.length === 0) return 0;
+  if (blockers.some((r) => r.status === 'fail' || r.status === 'warn')) return 1;
+  return 3;
+}

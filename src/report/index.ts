@@ -1,0 +1,19 @@
+/** Formats are pure renderers over one RunResult. */
+import type { RunResult } from '../engine/result.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderTable } from './table.js';
+
+export type Format = 'table' | 'json' | 'junit';
+export const FORMATS: readonly Format[] = ['table', 'json', 'junit'];
+
+export function render(format: Format, run: RunResult, options: { color: boolean; width?: number }): string {
+  switch (format) {
+    case 'table':
+      return renderTable(run, options);
+    case 'json':
+      return renderJson(run);
+    case 'junit':
+      return renderJunit(run);
+  }
+}

@@ -1,0 +1,37 @@
+/** The JSON report: DESIGN.md's public shape, keys in a stable order, bigints as decimal strings. */
+import type { CheckResult, RunResult } from '../engine/result.js';
+
+function orderedResult(result: CheckResult): Record<string, unknown> {
+  const judged = result.status === 'pass' || result.status === 'warn' || result.status === 'fail';
+  return {
+    id: result.id,
+    type: result.type,
+    severity: result.severity,
+    status: result.status,
+    observed: judged ? result.observed : undefined,
+    threshold: result.status !== 'skip' ? result.threshold : undefined,
+    message: result.message,
+    remediation: result.remediation,
+    durationMs: result.durationMs,
+    evidence: result.status !== 'skip' ? result.evidence : undefined,
+    tags: result.tags,
+    description: result.description,
+  };
+}
+
+export function renderJson(run: RunResult): string {
+  const ordered = {
+    schemaVersion: run.schemaVersion,
+    tool: run.tool,
+    checklist: run.checklist,
+    venue: run.venue,
+    startedAt: run.startedAt,
+    durationMs: run.durationMs,
+    verdict: run.verdict,
+    summary: run.summary,
+    results: run.results.map(orderedResult),
+    failOn: run.failOn,
+    endpoints: run.endpoints,
+  };
+  return `${JSON.stringify(ordered, (_key, value) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`;
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { parseChecklist } from '../../src/checklist/load.js';
+import { ChecklistError } from '../../src/errors.js';
+
+const FEED = '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512';
+
+function checklist(checks: string, extra = ''): string {
+  return `version: 1
+name: Test
+venue:
+  stack: evm
+  l2:
+    chainId: 901
+    rpc: ["\${TEST_RPC:-http://127.0.0.1:1}"]
+  contracts:
+    feed: "${FEED}"
+${extra}checks:
+${checks}`;
+}
+
+function problems(text: string, env: Record<string, string> = {}) {
+  try {
+    parseChecklist(text, 'test.yaml', { env });
+  } catch (error) {
+    if (error instanceof ChecklistError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ChecklistError');
+}
+
+describe('parseChecklist', () => {
+  it('parses a valid checklist with units, defaults, references and env', () => {
+    const parsed = parseChecklist(
+      checklist(`  - id: head
+    type: sequencer.head-age
+  - id: price
+    type: oracle.chainlink
+    feed: $feed
+    maxAge: 65m
+    severity: warning
+    tags: [oracle]
+`),
+      'x.yaml',
+      { env: { TEST_RPC: 'https://rpc.example/v2/SECRETKEY' } },
+    );
+    expect(parsed.venue.l2.rpc).toEqual(['https://rpc.example/v2/SECRETKEY']);
+    expect(parsed.defaults).toEqual({ timeoutMs: 20_000, severity: 'critical' });
+    const [head, price] = parsed.checks;
+    expect(head?.params).toEqual({ max: 30_000 });
+    expect(head?.severity).toBe('critical');
+    expect(price?.params).toEqual({ feed: FEED, maxAge: 3_900_000 });
+    expect(price?.severity).toBe('warning');
+    expect(price?.tags).toEqual(['oracle']);
+  });
+
+  it('reports an unknown check type with its position and a suggestion', () => {
+    const [problem] = problems(checklist('  - id: head\n    type: sequencer.head-agee\n'));
+    expect(problem?.message).toContain('unknown check type "sequencer.head-agee"');
+    expect(problem?.suggestion).toBe('sequencer.head-age');
+    expect(problem?.position).toEqual({ file: 'test.yaml', line: 12, column: 11 });
+  });
+
+  it('reports an unknown parameter with a did-you-mean', () => {
+    const [problem] = problems(checklist('  - id: head\n    type: sequencer.head-age\n    maxx: 30s\n'));
+    expect(problem?.message).toBe('unknown key "maxx"');
+    expect(problem?.suggestion).toBe('max');
+    expect(problem?.position.line).toBe(13);
+    expect(problem?.position.column).toBe(5);
+  });
+
+  it('reports an unknown top-level key with a did-you-mean', () => {
+    const [problem] = problems(
+      checklist('  - id: head\n    type: sequencer.head-age\n', 'defualts:\n  timeout: 5s\n'),
+    );
+    expect(problem?.message).toBe('unknown key "defualts"');
+    expect(problem?.suggestion).toBe('defaults');
+  });
+
+  it('rejects a bad duration at the value position', () => {
+    const [problem] = problems(
+      checklist('  - id: head\n    type: sequencer.head-age\n    max: 30 seconds\n'),
+    );
+    expect(problem?.message).toContain('expected a duration');
+    expect(problem?.position).toMatchObject({ line: 13, column: 10 });
+  });
+
+  it('rejects a mixed-case address with a wrong checksum', () => {
+    const bad = FEED.replace('E7734', 'e7734');
+    const [problem] = problems(
+      checklist(`  - id: price\n    type: oracle.chainlink\n    feed: "${bad}"\n    maxAge: 1h\n`),
+    );
+    expect(problem?.message).toContain('invalid EIP-55 checksum');
+  });
+
+  it('rejects an unknown $contract reference with a suggestion', () => {
+    const [problem] = problems(
+      checklist('  - id: price\n    type: oracle.chainlink\n    feed: $fed\n    maxAge: 1h\n'),
+    );
+    expect(problem?.message).toBe('unknown contract "$fed"');
+    expect(problem?.suggestion).toBe('$feed');
+  });
+
+  it('names a missing environment variable and never sends an empty string', () => {
+    const text = checklist('  - id: head\n    type: sequencer.head-age\n').replace(
+      '${TEST_RPC:-http://127.0.0.1:1}',
+      '${MISSING_RPC_URL}',
+    );
+    const [problem] = problems(text, { MISSING_RPC_URL: '' });
+    expect(problem?.message).toContain('MISSING_RPC_URL');
+    expect(problem?.position.line).toBe(7);
+  });
+
+  it('rejects duplicate ids', () => {
+    const [problem] = problems(
+      checklist('  - id: head\n    type: sequencer.head-age\n  - id: head\n    type: sequencer.head-age\n'),
+    );
+    expect(problem?.message).toContain('duplicate check id "head"');
+    expect(problem?.position).toMatchObject({ line: 13, column: 9 });
+  });
+
+  it('reports YAML syntax errors with a position', () => {
+    const [problem] = problems('version: 1\nname: [unclosed\n');
+    expect(problem?.message).toContain('YAML syntax');
+    expect(problem?.position.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('requires maxAge for oracle.chainlink (heartbeats differ per feed)', () => {
+    const [problem] = problems(checklist('  - id: price\n    type: oracle.chainlink\n    feed: $feed\n'));
+    expect(problem?.message).toContain('maxAge');
+  });
+
+  it('never echoes an invalid RPC URL (it may contain a key)', () => {
+    const all = problems(checklist('  - id: head\n    type: sequencer.head-age\n'), {
+      TEST_RPC: 'not a url SECRETKEY',
+    });
+    expect(JSON.stringify(all)).not.toContain('SECRETKEY');
+    expect(all[0]?.message).toContain('http(s) URL');
+  });
+});

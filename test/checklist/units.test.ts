@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatDuration,
+  parseDuration,
+  parseNativeAmount,
+  parseRatio,
+  parseUsd,
+  UnitError,
+} from '../../src/checklist/units.js';
+
+describe('parseDuration', () => {
+  it.each([
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['10m', 600_000],
+    ['2h', 7_200_000],
+    ['7d', 604_800_000],
+    ['7d12h', 648_000_000],
+    ['1.5s', 1_500],
+    ['1w', 604_800_000],
+  ])('parses %s', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(['', '30', 's', '30 s', '10x', '-5s', '5s garbage'])('rejects %j', (text) => {
+    expect(() => parseDuration(text)).toThrow(UnitError);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0ms'],
+    [500, '500ms'],
+    [1_500, '1.5s'],
+    [95_000, '1m 35s'],
+    [30_000, '30s'],
+    [7_200_000, '2h'],
+    [648_000_000, '7d 12h'],
+    [-5_000, '-5s'],
+  ])('formats %d ms as %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('parseUsd', () => {
+  it.each([
+    ['5_000_000 USD', 5_000_000],
+    ['1,000 USD', 1_000],
+    ['0.5 USD', 0.5],
+    ['250000', 250_000],
+    [42, 42],
+  ])('parses %j', (input, value) => {
+    expect(parseUsd(input)).toBe(value);
+  });
+  it.each(['5 EUR', 'lots', '', '1.2.3 USD'])('rejects %j', (input) => {
+    expect(() => parseUsd(input)).toThrow(UnitError);
+  });
+});
+
+describe('parseNativeAmount', () => {
+  it.each([
+    ['0.001 ether', 1_000_000_000_000_000n],
+    ['35 gwei', 35_000_000_000n],
+    ['1000 wei', 1000n],
+    ['1_000 gwei', 1_000_000_000_000n],
+  ])('parses %s', (input, wei) => {
+    expect(parseNativeAmount(input)).toBe(wei);
+  });
+  it.each(['0.001', '1 banana', '0.5 wei', 'ether'])('rejects %j', (input) => {
+    expect(() => parseNativeAmount(input)).toThrow(UnitError);
+  });
+});
+
+describe('parseRatio', () => {
+  it.each([
+    ['0.5%', 0.005],
+    ['50bps', 0.005],
+    ['100%', 1],
+    ['1 bps', 0.0001],
+  ])('parses %s', (input, ratio) => {
+    expect(parseRatio(input)).toBeCloseTo(ratio, 12);
+  });
+  it.each(['0.5', 0.5, '5 percent', '-1%'])('rejects %j', (input) => {
+    expect(() => parseRatio(input)).toThrow(UnitError);
+  });
+});
