@@ -1,0 +1,251 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/devnet/anvil.js';
+import { SCENARIOS } from '../src/devnet/scenarios.js';
+import { admin, type RunningVenue } from '../src/devnet/venue.js';
+import { cli, keyedProxy } from './helpers/cli.js';
+import { checklistYaml, startTestVenue } from './helpers/venue.js';
+
+const QUICK = ['--skip', 'no-reorg'];
+let venue: RunningVenue;
+let env: Record<string, string>;
+let dir: string;
+
+beforeAll(async () => {
+  venue = await startTestVenue();
+  env = { L2PREFLIGHT_DEVNET_L2_RPC: venue.node.url };
+  dir = await mkdtemp(join(tmpdir(), 'l2preflight-cli-'));
+});
+afterAll(() => venue?.stop());
+
+async function writeChecklist(name: string, text: string): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, text);
+  return file;
+}
+
+describe('l2preflight run', () => {
+  it('exits 0 with a ROUTE verdict and the JSON report shape on the healthy devnet', async () => {
+    const { code, stdout, stderr } = await cli(['run', 'checks/devnet.yaml', '--format', 'json'], env);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(Object.keys(report)).toEqual([
+      'schemaVersion',
+      'tool',
+      'checklist',
+      'venue',
+      'startedAt',
+      'durationMs',
+      'verdict',
+      'summary',
+      'results',
+      'failOn',
+      'endpoints',
+    ]);
+    expect(report).toMatchObject({
+      schemaVersion: 1,
+      tool: { name: 'l2preflight', version: '0.1.0' },
+      checklist: 'checks/devnet.yaml',
+      venue: { name: 'l2preflight devnet', stack: 'evm', l2ChainId: 901 },
+      verdict: 'ROUTE',
+      summary: { pass: 6, warn: 0, fail: 0, error: 0, skip: 0 },
+    });
+    for (const result of report.results) {
+      expect(Object.keys(result).slice(0, 7)).toEqual([
+        'id',
+        'type',
+        'severity',
+        'status',
+        'observed',
+        'threshold',
+        'message',
+      ]);
+    }
+  });
+
+  it('prints a table without colour when stdout is not a terminal', async () => {
+    const { code, stdout } = await cli(['run', 'checks/devnet.yaml', ...QUICK], env);
+    expect(code).toBe(0);
+    expect(stdout).toContain('VERDICT: ROUTE');
+    expect(stdout).toContain('head-fresh');
+    expect(stdout).not.toContain('\u001b[');
+  });
+
+  it('colours the table only when asked (FORCE_COLOR) and never with NO_COLOR', async () => {
+    const forced = await cli(['run', 'checks/devnet.yaml', '--only', 'head-fresh'], {
+      ...env,
+      FORCE_COLOR: '1',
+    });
+    expect(forced.stdout).toContain('\u001b[');
+    const vetoed = await cli(['run', 'checks/devnet.yaml', '--only', 'head-fresh'], {
+      ...env,
+      FORCE_COLOR: '1',
+      NO_COLOR: '1',
+    });
+    expect(vetoed.stdout).not.toContain('\u001b[');
+  });
+
+  it('exits 1 with HOLD and the remediation when a critical check fails', async () => {
+    await SCENARIOS['drained-fund']?.apply(venue.clients, { depth: 1 });
+    try {
+      const { code, stdout } = await cli(['run', 'checks/devnet.yaml', ...QUICK], env);
+      expect(code).toBe(1);
+      expect(stdout).toContain('VERDICT: HOLD');
+      expect(stdout).toContain('remediation: Reduce size on this venue');
+    } finally {
+      await admin.fillFund(venue.clients);
+    }
+  });
+
+  it('treats a failing warning-level check as blocking only with --fail-on warn', async () => {
+    const file = await writeChecklist(
+      'warn.yaml',
+      checklistYaml(
+        venue.node.url,
+        '  - id: price\n    type: oracle.chainlink\n    feed: $ethUsdFeed\n    maxAge: 65m\n    max: 1\n    severity: warning\n',
+      ),
+    );
+    const lenient = await cli(['run', file, '--format', 'json']);
+    expect(lenient.code).toBe(0);
+    expect(JSON.parse(lenient.stdout).summary.warn).toBe(1);
+    const strict = await cli(['run', file, '--format', 'json', '--fail-on', 'warn']);
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.stdout).verdict).toBe('HOLD');
+  });
+
+  it('writes well-formed JUnit XML to --output while the table still prints', async () => {
+    const output = join(dir, 'report.xml');
+    await SCENARIOS['stale-oracle']?.apply(venue.clients, { depth: 1 });
+    try {
+      const { code, stdout } = await cli(
+        ['run', 'checks/devnet.yaml', ...QUICK, '--format', 'junit', '--output', output],
+        env,
+      );
+      expect(code).toBe(1);
+      expect(stdout).toContain('<testsuites');
+      const xml = await readFile(output, 'utf8');
+      expect(XMLValidator.validate(xml)).toBe(true);
+      const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml);
+      const suite = parsed.testsuites.testsuite;
+      expect(suite['@_tests']).toBe('6');
+      expect(suite['@_failures']).toBe('1'); // eth-usd; the fund accepts a 3 h old price (maxPriceAge 25h)
+      expect(suite['@_skipped']).toBe('1');
+      const cases = suite.testcase as { '@_name': string; failure?: unknown }[];
+      expect(cases.find((c) => c['@_name'] === 'eth-usd')?.failure).toBeDefined();
+    } finally {
+      await admin.freshPrice(venue.clients);
+    }
+  });
+
+  it('exits 3 with every check in error, none passed, when the only RPC is unreachable', async () => {
+    const deadPort = await freePort();
+    const file = await writeChecklist(
+      'dead.yaml',
+      checklistYaml(
+        `http://127.0.0.1:${deadPort}`,
+        '  - id: head\n    type: sequencer.head-age\n  - id: price\n    type: oracle.chainlink\n    feed: $ethUsdFeed\n    maxAge: 1h\n',
+      ),
+    );
+    const { code, stdout } = await cli(['run', file, '--format', 'json']);
+    expect(code).toBe(3);
+    const report = JSON.parse(stdout);
+    expect(report.verdict).toBe('HOLD');
+    expect(report.summary).toMatchObject({ pass: 0, error: 2 });
+  });
+
+  it('falls back to the second RPC when the first is dead, and reports which answered', async () => {
+    const deadPort = await freePort();
+    const file = await writeChecklist(
+      'fallback.yaml',
+      checklistYaml(
+        [`http://127.0.0.1:${deadPort}`, venue.node.url],
+        '  - id: head\n    type: sequencer.head-age\n',
+      ),
+    );
+    const { code, stdout } = await cli(['run', file, '--format', 'json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.results[0].status).toBe('pass');
+    const [dead, live] = report.endpoints;
+    expect(dead.failures).toBeGreaterThan(0);
+    expect(live.requests).toBeGreaterThan(0);
+    expect(live.failures).toBe(0);
+  });
+
+  it('never shows an API key embedded in an RPC URL, in any format or error', async () => {
+    const proxy = await keyedProxy(venue.node.url);
+    const deadPort = await freePort();
+    try {
+      const secret = 'SUPERSECRETKEY123';
+      const file = await writeChecklist(
+        'keyed.yaml',
+        checklistYaml(
+          ['${DEAD_RPC}', '${LIVE_RPC}'],
+          '  - id: head\n    type: sequencer.head-age\n  - id: bad-feed\n    type: oracle.chainlink\n    feed: "0x000000000000000000000000000000000000dEaD"\n    maxAge: 1h\n',
+        ),
+      );
+      const keyed = {
+        DEAD_RPC: `http://user:${secret}@127.0.0.1:${deadPort}/v2/${secret}`,
+        LIVE_RPC: proxy.url(`/v2/${secret}?apikey=${secret}`),
+      };
+      for (const format of ['table', 'json', 'junit']) {
+        const { stdout, stderr } = await cli(['run', file, '--format', format, '--debug'], keyed);
+        expect(stdout + stderr).not.toContain(secret);
+        expect(stdout).toContain(format === 'junit' ? 'testsuites' : 'head');
+      }
+      const dead = await cli(['run', file, '--format', 'json'], { ...keyed, LIVE_RPC: keyed.DEAD_RPC });
+      expect(dead.code).toBe(3);
+      expect(dead.stdout + dead.stderr).not.toContain(secret);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('usage and checklist errors', () => {
+  it('validate reports file:line:col and exits 2 without a stack trace', async () => {
+    const file = await writeChecklist(
+      'bad.yaml',
+      checklistYaml('http://127.0.0.1:1', '  - id: head\n    type: sequencer.head-agee\n    max: 30s\n'),
+    );
+    const { code, stdout, stderr } = await cli(['validate', file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`${file}:17:11: unknown check type "sequencer.head-agee"`);
+    expect(stderr).toContain('did you mean "sequencer.head-age"?');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('run refuses a broken checklist with exit 2 before touching the network', async () => {
+    const file = await writeChecklist(
+      'unset.yaml',
+      checklistYaml('${NOT_SET_ANYWHERE}', '  - id: head\n    type: sequencer.head-age\n'),
+    );
+    const { code, stderr } = await cli(['run', file], { NOT_SET_ANYWHERE: '' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('NOT_SET_ANYWHERE is not set');
+  });
+
+  it('a missing checklist file, an unknown option and a bad flag value exit 2', async () => {
+    expect((await cli(['run', join(dir, 'nope.yaml')])).code).toBe(2);
+    expect((await cli(['run', '--no-such-flag'])).code).toBe(2);
+    const badTimeout = await cli(['run', 'checks/devnet.yaml', '--timeout', 'soon'], env);
+    expect(badTimeout.code).toBe(2);
+    expect(badTimeout.stderr).toContain('--timeout: expected a duration');
+  });
+
+  it('validate, list and explain work without any network', async () => {
+    expect((await cli(['validate', 'checks/devnet.yaml'])).stdout).toContain('valid — 6 checks');
+    const list = await cli(['list']);
+    expect(list.stdout).toContain('sequencer.head-age');
+    const explain = await cli(['explain', 'sequencer.head-age']);
+    expect(explain.stdout).toContain('max (duration, default 30s)');
+    const unknown = await cli(['explain', 'sequencer.head']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('did you mean "sequencer.head-age"?');
+  });
+});

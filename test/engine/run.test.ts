@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseChecklist } from '../../src/checklist/load.js';
+import type { RunningVenue } from '../../src/devnet/venue.js';
+import { runChecklist } from '../../src/engine/run.js';
+import { checklistYaml, startTestVenue } from '../helpers/venue.js';
+
+let venue: RunningVenue;
+beforeAll(async () => {
+  venue = await startTestVenue();
+});
+afterAll(() => venue?.stop());
+
+const load = (checks: string) =>
+  parseChecklist(checklistYaml(venue.node.url, checks), 'engine.yaml', { env: {} });
+
+const feedCheck = (id: string) =>
+  `  - id: ${id}\n    type: oracle.chainlink\n    feed: $ethUsdFeed\n    maxAge: 65m\n`;
+
+describe('runChecklist', () => {
+  it('de-duplicates and batches identical reads across checks', async () => {
+    const one = await runChecklist(load(feedCheck('a')));
+    const three = await runChecklist(load(feedCheck('a') + feedCheck('b') + feedCheck('c')));
+    expect(three.run.summary.pass).toBe(3);
+    // Three checks reading the same feed cost no more JSON-RPC calls than one.
+    expect(three.traffic.rpcCalls).toBe(one.traffic.rpcCalls);
+    // chain-id probe, multicall probe, then one batched multicall for the feed's three reads.
+    expect(three.traffic.httpRequests).toBeLessThanOrEqual(3);
+  });
+
+  it('turns a check that outlives its timeout into error, not pass', async () => {
+    const { run } = await runChecklist(
+      load('  - id: slow\n    type: reorg.probe\n    wait: 5s\n    timeout: 500ms\n'),
+    );
+    expect(run.results[0]).toMatchObject({
+      status: 'error',
+      message: 'could not measure: timed out after 500ms',
+    });
+    expect(run.results[0]?.durationMs).toBeLessThan(2_000);
+    expect(run.verdict).toBe('HOLD');
+  });
+
+  it('ends every unfinished check at the run deadline', async () => {
+    const started = Date.now();
+    const { run } = await runChecklist(
+      load(`  - id: slow\n    type: reorg.probe\n    wait: 5s\n${feedCheck('fast')}`),
+      { deadlineMs: 800 },
+    );
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(run.results.find((r) => r.id === 'slow')).toMatchObject({ status: 'error' });
+    expect(run.results.find((r) => r.id === 'slow')?.message).toContain('run deadline of 800ms reached');
+    expect(run.results.find((r) => r.id === 'fast')?.status).toBe('pass');
+  });
+
+  it('runs checks concurrently: wall time is close to the slowest check, not the sum', async () => {
+    const probes = [1, 2, 3].map((i) => `  - id: probe-${i}\n    type: reorg.probe\n    wait: 1s\n`).join('');
+    const { run } = await runChecklist(load(probes));
+    expect(run.summary.pass).toBe(3);
+    expect(run.durationMs).toBeLessThan(2_500);
+  });
+
+  it('selects with --only and --skip by id or tag', async () => {
+    const checks = `${feedCheck('price')}    tags: [oracle]\n  - id: head\n    type: sequencer.head-age\n`;
+    const only = await runChecklist(load(checks), { only: ['oracle'] });
+    expect(only.run.results.map((r) => r.id)).toEqual(['price']);
+    const skipped = await runChecklist(load(checks), { skip: ['head'] });
+    expect(skipped.run.results.find((r) => r.id === 'head')).toMatchObject({
+      status: 'skip',
+      message: 'skipped by --skip',
+    });
+  });
+
+  it('refuses to read from an endpoint that serves another chain id', async () => {
+    const checklist = parseChecklist(
+      checklistYaml(venue.node.url, '  - id: head\n    type: sequencer.head-age\n', 10),
+      'wrong-chain.yaml',
+      { env: {} },
+    );
+    const { run } = await runChecklist(checklist);
+    expect(run.results[0]?.status).toBe('error');
+    expect(run.results[0]?.message).toContain('serves chain id 901, but the checklist declares 10');
+  });
+});
