@@ -138,6 +138,7 @@ devnet
       stdoutColor: colorAllowed(process.stdout),
       width: process.stdout.columns,
       write,
+      log: debug ? (text) => process.stderr.write(`${text}\n`) : undefined,
     });
   });
 

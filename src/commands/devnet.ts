@@ -1,9 +1,10 @@
 /** `l2preflight devnet up | scenario | demo`. */
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suggest } from '../checklist/suggest.js';
 import { DEVNET_ADDRESSES, DEVNET_L2_CHAIN_ID } from '../devnet/constants.js';
 import { SCENARIOS } from '../devnet/scenarios.js';
-import { bootVenue, venueClients } from '../devnet/venue.js';
+import { admin, bootVenue, venueClients } from '../devnet/venue.js';
 import { DevnetError, UsageError } from '../errors.js';
 
 /** The shipped devnet checklist, found relative to the installed package (not the working directory). */
@@ -30,11 +31,17 @@ export async function devnetUpCommand(options: {
       `  l2preflight devnet scenario stale-oracle   (then: healthy)\n` +
       'Ctrl-C stops the devnet.\n',
   );
+  const keeper = setInterval(() => {
+    admin.keepPriceFresh(venue.clients).catch(() => {
+      // a scenario may have halted mining; the next tick tries again
+    });
+  }, 60_000);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  clearInterval(keeper);
   await venue.stop();
   options.write('devnet stopped\n');
   return 0;
@@ -70,6 +77,7 @@ export async function devnetDemoCommand(options: {
   stdoutColor: boolean;
   width?: number;
   write: (text: string) => void;
+  log?: (text: string) => void;
 }): Promise<number> {
   process.stderr.write('starting the local devnet venue (anvil)…\n');
   const venue = await bootVenue({ port: options.l2Port });
@@ -79,12 +87,13 @@ export async function devnetDemoCommand(options: {
     process.env.L2PREFLIGHT_DEVNET_L2_RPC = venue.node.url;
     process.stderr.write(describe(venue.node.url));
     const { runCommand } = await import('./run.js');
-    return await runCommand(DEVNET_CHECKLIST, {
+    return await runCommand(relative(process.cwd(), DEVNET_CHECKLIST) || DEVNET_CHECKLIST, {
       version: options.version,
       stdoutColor: options.stdoutColor,
       stderrIsTty: false,
       width: options.width,
       write: options.write,
+      log: options.log,
     });
   } finally {
     process.off('SIGINT', stop);

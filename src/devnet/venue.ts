@@ -189,6 +189,22 @@ export const admin = {
     const now = nowSeconds();
     return admin.pushRound(clients, DEVNET_ADDRESSES.sequencerUptimeFeed, 1n, now, now);
   },
+  /**
+   * Plays the feed's keeper on a long-running devnet: a new round once the latest is 50 minutes old
+   * (the devnet's heartbeat is 1 h). A round older than 2 h was made stale on purpose by the
+   * `stale-oracle` scenario and is left alone until `healthy`.
+   */
+  async keepPriceFresh(clients: VenueClients): Promise<boolean> {
+    const [, , , updatedAt] = await clients.public.readContract({
+      address: DEVNET_ADDRESSES.ethUsdFeed,
+      abi: DevnetAggregatorArtifact.abi,
+      functionName: 'latestRoundData',
+    });
+    const age = nowSeconds() - Number(updatedAt);
+    if (age < 50 * 60 || age > 2 * 3_600) return false;
+    await admin.freshPrice(clients);
+    return true;
+  },
   freshPrice(clients: VenueClients) {
     const now = nowSeconds();
     return admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(24), now, now);

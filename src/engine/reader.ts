@@ -24,6 +24,28 @@ const MULTICALL3 = '0xcA11bde05977b3631167028862bE2a173976CA11' as const;
 
 export class ChainMismatchError extends Error {}
 
+/** The endpoint answered, but not with what the JSON-RPC spec promises. */
+export class MalformedResponseError extends Error {}
+
+/**
+ * viem formats what the node sends without validating it; a block without a number, hash or timestamp
+ * would otherwise flow into arithmetic as NaN or 0 and be judged as if it were real.
+ */
+function checkedBlock(block: Block, label: string): Block {
+  const timestamp = Number(block.timestamp);
+  if (
+    block.number === null ||
+    typeof block.hash !== 'string' ||
+    !Number.isFinite(timestamp) ||
+    timestamp <= 0
+  ) {
+    throw new MalformedResponseError(
+      `the ${label} RPC returned a malformed block (missing number, hash or timestamp)`,
+    );
+  }
+  return block;
+}
+
 interface EndpointCounters {
   url: string;
   requests: number;
@@ -169,7 +191,7 @@ export class ChainReader {
   /** The run's snapshot of the latest block: every check of the run sees the same head. */
   latestBlock(): Promise<Block> {
     return this.memoize('block:latest', async () => {
-      const block = await (await this.ready()).getBlock({ blockTag: 'latest' });
+      const block = checkedBlock(await (await this.ready()).getBlock({ blockTag: 'latest' }), this.label);
       if (block.number !== null) this.memo.set(`block:${block.number}`, Promise.resolve(block));
       return block;
     });
@@ -183,11 +205,7 @@ export class ChainReader {
 
   /** Reads a block again, bypassing the run's cache (to see whether history changed). */
   async freshBlock(number: bigint): Promise<Block> {
-    return (await this.ready()).getBlock({ blockNumber: number });
-  }
-
-  async freshLatestBlock(): Promise<Block> {
-    return (await this.ready()).getBlock({ blockTag: 'latest' });
+    return checkedBlock(await (await this.ready()).getBlock({ blockNumber: number }), this.label);
   }
 
   balance(address: Address): Promise<bigint> {

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
 import type { RunningVenue } from '../../src/devnet/venue.js';
@@ -78,5 +79,54 @@ describe('runChecklist', () => {
     const { run } = await runChecklist(checklist);
     expect(run.results[0]?.status).toBe('error');
     expect(run.results[0]?.message).toContain('serves chain id 901, but the checklist declares 10');
+  });
+});
+
+describe('malformed RPC answers', () => {
+  type Call = { id: number; method: string };
+  it.each([
+    ['an HTML error page', () => '<html>502 Bad Gateway</html>'],
+    [
+      'results of the wrong shape',
+      (call: Call) => ({ jsonrpc: '2.0', id: call.id, result: { unexpected: true } }),
+    ],
+    ['empty results', (call: Call) => ({ jsonrpc: '2.0', id: call.id, result: null })],
+  ])('make the check error, never pass: %s', async (_name, answer) => {
+    const server = createServer(async (request, response) => {
+      let text = '';
+      for await (const chunk of request) text += chunk;
+      const parsed = JSON.parse(text) as Call | Call[];
+      const calls = Array.isArray(parsed) ? parsed : [parsed];
+      // eth_chainId is answered honestly so that the garbage reaches the checks themselves.
+      const answers = calls.map((call) =>
+        call.method === 'eth_chainId' ? { jsonrpc: '2.0', id: call.id, result: '0x385' } : answer(call),
+      );
+      if (answers.some((a) => typeof a === 'string')) {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        response.end(answers.find((a) => typeof a === 'string'));
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(Array.isArray(parsed) ? answers : answers[0]));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    try {
+      const checklist = parseChecklist(
+        checklistYaml(url, `  - id: head\n    type: sequencer.head-age\n${feedCheck('price')}`),
+        'garbage.yaml',
+        { env: {} },
+      );
+      const { run } = await runChecklist(checklist);
+      expect(run.results.map((r) => r.status)).toEqual(['error', 'error']);
+      expect(run.results.map((r) => r.message)).toEqual([
+        expect.stringContaining('could not measure'),
+        expect.stringContaining('could not measure'),
+      ]);
+      expect(run.verdict).toBe('HOLD');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
