@@ -6,14 +6,17 @@
  */
 import {
   type Address,
+  type Chain,
   createPublicClient,
   createWalletClient,
   defineChain,
   type Hex,
+  type HttpTransport,
   http,
   type PublicClient,
   type WalletClient,
 } from 'viem';
+import type { HDAccount } from 'viem/accounts';
 import { type AnvilNode, startAnvil } from './anvil.js';
 import {
   DevnetAggregatorArtifact,
@@ -25,10 +28,13 @@ import { DEVNET_ADDRESSES, DEVNET_FUND, DEVNET_L2_CHAIN_ID, deployer, HISTORY_SE
 
 export const MULTICALL3_ADDRESS: Address = '0xcA11bde05977b3631167028862bE2a173976CA11';
 
+/** The deployer's wallet: account and chain fixed, so admin writes name only the call. */
+type DevnetWallet = WalletClient<HttpTransport, Chain, HDAccount>;
+
 export interface VenueClients {
   url: string;
   public: PublicClient;
-  wallet: WalletClient;
+  wallet: DevnetWallet;
 }
 
 export function venueClients(url: string, chainId = DEVNET_L2_CHAIN_ID): VenueClients {
@@ -76,8 +82,6 @@ async function deploy(
     abi: artifact.abi,
     bytecode: artifact.bytecode,
     args,
-    account: deployer,
-    chain: clients.wallet.chain,
   } as never);
   const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
   if (!receipt.contractAddress) throw new Error('devnet deployment produced no contract');
@@ -93,8 +97,6 @@ export const admin = {
         abi: DevnetAggregatorArtifact.abi,
         functionName: 'pushRound',
         args: [answer, BigInt(startedAt), BigInt(updatedAt)],
-        account: deployer,
-        chain: clients.wallet.chain,
       }),
     );
   },
@@ -116,8 +118,6 @@ export const admin = {
         abi: DevnetAggregatorArtifact.abi,
         functionName: 'setRoundTimestamps',
         args: [round, BigInt(startedAt), BigInt(updatedAt)],
-        account: deployer,
-        chain: clients.wallet.chain,
       }),
     );
   },
@@ -130,8 +130,6 @@ export const admin = {
         abi: DevnetAggregatorArtifact.abi,
         functionName: 'setRoundAnswer',
         args: [round, answer],
-        account: deployer,
-        chain: clients.wallet.chain,
       }),
     );
   },
@@ -153,8 +151,6 @@ export const admin = {
           abi: DevnetTokenArtifact.abi,
           functionName: 'mint',
           args: [DEVNET_ADDRESSES.insuranceFund, DEVNET_FUND.usdc - have],
-          account: deployer,
-          chain: clients.wallet.chain,
         }),
       );
     }
@@ -173,8 +169,6 @@ export const admin = {
           abi: InsuranceFundArtifact.abi,
           functionName: 'withdraw',
           args: [DEVNET_ADDRESSES.usdc, deployer.address, have],
-          account: deployer,
-          chain: clients.wallet.chain,
         }),
       );
     }
