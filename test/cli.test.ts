@@ -238,6 +238,14 @@ describe('usage and checklist errors', () => {
     expect(badTimeout.stderr).toContain('--timeout: expected a duration');
   });
 
+  it('refuses an --only or --skip that names no check or tag (it would ROUTE on nothing)', async () => {
+    const typo = await cli(['run', 'checks/devnet.yaml', '--only', 'head-frsh'], env);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--only: "head-frsh" is neither a check id nor a tag');
+    expect(typo.stderr).toContain('did you mean "head-fresh"?');
+    expect((await cli(['run', 'checks/devnet.yaml', '--skip', 'nothing-like-it'], env)).code).toBe(2);
+  });
+
   it('validate, list and explain work without any network', async () => {
     expect((await cli(['validate', 'checks/devnet.yaml'])).stdout).toContain('valid — 6 checks');
     const list = await cli(['list']);

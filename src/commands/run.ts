@@ -2,6 +2,8 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadChecklist } from '../checklist/load.js';
+import type { Checklist } from '../checklist/model.js';
+import { suggest } from '../checklist/suggest.js';
 import { formatDuration, parseDuration, UnitError } from '../checklist/units.js';
 import { Redactor } from '../engine/redact.js';
 import type { CheckResult, FailOn } from '../engine/result.js';
@@ -52,6 +54,21 @@ function choice<T extends string>(
   return value as T;
 }
 
+/**
+ * A mistyped --only would select nothing and report ROUTE on zero checks: a false pass. Every selector
+ * must name a check id or tag of the checklist.
+ */
+function checkSelectors(checklist: Checklist, flag: string, selectors: string[] | undefined): void {
+  const known = new Set(checklist.checks.flatMap((c) => [c.id, ...c.tags]));
+  for (const selector of selectors ?? []) {
+    if (known.has(selector)) continue;
+    const hint = suggest(selector, known);
+    throw new UsageError(`${flag}: "${selector}" is neither a check id nor a tag in ${checklist.file}`, [
+      hint ? `did you mean "${hint}"?` : `ids and tags: ${[...known].join(', ')}`,
+    ]);
+  }
+}
+
 /** Atomic: a crash mid-write never leaves a truncated report for a CI job to misread. */
 async function writeAtomic(file: string, content: string): Promise<void> {
   const target = resolve(file);
@@ -72,6 +89,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const deadlineMs = durationOption('--deadline', options.deadline);
 
   const checklist = await loadChecklist(file);
+  checkSelectors(checklist, '--only', options.only);
+  checkSelectors(checklist, '--skip', options.skip);
   const redactor = new Redactor();
   const spinner =
     options.stderrIsTty && format === 'table' ? await startSpinner(checklist.checks.length) : undefined;

@@ -122,10 +122,10 @@ export class ChainReader {
     });
   }
 
-  private makeClient(multicall: boolean): PublicClient {
+  private makeClient(order: EndpointCounters[], multicall: boolean): PublicClient {
     return createPublicClient({
       transport: fallback(
-        this.counters.map((c) => this.transport(c, true)),
+        order.map((c) => this.transport(c, true)),
         { retryCount: 0 },
       ),
       batch: multicall ? { multicall: { wait: 0 } } : undefined,
@@ -166,9 +166,14 @@ export class ChainReader {
         const first = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');
         throw first?.reason ?? new Error(`no ${this.label} RPC endpoint answered`);
       }
-      const base = this.makeClient(false);
+      // Endpoints that answered go first, so a dead one does not cost every request a failed try.
+      const liveCounters = new Set(live.map((l) => l.counter));
+      const order = [...this.counters].sort(
+        (a, b) => Number(liveCounters.has(b)) - Number(liveCounters.has(a)),
+      );
+      const base = this.makeClient(order, false);
       const code = await base.getCode({ address: MULTICALL3 });
-      return code && code !== '0x' ? this.makeClient(true) : base;
+      return code && code !== '0x' ? this.makeClient(order, true) : base;
     })();
     return this.readyPromise;
   }
