@@ -56,6 +56,7 @@ program
   .option('--timeout <duration>', 'per-check deadline when a check sets none, e.g. 30s')
   .option('--deadline <duration>', 'deadline for the whole run, e.g. 2m')
   .option('--concurrency <n>', 'checks in flight at once', '16')
+  .option('--state <dir>', 'where run history lives (default: .l2preflight/ next to the checklist)')
   .addHelpText(
     'after',
     '\nExit codes: 0 nothing at or above --fail-on; 1 a check failed (or warned with --fail-on warn);\n' +

@@ -5,11 +5,14 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/devnet/anvil.js';
 import { SCENARIOS } from '../src/devnet/scenarios.js';
-import { admin, type RunningVenue } from '../src/devnet/venue.js';
+import { admin, anvilRpc, type RunningVenue } from '../src/devnet/venue.js';
 import { cli, keyedProxy } from './helpers/cli.js';
 import { checklistYaml, startTestVenue } from './helpers/venue.js';
 
 const QUICK = ['--skip', 'no-reorg'];
+let stateDirs = 0;
+/** A fresh state directory per run, so no test sees another's (or a previous devnet's) history. */
+const freshState = () => ['--state', join(dir, `state-${++stateDirs}`)];
 let venue: RunningVenue;
 let env: Record<string, string>;
 let dir: string;
@@ -29,7 +32,10 @@ async function writeChecklist(name: string, text: string): Promise<string> {
 
 describe('l2preflight run', () => {
   it('exits 0 with a ROUTE verdict and the JSON report shape on the healthy devnet', async () => {
-    const { code, stdout, stderr } = await cli(['run', 'checks/devnet.yaml', '--format', 'json'], env);
+    const { code, stdout, stderr } = await cli(
+      ['run', 'checks/devnet.yaml', '--format', 'json', ...freshState()],
+      env,
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
@@ -138,6 +144,21 @@ describe('l2preflight run', () => {
       expect(cases.find((c) => c['@_name'] === 'eth-usd')?.failure).toBeDefined();
     } finally {
       await admin.freshPrice(venue.clients);
+    }
+  });
+
+  it('fails the second run when the chain reorged between two runs, naming the depth', async () => {
+    const state = join(dir, 'state');
+    const args = ['run', 'checks/devnet.yaml', '--only', 'no-reorg', '--state', state, '--format', 'json'];
+    await anvilRpc(venue.clients, 'evm_setIntervalMining', [0]);
+    try {
+      expect((await cli(args, env)).code).toBe(0);
+      await admin.reorg(venue.clients, 3);
+      const second = await cli(args, env);
+      expect(second.code).toBe(1);
+      expect(JSON.parse(second.stdout).results[0].message).toContain('changed since (depth 3)');
+    } finally {
+      await anvilRpc(venue.clients, 'evm_setIntervalMining', [1]);
     }
   });
 

@@ -5,14 +5,23 @@
 import type { z } from 'zod';
 import type { ChainReader } from '../engine/reader.js';
 import type { Stack } from '../engine/result.js';
+import type { StateRead } from '../state/store.js';
 
 /** What a check concluded from its observations. `holds: false` becomes fail or warn by severity. */
 export interface Judgement {
   holds: boolean;
+  /** Set when the check holds but sees something to act on soon: the result is `warn`. */
+  concern?: string;
   observed: string;
   threshold: string;
   message: string;
   evidence?: Record<string, unknown>;
+}
+
+/** Per-check memory between runs (in the state directory), scoped to this checklist and check id. */
+export interface CheckHistory {
+  read<T>(validate: (data: unknown) => T | string): Promise<StateRead<T>>;
+  write(value: unknown): Promise<void>;
 }
 
 export interface CheckContext {
@@ -27,7 +36,11 @@ export interface CheckContext {
   signal: AbortSignal;
   /** Sleeps, but wakes early (rejecting) when the check is aborted. */
   sleep(ms: number): Promise<void>;
+  history: CheckHistory;
 }
+
+/** The check does not apply here (e.g. divergence with a single endpoint): reported as `skip`. */
+export class NotApplicable extends Error {}
 
 /**
  * The check could not measure (e.g. the round is missing, the contract reverted). Becomes `error`,

@@ -1,5 +1,7 @@
 /** `l2preflight devnet up | scenario | demo`. */
-import { relative } from 'node:path';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suggest } from '../checklist/suggest.js';
 import { DEVNET_ADDRESSES, DEVNET_L2_CHAIN_ID } from '../devnet/constants.js';
@@ -87,7 +89,10 @@ export async function devnetDemoCommand(options: {
     process.env.L2PREFLIGHT_DEVNET_L2_RPC = venue.node.url;
     process.stderr.write(describe(venue.node.url));
     const { runCommand } = await import('./run.js');
+    // A fresh devnet is a new chain: keep the demo's history out of the way of real runs.
+    const state = await mkdtemp(join(tmpdir(), 'l2preflight-demo-'));
     return await runCommand(relative(process.cwd(), DEVNET_CHECKLIST) || DEVNET_CHECKLIST, {
+      state,
       version: options.version,
       stdoutColor: options.stdoutColor,
       stderrIsTty: false,

@@ -1,6 +1,6 @@
 /** `l2preflight run`: load, run, render, write; returns the exit code. */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadChecklist } from '../checklist/load.js';
 import type { Checklist } from '../checklist/model.js';
 import { suggest } from '../checklist/suggest.js';
@@ -21,6 +21,8 @@ export interface RunCommandOptions {
   timeout?: string;
   deadline?: string;
   concurrency?: string;
+  /** Where run history lives; default `.l2preflight/` next to the checklist. */
+  state?: string;
   version: string;
   /** Whether stdout/stderr are terminals and colour is allowed (decided by the CLI layer). */
   stdoutColor: boolean;
@@ -103,6 +105,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     deadlineMs,
     version: options.version,
     redactor,
+    stateDir: options.state ?? join(dirname(file), '.l2preflight'),
     onResult: spinner?.update,
   });
   spinner?.stop();

@@ -55,7 +55,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   reorg: {
     summary: 'the last N blocks are replaced (anvil_reorg), --depth N (default 3)',
     async apply(clients, options) {
-      await anvilRpc(clients, 'anvil_reorg', [options.depth, []]);
+      await admin.reorg(clients, options.depth);
       return `the last ${options.depth} blocks were replaced by a competing branch`;
     },
   },

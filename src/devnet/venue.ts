@@ -199,6 +199,14 @@ export const admin = {
     await admin.freshPrice(clients);
     return true;
   },
+  /**
+   * Replaces the last `depth` blocks with a competing branch. The branch carries a self-transfer from
+   * the deployer: an empty re-mined block can hash the same as the one it replaces.
+   */
+  reorg(clients: VenueClients, depth: number) {
+    const transfer = { from: deployer.address, to: deployer.address, value: '0x1' };
+    return anvilRpc(clients, 'anvil_reorg', [depth, [[transfer, 0]]]);
+  },
   freshPrice(clients: VenueClients) {
     const now = nowSeconds();
     return admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(24), now, now);

@@ -4,9 +4,11 @@
  * becomes `error` — never `pass` — and never stops the others.
  */
 
+import { basename } from 'node:path';
 import type { CheckInstance, Checklist } from '../checklist/model.js';
 import { formatDuration } from '../checklist/units.js';
-import type { CheckContext, Judgement } from '../checks/define.js';
+import { type CheckContext, type Judgement, NotApplicable } from '../checks/define.js';
+import { StateStore } from '../state/store.js';
 import { ChainReader } from './reader.js';
 import { Redactor } from './redact.js';
 import type { CheckResult, FailOn, RunResult } from './result.js';
@@ -28,6 +30,8 @@ export interface RunOptions {
   /** Called as each check finishes (progress display). */
   onResult?: (result: CheckResult, done: number, total: number) => void;
   redactor?: Redactor;
+  /** Where run history lives; without it, checks that compare with the last run see no history. */
+  stateDir?: string;
 }
 
 export interface RunOutcome {
@@ -101,6 +105,8 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     ? checklist.checks.filter((c) => matches(c, options.only ?? []))
     : checklist.checks;
   let done = 0;
+  const store = options.stateDir ? new StateStore(options.stateDir) : undefined;
+  const historyKey = (check: CheckInstance) => [basename(checklist.file).replace(/\.ya?ml$/, ''), check.id];
 
   const runOne = async (check: CheckInstance): Promise<CheckResult> => {
     const base = {
@@ -124,7 +130,14 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       timeoutMs,
     );
     const checkStarted = performance.now();
+    const history = store
+      ? {
+          read: <T>(validate: (data: unknown) => T | string) => store.read(historyKey(check), validate),
+          write: (value: unknown) => store.write(historyKey(check), value),
+        }
+      : { read: async () => ({ kind: 'missing' as const }), write: async () => {} };
     const context: CheckContext = {
+      history,
       l2,
       l1,
       stack: checklist.venue.stack,
@@ -151,14 +164,17 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       const judgement: Judgement = check.definition.evaluate(check.params as never, observation, now());
       return {
         ...base,
-        status: statusOf(judgement.holds, check.severity),
+        status: statusOf(judgement.holds, check.severity, judgement.concern),
         observed: judgement.observed,
         threshold: judgement.threshold,
-        message: judgement.message,
+        message: judgement.concern ? `${judgement.message}; ${judgement.concern}` : judgement.message,
         evidence: judgement.evidence,
         durationMs: Math.round(performance.now() - checkStarted),
       };
     } catch (error) {
+      if (error instanceof NotApplicable) {
+        return { ...base, status: 'skip', message: `not applicable: ${error.message}`, durationMs: 0 };
+      }
       return {
         ...base,
         status: 'error',

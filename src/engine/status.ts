@@ -2,8 +2,12 @@
 import type { CheckResult, FailOn, Severity, Status, Verdict } from './result.js';
 import { STATUSES } from './result.js';
 
-export function statusOf(holds: boolean, severity: Severity): Status {
-  if (holds) return 'pass';
+/**
+ * A check that holds but reports a concern (a leading indicator, such as a batcher that will run out
+ * of funds in two days) warns whatever its severity: it is not a failure yet, and not a clean pass.
+ */
+export function statusOf(holds: boolean, severity: Severity, concern?: string): Status {
+  if (holds) return concern ? 'warn' : 'pass';
   return severity === 'critical' ? 'fail' : 'warn';
 }
 

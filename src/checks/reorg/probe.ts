@@ -2,84 +2,178 @@ import { BlockNotFoundError, type Hash } from 'viem';
 import { z } from 'zod';
 import { duration, integer } from '../../checklist/params.js';
 import { formatDuration } from '../../checklist/units.js';
+import type { ChainReader } from '../../engine/reader.js';
 import { defineCheck } from '../define.js';
 
-interface ProbeObservation {
+/** How many recent block hashes a run keeps for the next one: bounds the file and the re-reads. */
+const HISTORY_LIMIT = 256;
+
+interface BlockHash {
+  number: number;
+  hash: Hash;
+}
+
+interface ProbeHistory {
+  version: 1;
+  chainId: number;
+  genesis: Hash;
+  savedAt: string;
   head: number;
-  before: { number: number; hash: Hash }[];
-  /** Hash of the same block numbers read again after the wait; null when the block disappeared. */
+  blocks: BlockHash[];
+}
+
+export interface ProbeObservation {
+  head: number;
+  before: BlockHash[];
+  /** The same block numbers read again after the wait; null when the block disappeared. */
   after: (Hash | null)[];
   waitedMs: number;
+  /** The previous run's blocks and what those numbers hold now. */
+  previous?: { savedAt: string; head: number; blocks: BlockHash[]; now: (Hash | null)[] };
+  /** Why the previous run's history could not be used, when it could not. */
+  historyProblem?: string;
+}
+
+function isHash(value: unknown): value is Hash {
+  return typeof value === 'string' && /^0x[0-9a-fA-F]{64}$/.test(value);
+}
+
+function validateHistory(chainId: number, genesis: Hash) {
+  return (data: unknown): ProbeHistory | string => {
+    const h = data as Partial<ProbeHistory> | null;
+    if (!h || typeof h !== 'object' || h.version !== 1 || !Array.isArray(h.blocks))
+      return 'not an l2preflight reorg history';
+    if (h.chainId !== chainId || h.genesis !== genesis) {
+      return `from another chain (chain ${String(h.chainId)}, genesis ${String(h.genesis).slice(0, 10)}…): the chain was reset or the checklist changed venue`;
+    }
+    const valid = h.blocks.every((b) => Number.isSafeInteger(b?.number) && isHash(b?.hash));
+    if (!valid || !Number.isSafeInteger(h.head) || typeof h.savedAt !== 'string')
+      return 'malformed block list';
+    return h as ProbeHistory;
+  };
+}
+
+async function hashNow(reader: ChainReader, number: number): Promise<Hash | null> {
+  try {
+    return (await reader.freshBlock(BigInt(number))).hash as Hash;
+  } catch (error) {
+    if (error instanceof BlockNotFoundError) return null;
+    throw error;
+  }
+}
+
+/** Blocks whose hash differs from what was seen, and the depth of the deepest below `head`. */
+export function reorgDepth(head: number, seen: BlockHash[], now: (Hash | null)[]) {
+  const changed = seen.filter((block, index) => now[index] !== block.hash);
+  const lowest = changed.length ? Math.min(...changed.map((b) => b.number)) : undefined;
+  return { changed, depth: lowest === undefined ? 0 : head - lowest + 1 };
 }
 
 export const probe = defineCheck({
   type: 'reorg.probe',
-  summary: 'Recent block hashes read twice, `wait` apart: did the chain rewrite its recent history?',
+  summary: 'Recent block hashes read twice, `wait` apart, and against the last run: was history rewritten?',
   description:
-    'Reads the hashes of the last `depth` L2 blocks, waits `wait`, and reads the same block numbers again. Any ' +
-    'changed or vanished hash is a reorg: a position or a deposit you saw may no longer exist. The result names ' +
-    "the depth of the deepest change. The wait is part of the measurement, so this check sets the run's minimum " +
-    'wall time.',
+    'Reads the hashes of the last `depth` L2 blocks, waits `wait`, and reads the same block numbers again; it ' +
+    'also re-reads the blocks the previous run saw (kept in the state directory) to catch reorgs that happened ' +
+    'between runs. A changed or vanished hash is a reorg: a fill or a deposit you saw may no longer exist. A ' +
+    'reorg up to `maxDepth` blocks warns, deeper fails (the default 0 fails on any reorg). The wait is part of ' +
+    "the measurement, so this check sets the run's minimum wall time. An unusable history file is set aside " +
+    'and reported (a warning: between-run reorgs could not be checked), never trusted.',
   params: z.object({
-    depth: integer('How many recent blocks to compare.', { min: 1, max: 256, default: 12 }),
+    depth: integer('How many recent blocks to compare.', { min: 1, max: HISTORY_LIMIT, default: 12 }),
     wait: duration('Time between the two reads.', '5s'),
+    maxDepth: integer('Deepest reorg that only warns; deeper fails.', { min: 0, default: 0 }),
   }),
-  example: { depth: 12, wait: '5s' },
+  example: { depth: 12, wait: '5s', maxDepth: 0 },
   async read(ctx, params): Promise<ProbeObservation> {
-    const head = await ctx.l2.latestBlock();
+    const [head, genesis] = await Promise.all([ctx.l2.latestBlock(), ctx.l2.block(0n)]);
     const last = Number(head.number);
     const numbers = Array.from({ length: Math.min(params.depth, last + 1) }, (_, i) => BigInt(last - i));
     const before = await Promise.all(numbers.map((n) => (n === head.number ? head : ctx.l2.block(n))));
+    const stored = await ctx.history.read(validateHistory(ctx.l2.chainId, genesis.hash as Hash));
     const started = Date.now();
     await ctx.sleep(params.wait);
-    const after = await Promise.all(
-      numbers.map((n) =>
-        ctx.l2.freshBlock(n).then(
-          (block) => block.hash,
-          (error: unknown) => {
-            if (error instanceof BlockNotFoundError) return null;
-            throw error;
-          },
-        ),
-      ),
-    );
-    return {
+    const after = await Promise.all(before.map((b) => hashNow(ctx.l2, Number(b.number))));
+    const previous =
+      stored.kind === 'ok'
+        ? {
+            savedAt: stored.value.savedAt,
+            head: stored.value.head,
+            blocks: stored.value.blocks,
+            now: await Promise.all(stored.value.blocks.map((b) => hashNow(ctx.l2, b.number))),
+          }
+        : undefined;
+    const observation: ProbeObservation = {
       head: last,
       before: before.map((b) => ({ number: Number(b.number), hash: b.hash as Hash })),
       after,
       waitedMs: Date.now() - started,
+      previous,
+      historyProblem:
+        stored.kind === 'set-aside'
+          ? `the run history was unusable (${stored.reason}) and was set aside to ${stored.setAsideTo}`
+          : undefined,
     };
+    const latestView = observation.before
+      .map((b, i) => ({ number: b.number, hash: after[i] }))
+      .filter((b): b is BlockHash => b.hash !== null && b.hash !== undefined)
+      .slice(0, HISTORY_LIMIT);
+    const history: ProbeHistory = {
+      version: 1,
+      chainId: ctx.l2.chainId,
+      genesis: genesis.hash as Hash,
+      savedAt: new Date(ctx.now()).toISOString(),
+      head: last,
+      blocks: latestView,
+    };
+    await ctx.history.write(history);
+    return observation;
   },
   evaluate(params, observation) {
-    const changed = observation.before.filter((block, index) => observation.after[index] !== block.hash);
-    const threshold = 'no changed block';
+    const within = reorgDepth(observation.head, observation.before, observation.after);
+    const between = observation.previous
+      ? reorgDepth(observation.previous.head, observation.previous.blocks, observation.previous.now)
+      : { changed: [], depth: 0 };
+    const deepest = Math.max(within.depth, between.depth);
+    const threshold = params.maxDepth === 0 ? 'no reorg' : `reorg depth <= ${params.maxDepth}`;
     const evidence = {
       head: observation.head,
       depth: observation.before.length,
-      changed: changed.map((b, i) => ({
-        number: b.number,
-        before: b.hash,
-        after: observation.after[observation.before.indexOf(b)] ?? null,
-        index: i,
-      })),
+      reorgDepth: deepest,
+      changedWithinRun: within.changed.map((b) => b.number),
+      changedSinceLastRun: between.changed.map((b) => b.number),
+      lastRunAt: observation.previous?.savedAt,
     };
-    if (changed.length === 0) {
+    const parts = [
+      within.depth > 0
+        ? `${within.changed.length} of the last ${observation.before.length} blocks changed within ${formatDuration(observation.waitedMs)} (depth ${within.depth}, deepest at block ${Math.min(...within.changed.map((b) => b.number))})`
+        : '',
+      between.depth > 0
+        ? `${between.changed.length} block(s) seen by the run of ${observation.previous?.savedAt} changed since (depth ${between.depth})`
+        : '',
+    ].filter(Boolean);
+    const since = observation.previous ? ` and since the run of ${observation.previous.savedAt}` : '';
+    const concern = observation.historyProblem
+      ? `${observation.historyProblem}; reorgs between runs were not checked`
+      : undefined;
+    if (deepest === 0) {
       return {
         holds: true,
+        concern,
         observed: 'no reorg',
         threshold,
-        message: `blocks ${observation.head - observation.before.length + 1}–${observation.head} unchanged after ${formatDuration(observation.waitedMs)}`,
+        message: `blocks ${observation.head - observation.before.length + 1}–${observation.head} unchanged after ${formatDuration(observation.waitedMs)}${since}`,
         evidence,
       };
     }
-    const deepest = Math.min(...changed.map((b) => b.number));
-    const reorgDepth = observation.head - deepest + 1;
+    const withinLimit = deepest <= params.maxDepth;
     return {
-      holds: false,
-      observed: `reorg of depth ${reorgDepth}`,
+      holds: withinLimit,
+      concern: withinLimit ? `reorg of depth ${deepest} (at most ${params.maxDepth} tolerated)` : concern,
+      observed: `reorg of depth ${deepest}`,
       threshold,
-      message: `${changed.length} of the last ${params.depth} blocks changed within ${formatDuration(observation.waitedMs)}; deepest change at block ${deepest} (depth ${reorgDepth})`,
-      evidence: { ...evidence, reorgDepth },
+      message: parts.join('; '),
+      evidence,
     };
   },
 });
