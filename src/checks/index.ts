@@ -8,9 +8,10 @@ import { chainlink } from './oracle/chainlink.js';
 import { probe } from './reorg/probe.js';
 import { cadence } from './sequencer/cadence.js';
 import { headAge } from './sequencer/headAge.js';
+import { safeLag } from './sequencer/safeLag.js';
 import { uptimeFeed } from './sequencer/uptimeFeed.js';
 
-const definitions: AnyCheckDefinition[] = [fund, chainlink, probe, cadence, headAge, uptimeFeed];
+const definitions: AnyCheckDefinition[] = [fund, chainlink, probe, cadence, headAge, safeLag, uptimeFeed];
 
 export const checkRegistry: ReadonlyMap<string, AnyCheckDefinition> = new Map(
   definitions.sort((a, b) => a.type.localeCompare(b.type)).map((d) => [d.type, d]),

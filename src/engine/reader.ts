@@ -202,6 +202,13 @@ export class ChainReader {
     });
   }
 
+  /** The block a tag names (`safe`, `finalized`) in this run's snapshot. */
+  taggedBlock(tag: 'safe' | 'finalized'): Promise<Block> {
+    return this.memoize(`block:${tag}`, async () =>
+      checkedBlock(await (await this.ready()).getBlock({ blockTag: tag }), this.label),
+    );
+  }
+
   block(number: bigint): Promise<Block> {
     return this.memoize(`block:${number}`, async () =>
       (await this.ready()).getBlock({ blockNumber: number }),
