@@ -103,45 +103,62 @@ program
 
 const devnet = program.command('devnet').description('a local venue on anvil, with no network at all');
 
-devnet
-  .command('up')
-  .description('start the local devnet in the foreground and print its addresses; Ctrl-C stops it')
-  .option('--l2-port <port>', 'L2 RPC port on 127.0.0.1', '9545')
-  .action(async (options: { l2Port: string }) => {
-    const { devnetUpCommand } = await import('./commands/devnet.js');
-    process.exitCode = await devnetUpCommand({ l2Port: Number(options.l2Port), write });
-  });
+function portOptions(command: Command): Command {
+  return command
+    .option('--l2-port <port>', 'L2 RPC port on 127.0.0.1', '9545')
+    .option('--l1-port <port>', 'L1 RPC port on 127.0.0.1', '9546')
+    .option('--l2-replica-port <port>', "port of the L2's second endpoint", '9547');
+}
+
+function ports(options: { l2Port: string; l1Port: string; l2ReplicaPort: string }) {
+  return { l2: Number(options.l2Port), l1: Number(options.l1Port), l2Replica: Number(options.l2ReplicaPort) };
+}
+
+portOptions(
+  devnet
+    .command('up')
+    .description(
+      'start the local devnet (L1 + L2 anvil, venue contracts, batcher) in the foreground; Ctrl-C stops it',
+    ),
+).action(async (options) => {
+  const { devnetUpCommand } = await import('./commands/devnet.js');
+  process.exitCode = await devnetUpCommand({ ports: ports(options), write });
+});
 
 devnet
   .command('scenario')
   .description(
-    'put the running devnet into a named state: healthy, sequencer-halt, stale-oracle, drained-fund, reorg',
+    'put the running devnet into a named state: healthy, sequencer-halt, stale-oracle, drained-fund, reorg, batcher-stalled, rpc-split',
   )
   .argument('<name>', 'scenario name')
   .option('--l2-rpc <url>', 'L2 RPC of the running devnet', 'http://127.0.0.1:9545')
+  .option('--l1-rpc <url>', 'L1 RPC of the running devnet', 'http://127.0.0.1:9546')
+  .option('--l2-replica-rpc <url>', "the L2's second endpoint", 'http://127.0.0.1:9547')
   .option('--depth <blocks>', 'reorg depth (reorg scenario)', '3')
-  .action(async (name: string, options: { l2Rpc: string; depth: string }) => {
-    const { devnetScenarioCommand } = await import('./commands/devnet.js');
-    write(await devnetScenarioCommand(name, { l2Rpc: options.l2Rpc, depth: Number(options.depth) }));
-  });
+  .action(
+    async (name: string, options: { l2Rpc: string; l1Rpc: string; l2ReplicaRpc: string; depth: string }) => {
+      const { devnetScenarioCommand } = await import('./commands/devnet.js');
+      write(await devnetScenarioCommand(name, { ...options, depth: Number(options.depth) }));
+    },
+  );
 
-devnet
-  .command('demo')
-  .description(
-    'bring the devnet up, run checks/devnet.yaml against it, print the table, shut it down (npm start)',
-  )
-  .option('--l2-port <port>', 'L2 RPC port on 127.0.0.1', '9545')
-  .action(async (options: { l2Port: string }) => {
-    const { devnetDemoCommand } = await import('./commands/devnet.js');
-    process.exitCode = await devnetDemoCommand({
-      l2Port: Number(options.l2Port),
-      version,
-      stdoutColor: colorAllowed(process.stdout),
-      width: process.stdout.columns,
-      write,
-      log: debug ? (text) => process.stderr.write(`${text}\n`) : undefined,
-    });
+portOptions(
+  devnet
+    .command('demo')
+    .description(
+      'bring the devnet up, run checks/devnet.yaml against it, print the table, shut it down (npm start)',
+    ),
+).action(async (options) => {
+  const { devnetDemoCommand } = await import('./commands/devnet.js');
+  process.exitCode = await devnetDemoCommand({
+    ports: ports(options),
+    version,
+    stdoutColor: colorAllowed(process.stdout),
+    width: process.stdout.columns,
+    write,
+    log: debug ? (text) => process.stderr.write(`${text}\n`) : undefined,
   });
+});
 
 async function main(): Promise<void> {
   try {

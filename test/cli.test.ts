@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/devnet/anvil.js';
-import { SCENARIOS } from '../src/devnet/scenarios.js';
 import { admin, anvilRpc, type RunningVenue } from '../src/devnet/venue.js';
 import { cli, keyedProxy } from './helpers/cli.js';
-import { checklistYaml, startTestVenue } from './helpers/venue.js';
+import { applyScenario, checklistYaml, startTestVenue } from './helpers/venue.js';
 
 const QUICK = ['--skip', 'no-reorg'];
 let stateDirs = 0;
@@ -19,7 +18,11 @@ let dir: string;
 
 beforeAll(async () => {
   venue = await startTestVenue();
-  env = { L2PREFLIGHT_DEVNET_L2_RPC: venue.node.url };
+  env = {
+    L2PREFLIGHT_DEVNET_L2_RPC: venue.node.url,
+    L2PREFLIGHT_DEVNET_L2_REPLICA_RPC: venue.replica.url,
+    L2PREFLIGHT_DEVNET_L1_RPC: venue.l1.node.url,
+  };
   dir = await mkdtemp(join(tmpdir(), 'l2preflight-cli-'));
 });
 afterAll(() => venue?.stop());
@@ -58,7 +61,7 @@ describe('l2preflight run', () => {
       checklist: 'checks/devnet.yaml',
       venue: { name: 'l2preflight devnet', stack: 'evm', l2ChainId: 901 },
       verdict: 'ROUTE',
-      summary: { pass: 7, warn: 0, fail: 0, error: 0, skip: 0 },
+      summary: { pass: 9, warn: 0, fail: 0, error: 0, skip: 0 },
     });
     for (const result of report.results) {
       expect(Object.keys(result).slice(0, 7)).toEqual([
@@ -96,7 +99,7 @@ describe('l2preflight run', () => {
   });
 
   it('exits 1 with HOLD and the remediation when a critical check fails', async () => {
-    await SCENARIOS['drained-fund']?.apply(venue.clients, { depth: 1 });
+    await applyScenario(venue, 'drained-fund');
     try {
       const { code, stdout } = await cli(['run', 'checks/devnet.yaml', ...QUICK], env);
       expect(code).toBe(1);
@@ -125,7 +128,7 @@ describe('l2preflight run', () => {
 
   it('writes well-formed JUnit XML to --output while the table still prints', async () => {
     const output = join(dir, 'report.xml');
-    await SCENARIOS['stale-oracle']?.apply(venue.clients, { depth: 1 });
+    await applyScenario(venue, 'stale-oracle');
     try {
       const { code, stdout } = await cli(
         ['run', 'checks/devnet.yaml', ...QUICK, '--format', 'junit', '--output', output],
@@ -137,7 +140,7 @@ describe('l2preflight run', () => {
       expect(XMLValidator.validate(xml)).toBe(true);
       const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml);
       const suite = parsed.testsuites.testsuite;
-      expect(suite['@_tests']).toBe('7');
+      expect(suite['@_tests']).toBe('9');
       expect(suite['@_failures']).toBe('1'); // eth-usd; the fund accepts a 3 h old price (maxPriceAge 25h)
       expect(suite['@_skipped']).toBe('1');
       const cases = suite.testcase as { '@_name': string; failure?: unknown }[];
@@ -197,6 +200,28 @@ describe('l2preflight run', () => {
     expect(live.failures).toBe(0);
   });
 
+  it('keeps answering from a healthy endpoint when the first one dies mid-run, and says so', async () => {
+    const proxy = await keyedProxy(venue.node.url);
+    const file = await writeChecklist(
+      'dies.yaml',
+      checklistYaml(
+        [proxy.url('/'), venue.node.url],
+        '  - id: probe\n    type: reorg.probe\n    wait: 1500ms\n',
+      ),
+    );
+    const pending = cli(['run', file, '--format', 'json', ...freshState()]);
+    await new Promise((r) => setTimeout(r, 800));
+    await proxy.close();
+    const { code, stdout } = await pending;
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.results[0].status).toBe('pass');
+    const [dying, healthy] = report.endpoints;
+    expect(dying.requests).toBeGreaterThan(0);
+    expect(dying.failures).toBeGreaterThan(0);
+    expect(healthy.requests).toBeGreaterThan(0);
+  });
+
   it('never shows an API key embedded in an RPC URL, in any format or error', async () => {
     const proxy = await keyedProxy(venue.node.url);
     const deadPort = await freePort();
@@ -236,7 +261,7 @@ describe('usage and checklist errors', () => {
     const { code, stdout, stderr } = await cli(['validate', file]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain(`${file}:17:11: unknown check type "sequencer.head-agee"`);
+    expect(stderr).toContain(`${file}:19:11: unknown check type "sequencer.head-agee"`);
     expect(stderr).toContain('did you mean "sequencer.head-age"?');
     expect(stderr).not.toMatch(/\n\s+at /);
   });
@@ -268,7 +293,7 @@ describe('usage and checklist errors', () => {
   });
 
   it('validate, list and explain work without any network', async () => {
-    expect((await cli(['validate', 'checks/devnet.yaml'])).stdout).toContain('valid — 7 checks');
+    expect((await cli(['validate', 'checks/devnet.yaml'])).stdout).toContain('valid — 9 checks');
     const list = await cli(['list']);
     expect(list.stdout).toContain('sequencer.head-age');
     const explain = await cli(['explain', 'sequencer.head-age']);

@@ -228,6 +228,14 @@ function loadChecks(
       type: _type,
       ...params
     } = parsed.data;
+    const crossFieldProblem = definition.validate?.(params as never);
+    if (crossFieldProblem) {
+      problems.push({
+        position: locator.ofPath([...base, 'type']),
+        message: `${type}: ${crossFieldProblem}`,
+      });
+      return;
+    }
     const firstIndex = seen.get(id as string);
     if (firstIndex !== undefined) {
       problems.push({

@@ -64,6 +64,8 @@ export interface CheckDefinition<Params extends z.ZodObject = z.ZodObject, Obser
   params: Params;
   /** A checklist entry (without id/type) that `explain` prints and tests validate. */
   example: Record<string, unknown>;
+  /** Rules across parameters that a schema of single fields cannot say; returns what is wrong. */
+  validate?(params: z.output<Params>): string | undefined;
   read(ctx: CheckContext, params: z.output<Params>): Promise<Observation>;
   evaluate(params: z.output<Params>, observation: Observation, now: number): Judgement;
 }

@@ -6,12 +6,24 @@ import type { AnyCheckDefinition } from './define.js';
 import { fund } from './insurance/fund.js';
 import { chainlink } from './oracle/chainlink.js';
 import { probe } from './reorg/probe.js';
+import { batchAge } from './sequencer/batchAge.js';
 import { cadence } from './sequencer/cadence.js';
 import { headAge } from './sequencer/headAge.js';
+import { rpcDivergence } from './sequencer/rpcDivergence.js';
 import { safeLag } from './sequencer/safeLag.js';
 import { uptimeFeed } from './sequencer/uptimeFeed.js';
 
-const definitions: AnyCheckDefinition[] = [fund, chainlink, probe, cadence, headAge, safeLag, uptimeFeed];
+const definitions: AnyCheckDefinition[] = [
+  fund,
+  chainlink,
+  probe,
+  batchAge,
+  cadence,
+  headAge,
+  rpcDivergence,
+  safeLag,
+  uptimeFeed,
+];
 
 export const checkRegistry: ReadonlyMap<string, AnyCheckDefinition> = new Map(
   definitions.sort((a, b) => a.type.localeCompare(b.type)).map((d) => [d.type, d]),

@@ -4,32 +4,59 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suggest } from '../checklist/suggest.js';
-import { DEVNET_ADDRESSES, DEVNET_L2_CHAIN_ID } from '../devnet/constants.js';
+import {
+  batcher,
+  DEVNET_ADDRESSES,
+  DEVNET_L1_ADDRESSES,
+  DEVNET_L1_CHAIN_ID,
+  DEVNET_L2_CHAIN_ID,
+  DEVNET_PORTS,
+  type DevnetPorts,
+} from '../devnet/constants.js';
 import { SCENARIOS } from '../devnet/scenarios.js';
-import { admin, bootVenue, venueClients } from '../devnet/venue.js';
+import { admin, bootVenue, type RunningVenue, venueClients } from '../devnet/venue.js';
 import { DevnetError, UsageError } from '../errors.js';
 
 /** The shipped devnet checklist, found relative to the installed package (not the working directory). */
 export const DEVNET_CHECKLIST = fileURLToPath(new URL('../../checks/devnet.yaml', import.meta.url));
 
-function describe(url: string): string {
+function describe(venue: RunningVenue): string {
+  const row = (name: string, address: string) => `  ${name.padEnd(20)} ${address}`;
   const lines = [
-    `devnet L2 (chain ${DEVNET_L2_CHAIN_ID}) on ${url}`,
-    ...Object.entries(DEVNET_ADDRESSES).map(([name, address]) => `  ${name.padEnd(20)} ${address}`),
+    `devnet L2 (chain ${DEVNET_L2_CHAIN_ID}) on ${venue.node.url}, replica endpoint ${venue.replica.url}`,
+    ...Object.entries(DEVNET_ADDRESSES).map(([name, address]) => row(name, address)),
+    `devnet L1 (chain ${DEVNET_L1_CHAIN_ID}) on ${venue.l1.node.url}`,
+    ...Object.entries(DEVNET_L1_ADDRESSES).map(([name, address]) => row(name, address)),
+    row('batcher', batcher.address),
   ];
   return `${lines.join('\n')}\n`;
 }
 
+/** The environment that points checks/devnet.yaml at a devnet on non-default ports. */
+export function devnetEnvironment(venue: RunningVenue): Record<string, string> {
+  return {
+    L2PREFLIGHT_DEVNET_L2_RPC: venue.node.url,
+    L2PREFLIGHT_DEVNET_L2_REPLICA_RPC: venue.replica.url,
+    L2PREFLIGHT_DEVNET_L1_RPC: venue.l1.node.url,
+  };
+}
+
+const isDefault = (ports: DevnetPorts) =>
+  ports.l2 === DEVNET_PORTS.l2 && ports.l1 === DEVNET_PORTS.l1 && ports.l2Replica === DEVNET_PORTS.l2Replica;
+
 export async function devnetUpCommand(options: {
-  l2Port: number;
+  ports: DevnetPorts;
   write: (text: string) => void;
 }): Promise<number> {
   const started = performance.now();
-  const venue = await bootVenue({ port: options.l2Port });
-  options.write(describe(venue.node.url));
+  const venue = await bootVenue(options.ports);
+  options.write(describe(venue));
+  const env = Object.entries(devnetEnvironment(venue))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   options.write(
     `ready in ${Math.round(performance.now() - started)} ms. In another terminal:\n` +
-      `  l2preflight run checks/devnet.yaml${options.l2Port === 9545 ? '' : ` (with L2PREFLIGHT_DEVNET_L2_RPC=${venue.node.url})`}\n` +
+      `  ${isDefault(options.ports) ? '' : `${env} `}l2preflight run checks/devnet.yaml\n` +
       `  l2preflight devnet scenario stale-oracle   (then: healthy)\n` +
       'Ctrl-C stops the devnet.\n',
   );
@@ -51,7 +78,7 @@ export async function devnetUpCommand(options: {
 
 export async function devnetScenarioCommand(
   name: string,
-  options: { l2Rpc: string; depth: number },
+  options: { l2Rpc: string; l1Rpc: string; l2ReplicaRpc: string; depth: number },
 ): Promise<string> {
   const scenario = SCENARIOS[name];
   if (!scenario) {
@@ -62,9 +89,13 @@ export async function devnetScenarioCommand(
   }
   if (!Number.isInteger(options.depth) || options.depth < 1)
     throw new UsageError('--depth: expected a whole number >= 1');
-  const clients = venueClients(options.l2Rpc);
+  const target = {
+    l2: venueClients(options.l2Rpc),
+    l1: venueClients(options.l1Rpc, DEVNET_L1_CHAIN_ID),
+    replicaUrl: options.l2ReplicaRpc,
+  };
   try {
-    return `${await scenario.apply(clients, options)}\n`;
+    return `${await scenario.apply(target, options)}\n`;
   } catch (error) {
     throw new DevnetError(`could not apply scenario "${name}" to the devnet at ${options.l2Rpc}`, [
       'is `l2preflight devnet up` running?',
@@ -74,7 +105,7 @@ export async function devnetScenarioCommand(
 }
 
 export async function devnetDemoCommand(options: {
-  l2Port: number;
+  ports: DevnetPorts;
   version: string;
   stdoutColor: boolean;
   width?: number;
@@ -82,12 +113,12 @@ export async function devnetDemoCommand(options: {
   log?: (text: string) => void;
 }): Promise<number> {
   process.stderr.write('starting the local devnet venue (anvil)…\n');
-  const venue = await bootVenue({ port: options.l2Port });
+  const venue = await bootVenue(options.ports);
   const stop = () => void venue.stop();
   process.once('SIGINT', stop);
   try {
-    process.env.L2PREFLIGHT_DEVNET_L2_RPC = venue.node.url;
-    process.stderr.write(describe(venue.node.url));
+    Object.assign(process.env, devnetEnvironment(venue));
+    process.stderr.write(describe(venue));
     const { runCommand } = await import('./run.js');
     // A fresh devnet is a new chain: keep the demo's history out of the way of real runs.
     const state = await mkdtemp(join(tmpdir(), 'l2preflight-demo-'));

@@ -70,6 +70,8 @@ export interface AnvilOptions {
   chainId: number;
   /** Genesis timestamp (seconds); lets the devnet write a block history that ends now. */
   genesisTimestamp?: number;
+  /** Start as a fork of this node (its state and history up to now), then diverge from it. */
+  forkUrl?: string;
 }
 
 export interface AnvilNode {
@@ -110,6 +112,7 @@ export async function startAnvil(options: AnvilOptions): Promise<AnvilNode> {
   }
   const args = ['--host', '127.0.0.1', '--port', String(options.port), '--chain-id', String(options.chainId)];
   if (options.genesisTimestamp !== undefined) args.push('--timestamp', String(options.genesisTimestamp));
+  if (options.forkUrl !== undefined) args.push('--fork-url', options.forkUrl, '--block-time', '1');
   installExitHook();
   const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);

@@ -6,11 +6,21 @@ import { getContractAddress } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 
 export const DEVNET_L2_CHAIN_ID = 901;
-export const DEVNET_L2_PORT = 9545;
+export const DEVNET_L1_CHAIN_ID = 900;
+
+export interface DevnetPorts {
+  l2: number;
+  l2Replica: number;
+  l1: number;
+}
+
+export const DEVNET_PORTS: DevnetPorts = { l2: 9545, l1: 9546, l2Replica: 9547 };
 
 /** anvil's well-known test mnemonic: its keys are public and only ever hold devnet ether. */
 export const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
 export const deployer = mnemonicToAccount(ANVIL_MNEMONIC);
+/** The devnet batcher posts L2 batches to L1 from anvil's second test account. */
+export const batcher = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 });
 
 const at = (nonce: bigint) => getContractAddress({ from: deployer.address, nonce });
 
@@ -20,6 +30,15 @@ export const DEVNET_ADDRESSES = {
   sequencerUptimeFeed: at(2n),
   insuranceFund: at(3n),
 } as const;
+
+/** On L1: the first deployment of the same deployer. */
+export const DEVNET_L1_ADDRESSES = {
+  batchInbox: at(0n),
+} as const;
+
+/** How often the devnet batcher posts a batch to L1. */
+export const BATCH_INTERVAL_MS = 5_000;
+export const BATCHER_BALANCE = 10_000n * 10n ** 18n;
 
 export const DEVNET_FUND = { usdc: 5_000_000n * 10n ** 6n, ether: 1_000n * 10n ** 18n } as const;
 

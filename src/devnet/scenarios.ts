@@ -1,9 +1,20 @@
 /**
  * Named venue states, so ops can rehearse and tests can prove each check fails when it should.
- * Each scenario is applied to a running devnet through its RPC, from any process.
+ * Each scenario is applied to a running devnet through its RPC endpoints, from any process.
  */
 import { DEVNET_ADDRESSES } from './constants.js';
-import { admin, anvilRpc, type VenueClients } from './venue.js';
+import { admin, anvilRpc, l1Admin, type RunningVenue, type VenueClients } from './venue.js';
+
+export interface ScenarioTarget {
+  l2: VenueClients;
+  l1: VenueClients;
+  /** The L2 replica endpoint, which answers devnet_split / devnet_join itself. */
+  replicaUrl: string;
+}
+
+export function scenarioTarget(venue: RunningVenue): ScenarioTarget {
+  return { l2: venue.clients, l1: venue.l1.clients, replicaUrl: venue.replica.url };
+}
 
 export interface ScenarioOptions {
   /** Depth of the `reorg` scenario, in blocks. */
@@ -12,51 +23,78 @@ export interface ScenarioOptions {
 
 interface Scenario {
   summary: string;
-  apply(clients: VenueClients, options: ScenarioOptions): Promise<string>;
+  apply(target: ScenarioTarget, options: ScenarioOptions): Promise<string>;
+}
+
+async function replicaControl(url: string, method: 'devnet_split' | 'devnet_join'): Promise<void> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }),
+  });
+  const answer = (await response.json()) as { error?: { message: string } };
+  if (answer.error) throw new Error(answer.error.message);
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export const SCENARIOS: Record<string, Scenario> = {
   healthy: {
-    summary: 'mining every second, fresh oracle round, sequencer up for 2h, fund refilled',
-    async apply(clients) {
-      await anvilRpc(clients, 'evm_setIntervalMining', [1]);
-      await admin.freshPrice(clients);
-      await admin.setSequencerUp(clients);
-      await admin.fillFund(clients);
-      return 'the venue is healthy again: mining, fresh price, sequencer up, fund full';
+    summary:
+      'mining every second, fresh oracle round, sequencer up for 2h, fund full, batcher funded, replica joined',
+    async apply({ l2, l1, replicaUrl }) {
+      await anvilRpc(l2, 'evm_setIntervalMining', [1]);
+      await admin.freshPrice(l2);
+      await admin.setSequencerUp(l2);
+      await admin.fillFund(l2);
+      await l1Admin.fundBatcher(l1);
+      await replicaControl(replicaUrl, 'devnet_join');
+      return 'the venue is healthy again: mining, fresh price, sequencer up, fund full, batcher posting, replica in sync';
     },
   },
   'sequencer-halt': {
     summary: 'block production stops (sequencer.head-age fails once the head is older than its max)',
-    async apply(clients) {
-      await anvilRpc(clients, 'evm_setIntervalMining', [0]);
-      await anvilRpc(clients, 'evm_setAutomine', [false]);
-      const head = await clients.public.getBlock({ blockTag: 'latest' });
+    async apply({ l2 }) {
+      await anvilRpc(l2, 'evm_setIntervalMining', [0]);
+      await anvilRpc(l2, 'evm_setAutomine', [false]);
+      const head = await l2.public.getBlock({ blockTag: 'latest' });
       return `block production halted at block ${head.number}; sequencer.head-age fails once the head is older than its max (30s in checks/devnet.yaml)`;
     },
   },
   'stale-oracle': {
     summary: "the ETH/USD feed's latest round is 3 hours old",
-    async apply(clients) {
+    async apply({ l2 }) {
       const stale = nowSeconds() - 3 * 3_600;
-      await admin.setLatestTimestamps(clients, DEVNET_ADDRESSES.ethUsdFeed, stale, stale);
+      await admin.setLatestTimestamps(l2, DEVNET_ADDRESSES.ethUsdFeed, stale, stale);
       return "the ETH/USD feed's latest round now says it was updated 3h ago";
     },
   },
   'drained-fund': {
     summary: "the insurance fund's USDC and ether are withdrawn",
-    async apply(clients) {
-      await admin.drainFund(clients);
+    async apply({ l2 }) {
+      await admin.drainFund(l2);
       return 'the insurance fund is empty';
     },
   },
   reorg: {
-    summary: 'the last N blocks are replaced (anvil_reorg), --depth N (default 3)',
-    async apply(clients, options) {
-      await admin.reorg(clients, options.depth);
+    summary: 'the last N blocks are replaced by a competing branch (anvil_reorg), --depth N (default 3)',
+    async apply({ l2 }, options) {
+      await admin.reorg(l2, options.depth);
       return `the last ${options.depth} blocks were replaced by a competing branch`;
+    },
+  },
+  'batcher-stalled': {
+    summary: "the batcher's L1 balance is emptied, so it stops posting batches",
+    async apply({ l1 }) {
+      await l1Admin.stallBatcher(l1);
+      return 'the batcher is out of L1 funds and stops posting; sequencer.batch-age fails once the last batch is older than its max';
+    },
+  },
+  'rpc-split': {
+    summary: 'the second L2 endpoint becomes a fork that mines its own blocks',
+    async apply({ replicaUrl }) {
+      await replicaControl(replicaUrl, 'devnet_split');
+      return 'the replica endpoint now serves a fork that diverges from the sequencer every second';
     },
   },
 };

@@ -4,20 +4,16 @@
  * `bootVenue` deploys it and writes a block history that ends now; the admin helpers below are what
  * scenarios use to put it into good and bad states.
  */
-import {
-  type Address,
-  type Chain,
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  type Hex,
-  type HttpTransport,
-  http,
-  type PublicClient,
-  type WalletClient,
-} from 'viem';
-import type { HDAccount } from 'viem/accounts';
-import { type AnvilNode, startAnvil } from './anvil.js';
+import type { Address } from 'viem';
+import { DevnetError } from '../errors.js';
+import { type AnvilNode, portIsFree, startAnvil } from './anvil.js';
+import { BATCHER_BALANCE, type DevnetPorts } from './constants.js';
+import { bootL1, type RunningL1, setBatcherBalance } from './l1.js';
+import { type Replica, startReplica } from './replica.js';
+import { anvilRpc, catchUpAndMine, deploy, send, type VenueClients, venueClients } from './venue-clients.js';
+
+export { anvilRpc, type VenueClients, venueClients };
+
 import {
   DevnetAggregatorArtifact,
   DevnetMulticall3Artifact,
@@ -28,64 +24,9 @@ import { DEVNET_ADDRESSES, DEVNET_FUND, DEVNET_L2_CHAIN_ID, deployer, HISTORY_SE
 
 export const MULTICALL3_ADDRESS: Address = '0xcA11bde05977b3631167028862bE2a173976CA11';
 
-/** The deployer's wallet: account and chain fixed, so admin writes name only the call. */
-type DevnetWallet = WalletClient<HttpTransport, Chain, HDAccount>;
-
-export interface VenueClients {
-  url: string;
-  public: PublicClient;
-  wallet: DevnetWallet;
-}
-
-export function venueClients(url: string, chainId = DEVNET_L2_CHAIN_ID): VenueClients {
-  const chain = defineChain({
-    id: chainId,
-    name: 'l2preflight devnet L2',
-    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-    rpcUrls: { default: { http: [url] } },
-  });
-  return {
-    url,
-    public: createPublicClient({ chain, transport: http(url), pollingInterval: 100 }) as PublicClient,
-    wallet: createWalletClient({ chain, transport: http(url), account: deployer }),
-  };
-}
-
-/** Raw anvil/evm RPC methods that viem's test actions would need a test client for. */
-export async function anvilRpc<T = unknown>(
-  clients: VenueClients,
-  method: string,
-  params: unknown[] = [],
-): Promise<T> {
-  return (await clients.public.request({ method: method as never, params: params as never })) as T;
-}
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-
 /** A deterministic ETH/USD path around 3000 USD (8 decimals, like Chainlink's USD feeds). */
 export function devnetPrice(index: number): bigint {
   return BigInt(Math.round((3000 + 40 * Math.sin(index / 3)) * 100)) * 10n ** 6n;
-}
-
-async function send(clients: VenueClients, tx: Promise<Hex>): Promise<void> {
-  const hash = await tx;
-  const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
-  if (receipt.status !== 'success') throw new Error(`devnet transaction ${hash} reverted`);
-}
-
-async function deploy(
-  clients: VenueClients,
-  artifact: { abi: readonly unknown[]; bytecode: Hex },
-  args: unknown[],
-) {
-  const hash = await clients.wallet.deployContract({
-    abi: artifact.abi,
-    bytecode: artifact.bytecode,
-    args,
-  } as never);
-  const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
-  if (!receipt.contractAddress) throw new Error('devnet deployment produced no contract');
-  return receipt.contractAddress;
 }
 
 export const admin = {
@@ -245,33 +186,59 @@ export async function deployVenue(clients: VenueClients): Promise<void> {
   await admin.fillFund(clients);
 }
 
-/** Mines a 1-second block history up to now, then keeps mining one block a second like a sequencer. */
-export async function catchUpAndMine(clients: VenueClients): Promise<void> {
-  const latest = await clients.public.getBlock({ blockTag: 'latest' });
-  const missing = nowSeconds() - Number(latest.timestamp) - 1;
-  if (missing > 0) await anvilRpc(clients, 'anvil_mine', [`0x${missing.toString(16)}`, '0x1']);
-  await anvilRpc(clients, 'evm_setIntervalMining', [1]);
-}
-
 export interface RunningVenue {
   node: AnvilNode;
   clients: VenueClients;
+  /** The L2's second endpoint (a proxy that the rpc-split scenario turns into a diverging fork). */
+  replica: Replica;
+  l1: RunningL1;
   stop(): Promise<void>;
 }
 
-export async function bootVenue(options: { port: number }): Promise<RunningVenue> {
-  const node = await startAnvil({
-    port: options.port,
-    chainId: DEVNET_L2_CHAIN_ID,
-    genesisTimestamp: nowSeconds() - HISTORY_SECONDS,
-  });
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export async function bootVenue(
+  ports: DevnetPorts,
+  options: { batchIntervalMs?: number } = {},
+): Promise<RunningVenue> {
+  for (const [name, port] of Object.entries(ports)) {
+    if (!(await portIsFree(port))) {
+      throw new DevnetError(`port ${port} on 127.0.0.1 (devnet ${name}) is already in use`, [
+        'another devnet may be running (stop it with Ctrl-C), or choose other ports (see --help)',
+      ]);
+    }
+  }
+  const started: { stop(): Promise<void> }[] = [];
+  const stop = async () => {
+    for (const part of started.reverse()) await part.stop();
+  };
   try {
+    const node = await startAnvil({
+      port: ports.l2,
+      chainId: DEVNET_L2_CHAIN_ID,
+      genesisTimestamp: nowSeconds() - HISTORY_SECONDS,
+    });
+    started.push(node);
     const clients = venueClients(node.url);
     await deployVenue(clients);
     await catchUpAndMine(clients);
-    return { node, clients, stop: node.stop };
+    const l1 = await bootL1({ port: ports.l1, l2: clients, batchIntervalMs: options.batchIntervalMs });
+    started.push(l1);
+    const replica = await startReplica({
+      port: ports.l2Replica,
+      primaryUrl: node.url,
+      chainId: DEVNET_L2_CHAIN_ID,
+    });
+    started.push(replica);
+    return { node, clients, replica, l1, stop };
   } catch (error) {
-    await node.stop();
+    await stop();
     throw error;
   }
 }
+
+/** Scenario helpers that touch L1 or the replica, kept beside the venue they act on. */
+export const l1Admin = {
+  stallBatcher: (l1: VenueClients) => setBatcherBalance(l1, 0n),
+  fundBatcher: (l1: VenueClients) => setBatcherBalance(l1, BATCHER_BALANCE),
+};

@@ -178,6 +178,18 @@ export class ChainReader {
     return this.readyPromise;
   }
 
+  /**
+   * One client per endpoint, without fallback: for comparing what each endpoint says. Labels are
+   * redacted and numbered (two keys on one host redact alike).
+   */
+  async endpointClients(): Promise<{ label: string; client: PublicClient }[]> {
+    await this.ready();
+    return this.counters.map((counter, index) => ({
+      label: `#${index + 1} ${redactUrl(counter.url)}`,
+      client: createPublicClient({ transport: this.transport(counter, true), cacheTime: 0 }) as PublicClient,
+    }));
+  }
+
   /** The viem client, for reads that have no memoized helper yet. */
   client(): Promise<PublicClient> {
     return this.ready();

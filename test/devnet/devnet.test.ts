@@ -2,14 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { freePort, startAnvil } from '../../src/devnet/anvil.js';
-import { DEVNET_ADDRESSES } from '../../src/devnet/constants.js';
+import { batcher, DEVNET_ADDRESSES, DEVNET_L1_ADDRESSES } from '../../src/devnet/constants.js';
 import { DevnetError } from '../../src/errors.js';
 import { cli, ROOT } from '../helpers/cli.js';
+import { testPorts } from '../helpers/venue.js';
 
 describe('devnet', () => {
   it('commits the addresses that the deterministic deployment produces', async () => {
     const yaml = parse(await readFile(`${ROOT}/checks/devnet.yaml`, 'utf8'));
-    expect(yaml.venue.contracts).toEqual(DEVNET_ADDRESSES);
+    expect(yaml.venue.contracts).toEqual({
+      ...DEVNET_ADDRESSES,
+      ...DEVNET_L1_ADDRESSES,
+      batcher: batcher.address,
+    });
   });
 
   it('refuses a port that is in use with a clear error, leaving no anvil behind', async () => {
@@ -35,9 +40,19 @@ describe('devnet', () => {
   });
 
   it('npm start: brings the devnet up, prints a ROUTE table, and shuts it down', async () => {
-    const port = await freePort();
+    const ports = await testPorts();
+    const port = ports.l2;
     const started = Date.now();
-    const { code, stdout, stderr } = await cli(['devnet', 'demo', '--l2-port', String(port)]);
+    const { code, stdout, stderr } = await cli([
+      'devnet',
+      'demo',
+      '--l2-port',
+      String(ports.l2),
+      '--l1-port',
+      String(ports.l1),
+      '--l2-replica-port',
+      String(ports.l2Replica),
+    ]);
     expect(stderr).toContain('devnet stopped');
     expect(stdout).toContain('VERDICT: ROUTE');
     expect(code).toBe(0);

@@ -58,6 +58,11 @@ export async function keyedProxy(
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: (path) => `http://127.0.0.1:${port}${path}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // Existing keep-alive connections too: a closed endpoint must refuse, not linger.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -1,21 +1,32 @@
 /** Test support: a devnet venue per test file on a free port, and helpers to run checks against it. */
 import { parseChecklist } from '../../src/checklist/load.js';
 import { freePort } from '../../src/devnet/anvil.js';
-import { DEVNET_ADDRESSES } from '../../src/devnet/constants.js';
+import {
+  batcher,
+  DEVNET_ADDRESSES,
+  DEVNET_L1_ADDRESSES,
+  type DevnetPorts,
+} from '../../src/devnet/constants.js';
+import { SCENARIOS, scenarioTarget } from '../../src/devnet/scenarios.js';
 import { bootVenue, type RunningVenue } from '../../src/devnet/venue.js';
 import type { CheckResult } from '../../src/engine/result.js';
 import { runChecklist } from '../../src/engine/run.js';
 
-export async function startTestVenue(): Promise<RunningVenue> {
-  return bootVenue({ port: await freePort() });
+export async function testPorts(): Promise<DevnetPorts> {
+  return { l2: await freePort(), l1: await freePort(), l2Replica: await freePort() };
+}
+
+export async function startTestVenue(options: { batchIntervalMs?: number } = {}): Promise<RunningVenue> {
+  return bootVenue(await testPorts(), options);
 }
 
 /** A checklist around the given checks (YAML list items), pointing at the given RPC URL(s). */
-export function checklistYaml(rpc: string | string[], checks: string, chainId = 901): string {
+export function checklistYaml(rpc: string | string[], checks: string, chainId = 901, l1Rpc?: string): string {
   const urls = (Array.isArray(rpc) ? rpc : [rpc]).map((u) => JSON.stringify(u)).join(', ');
-  const contracts = Object.entries(DEVNET_ADDRESSES)
+  const contracts = Object.entries({ ...DEVNET_ADDRESSES, ...DEVNET_L1_ADDRESSES, batcher: batcher.address })
     .map(([name, address]) => `    ${name}: "${address}"`)
     .join('\n');
+  const l1 = l1Rpc ? `  l1:\n    chainId: 900\n    rpc: [${JSON.stringify(l1Rpc)}]\n` : '';
   return `version: 1
 name: test venue
 venue:
@@ -23,7 +34,7 @@ venue:
   l2:
     chainId: ${chainId}
     rpc: [${urls}]
-  contracts:
+${l1}  contracts:
 ${contracts}
 defaults:
   timeout: 10s
@@ -32,9 +43,9 @@ ${checks}`;
 }
 
 /** Runs one check (a YAML list item without id) against the venue and returns its result. */
-export async function runOne(rpc: string | string[], check: string): Promise<CheckResult> {
+export async function runOne(rpc: string | string[], check: string, l1Rpc?: string): Promise<CheckResult> {
   const checklist = parseChecklist(
-    checklistYaml(rpc, `  - id: under-test\n${check.replace(/^/gm, '    ')}\n`),
+    checklistYaml(rpc, `  - id: under-test\n${check.replace(/^/gm, '    ')}\n`, 901, l1Rpc),
     'test.yaml',
     {
       env: {},
@@ -44,4 +55,10 @@ export async function runOne(rpc: string | string[], check: string): Promise<Che
   const [result] = run.results;
   if (!result) throw new Error('no result');
   return result;
+}
+
+export async function applyScenario(venue: RunningVenue, name: string, depth = 3): Promise<string> {
+  const scenario = SCENARIOS[name];
+  if (!scenario) throw new Error(`no scenario ${name}`);
+  return scenario.apply(scenarioTarget(venue), { depth });
 }

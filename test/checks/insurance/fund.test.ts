@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../../../src/devnet/scenarios.js';
 import { admin, type RunningVenue } from '../../../src/devnet/venue.js';
-import { runOne, startTestVenue } from '../../helpers/venue.js';
+import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const CHECK = `type: insurance.fund
 holder: $insuranceFund
@@ -33,14 +32,14 @@ describe('insurance.fund on the devnet', () => {
   });
 
   it('fails when the fund is drained', async () => {
-    await SCENARIOS['drained-fund']?.apply(venue.clients, { depth: 1 });
+    await applyScenario(venue, 'drained-fund');
     const result = await runOne(venue.node.url, CHECK);
     expect(result.status).toBe('fail');
     expect(result.status === 'fail' && result.observed).toMatch(/^0(\.00)? USD$/);
   });
 
   it('fails rather than trust a stale feed price', async () => {
-    await SCENARIOS['stale-oracle']?.apply(venue.clients, { depth: 1 });
+    await applyScenario(venue, 'stale-oracle');
     const result = await runOne(venue.node.url, `${CHECK}\nmaxPriceAge: 1h`);
     expect(result.status).toBe('fail');
     expect(result.message).toContain('cannot trust the valuation');

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEVNET_ADDRESSES } from '../../../src/devnet/constants.js';
-import { SCENARIOS } from '../../../src/devnet/scenarios.js';
 import { admin, type RunningVenue } from '../../../src/devnet/venue.js';
-import { runOne, startTestVenue } from '../../helpers/venue.js';
+import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const CHECK = 'type: oracle.chainlink\nfeed: $ethUsdFeed\nmaxAge: 65m\nmin: 500\nmax: 20000';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -22,7 +21,7 @@ describe('oracle.chainlink on the devnet', () => {
   });
 
   it('fails when the latest round is older than maxAge', async () => {
-    await SCENARIOS['stale-oracle']?.apply(venue.clients, { depth: 1 });
+    await applyScenario(venue, 'stale-oracle');
     const result = await runOne(venue.node.url, CHECK);
     expect(result.status).toBe('fail');
     expect(result.message).toContain('older than 1h 5m');

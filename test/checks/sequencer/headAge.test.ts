@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headAge } from '../../../src/checks/sequencer/headAge.js';
-import { SCENARIOS } from '../../../src/devnet/scenarios.js';
 import { anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
-import { runOne, startTestVenue } from '../../helpers/venue.js';
+import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 describe('sequencer.head-age evaluate', () => {
   const params = { max: 30_000 };
@@ -35,7 +34,7 @@ describe('sequencer.head-age on the devnet', () => {
   });
 
   it('fails once the sequencer has halted for longer than max', async () => {
-    await SCENARIOS['sequencer-halt']?.apply(venue.clients, { depth: 1 });
+    await applyScenario(venue, 'sequencer-halt');
     await new Promise((r) => setTimeout(r, 3_200));
     const result = await runOne(venue.node.url, 'type: sequencer.head-age\nmax: 2s');
     expect(result.status).toBe('fail');

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchAge, runwayMs } from '../../../src/checks/sequencer/batchAge.js';
+import type { RunningVenue } from '../../../src/devnet/venue.js';
+import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
+
+const OP = 'type: sequencer.batch-age\nbatcher: $batcher\ninbox: $batchInbox';
+const ARBITRUM = 'type: sequencer.batch-age\nsequencerInbox: $batchInbox\nlogRange: 50';
+
+describe('batch runway', () => {
+  const observation = (balanceWei: bigint) => ({
+    method: 'batcher-nonce' as const,
+    l1Head: 100,
+    search: { batchesInRange: 24, rangeSeconds: 86_400, lookedBackBlocks: 7200, requests: 14 },
+    poster: {
+      address: '0x0000000000000000000000000000000000000001' as const,
+      balanceWei,
+      lastBatchCostWei: 10n ** 16n,
+    },
+  });
+  it('is the balance over the cost per second at the recent rate', () => {
+    // 24 batches a day at 0.01 ETH = 0.24 ETH a day; 0.72 ETH lasts 3 days.
+    expect(runwayMs(observation(72n * 10n ** 16n))).toBeCloseTo(3 * 86_400_000, -3);
+  });
+  it('warns (holds with a concern) when the runway is short', () => {
+    const batch = {
+      block: 99,
+      timestamp: 1_000,
+      tx: `0x${'1'.repeat(64)}` as const,
+      poster: '0x0000000000000000000000000000000000000001' as const,
+    };
+    const o = observation(10n ** 16n);
+    const j = batchAge.evaluate(
+      { max: 3_600_000, lookback: 7200, logRange: 5000, minRunway: 3 * 86_400_000 },
+      { ...o, search: { ...o.search, batch } },
+      1_060_000,
+    );
+    expect(j.holds).toBe(true);
+    expect(j.concern).toContain("the batch poster's L1 balance lasts about 1h");
+  });
+});
+
+describe('sequencer.batch-age on the devnet', () => {
+  let venue: RunningVenue;
+  beforeAll(async () => {
+    venue = await startTestVenue({ batchIntervalMs: 1_000 });
+  });
+  afterAll(() => venue?.stop());
+
+  it('passes when the batcher posts (OP Stack: nonce search), saying how far it looked', async () => {
+    const result = await runOne(venue.node.url, `${OP}\nmax: 10s`, venue.l1.node.url);
+    expect(result.status).toBe('pass');
+    expect(result.message).toMatch(
+      /last batch in L1 block \d+, .* ago; looked back \d+ L1 blocks in \d+ requests \(batcher-nonce\)/,
+    );
+  });
+
+  it('passes when the inbox emits SequencerBatchDelivered (Arbitrum: chunked logs)', async () => {
+    const result = await runOne(venue.node.url, `${ARBITRUM}\nmax: 10s`, venue.l1.node.url);
+    expect(result.status).toBe('pass');
+    expect(result.message).toContain('(inbox-logs)');
+  });
+
+  it('fails both ways once the batcher has stalled for longer than max, and warns of its empty balance', async () => {
+    await applyScenario(venue, 'batcher-stalled');
+    try {
+      await new Promise((r) => setTimeout(r, 4_000));
+      for (const check of [OP, ARBITRUM]) {
+        const result = await runOne(venue.node.url, `${check}\nmax: 3s`, venue.l1.node.url);
+        expect(result.status).toBe('fail');
+        expect(result.message).toMatch(/last batch in L1 block \d+, [\d.]+s ago/);
+      }
+      // The batcher cannot pay for another batch: even a lenient max warns about the runway.
+      const lenient = await runOne(venue.node.url, `${OP}\nmax: 1h`, venue.l1.node.url);
+      expect(lenient.status).toBe('warn');
+      expect(lenient.message).toContain("the batch poster's L1 balance lasts about 0ms");
+    } finally {
+      await applyScenario(venue, 'healthy');
+    }
+  });
+
+  it('fails when no batch exists within the lookback', async () => {
+    await applyScenario(venue, 'batcher-stalled');
+    try {
+      await new Promise((r) => setTimeout(r, 3_000));
+      const result = await runOne(venue.node.url, `${OP}\nlookback: 2`, venue.l1.node.url);
+      expect(result.status).toBe('fail');
+      expect(result.message).toContain('no batch in the last 2 L1 blocks');
+    } finally {
+      await applyScenario(venue, 'healthy');
+    }
+  });
+
+  it('errors (never passes) without an L1 in the checklist', async () => {
+    const result = await runOne(venue.node.url, OP);
+    expect(result.status).toBe('error');
+    expect(result.message).toContain('declare venue.l1');
+  });
+});

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../src/devnet/anvil.js';
+import type { RunningVenue } from '../../../src/devnet/venue.js';
+import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
+
+const CHECK = 'type: sequencer.rpc-divergence\nmaxHeadSkew: 5\nrecheck: 500ms';
+
+describe('sequencer.rpc-divergence on the devnet', () => {
+  let venue: RunningVenue;
+  beforeAll(async () => {
+    venue = await startTestVenue();
+  });
+  afterAll(() => venue?.stop());
+
+  it('passes when both endpoints serve the same chain', async () => {
+    const result = await runOne([venue.node.url, venue.replica.url], CHECK);
+    expect(result.status).toBe('pass');
+    expect(result.message).toMatch(/2 endpoints agree on block \d+/);
+  });
+
+  it('fails after rpc-split, naming the endpoint that disagrees (redacted)', async () => {
+    await applyScenario(venue, 'rpc-split');
+    try {
+      // let the fork mine a block of its own
+      await new Promise((r) => setTimeout(r, 2_500));
+      const third = venue.node.url;
+      const result = await runOne([venue.node.url, venue.replica.url, third], CHECK);
+      expect(result.status).toBe('fail');
+      expect(result.message).toContain(`#2 ${venue.replica.url} disagrees on block`);
+      expect(result.message).toContain('still after a re-read');
+    } finally {
+      await applyScenario(venue, 'healthy');
+    }
+    expect((await runOne([venue.node.url, venue.replica.url], CHECK)).status).toBe('pass');
+  });
+
+  it('is skipped with a single endpoint, and warns about an endpoint that does not answer', async () => {
+    expect((await runOne(venue.node.url, CHECK)).status).toBe('skip');
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const result = await runOne([venue.node.url, venue.replica.url, dead], CHECK);
+    expect(result.status).toBe('warn');
+    expect(result.message).toContain(`#3 ${dead} did not answer`);
+  });
+});
