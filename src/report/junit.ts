@@ -1,11 +1,12 @@
 /** JUnit XML for CI systems: one testcase per check. */
 import type { CheckResult, RunResult } from '../engine/result.js';
 
-// XML 1.0 allows tab, newline and carriage return among the control characters; nothing else.
+// XML 1.0 allows tab, newline and carriage return among the control characters, and no lone
+// surrogates or U+FFFE/U+FFFF; a CI parser rejects the whole report over one such character.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point.
-const ILLEGAL_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+const ILLEGAL_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
 
-export function escapeXml(text: string): string {
+function escapeText(text: string): string {
   return text
     .replace(ILLEGAL_XML, '')
     .replaceAll('&', '&amp;')
@@ -15,45 +16,61 @@ export function escapeXml(text: string): string {
     .replaceAll("'", '&apos;');
 }
 
+/** Parsers fold raw line breaks and tabs in attribute values into spaces; character references survive. */
+function escapeAttr(text: string): string {
+  return escapeText(text).replaceAll('\t', '&#9;').replaceAll('\n', '&#10;').replaceAll('\r', '&#13;');
+}
+
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 function body(result: CheckResult): string {
   const lines = [result.message];
-  if (result.status !== 'skip' && result.status !== 'error') {
+  if (result.status === 'pass' || result.status === 'warn' || result.status === 'fail') {
     lines.push(`observed: ${result.observed}`, `threshold: ${result.threshold}`);
+  } else if (result.status === 'error' && result.threshold !== undefined) {
+    lines.push(`threshold: ${result.threshold}`);
   }
   if (result.remediation) lines.push(`remediation: ${result.remediation}`);
-  return escapeXml(lines.join('\n'));
+  return escapeText(lines.join('\n'));
 }
 
+/** A warning fails the build only when the run was asked to hold on warnings. */
+const countsAsFailure = (result: CheckResult, failOn: RunResult['failOn']) =>
+  result.status === 'fail' || (result.status === 'warn' && failOn === 'warn');
+
 function testcase(result: CheckResult, failOn: RunResult['failOn']): string {
-  const open = `    <testcase name="${escapeXml(result.id)}" classname="${escapeXml(result.type)}" time="${seconds(result.durationMs)}"`;
-  const message = escapeXml(result.message);
+  const open = `    <testcase name="${escapeAttr(result.id)}" classname="${escapeAttr(result.type)}" time="${seconds(result.durationMs)}"`;
+  const child = (xml: string) => `${open}>\n      ${xml}\n    </testcase>`;
+  const message = escapeAttr(result.message);
   switch (result.status) {
     case 'pass':
       return `${open}/>`;
     case 'fail':
-      return `${open}>\n      <failure message="${message}" type="fail">${body(result)}</failure>\n    </testcase>`;
     case 'warn':
-      return failOn === 'warn'
-        ? `${open}>\n      <failure message="${message}" type="warn">${body(result)}</failure>\n    </testcase>`
-        : `${open}>\n      <system-out>warning: ${body(result)}</system-out>\n    </testcase>`;
+      return countsAsFailure(result, failOn)
+        ? child(`<failure message="${message}" type="${result.status}">${body(result)}</failure>`)
+        : child(`<system-out>warning: ${body(result)}</system-out>`);
     case 'error':
-      return `${open}>\n      <error message="${message}" type="error">${body(result)}</error>\n    </testcase>`;
+      return child(`<error message="${message}" type="error">${body(result)}</error>`);
     case 'skip':
-      return `${open}>\n      <skipped message="${message}"/>\n    </testcase>`;
+      return child(`<skipped message="${message}"/>`);
   }
 }
 
 export function renderJunit(run: RunResult): string {
-  const failures = run.results.filter(
-    (r) => r.status === 'fail' || (r.status === 'warn' && run.failOn === 'warn'),
-  ).length;
-  const counts = `tests="${run.results.length}" failures="${failures}" errors="${run.summary.error}" skipped="${run.summary.skip}" time="${seconds(run.durationMs)}"`;
+  // Counted from the testcases written below, so the totals always agree with the body.
+  const count = (keep: (r: CheckResult) => boolean) => run.results.filter(keep).length;
+  const counts = [
+    `tests="${run.results.length}"`,
+    `failures="${count((r) => countsAsFailure(r, run.failOn))}"`,
+    `errors="${count((r) => r.status === 'error')}"`,
+    `skipped="${count((r) => r.status === 'skip')}"`,
+    `time="${seconds(run.durationMs)}"`,
+  ].join(' ');
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="l2preflight" ${counts}>`,
-    `  <testsuite name="${escapeXml(run.venue.name)}" ${counts} timestamp="${escapeXml(run.startedAt)}">`,
+    `  <testsuite name="${escapeAttr(run.venue.name)}" ${counts} timestamp="${escapeAttr(run.startedAt)}">`,
     ...run.results.map((r) => testcase(r, run.failOn)),
     '  </testsuite>',
     '</testsuites>',

@@ -6,22 +6,48 @@ import { blocking } from '../engine/status.js';
 
 export interface TableOptions {
   color: boolean;
+  /** Terminal columns the table may use; 120 when unknown (a pipe, a file, CI). */
   width?: number;
 }
 
-function paint(chalk: ChalkInstance, status: Status): string {
-  const label = status.toUpperCase();
+const HEAD = ['CHECK', 'STATUS', 'OBSERVED', 'THRESHOLD', 'MESSAGE'];
+
+// Messages carry text from chains and RPCs (revert reasons, error bodies). A stray ESC would restyle
+// the reader's terminal and defeat `color: false`, so control characters are shown, never sent.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+const CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g;
+
+function visible(text: string): string {
+  return text.replace(CONTROL, (c) =>
+    c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+/**
+ * cli-table3 wraps on word boundaries and truncates a word longer than the column with "…"; a block
+ * hash or an address cut short is worse than one split across lines, so split those words first.
+ */
+function breakLongWords(text: string, max: number): string {
+  return text.replace(new RegExp(`\\S{${max + 1},}`, 'gu'), (word) => {
+    const chars = Array.from(word);
+    const pieces: string[] = [];
+    for (let i = 0; i < chars.length; i += max) pieces.push(chars.slice(i, i + max).join(''));
+    return pieces.join('\n');
+  });
+}
+
+function paint(chalk: ChalkInstance, status: Status, text: string = status.toUpperCase()): string {
   switch (status) {
     case 'pass':
-      return chalk.green(label);
+      return chalk.green(text);
     case 'warn':
-      return chalk.yellow(label);
+      return chalk.yellow(text);
     case 'fail':
-      return chalk.red.bold(label);
+      return chalk.red.bold(text);
     case 'error':
-      return chalk.magenta.bold(label);
+      return chalk.magenta.bold(text);
     case 'skip':
-      return chalk.gray(label);
+      return chalk.gray(text);
   }
 }
 
@@ -35,37 +61,42 @@ function thresholdOf(result: CheckResult): string {
   return result.status === 'skip' ? '' : (result.threshold ?? '');
 }
 
+/** Widths include cli-table3's one-space padding on each side; six border characters frame five columns. */
 function columnWidths(total: number): number[] {
-  // id, status, observed, threshold take what they need up to a cap; the message gets the rest.
-  const fixed = [22, 8, 22, 24];
-  const message = Math.max(30, total - fixed.reduce((a, b) => a + b, 0) - 6);
-  return [...fixed, message];
+  const inner = Math.max(60, total) - 6;
+  const status = 8; // "STATUS" / "ERROR" plus padding
+  const [id, observed, threshold] = [0.18, 0.18, 0.2].map((share) =>
+    Math.max(10, Math.floor(inner * share)),
+  ) as [number, number, number];
+  return [id, status, observed, threshold, inner - id - status - observed - threshold];
 }
 
 export function renderTable(run: RunResult, options: TableOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const widths = columnWidths(options.width ?? 120);
+  const cell = (text: string, column: number) => breakLongWords(visible(text), (widths[column] ?? 10) - 2);
   const table = new Table({
-    head: ['CHECK', 'STATUS', 'OBSERVED', 'THRESHOLD', 'MESSAGE'].map((h) => chalk.bold(h)),
-    colWidths: columnWidths(options.width ?? 120),
+    head: HEAD.map((h) => chalk.bold(h)),
+    colWidths: widths,
     wordWrap: true,
     wrapOnWordBoundary: true,
+    // cli-table3 colours the head and borders itself unless told not to; empty styles keep it plain.
     style: options.color ? { head: [], border: ['grey'] } : { head: [], border: [] },
   });
   for (const result of run.results) {
     table.push([
-      result.id,
+      cell(result.id, 0),
       paint(chalk, result.status),
-      observedOf(result),
-      thresholdOf(result),
-      result.message,
+      cell(observedOf(result), 2),
+      cell(thresholdOf(result), 3),
+      cell(result.message, 4),
     ]);
   }
 
-  const venue = run.venue;
+  const { venue, summary: s } = run;
   const chains = `L2 ${venue.l2ChainId}${venue.l1ChainId !== undefined ? `, L1 ${venue.l1ChainId}` : ''}`;
-  const s = run.summary;
   const lines = [
-    chalk.bold(`${run.checklist} — ${venue.name} (${venue.stack}, ${chains})`),
+    chalk.bold(visible(`${run.checklist} — ${venue.name} (${venue.stack}, ${chains})`)),
     table.toString(),
     `${s.pass} pass · ${s.warn} warn · ${s.fail} fail · ${s.error} error · ${s.skip} skip  in ${run.durationMs} ms`,
   ];
@@ -74,11 +105,14 @@ export function renderTable(run: RunResult, options: TableOptions): string {
     (r) => r.status === 'fail' || r.status === 'warn' || r.status === 'error',
   );
   if (problems.length > 0) lines.push('');
+  const indented = (text: string) => visible(text).replaceAll('\n', '\n    ');
   for (const result of problems) {
-    const note = result.status === 'error' ? ' (could not measure — this is not a pass)' : '';
-    lines.push(`${chalk.red('✗')} ${chalk.bold(result.id)}: ${result.message}${note}`);
-    if (result.remediation) lines.push(`    remediation: ${result.remediation}`);
-    else if (result.description) lines.push(`    checks that: ${result.description}`);
+    const note = result.status === 'error' ? ' (an error is never a pass)' : '';
+    lines.push(
+      `${paint(chalk, result.status, '✗')} ${chalk.bold(visible(result.id))}: ${indented(result.message)}${note}`,
+    );
+    if (result.remediation) lines.push(`    remediation: ${indented(result.remediation)}`);
+    else if (result.description) lines.push(`    checks that: ${indented(result.description)}`);
   }
 
   const blockers = blocking(run.results, run.failOn);
@@ -87,7 +121,7 @@ export function renderTable(run: RunResult, options: TableOptions): string {
     run.verdict === 'ROUTE'
       ? chalk.green.bold(`VERDICT: ROUTE — nothing at or above --fail-on ${run.failOn}`)
       : chalk.red.bold(
-          `VERDICT: HOLD — ${blockers.length} check(s) at or above --fail-on ${run.failOn}: ${blockers.map((r) => r.id).join(', ')}`,
+          `VERDICT: HOLD — ${blockers.length} check(s) at or above --fail-on ${run.failOn}: ${blockers.map((r) => visible(r.id)).join(', ')}`,
         ),
   );
   return `${lines.join('\n')}\n`;

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { FORMATS, render } from '../../src/report/index.js';
+import { renderJson } from '../../src/report/json.js';
+import { renderJunit } from '../../src/report/junit.js';
+import { renderTable } from '../../src/report/table.js';
+import { fixtureRun } from './fixtures.js';
+
+describe('render', () => {
+  it('offers table, json and junit', () => {
+    expect(FORMATS).toEqual(['table', 'json', 'junit']);
+  });
+
+  it('dispatches each format to its renderer', () => {
+    const run = fixtureRun();
+    const options = { color: false, width: 100 };
+    expect(render('table', run, options)).toBe(renderTable(run, options));
+    expect(render('json', run, options)).toBe(renderJson(run));
+    expect(render('junit', run, options)).toBe(renderJunit(run));
+  });
+});

@@ -1,0 +1,110 @@
+import { stripVTControlCharacters } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../src/engine/result.js';
+import { renderTable } from '../../src/report/table.js';
+import { fixtureResults, fixtureRun } from './fixtures.js';
+
+const ESC = '\u001b';
+// Visible width, ignoring colour codes; every character the fixture uses is one column wide.
+const columns = (line: string) => Array.from(stripVTControlCharacters(line)).length;
+
+describe('renderTable', () => {
+  const plain = renderTable(fixtureRun(), { color: false });
+  const lines = plain.split('\n');
+
+  it('has a row for every check with its status label', () => {
+    const row = (id: string) => lines.find((l) => l.startsWith(`│ ${id} `)) ?? '';
+    expect(row('head-fresh')).toContain('│ PASS ');
+    expect(row('eth-usd')).toContain('│ WARN ');
+    expect(row('fund')).toContain('│ FAIL ');
+    expect(row('probe')).toContain('│ ERROR ');
+    expect(row('later')).toContain('│ SKIP ');
+    for (const header of ['CHECK', 'STATUS', 'OBSERVED', 'THRESHOLD', 'MESSAGE'])
+      expect(plain).toContain(header);
+  });
+
+  it('names the checklist and venue, and sums up the statuses', () => {
+    expect(plain).toContain('checks/base.yaml — Base (op-stack, L2 8453, L1 1)');
+    expect(plain).toContain('1 pass · 1 warn · 1 fail · 1 error · 1 skip  in 812 ms');
+  });
+
+  it('contains no escape sequence at all without colour, even when a message carries one', () => {
+    expect(plain).not.toContain(ESC);
+    expect(plain).not.toContain('\u0007');
+    expect(plain).toContain('\\x1b[31m');
+  });
+
+  it('colours the statuses when asked', () => {
+    const coloured = renderTable(fixtureRun(), { color: true });
+    expect(coloured).toContain(`${ESC}[32mPASS`);
+    expect(coloured).toContain(`${ESC}[33mWARN`);
+    expect(coloured).toContain(`${ESC}[31m${ESC}[1mFAIL`);
+    expect(coloured).toContain(`${ESC}[35m${ESC}[1mERROR`);
+    expect(coloured).toContain(`${ESC}[90mSKIP`);
+  });
+
+  it('shows the remediation under each fail, warn and error, and never for pass or skip', () => {
+    expect(plain).toContain('✗ eth-usd: ETH / USD: last update 2h ago\n    remediation: Wait for a round.');
+    expect(plain).toContain(
+      '✗ fund: fund holds <nothing> & "none" \'at all\'\\x07\\x1b[31m\n    remediation: Reduce size.',
+    );
+    expect(plain).not.toContain('Pass remediation');
+    expect(plain).not.toContain('Skip remediation');
+    expect(plain).not.toContain('✗ head-fresh');
+    expect(plain).not.toContain('✗ later');
+  });
+
+  it('says an error is not a pass, and falls back to the description without a remediation', () => {
+    expect(plain).toContain(
+      '✗ probe: could not measure: HTTP request failed (an error is never a pass)\n    checks that: no block of the last 64 was replaced',
+    );
+  });
+
+  it('holds on the checks at or above --fail-on, naming them', () => {
+    expect(lines.at(-2)).toBe('VERDICT: HOLD — 2 check(s) at or above --fail-on fail: fund, probe');
+    const strict = renderTable(fixtureRun({ failOn: 'warn' }), { color: false });
+    expect(strict).toContain('VERDICT: HOLD — 3 check(s) at or above --fail-on warn: eth-usd, fund, probe');
+  });
+
+  it('routes when nothing is at or above --fail-on', () => {
+    const calm = fixtureResults().filter(
+      (r) => r.status === 'pass' || r.status === 'warn' || r.status === 'skip',
+    );
+    const text = renderTable(fixtureRun({ results: calm }), { color: false });
+    expect(text.trimEnd().split('\n').at(-1)).toBe('VERDICT: ROUTE — nothing at or above --fail-on fail');
+  });
+
+  it('wraps long messages within the requested width without losing words', () => {
+    const hash = `0x${'ab'.repeat(32)}`;
+    const long: CheckResult = {
+      id: 'divergence',
+      type: 'sequencer.rpc-divergence',
+      severity: 'critical',
+      status: 'fail',
+      observed: 'hashes differ',
+      threshold: 'same hash',
+      message: `endpoint 2 reports block ${hash} where endpoint 1 reports another hash at the same height, ${'again '.repeat(20)}`,
+      tags: [],
+      durationMs: 3,
+    };
+    for (const width of [80, 120, 160]) {
+      const text = renderTable(fixtureRun({ results: [long] }), { color: false, width });
+      const tableLines = text.split('\n').filter((l) => /^[┌│├└]/.test(l));
+      expect(Math.max(...tableLines.map(columns))).toBeLessThanOrEqual(width);
+      expect(
+        tableLines.filter((l) => l.startsWith('│ divergence') || l.startsWith('│  ')).length,
+      ).toBeGreaterThan(2);
+      expect(text).not.toContain('…');
+      const messageColumn = tableLines
+        .filter((l) => l.startsWith('│') && !l.includes('CHECK'))
+        .map((l) => l.split('│')[5]?.trim() ?? '')
+        .join('');
+      expect(messageColumn).toContain(hash);
+    }
+  });
+
+  it('fills the default width of 120 columns', () => {
+    const top = lines.find((l) => l.startsWith('┌')) ?? '';
+    expect(columns(top)).toBe(120);
+  });
+});
