@@ -10,6 +10,10 @@ const version = (
 ).version;
 const debug = process.argv.includes('--debug');
 
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 function list(value: string, previous: string[] = []): string[] {
   return [
     ...previous,
@@ -43,9 +47,16 @@ program
   .description('run a checklist and print a pass/fail report')
   .argument('[checklist]', 'checklist YAML file', 'checks/devnet.yaml')
   .addOption(
-    new Option('--format <format>', 'report format').choices(['table', 'json', 'junit']).default('table'),
+    new Option('--format <format>', 'report format on stdout')
+      .choices(['table', 'json', 'junit', 'markdown', 'prometheus'])
+      .default('table'),
   )
-  .option('--output <file>', 'also write the report to FILE (the table still prints)')
+  .option('--output <file>', 'also write the --format report to FILE, atomically')
+  .option(
+    '--report <format=file>',
+    'also write another format to a file, e.g. junit=report.xml (repeatable)',
+    collect,
+  )
   .option('--only <ids|tags>', 'run only these checks (comma-separated ids or tags)', list)
   .option('--skip <ids|tags>', 'skip these checks (comma-separated ids or tags)', list)
   .addOption(
@@ -57,6 +68,8 @@ program
   .option('--deadline <duration>', 'deadline for the whole run, e.g. 2m')
   .option('--concurrency <n>', 'checks in flight at once', '16')
   .option('--state <dir>', 'where run history lives (default: .l2preflight/ next to the checklist)')
+  .option('--watch <interval>', 're-run every INTERVAL (e.g. 60s) until Ctrl-C; redraws on a terminal')
+  .option('--notify <url>', 'POST a JSON summary to this webhook when the verdict changes')
   .addHelpText(
     'after',
     '\nExit codes: 0 nothing at or above --fail-on; 1 a check failed (or warned with --fail-on warn);\n' +
@@ -68,11 +81,25 @@ program
       ...options,
       version,
       stdoutColor: colorAllowed(process.stdout),
+      stdoutIsTty: process.stdout.isTTY === true,
       stderrIsTty: process.stderr.isTTY === true && !process.env.CI,
+      stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined,
       width: process.stdout.columns,
       write,
       log: debug ? (text) => process.stderr.write(`${text}\n`) : undefined,
+      warn: (text) => process.stderr.write(`warning: ${text}\n`),
     });
+  });
+
+program
+  .command('history')
+  .description('the last runs of a checklist: when, verdict, and which checks did not pass')
+  .argument('[checklist]', 'checklist YAML file', 'checks/devnet.yaml')
+  .option('--state <dir>', 'where run history lives (default: .l2preflight/ next to the checklist)')
+  .option('--limit <n>', 'how many runs to show', '20')
+  .action(async (file: string, options: { state?: string; limit: string }) => {
+    const { historyCommand } = await import('./commands/history.js');
+    write(await historyCommand(file, options));
   });
 
 program

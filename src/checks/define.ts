@@ -15,7 +15,14 @@ export interface Judgement {
   observed: string;
   threshold: string;
   message: string;
+  /** The headline number behind `observed`, for metrics (Prometheus) and scripts. */
+  value?: Measurement;
   evidence?: Record<string, unknown>;
+}
+
+export interface Measurement {
+  value: number;
+  unit: 'seconds' | 'blocks' | 'usd' | 'ratio';
 }
 
 /** Per-check memory between runs (in the state directory), scoped to this checklist and check id. */

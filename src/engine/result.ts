@@ -13,6 +13,8 @@ export const STATUSES: readonly Status[] = ['pass', 'warn', 'fail', 'error', 'sk
 
 interface ResultBase {
   id: string;
+  /** This check's status in the previous run of the checklist, when run history has it. */
+  previousStatus?: Status;
   type: string;
   severity: Severity;
   description?: string;
@@ -27,6 +29,9 @@ export interface JudgedResult extends ResultBase {
   status: 'pass' | 'warn' | 'fail';
   observed: string;
   threshold: string;
+  /** The headline number behind `observed`, when there is one (seconds, blocks, usd, ratio). */
+  value?: number;
+  unit?: 'seconds' | 'blocks' | 'usd' | 'ratio';
   evidence?: Record<string, unknown>;
 }
 

@@ -32,6 +32,8 @@ export interface RunOptions {
   redactor?: Redactor;
   /** Where run history lives; without it, checks that compare with the last run see no history. */
   stateDir?: string;
+  /** Aborts every unfinished check (they end as error), e.g. when --watch is interrupted. */
+  signal?: AbortSignal;
 }
 
 export interface RunOutcome {
@@ -86,6 +88,9 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       )
     : undefined;
 
+  options.signal?.addEventListener('abort', () =>
+    runAbort.abort(new TimeoutError('the run was interrupted')),
+  );
   const l2 = new ChainReader({
     label: 'l2',
     chainId: checklist.venue.l2.chainId,
@@ -106,7 +111,11 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     : checklist.checks;
   let done = 0;
   const store = options.stateDir ? new StateStore(options.stateDir) : undefined;
-  const historyKey = (check: CheckInstance) => [basename(checklist.file).replace(/\.ya?ml$/, ''), check.id];
+  const historyKey = (check: CheckInstance) => [
+    basename(checklist.file).replace(/\.ya?ml$/, ''),
+    'checks',
+    check.id,
+  ];
 
   const runOne = async (check: CheckInstance): Promise<CheckResult> => {
     const base = {
@@ -168,6 +177,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
         observed: judgement.observed,
         threshold: judgement.threshold,
         message: judgement.concern ? `${judgement.message}; ${judgement.concern}` : judgement.message,
+        ...(judgement.value ? { value: judgement.value.value, unit: judgement.value.unit } : {}),
         evidence: judgement.evidence,
         durationMs: Math.round(performance.now() - checkStarted),
       };

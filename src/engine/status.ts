@@ -50,3 +50,16 @@ export function exitCodeOf(results: readonly CheckResult[], failOn: FailOn): 0 |
   if (blockers.some((r) => r.status === 'fail' || r.status === 'warn')) return 1;
   return 3;
 }
+
+const RANK: Record<Status, number> = { pass: 0, skip: 0, warn: 1, fail: 2, error: 2 };
+
+/** "newly failing" / "recovered" for a status change worth a human's attention, else undefined. */
+export function changeOf(
+  status: Status,
+  previous: Status | undefined,
+): 'newly failing' | 'recovered' | undefined {
+  if (!previous || previous === status) return undefined;
+  if (RANK[status] > RANK[previous]) return 'newly failing';
+  if (RANK[status] < RANK[previous]) return 'recovered';
+  return undefined;
+}

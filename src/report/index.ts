@@ -2,10 +2,12 @@
 import type { RunResult } from '../engine/result.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { renderPrometheus } from './prometheus.js';
 import { renderTable } from './table.js';
 
-export type Format = 'table' | 'json' | 'junit';
-export const FORMATS: readonly Format[] = ['table', 'json', 'junit'];
+export type Format = 'table' | 'json' | 'junit' | 'markdown' | 'prometheus';
+export const FORMATS: readonly Format[] = ['table', 'json', 'junit', 'markdown', 'prometheus'];
 
 export function render(format: Format, run: RunResult, options: { color: boolean; width?: number }): string {
   switch (format) {
@@ -15,5 +17,9 @@ export function render(format: Format, run: RunResult, options: { color: boolean
       return renderJson(run);
     case 'junit':
       return renderJunit(run);
+    case 'markdown':
+      return renderMarkdown(run);
+    case 'prometheus':
+      return renderPrometheus(run);
   }
 }

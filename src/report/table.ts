@@ -2,7 +2,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { CheckResult, RunResult, Status } from '../engine/result.js';
-import { blocking } from '../engine/status.js';
+import { blocking, changeOf } from '../engine/status.js';
+import { visible } from './text.js';
 
 export interface TableOptions {
   color: boolean;
@@ -11,17 +12,6 @@ export interface TableOptions {
 }
 
 const HEAD = ['CHECK', 'STATUS', 'OBSERVED', 'THRESHOLD', 'MESSAGE'];
-
-// Messages carry text from chains and RPCs (revert reasons, error bodies). A stray ESC would restyle
-// the reader's terminal and defeat `color: false`, so control characters are shown, never sent.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
-const CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g;
-
-function visible(text: string): string {
-  return text.replace(CONTROL, (c) =>
-    c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-}
 
 /**
  * cli-table3 wraps on word boundaries and truncates a word longer than the column with "…"; a block
@@ -71,6 +61,12 @@ function columnWidths(total: number): number[] {
   return [id, status, observed, threshold, inner - id - status - observed - threshold];
 }
 
+/** A status change since the last run leads the message, where the eye lands. */
+function withChange(result: CheckResult): string {
+  const change = changeOf(result.status, result.previousStatus);
+  return change ? `[${change}: was ${result.previousStatus}] ${result.message}` : result.message;
+}
+
 export function renderTable(run: RunResult, options: TableOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const widths = columnWidths(options.width ?? 120);
@@ -89,7 +85,7 @@ export function renderTable(run: RunResult, options: TableOptions): string {
       paint(chalk, result.status),
       cell(observedOf(result), 2),
       cell(thresholdOf(result), 3),
-      cell(result.message, 4),
+      cell(withChange(result), 4),
     ]);
   }
 

@@ -6,8 +6,8 @@ import { renderTable } from '../../src/report/table.js';
 import { fixtureRun } from './fixtures.js';
 
 describe('render', () => {
-  it('offers table, json and junit', () => {
-    expect(FORMATS).toEqual(['table', 'json', 'junit']);
+  it('offers table, json, junit, markdown and prometheus', () => {
+    expect(FORMATS).toEqual(['table', 'json', 'junit', 'markdown', 'prometheus']);
   });
 
   it('dispatches each format to its renderer', () => {

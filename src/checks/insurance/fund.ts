@@ -123,6 +123,7 @@ export const fund = defineCheck({
     const breakdown = assets.map((a) => `${a.balance} = ${formatUsd(a.valueUsd)}`).join(' + ');
     return {
       holds: total >= params.min,
+      value: { value: total, unit: 'usd' },
       observed: formatUsd(total),
       threshold,
       message:

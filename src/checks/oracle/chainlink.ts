@@ -39,7 +39,8 @@ export const chainlink = defineCheck({
       round.updatedAt === 0
         ? `price ${round.price}, never updated`
         : `price ${round.price}, ${formatDuration(ageMs)} old`;
-    const fail = (message: string) => ({ holds: false, observed, threshold, message, evidence });
+    const value = { value: ageMs / 1000, unit: 'seconds' as const };
+    const fail = (message: string) => ({ holds: false, observed, threshold, message, value, evidence });
     if (round.startedAt === 0 || round.updatedAt === 0) {
       return fail(
         `${label}: round ${round.roundId} is incomplete (startedAt ${round.startedAt}, updatedAt ${round.updatedAt})`,
@@ -60,6 +61,7 @@ export const chainlink = defineCheck({
       observed,
       threshold,
       message: `${label}: ${round.price}, updated ${formatDuration(ageMs)} ago (round ${round.roundId})`,
+      value,
       evidence,
     };
   },

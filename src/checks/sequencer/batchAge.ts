@@ -129,6 +129,7 @@ export const batchAge = defineCheck({
       observed: formatDuration(ageMs),
       threshold,
       message: `last batch in L1 block ${search.batch.block}, ${formatDuration(ageMs)} ago; ${looked}`,
+      value: { value: ageMs / 1000, unit: 'seconds' },
       evidence: { ...evidence, ageMs, runwayMs: runway },
     };
   },

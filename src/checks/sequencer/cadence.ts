@@ -51,6 +51,7 @@ export const cadence = defineCheck({
         problems.length > 0
           ? `over the last ${gapsMs.length} intervals: ${problems.join('; ')}`
           : `${gapsMs.length} intervals over blocks ${blocks[0]?.number}–${blocks.at(-1)?.number}: ${summary}`,
+      value: { value: largest / 1000, unit: 'seconds' },
       evidence: {
         fromBlock: blocks[0]?.number,
         toBlock: blocks.at(-1)?.number,

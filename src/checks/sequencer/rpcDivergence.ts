@@ -113,6 +113,7 @@ export const rpcDivergence = defineCheck({
       message: problems.length
         ? problems.join('; ')
         : `${live.length} endpoints agree on block ${observation.commonHeight}; heads ${Math.min(...heights)}–${Math.max(...heights)}`,
+      value: { value: skew, unit: 'blocks' },
       evidence: {
         commonHeight: observation.commonHeight,
         endpoints: observation.endpoints,

@@ -74,6 +74,7 @@ export const safeLag = defineCheck({
         problems.length > 0
           ? `${problems.join('; ')} (latest ${latest.number})`
           : `latest ${latest.number}, safe ${safe.number}, finalized ${finalized.number}`,
+      value: { value: s.ms / 1000, unit: 'seconds' },
       evidence: { latest, safe, finalized, safeLagMs: s.ms, finalizedLagMs: f.ms },
     };
   },

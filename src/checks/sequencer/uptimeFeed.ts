@@ -54,6 +54,7 @@ export const uptimeFeed = defineCheck({
     const holds = sinceMs >= params.gracePeriod;
     return {
       holds,
+      value: { value: sinceMs / 1000, unit: 'seconds' },
       observed: `up for ${formatDuration(sinceMs)}`,
       threshold,
       message: holds

@@ -122,11 +122,11 @@ describe('reorg.probe across runs', () => {
   ])('sets aside %s, warns, and does not crash or pass', async (_name, content) => {
     const stateDir = await mkdtemp(join(tmpdir(), 'l2p-corrupt-'));
     await run(stateDir);
-    await writeFile(join(stateDir, 'venue', 'probe.json'), content);
+    await writeFile(join(stateDir, 'venue', 'checks', 'probe.json'), content);
     const result = await run(stateDir);
     expect(result?.status).toBe('warn');
     expect(result?.message).toContain('was set aside to');
-    const files = await readdir(join(stateDir, 'venue'));
+    const files = await readdir(join(stateDir, 'venue', 'checks'));
     expect(files.some((f) => f.startsWith('probe.json.corrupt-'))).toBe(true);
     expect(files).toContain('probe.json');
     expect((await run(stateDir))?.status).toBe('pass');

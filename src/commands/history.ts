@@ -1,0 +1,45 @@
+/** `l2preflight history`: the checklist's last runs from the state directory. */
+import { dirname, join } from 'node:path';
+import Table from 'cli-table3';
+import { UsageError } from '../errors.js';
+import { readRunHistory } from '../state/runs.js';
+import { StateStore } from '../state/store.js';
+import { checklistKey } from './run.js';
+
+export async function historyCommand(
+  file: string,
+  options: { state?: string; limit: string },
+): Promise<string> {
+  const limit = Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UsageError(`--limit: expected a whole number >= 1, got "${options.limit}"`);
+  const store = new StateStore(options.state ?? join(dirname(file), '.l2preflight'));
+  const history = await readRunHistory(store, checklistKey(file));
+  if (history.kind === 'missing')
+    return `no runs recorded for ${file} in ${store.dir} yet (l2preflight run ${file})\n`;
+  if (history.kind === 'set-aside') {
+    return `the run history for ${file} was unusable (${history.reason}); it was set aside to ${history.setAsideTo}\n`;
+  }
+  const table = new Table({
+    head: ['STARTED', 'VERDICT', 'PASS', 'WARN', 'FAIL', 'ERROR', 'NOT PASSING'],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [26, 9, 6, 6, 6, 7, 50],
+  });
+  const runs = history.value.runs.slice(-limit).reverse();
+  for (const run of runs) {
+    const notPassing = Object.entries(run.statuses)
+      .filter(([, status]) => status === 'fail' || status === 'warn' || status === 'error')
+      .map(([id, status]) => `${id} (${status})`);
+    table.push([
+      run.startedAt,
+      run.verdict,
+      run.summary.pass,
+      run.summary.warn,
+      run.summary.fail,
+      run.summary.error,
+      notPassing.join(', '),
+    ]);
+  }
+  return `${file}: last ${runs.length} of ${history.value.runs.length} runs, newest first\n${table.toString()}\n`;
+}

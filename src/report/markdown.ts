@@ -1,0 +1,58 @@
+/** A Markdown summary for pull requests and CI job summaries (GitHub's GITHUB_STEP_SUMMARY). */
+import type { CheckResult, RunResult, Status } from '../engine/result.js';
+import { blocking } from '../engine/status.js';
+import { visible } from './text.js';
+
+const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '🚫', skip: '⏭️' };
+
+/** Table cells: pipes would split the cell, line breaks would end the row, HTML would render. */
+function cell(text: string | undefined): string {
+  return visible((text ?? '').replace(/[\r\n]+/g, ' '))
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('|', '\\|')
+    .replaceAll('`', '\\`');
+}
+
+function statusCell(result: CheckResult): string {
+  const changed =
+    result.previousStatus && result.previousStatus !== result.status ? ` (was ${result.previousStatus})` : '';
+  return `${ICON[result.status]} ${result.status}${changed}`;
+}
+
+export function renderMarkdown(run: RunResult): string {
+  const s = run.summary;
+  const blockers = blocking(run.results, run.failOn);
+  const lines = [
+    `### l2preflight: ${run.verdict === 'ROUTE' ? '✅ ROUTE' : '❌ HOLD'} — ${cell(run.venue.name)}`,
+    '',
+    `\`${cell(run.checklist)}\` · ${s.pass} pass · ${s.warn} warn · ${s.fail} fail · ${s.error} error · ${s.skip} skip · ${run.durationMs} ms · ${run.startedAt}`,
+    '',
+    '| Check | Status | Observed | Threshold | Message |',
+    '| --- | --- | --- | --- | --- |',
+    ...run.results.map((r) => {
+      const observed = r.status === 'pass' || r.status === 'warn' || r.status === 'fail' ? r.observed : '';
+      const threshold = r.status === 'skip' ? '' : r.threshold;
+      return `| ${cell(r.id)} | ${statusCell(r)} | ${cell(observed)} | ${cell(threshold)} | ${cell(r.message)} |`;
+    }),
+  ];
+  const remediations = run.results.filter(
+    (r) => (r.status === 'fail' || r.status === 'warn' || r.status === 'error') && r.remediation,
+  );
+  if (remediations.length > 0) {
+    lines.push(
+      '',
+      '**What to do**',
+      '',
+      ...remediations.map((r) => `- **${cell(r.id)}**: ${cell(r.remediation)}`),
+    );
+  }
+  lines.push(
+    '',
+    run.verdict === 'ROUTE'
+      ? `Verdict **ROUTE**: nothing at or above \`--fail-on ${run.failOn}\`.`
+      : `Verdict **HOLD**: ${blockers.map((r) => cell(r.id)).join(', ')} at or above \`--fail-on ${run.failOn}\`.`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,66 @@
+/**
+ * Prometheus text exposition format (version 0.0.4), for node_exporter's textfile collector: one
+ * file per checklist, rewritten atomically by each run.
+ */
+import { type RunResult, STATUSES } from '../engine/result.js';
+
+/** Label values escape backslash, double quote and line feed; nothing else. */
+function label(value: string): string {
+  return value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
+}
+
+function labels(pairs: Record<string, string>): string {
+  return `{${Object.entries(pairs)
+    .map(([k, v]) => `${k}="${label(v)}"`)
+    .join(',')}}`;
+}
+
+function family(name: string, help: string, samples: string[]): string[] {
+  return [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...samples];
+}
+
+export function renderPrometheus(run: RunResult): string {
+  const base = { checklist: run.checklist, venue: run.venue.name };
+  const check = (r: RunResult['results'][number]) => ({
+    ...base,
+    id: r.id,
+    type: r.type,
+    severity: r.severity,
+  });
+  const lines = [
+    ...family('l2preflight_run_verdict_route', '1 when the verdict is ROUTE, 0 when HOLD.', [
+      `l2preflight_run_verdict_route${labels(base)} ${run.verdict === 'ROUTE' ? 1 : 0}`,
+    ]),
+    ...family('l2preflight_run_timestamp_seconds', 'When the run started, in Unix seconds.', [
+      `l2preflight_run_timestamp_seconds${labels(base)} ${Date.parse(run.startedAt) / 1000}`,
+    ]),
+    ...family('l2preflight_run_duration_seconds', 'Wall time of the run.', [
+      `l2preflight_run_duration_seconds${labels(base)} ${run.durationMs / 1000}`,
+    ]),
+    ...family(
+      'l2preflight_check_status',
+      "One series per check and status: 1 for the check's status, 0 for the others.",
+      run.results.flatMap((r) =>
+        STATUSES.map(
+          (status) =>
+            `l2preflight_check_status${labels({ ...check(r), status })} ${r.status === status ? 1 : 0}`,
+        ),
+      ),
+    ),
+    ...family(
+      'l2preflight_check_value',
+      'The number a check judged (unit label: seconds, blocks, usd or ratio), when it has one.',
+      run.results.flatMap((r) =>
+        (r.status === 'pass' || r.status === 'warn' || r.status === 'fail') && r.value !== undefined && r.unit
+          ? [`l2preflight_check_value${labels({ ...check(r), unit: r.unit })} ${r.value}`]
+          : [],
+      ),
+    ),
+    ...family(
+      'l2preflight_check_duration_seconds',
+      'How long the check took.',
+      run.results.map((r) => `l2preflight_check_duration_seconds${labels(check(r))} ${r.durationMs / 1000}`),
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}

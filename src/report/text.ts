@@ -1,0 +1,12 @@
+/** Text hygiene shared by the human-readable renderers. */
+
+// Messages carry text from chains and RPCs (revert reasons, error bodies). A stray ESC would restyle
+// the reader's terminal and defeat `color: false`, so control characters are shown, never sent.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+const CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g;
+
+export function visible(text: string): string {
+  return text.replace(CONTROL, (c) =>
+    c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}

@@ -1,0 +1,49 @@
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { describe, expect, it } from 'vitest';
+import { renderPrometheus } from '../../src/report/prometheus.js';
+import { fixtureResults, fixtureRun } from './fixtures.js';
+
+describe('renderPrometheus', () => {
+  it('parses as Prometheus text format with run and per-check families', () => {
+    const results = fixtureResults();
+    const head = results[0];
+    if (head?.status === 'pass') Object.assign(head, { value: 1.5, unit: 'seconds' });
+    const run = fixtureRun({ results });
+    const families = parsePrometheusTextFormat(renderPrometheus(run));
+    const byName = Object.fromEntries(families.map((f) => [f.name, f]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'l2preflight_check_duration_seconds',
+      'l2preflight_check_status',
+      'l2preflight_check_value',
+      'l2preflight_run_duration_seconds',
+      'l2preflight_run_timestamp_seconds',
+      'l2preflight_run_verdict_route',
+    ]);
+    for (const family of families) expect(family.type).toBe('GAUGE');
+    expect(byName.l2preflight_run_verdict_route?.metrics[0]?.value).toBe('0');
+    expect(Number(byName.l2preflight_run_timestamp_seconds?.metrics[0]?.value)).toBe(
+      Date.parse(run.startedAt) / 1000,
+    );
+
+    const statuses = byName.l2preflight_check_status?.metrics ?? [];
+    expect(statuses).toHaveLength(run.results.length * 5);
+    const on = statuses.filter((m) => m.value === '1').map((m) => `${m.labels?.id}=${m.labels?.status}`);
+    expect(on).toEqual(run.results.map((r) => `${r.id}=${r.status}`));
+
+    expect(byName.l2preflight_check_value?.metrics).toEqual([
+      {
+        value: '1.5',
+        labels: expect.objectContaining({ id: 'head-fresh', unit: 'seconds', checklist: 'checks/base.yaml' }),
+      },
+    ]);
+  });
+
+  it('escapes label values so a hostile venue name cannot break the exposition', () => {
+    const run = fixtureRun();
+    run.venue.name = 'Base "mainnet"\\\nnext';
+    const families = parsePrometheusTextFormat(renderPrometheus(run));
+    expect(families.find((f) => f.name === 'l2preflight_run_verdict_route')?.metrics[0]?.labels?.venue).toBe(
+      'Base "mainnet"\\\nnext',
+    );
+  });
+});
