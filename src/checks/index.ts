@@ -12,6 +12,7 @@ import { headAge } from './sequencer/headAge.js';
 import { rpcDivergence } from './sequencer/rpcDivergence.js';
 import { safeLag } from './sequencer/safeLag.js';
 import { uptimeFeed } from './sequencer/uptimeFeed.js';
+import { path } from './withdrawal/path.js';
 
 const definitions: AnyCheckDefinition[] = [
   fund,
@@ -23,6 +24,7 @@ const definitions: AnyCheckDefinition[] = [
   rpcDivergence,
   safeLag,
   uptimeFeed,
+  path,
 ];
 
 export const checkRegistry: ReadonlyMap<string, AnyCheckDefinition> = new Map(

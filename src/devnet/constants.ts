@@ -21,6 +21,12 @@ export const ANVIL_MNEMONIC = 'test test test test test test test test test test
 export const deployer = mnemonicToAccount(ANVIL_MNEMONIC);
 /** The devnet batcher posts L2 batches to L1 from anvil's second test account. */
 export const batcher = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 });
+/** The devnet proposer posts L2 output roots to L1 from anvil's third test account. */
+export const proposer = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 2 });
+
+export const MULTICALL3 = '0xcA11bde05977b3631167028862bE2a173976CA11' as const;
+/** OP Stack predeploy (specs: predeploys). */
+export const L2_TO_L1_MESSAGE_PASSER = '0x4200000000000000000000000000000000000016' as const;
 
 const at = (nonce: bigint) => getContractAddress({ from: deployer.address, nonce });
 
@@ -34,6 +40,17 @@ export const DEVNET_ADDRESSES = {
 /** On L1: the first deployment of the same deployer. */
 export const DEVNET_L1_ADDRESSES = {
   batchInbox: at(0n),
+} as const;
+
+/**
+ * The OP Stack bridge on L1, deployed right after the inbox: each Proxy follows its implementation
+ * and is initialized by one upgradeToAndCall (nonce 3 and 7 and 10 are those calls).
+ */
+export const DEVNET_BRIDGE = {
+  superchainConfig: at(2n),
+  systemConfig: at(4n),
+  l2OutputOracle: at(6n),
+  portal: at(9n),
 } as const;
 
 /** How often the devnet batcher posts a batch to L1. */

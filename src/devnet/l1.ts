@@ -34,10 +34,16 @@ export function setBatcherBalance(l1: VenueClients, wei: bigint) {
   return anvilRpc(l1, 'anvil_setBalance', [batcher.address, `0x${wei.toString(16)}`]);
 }
 
+/**
+ * Starts the L1 node with automine and deploys the batch inbox; `beforeMining` deploys more (the
+ * bridge) while transactions still mine instantly. Then it writes the block history up to now, posts a
+ * first batch, and starts the batcher.
+ */
 export async function bootL1(options: {
   port: number;
   l2: VenueClients;
   batchIntervalMs?: number;
+  beforeMining?: (l1: VenueClients) => Promise<void>;
 }): Promise<RunningL1> {
   const node = await startAnvil({
     port: options.port,
@@ -51,6 +57,7 @@ export async function bootL1(options: {
     if (inbox.toLowerCase() !== DEVNET_L1_ADDRESSES.batchInbox.toLowerCase()) {
       throw new Error(`devnet L1 inbox drifted: ${inbox}, expected ${DEVNET_L1_ADDRESSES.batchInbox}`);
     }
+    await options.beforeMining?.(clients);
     await setBatcherBalance(clients, BATCHER_BALANCE);
     const wallet = batcherWallet(clients);
     const postBatch = async () => {

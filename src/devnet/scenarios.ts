@@ -48,8 +48,10 @@ export const SCENARIOS: Record<string, Scenario> = {
       await admin.setSequencerUp(l2);
       await admin.fillFund(l2);
       await l1Admin.fundBatcher(l1);
+      await l1Admin.fundProposer(l1);
+      await l1Admin.setBridgePaused(l1, false);
       await replicaControl(replicaUrl, 'devnet_join');
-      return 'the venue is healthy again: mining, fresh price, sequencer up, fund full, batcher posting, replica in sync';
+      return 'the venue is healthy again: mining, fresh price, sequencer up, fund full, batcher and proposer posting, bridge open, replica in sync';
     },
   },
   'sequencer-halt': {
@@ -88,6 +90,21 @@ export const SCENARIOS: Record<string, Scenario> = {
     async apply({ l1 }) {
       await l1Admin.stallBatcher(l1);
       return 'the batcher is out of L1 funds and stops posting; sequencer.batch-age fails once the last batch is older than its max';
+    },
+  },
+  'paused-bridge': {
+    summary:
+      "the bridge's guardian pauses the SuperchainConfig: withdrawals can be neither proven nor finalized",
+    async apply({ l1 }) {
+      await l1Admin.setBridgePaused(l1, true);
+      return 'the bridge is paused (SuperchainConfig.pause by the guardian)';
+    },
+  },
+  'proposer-stalled': {
+    summary: "the proposer's L1 balance is emptied, so no new output roots are posted",
+    async apply({ l1 }) {
+      await l1Admin.stallProposer(l1);
+      return 'the proposer is out of L1 funds; withdrawal.path fails once the latest output root is older than maxOutputAge';
     },
   },
   'rpc-split': {

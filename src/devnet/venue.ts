@@ -4,10 +4,11 @@
  * `bootVenue` deploys it and writes a block history that ends now; the admin helpers below are what
  * scenarios use to put it into good and bad states.
  */
-import type { Address } from 'viem';
+import { type Address, parseAbi } from 'viem';
 import { DevnetError } from '../errors.js';
 import { type AnvilNode, portIsFree, startAnvil } from './anvil.js';
-import { BATCHER_BALANCE, type DevnetPorts } from './constants.js';
+import { deployBridge, type RunningBridge, startProposer } from './bridge.js';
+import { BATCHER_BALANCE, DEVNET_BRIDGE, type DevnetPorts, MULTICALL3, proposer } from './constants.js';
 import { bootL1, type RunningL1, setBatcherBalance } from './l1.js';
 import { type Replica, startReplica } from './replica.js';
 import { anvilRpc, catchUpAndMine, deploy, send, type VenueClients, venueClients } from './venue-clients.js';
@@ -21,8 +22,6 @@ import {
   InsuranceFundArtifact,
 } from './artifacts.generated.js';
 import { DEVNET_ADDRESSES, DEVNET_FUND, DEVNET_L2_CHAIN_ID, deployer, HISTORY_SECONDS } from './constants.js';
-
-export const MULTICALL3_ADDRESS: Address = '0xcA11bde05977b3631167028862bE2a173976CA11';
 
 /** A deterministic ETH/USD path around 3000 USD (8 decimals, like Chainlink's USD feeds). */
 export function devnetPrice(index: number): bigint {
@@ -159,7 +158,7 @@ async function installMulticall3(clients: VenueClients): Promise<void> {
   // which keeps the deployer's nonces — and so every venue address — fixed.
   const { data } = await clients.public.call({ data: DevnetMulticall3Artifact.bytecode });
   if (!data) throw new Error('could not derive the Multicall3 runtime code');
-  await anvilRpc(clients, 'anvil_setCode', [MULTICALL3_ADDRESS, data]);
+  await anvilRpc(clients, 'anvil_setCode', [MULTICALL3, data]);
 }
 
 /** Deploys the venue in a fixed order so its addresses never change (see DEVNET_ADDRESSES). */
@@ -192,6 +191,7 @@ export interface RunningVenue {
   /** The L2's second endpoint (a proxy that the rpc-split scenario turns into a diverging fork). */
   replica: Replica;
   l1: RunningL1;
+  bridge: RunningBridge;
   stop(): Promise<void>;
 }
 
@@ -222,15 +222,22 @@ export async function bootVenue(
     const clients = venueClients(node.url);
     await deployVenue(clients);
     await catchUpAndMine(clients);
-    const l1 = await bootL1({ port: ports.l1, l2: clients, batchIntervalMs: options.batchIntervalMs });
+    const l1 = await bootL1({
+      port: ports.l1,
+      l2: clients,
+      batchIntervalMs: options.batchIntervalMs,
+      beforeMining: (l1Clients) => deployBridge(l1Clients, clients),
+    });
     started.push(l1);
+    const bridge = await startProposer({ l1: l1.clients, l2: clients });
+    started.push(bridge);
     const replica = await startReplica({
       port: ports.l2Replica,
       primaryUrl: node.url,
       chainId: DEVNET_L2_CHAIN_ID,
     });
     started.push(replica);
-    return { node, clients, replica, l1, stop };
+    return { node, clients, replica, l1, bridge, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -238,7 +245,33 @@ export async function bootVenue(
 }
 
 /** Scenario helpers that touch L1 or the replica, kept beside the venue they act on. */
+const superchainAbi = parseAbi([
+  'function pause(string identifier)',
+  'function unpause()',
+  'function paused() view returns (bool)',
+]);
+
 export const l1Admin = {
   stallBatcher: (l1: VenueClients) => setBatcherBalance(l1, 0n),
   fundBatcher: (l1: VenueClients) => setBatcherBalance(l1, BATCHER_BALANCE),
+  stallProposer: (l1: VenueClients) => anvilRpc(l1, 'anvil_setBalance', [proposer.address, '0x0']),
+  fundProposer: (l1: VenueClients) =>
+    anvilRpc(l1, 'anvil_setBalance', [proposer.address, `0x${BATCHER_BALANCE.toString(16)}`]),
+  /** The devnet's guardian (the deployer) pauses the SuperchainConfig, which pauses the portal. */
+  async setBridgePaused(l1: VenueClients, paused: boolean) {
+    const address = DEVNET_BRIDGE.superchainConfig;
+    const now = await l1.public.readContract({ address, abi: superchainAbi, functionName: 'paused' });
+    if (now === paused) return;
+    await send(
+      l1,
+      paused
+        ? l1.wallet.writeContract({
+            address,
+            abi: superchainAbi,
+            functionName: 'pause',
+            args: ['l2preflight devnet'],
+          })
+        : l1.wallet.writeContract({ address, abi: superchainAbi, functionName: 'unpause' }),
+    );
+  },
 };

@@ -1,0 +1,108 @@
+/**
+ * OP Stack bridge reads on L1. viem's op-stack actions cover withdrawals end to end but export neither
+ * their ABIs nor a "bridge health" read, so the few view functions needed are declared here, with
+ * the signatures of @eth-optimism/contracts-bedrock (OptimismPortal 2.x, OptimismPortal2 3.x,
+ * L2OutputOracle, DisputeGameFactory, SuperchainConfig).
+ */
+import { type Address, parseAbi } from 'viem';
+import type { ChainReader } from '../engine/reader.js';
+
+export const opStackAbi = parseAbi([
+  'function version() view returns (string)',
+  'function paused() view returns (bool)',
+  'function superchainConfig() view returns (address)',
+  'function l2Oracle() view returns (address)',
+  'function finalizationPeriodSeconds() view returns (uint256)',
+  'function latestOutputIndex() view returns (uint256)',
+  'function getL2Output(uint256 index) view returns ((bytes32 outputRoot, uint128 timestamp, uint128 l2BlockNumber))',
+  'function proofMaturityDelaySeconds() view returns (uint256)',
+  'function disputeGameFinalityDelaySeconds() view returns (uint256)',
+  'function disputeGameFactory() view returns (address)',
+  'function respectedGameType() view returns (uint32)',
+  'function gameCount() view returns (uint256)',
+  'function gameAtIndex(uint256 index) view returns (uint32 gameType, uint64 timestamp, address proxy)',
+]);
+
+export interface BridgeState {
+  portal: Address;
+  version: string;
+  proofSystem: 'output-oracle' | 'fault-proofs';
+  portalPaused: boolean;
+  superchainConfig?: Address;
+  superchainPaused?: boolean;
+  /** Seconds between proving (or the output) and finalizing a withdrawal. */
+  finalizationPeriodSeconds: number;
+  disputeGameFinalitySeconds?: number;
+  /** Where the latest output root / dispute game lives. */
+  proposals: Address;
+  latestProposal?: { timestamp: number; l2BlockNumber?: number; index: number };
+}
+
+/** How far back to look for a game of the respected type among the newest games. */
+const GAME_SCAN = 50;
+
+export function proofSystemOf(version: string): BridgeState['proofSystem'] {
+  const major = Number.parseInt(version.split('.')[0] ?? '0', 10);
+  return major >= 3 ? 'fault-proofs' : 'output-oracle';
+}
+
+export async function readBridge(l1: ChainReader, portal: Address): Promise<BridgeState> {
+  const read = <T>(address: Address, functionName: string, args: unknown[] = []) =>
+    l1.readContract({ address, abi: opStackAbi, functionName, args } as never) as Promise<T>;
+  const [version, portalPaused, superchainConfig] = await Promise.all([
+    read<string>(portal, 'version'),
+    read<boolean>(portal, 'paused'),
+    read<Address>(portal, 'superchainConfig').catch(() => undefined),
+  ]);
+  const superchainPaused = superchainConfig ? await read<boolean>(superchainConfig, 'paused') : undefined;
+  const base = { portal, version, portalPaused, superchainConfig, superchainPaused };
+
+  if (proofSystemOf(version) === 'output-oracle') {
+    const oracle = await read<Address>(portal, 'l2Oracle');
+    const [period, latestIndex] = await Promise.all([
+      read<bigint>(oracle, 'finalizationPeriodSeconds'),
+      // The oracle reverts when no output was ever proposed.
+      read<bigint>(oracle, 'latestOutputIndex').catch(() => undefined),
+    ]);
+    const output =
+      latestIndex === undefined
+        ? undefined
+        : await read<{ timestamp: bigint; l2BlockNumber: bigint }>(oracle, 'getL2Output', [latestIndex]);
+    return {
+      ...base,
+      proofSystem: 'output-oracle',
+      finalizationPeriodSeconds: Number(period),
+      proposals: oracle,
+      latestProposal:
+        output && latestIndex !== undefined
+          ? {
+              timestamp: Number(output.timestamp),
+              l2BlockNumber: Number(output.l2BlockNumber),
+              index: Number(latestIndex),
+            }
+          : undefined,
+    };
+  }
+
+  const [maturity, finality, factory, respected] = await Promise.all([
+    read<bigint>(portal, 'proofMaturityDelaySeconds'),
+    read<bigint>(portal, 'disputeGameFinalityDelaySeconds'),
+    read<Address>(portal, 'disputeGameFactory'),
+    read<number>(portal, 'respectedGameType'),
+  ]);
+  const count = Number(await read<bigint>(factory, 'gameCount'));
+  const indices = Array.from({ length: Math.min(GAME_SCAN, count) }, (_, i) => count - 1 - i);
+  const games = await Promise.all(
+    indices.map((index) => read<readonly [number, bigint, Address]>(factory, 'gameAtIndex', [BigInt(index)])),
+  );
+  const newest = games.findIndex(([gameType]) => gameType === respected);
+  return {
+    ...base,
+    proofSystem: 'fault-proofs',
+    finalizationPeriodSeconds: Number(maturity),
+    disputeGameFinalitySeconds: Number(finality),
+    proposals: factory,
+    latestProposal:
+      newest >= 0 ? { timestamp: Number(games[newest]?.[1] ?? 0n), index: indices[newest] ?? 0 } : undefined,
+  };
+}
