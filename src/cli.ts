@@ -32,6 +32,12 @@ function colorAllowed(stream: NodeJS.WriteStream): boolean {
 
 const write = (text: string) => process.stdout.write(text);
 
+// `l2preflight list | head`: a closed pipe is the reader saying "enough", not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const program = new Command()
   .name('l2preflight')
   .description(
@@ -126,6 +132,34 @@ program
   .action(async (type: string) => {
     const { explainCommand } = await import('./commands/catalog.js');
     write(explainCommand(type));
+  });
+
+program
+  .command('drill')
+  .description('withdrawal drills: a real small withdrawal driven through every stage')
+  .command('withdraw')
+  .description('plan (default) or --execute a withdrawal drill; running it again resumes the open drill')
+  .argument('<checklist>', 'checklist YAML file with a drill section')
+  .option('--execute', 'initiate (or resume) the drill; without it, only the plan is printed')
+  .option('--wait', 'stay and advance each stage when it becomes ready, until finalized')
+  .option('--key-file <file>', 'read the drill key from FILE (default: the L2PREFLIGHT_DRILL_KEY variable)')
+  .option(
+    '--amount <amount>',
+    "withdraw this much instead of drill.amount (never above drill.maxAmount), e.g. '0.001 ether'",
+  )
+  .option('--state <dir>', 'where the drill journal lives (default: .l2preflight/ next to the checklist)')
+  .addHelpText(
+    'after',
+    '\nThe key is never printed. Every transaction is written to the journal before it is broadcast, so a\n' +
+      'crash or a kill at any point resumes without a second withdrawal.',
+  )
+  .action(async (file: string, options) => {
+    const { drillWithdrawCommand } = await import('./commands/drill.js');
+    process.exitCode = await drillWithdrawCommand(file, {
+      ...options,
+      write,
+      log: (text) => process.stderr.write(`${text}\n`),
+    });
   });
 
 const devnet = program.command('devnet').description('a local venue on anvil, with no network at all');

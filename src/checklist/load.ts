@@ -20,7 +20,7 @@ import { checkRegistry } from '../checks/index.js';
 import { ChecklistError, type ChecklistProblem, type SourcePosition } from '../errors.js';
 import { interpolate, MissingVariableError } from './interpolate.js';
 import type { CheckInstance, Checklist } from './model.js';
-import { checklistSchema, commonCheckShape } from './schema.js';
+import { checklistSchema, commonCheckShape, drillSchema } from './schema.js';
 import { suggest } from './suggest.js';
 
 type Path = (string | number)[];
@@ -302,9 +302,14 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
     throw new ChecklistError(problems);
   }
   problems.push(...resolveContractReferences(locator, doc.get('checks', true), top.data.venue.contracts));
+  problems.push(...resolveContractReferences(locator, doc.get('drill', true), top.data.venue.contracts));
   if (problems.length > 0) throw new ChecklistError(problems);
 
-  const rawChecks = (doc.toJS() as { checks: Record<string, unknown>[] }).checks;
+  const resolved = doc.toJS() as { checks: Record<string, unknown>[]; drill?: unknown };
+  const rawChecks = resolved.checks;
+  const drill = resolved.drill === undefined ? undefined : drillSchema.safeParse(resolved.drill);
+  if (drill && !drill.success)
+    throw new ChecklistError(problemsFromZod(drill.error, drillSchema, locator, ['drill']));
   const { checks, problems: checkProblems } = loadChecks(rawChecks, locator, top.data.defaults);
   if (checkProblems.length > 0) throw new ChecklistError(checkProblems);
 
@@ -321,6 +326,15 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
       contracts: venue.contracts,
     },
     defaults: { timeoutMs: defaults.timeout as number, severity: defaults.severity },
+    drill: drill?.data
+      ? {
+          amountWei: drill.data.amount,
+          maxAmountWei: drill.data.maxAmount,
+          portal: drill.data.portal,
+          recipient: drill.data.recipient,
+          sla: { proveMs: drill.data.sla.prove, finalizeMs: drill.data.sla.finalize },
+        }
+      : undefined,
     checks,
   };
 }

@@ -35,5 +35,14 @@ export interface Checklist {
     contracts: Record<string, Address>;
   };
   defaults: { timeoutMs: number; severity: Severity };
+  drill?: DrillConfig;
   checks: CheckInstance[];
+}
+
+export interface DrillConfig {
+  amountWei: bigint;
+  maxAmountWei: bigint;
+  portal: Address;
+  recipient?: Address;
+  sla: { proveMs?: number; finalizeMs?: number };
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { addressSchema, duration } from './params.js';
+import { parseNativeAmount } from './units.js';
 
 export const STACKS = ['op-stack', 'arbitrum', 'evm', 'dydx-v4'] as const;
 export const SEVERITIES = ['critical', 'warning'] as const;
@@ -50,11 +51,40 @@ export const defaultsSchema = z
   })
   .prefault({});
 
+const nativeAmount = z
+  .union([z.string(), z.number()], { error: 'expected an amount like "0.001 ether"' })
+  .transform((value, ctx) => {
+    try {
+      return parseNativeAmount(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+/** A withdrawal drill: what each drill withdraws, the hard cap, where to, and the SLA per stage. */
+export const drillSchema = z.strictObject({
+  amount: nativeAmount,
+  maxAmount: nativeAmount,
+  portal: addressSchema,
+  recipient: addressSchema.optional(),
+  sla: z
+    .strictObject({
+      prove: duration('Longest acceptable time from initiation to proof.').optional(),
+      finalize: duration('Longest acceptable time from initiation to finalization.').optional(),
+    })
+    .default({}),
+});
+
 export const checklistSchema = z.strictObject({
   version: z.literal(1, { error: 'expected version: 1' }),
   name: z.string({ error: 'expected a name for the checklist' }),
   venue: venueSchema,
   defaults: defaultsSchema,
+  // Validated after $contract references are resolved (see load.ts).
+  drill: z
+    .record(z.string(), z.unknown(), { error: 'expected a drill section: amount, maxAmount, portal, …' })
+    .optional(),
   checks: z
     .array(z.record(z.string(), z.unknown(), { error: 'expected a check: a map with id and type' }), {
       error: 'expected a list of checks',

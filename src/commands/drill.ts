@@ -1,0 +1,240 @@
+/** `l2preflight drill withdraw CHECKLIST`: plan (default) or --execute a resumable withdrawal drill. */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type Address, formatEther, type Hex, isHex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { loadChecklist } from '../checklist/load.js';
+import type { Checklist } from '../checklist/model.js';
+import { formatDuration, parseNativeAmount, UnitError } from '../checklist/units.js';
+import { drillChains, publicClient } from '../drill/chains.js';
+import { type Drill, JournalWriter, readJournal, STAGES } from '../drill/journal.js';
+import { advance } from '../drill/run.js';
+import { Redactor } from '../engine/redact.js';
+import { L2PreflightError, UsageError } from '../errors.js';
+import { StateStore } from '../state/store.js';
+import { readBridgeFromUrl } from '../venues/opStackDirect.js';
+import { checklistKey } from './run.js';
+
+export interface DrillCommandOptions {
+  execute?: boolean;
+  wait?: boolean;
+  keyFile?: string;
+  amount?: string;
+  state?: string;
+  write: (text: string) => void;
+  log: (text: string) => void;
+}
+
+/** The drill was refused before anything was sent (wrong chain, over the cap, no funds): exit 2. */
+class DrillRefused extends L2PreflightError {
+  constructor(message: string, details: string[] = []) {
+    super(message, { details, exitCode: 2 });
+  }
+}
+
+async function loadKey(options: DrillCommandOptions): Promise<Hex | undefined> {
+  let key: string | undefined;
+  if (options.keyFile) {
+    try {
+      key = (await readFile(options.keyFile, 'utf8')).trim();
+    } catch {
+      throw new UsageError(`--key-file: cannot read ${options.keyFile}`);
+    }
+  } else {
+    key = process.env.L2PREFLIGHT_DRILL_KEY?.trim();
+  }
+  if (!key) return undefined;
+  const hex = key.startsWith('0x') ? key : `0x${key}`;
+  // Never echo the value: a near-miss of a private key is still a secret.
+  if (!isHex(hex) || hex.length !== 66) {
+    throw new UsageError(
+      `${options.keyFile ? `the key in ${options.keyFile}` : 'L2PREFLIGHT_DRILL_KEY'} is not a 32-byte hex private key`,
+    );
+  }
+  return hex as Hex;
+}
+
+async function verifyChains(checklist: Checklist, redactor: Redactor): Promise<void> {
+  const l1 = checklist.venue.l1;
+  if (!l1) throw new UsageError(`${checklist.file}: a drill needs venue.l1 (the bridge is on L1)`);
+  for (const [label, chain] of [
+    ['l2', checklist.venue.l2],
+    ['l1', l1],
+  ] as const) {
+    for (const url of chain.rpc) {
+      redactor.addUrl(url);
+      const client = publicClient({
+        id: chain.chainId,
+        name: label,
+        nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+        rpcUrls: { default: { http: [url] } },
+      });
+      let id: number;
+      try {
+        id = await client.getChainId();
+      } catch (error) {
+        throw new DrillRefused(
+          redactor.apply(
+            `cannot reach the ${label} RPC ${url}: ${(error as { shortMessage?: string }).shortMessage ?? String(error)}`,
+          ),
+        );
+      }
+      if (id !== chain.chainId) {
+        throw new DrillRefused(
+          redactor.apply(
+            `the ${label} RPC ${url} serves chain id ${id}, but ${checklist.file} declares ${chain.chainId}: refusing to sign anything`,
+          ),
+        );
+      }
+    }
+  }
+}
+
+function timeline(drill: Drill, sla: { proveMs?: number; finalizeMs?: number }): string {
+  const at = (s?: string) => (s ? Date.parse(s) : undefined);
+  const start = at(drill.stages.initiate?.sentAt);
+  const lines = [
+    `drill ${drill.id}: ${formatEther(BigInt(drill.amountWei))} ETH from ${drill.sender} (L2 ${drill.l2ChainId}) to ${drill.recipient} (L1 ${drill.l1ChainId}) — ${drill.status}`,
+  ];
+  for (const stage of STAGES) {
+    const record = drill.stages[stage];
+    const mined = at(record?.minedAt);
+    const elapsed = start !== undefined && mined !== undefined ? mined - start : undefined;
+    const limit = stage === 'prove' ? sla.proveMs : stage === 'finalize' ? sla.finalizeMs : undefined;
+    const verdict =
+      elapsed !== undefined && limit !== undefined
+        ? elapsed <= limit
+          ? `within SLA ${formatDuration(limit)}`
+          : `OVER SLA ${formatDuration(limit)}`
+        : '';
+    lines.push(
+      `  ${stage.padEnd(9)} ${record ? `${record.txHash} ${record.minedAt ? `mined ${record.minedAt}` : `sent ${record.sentAt}, not mined yet`}` : 'not yet'}${elapsed !== undefined ? ` (+${formatDuration(elapsed)} ${verdict})` : ''}`,
+    );
+  }
+  if (drill.failure) lines.push(`  failed: ${drill.failure}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function drillWithdrawCommand(file: string, options: DrillCommandOptions): Promise<number> {
+  const checklist = await loadChecklist(file);
+  const config = checklist.drill;
+  if (!config)
+    throw new UsageError(`${file} has no drill section`, [
+      'add drill: { amount, maxAmount, portal, sla } (see README "Withdrawal drill")',
+    ]);
+  const l1 = checklist.venue.l1;
+  if (!l1) throw new UsageError(`${file}: a drill needs venue.l1 (the bridge is on L1)`);
+  let amountWei = config.amountWei;
+  if (options.amount) {
+    try {
+      amountWei = parseNativeAmount(options.amount);
+    } catch (error) {
+      if (error instanceof UnitError) throw new UsageError(`--amount: ${error.message}`);
+      throw error;
+    }
+  }
+  if (amountWei > config.maxAmountWei) {
+    throw new DrillRefused(
+      `the drill amount ${formatEther(amountWei)} ETH is over the checklist's drill.maxAmount ${formatEther(config.maxAmountWei)} ETH: refusing`,
+    );
+  }
+  const key = await loadKey(options);
+  const account = key ? privateKeyToAccount(key) : undefined;
+  const redactor = new Redactor();
+  if (key) redactor.add(key, '<key>');
+  await verifyChains(checklist, redactor);
+
+  const bridge = await readBridgeFromUrl(l1, config.portal);
+  const chains = drillChains({
+    l1,
+    l2: checklist.venue.l2,
+    portal: config.portal,
+    l2OutputOracle: bridge.proposals,
+  });
+  const store = new StateStore(options.state ?? join(dirname(file), '.l2preflight'));
+  const stored = await readJournal(store, checklistKey(file));
+  if (stored.kind === 'set-aside') {
+    throw new DrillRefused(
+      `the drill journal was unusable (${stored.reason}); it was set aside to ${stored.setAsideTo}`,
+      ['check the chain for an open withdrawal from the sender before starting a new drill'],
+    );
+  }
+  const journal = new JournalWriter(
+    store,
+    checklistKey(file),
+    stored.kind === 'ok' ? stored.value : { version: 1, past: [] },
+  );
+  const open = journal.journal.current;
+
+  if (!options.execute) {
+    const sender = account?.address ?? open?.sender;
+    options.write(
+      [
+        `drill plan for ${checklist.venue.name} (${file})`,
+        `  chains      L2 ${checklist.venue.l2.chainId} and L1 ${l1.chainId}: every RPC answered with the declared chain id`,
+        `  sender      ${sender ?? '(set L2PREFLIGHT_DRILL_KEY or --key-file to see it)'}`,
+        `  recipient   ${config.recipient ?? sender ?? '(the sender)'} on L1`,
+        `  amount      ${formatEther(amountWei)} ETH (cap ${formatEther(config.maxAmountWei)} ETH)`,
+        `  bridge      portal ${config.portal} ${bridge.version} (${bridge.proofSystem}), ${bridge.portalPaused || bridge.superchainPaused ? 'PAUSED' : 'open'}`,
+        '  stages',
+        '    initiate  on L2: L2ToL1MessagePasser.initiateWithdrawal; one L2 block',
+        `    prove     on L1, once an ${bridge.proofSystem === 'fault-proofs' ? 'dispute game' : 'output root'} covers the withdrawal (latest is ${bridge.latestProposal ? `${formatDuration(Date.now() - bridge.latestProposal.timestamp * 1000)} old` : 'missing'})${config.sla.proveMs ? `; SLA ${formatDuration(config.sla.proveMs)}` : ''}`,
+        `    finalize  on L1, ${formatDuration(bridge.finalizationPeriodSeconds * 1000)} after proving${config.sla.finalizeMs ? `; SLA ${formatDuration(config.sla.finalizeMs)} in all` : ''}`,
+        open
+          ? `  open drill  ${open.id} (${open.status}); --execute resumes it, it never starts a second one`
+          : '  open drill  none; --execute starts one',
+        '',
+      ].join('\n'),
+    );
+    if (open) options.write(timeline(open, config.sla));
+    return 0;
+  }
+
+  if (!account)
+    throw new UsageError('--execute needs the drill key: set L2PREFLIGHT_DRILL_KEY or pass --key-file FILE');
+  if (open && open.sender.toLowerCase() !== account.address.toLowerCase()) {
+    throw new DrillRefused(
+      `an open drill ${open.id} belongs to ${open.sender}, not to this key's ${account.address}: finish it with its own key`,
+    );
+  }
+  if (!open) {
+    const l2Balance = await publicClient(chains.l2).getBalance({ address: account.address });
+    if (l2Balance <= amountWei) {
+      throw new DrillRefused(
+        `the sender ${account.address} holds ${formatEther(l2Balance)} ETH on L2, not enough for ${formatEther(amountWei)} ETH plus gas`,
+      );
+    }
+    await journal.open({
+      id: new Date().toISOString(),
+      checklist: file,
+      l1ChainId: l1.chainId,
+      l2ChainId: checklist.venue.l2.chainId,
+      portal: config.portal,
+      sender: account.address,
+      recipient: (config.recipient ?? account.address) as Address,
+      amountWei: amountWei.toString(),
+      startedAt: new Date().toISOString(),
+      status: 'open',
+      stages: {},
+    });
+    options.log(`drill ${journal.drill.id} opened: withdrawing ${formatEther(amountWei)} ETH`);
+  } else {
+    options.log(`resuming drill ${open.id}`);
+  }
+
+  const runtime = { chains, account, journal, log: (line: string) => options.log(redactor.apply(line)) };
+  for (;;) {
+    const step = await advance(runtime);
+    if (step.kind === 'waiting') {
+      options.log(step.reason);
+      if (!options.wait) break;
+      await new Promise((r) => setTimeout(r, 1_000));
+      continue;
+    }
+    break;
+  }
+  const drill = journal.drill;
+  options.write(redactor.apply(timeline(drill, config.sla)));
+  if (drill.status !== 'open') await journal.close();
+  return drill.status === 'failed' ? 1 : 0;
+}

@@ -1,0 +1,236 @@
+/**
+ * Drives one withdrawal drill through initiate → prove → finalize, as far as the chains allow now.
+ * The chain is the source of truth for where a withdrawal stands (viem's getWithdrawalStatus); the
+ * journal says which transactions this drill signed, so a resumed drill finishes those instead of
+ * sending new ones. It never initiates a second withdrawal while one is open.
+ */
+import {
+  type Account,
+  formatEther,
+  type Hash,
+  type Hex,
+  type PublicClient,
+  type TransactionReceipt,
+} from 'viem';
+import {
+  buildProveWithdrawal,
+  finalizeWithdrawal,
+  getL2Output,
+  getWithdrawalStatus,
+  getWithdrawals,
+  initiateWithdrawal,
+  proveWithdrawal,
+} from 'viem/op-stack';
+import type { DrillChains } from './chains.js';
+import { publicClient, walletClient } from './chains.js';
+import type { Drill, JournalWriter, Stage } from './journal.js';
+
+/** Test-only: L2PREFLIGHT_CRASH_AT=<stage>:<journaled|sent|mined> kills the process there (SIGKILL). */
+function crashPoint(point: string): void {
+  if (process.env.L2PREFLIGHT_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
+}
+
+export type DrillStep =
+  | { kind: 'waiting'; reason: string }
+  | { kind: 'finalized' }
+  | { kind: 'failed'; reason: string };
+
+export interface DrillRuntime {
+  chains: DrillChains;
+  account: Account;
+  journal: JournalWriter;
+  log: (line: string) => void;
+}
+
+interface Clients {
+  l1: PublicClient;
+  l2: PublicClient;
+}
+
+const now = () => new Date().toISOString();
+
+/** Makes sure a journaled transaction is mined: it may be mined, pending, or never broadcast. */
+async function ensureMined(
+  rt: DrillRuntime,
+  stage: Stage,
+  client: PublicClient,
+): Promise<TransactionReceipt> {
+  const record = rt.journal.drill.stages[stage];
+  if (!record) throw new Error(`no ${stage} transaction in the journal`);
+  let receipt = await client.getTransactionReceipt({ hash: record.txHash }).catch(() => undefined);
+  if (!receipt) {
+    const known = await client.getTransaction({ hash: record.txHash }).catch(() => undefined);
+    if (!known) {
+      rt.log(
+        `${stage}: the journaled transaction ${record.txHash} never reached the network; broadcasting the same signed transaction`,
+      );
+      await client.sendRawTransaction({ serializedTransaction: record.raw });
+    }
+    receipt = await client.waitForTransactionReceipt({
+      hash: record.txHash,
+      pollingInterval: 250,
+      timeout: 120_000,
+    });
+  }
+  if (!record.minedAt) {
+    const mined = receipt;
+    await rt.journal.update((d) => {
+      d.stages[stage] = {
+        ...record,
+        minedAt: now(),
+        blockNumber: mined.blockNumber.toString(),
+        status: mined.status,
+      };
+    });
+    crashPoint(`${stage}:mined`);
+  }
+  return receipt;
+}
+
+/** Sends one stage's transaction through a wallet whose transport journals it before broadcasting. */
+async function send(
+  rt: DrillRuntime,
+  stage: Stage,
+  chain: DrillChains['l1'],
+  client: PublicClient,
+  act: (wallet: ReturnType<typeof walletClient>) => Promise<Hash>,
+): Promise<TransactionReceipt> {
+  const wallet = walletClient(chain, rt.account, async (raw: Hex, hash: Hex) => {
+    await rt.journal.update((d) => {
+      d.stages[stage] = { txHash: hash, raw, sentAt: now() };
+    });
+    crashPoint(`${stage}:journaled`);
+  });
+  const hash = await act(wallet);
+  rt.log(`${stage}: sent ${hash}`);
+  crashPoint(`${stage}:sent`);
+  return ensureMined(rt, stage, client);
+}
+
+/**
+ * viem judges "ready" by the wall clock; the portal judges by L1 block time, which can trail it (a
+ * devnet's interval miner, a slow L1). A revert saying "not yet" during gas estimation sent nothing:
+ * it means wait, not fail.
+ */
+const NOT_YET = /finalization period has not elapsed|output root .* not .* proposed|cannot get output/i;
+
+async function sendUnlessNotYet(
+  ...args: Parameters<typeof send>
+): Promise<TransactionReceipt | { notYet: string }> {
+  try {
+    return await send(...args);
+  } catch (error) {
+    const text = `${(error as { details?: string }).details ?? ''} ${(error as Error).message}`;
+    const match = NOT_YET.exec(text);
+    if (match) return { notYet: match[0] };
+    throw error;
+  }
+}
+
+async function fail(rt: DrillRuntime, reason: string): Promise<DrillStep> {
+  await rt.journal.update((d) => {
+    d.status = 'failed';
+    d.failure = reason;
+    d.finishedAt = now();
+  });
+  return { kind: 'failed', reason };
+}
+
+/** Advances the open drill by as many stages as are ready now. */
+export async function advance(rt: DrillRuntime): Promise<DrillStep> {
+  const clients: Clients = { l1: publicClient(rt.chains.l1), l2: publicClient(rt.chains.l2) };
+  const drill: Drill = rt.journal.drill;
+
+  const initiated = drill.stages.initiate
+    ? await ensureMined(rt, 'initiate', clients.l2)
+    : await send(rt, 'initiate', rt.chains.l2, clients.l2, (wallet) =>
+        initiateWithdrawal(wallet, {
+          account: rt.account,
+          chain: rt.chains.l2,
+          request: { gas: 21_000n, to: drill.recipient, value: BigInt(drill.amountWei) },
+        } as never),
+      );
+  if (initiated.status !== 'success')
+    return fail(rt, `the initiating transaction ${initiated.transactionHash} reverted`);
+  const [withdrawal] = getWithdrawals(initiated);
+  if (!withdrawal) return fail(rt, 'the initiating transaction emitted no withdrawal');
+  if (!drill.withdrawalHash)
+    await rt.journal.update((d) => {
+      d.withdrawalHash = withdrawal.withdrawalHash;
+    });
+
+  for (;;) {
+    const status = await getWithdrawalStatus(clients.l1, {
+      receipt: initiated,
+      targetChain: rt.chains.l2,
+    } as never);
+    if (status === 'waiting-to-prove') {
+      return {
+        kind: 'waiting',
+        reason: `waiting for an output root that covers L2 block ${initiated.blockNumber}`,
+      };
+    }
+    if (status === 'ready-to-prove') {
+      if (drill.stages.prove && !drill.stages.prove.minedAt) {
+        const proved = await ensureMined(rt, 'prove', clients.l1);
+        if (proved.status !== 'success')
+          return fail(rt, `the prove transaction ${proved.transactionHash} reverted`);
+        continue;
+      }
+      const output = await getL2Output(clients.l1, {
+        l2BlockNumber: initiated.blockNumber,
+        targetChain: rt.chains.l2,
+      } as never);
+      const args = await buildProveWithdrawal(clients.l2, {
+        account: rt.account,
+        output,
+        withdrawal,
+      } as never);
+      const proved = await send(rt, 'prove', rt.chains.l1, clients.l1, (wallet) =>
+        proveWithdrawal(wallet, {
+          ...args,
+          account: rt.account,
+          chain: rt.chains.l1,
+          targetChain: rt.chains.l2,
+        } as never),
+      );
+      if (proved.status !== 'success')
+        return fail(rt, `the prove transaction ${proved.transactionHash} reverted`);
+      continue;
+    }
+    if (status === 'waiting-to-finalize') {
+      if (drill.stages.prove && !drill.stages.prove.minedAt) await ensureMined(rt, 'prove', clients.l1);
+      return { kind: 'waiting', reason: 'proven; waiting for the finalization period to pass' };
+    }
+    if (status === 'ready-to-finalize') {
+      if (drill.stages.finalize && !drill.stages.finalize.minedAt) {
+        const finalized = await ensureMined(rt, 'finalize', clients.l1);
+        if (finalized.status !== 'success')
+          return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
+        continue;
+      }
+      const finalized = await sendUnlessNotYet(rt, 'finalize', rt.chains.l1, clients.l1, (wallet) =>
+        finalizeWithdrawal(wallet, {
+          account: rt.account,
+          chain: rt.chains.l1,
+          targetChain: rt.chains.l2,
+          withdrawal,
+        } as never),
+      );
+      if ('notYet' in finalized)
+        return { kind: 'waiting', reason: `L1 time has not caught up yet (${finalized.notYet})` };
+      if (finalized.status !== 'success')
+        return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
+      continue;
+    }
+    // finalized
+    if (drill.stages.finalize && !drill.stages.finalize.minedAt)
+      await ensureMined(rt, 'finalize', clients.l1);
+    await rt.journal.update((d) => {
+      d.status = 'finalized';
+      d.finishedAt = now();
+    });
+    rt.log(`finalized: ${formatEther(BigInt(drill.amountWei))} ETH withdrawn to ${drill.recipient} on L1`);
+    return { kind: 'finalized' };
+  }
+}

@@ -1,0 +1,129 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAbi, parseEther } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployer, L2_TO_L1_MESSAGE_PASSER } from '../../src/devnet/constants.js';
+import type { RunningVenue } from '../../src/devnet/venue.js';
+import { cli, ROOT } from '../helpers/cli.js';
+import { startTestVenue } from '../helpers/venue.js';
+
+/** anvil's first test key: public, only ever holds devnet ether. */
+const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+const RECIPIENT = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+const messagePasserAbi = parseAbi(['function messageNonce() view returns (uint256)']);
+
+let venue: RunningVenue;
+let env: Record<string, string>;
+let dir: string;
+let states = 0;
+
+beforeAll(async () => {
+  venue = await startTestVenue();
+  env = {
+    L2PREFLIGHT_DEVNET_L2_RPC: venue.node.url,
+    L2PREFLIGHT_DEVNET_L2_REPLICA_RPC: venue.replica.url,
+    L2PREFLIGHT_DEVNET_L1_RPC: venue.l1.node.url,
+  };
+  dir = await mkdtemp(join(tmpdir(), 'l2preflight-drill-'));
+});
+afterAll(() => venue?.stop());
+
+const withdrawalsInitiated = () =>
+  venue.clients.public.readContract({
+    address: L2_TO_L1_MESSAGE_PASSER,
+    abi: messagePasserAbi,
+    functionName: 'messageNonce',
+  });
+const recipientBalance = () => venue.l1.clients.public.getBalance({ address: RECIPIENT });
+const drill = (state: string, extra: string[] = [], more: Record<string, string> = {}) =>
+  cli(['drill', 'withdraw', 'checks/devnet.yaml', '--state', state, ...extra], { ...env, ...more });
+
+describe('drill withdraw', () => {
+  it('plans without a key and without sending anything', async () => {
+    const before = await withdrawalsInitiated();
+    const { code, stdout } = await drill(join(dir, `s${++states}`));
+    expect(code).toBe(0);
+    expect(stdout).toContain('every RPC answered with the declared chain id');
+    expect(stdout).toContain('amount      0.001 ETH (cap 0.01 ETH)');
+    expect(stdout).toMatch(/portal 0x[0-9a-fA-F]{40} 2\.8\.1-beta\.1 \(output-oracle\), open/);
+    expect(stdout).toContain('finalize  on L1, 12s after proving');
+    expect(await withdrawalsInitiated()).toBe(before);
+  });
+
+  it('refuses, sending nothing, a wrong chain id, an amount over the cap, or a missing key', async () => {
+    const before = await venue.clients.public.getTransactionCount({ address: deployer.address });
+    const wrongChain = join(dir, 'wrong-chain.yaml');
+    await writeFile(
+      wrongChain,
+      (await readFile(join(ROOT, 'checks/devnet.yaml'), 'utf8')).replace('chainId: 900', 'chainId: 1'),
+    );
+    const chain = await cli(
+      ['drill', 'withdraw', wrongChain, '--execute', '--state', join(dir, `s${++states}`)],
+      { ...env, L2PREFLIGHT_DRILL_KEY: KEY },
+    );
+    expect(chain.code).toBe(2);
+    expect(chain.stderr).toContain('serves chain id 900, but');
+    expect(chain.stderr).toContain('refusing to sign anything');
+    const cap = await drill(join(dir, `s${++states}`), ['--execute', '--amount', '1 ether'], {
+      L2PREFLIGHT_DRILL_KEY: KEY,
+    });
+    expect(cap.code).toBe(2);
+    expect(cap.stderr).toContain("over the checklist's drill.maxAmount 0.01 ETH");
+    const noKey = await drill(join(dir, `s${++states}`), ['--execute'], { L2PREFLIGHT_DRILL_KEY: '' });
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('--execute needs the drill key');
+    const badKey = await drill(join(dir, `s${++states}`), ['--execute'], {
+      L2PREFLIGHT_DRILL_KEY: `${KEY.slice(0, 40)}zz`,
+    });
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).not.toContain(KEY.slice(2, 40));
+    expect(await venue.clients.public.getTransactionCount({ address: deployer.address })).toBe(before);
+  });
+
+  it('survives a kill before and after each broadcast and after each mining, with exactly one withdrawal', async () => {
+    const state = join(dir, `s${++states}`);
+    const [nonceBefore, balanceBefore] = await Promise.all([withdrawalsInitiated(), recipientBalance()]);
+    const started = Date.now();
+    for (const point of [
+      'initiate:journaled',
+      'initiate:mined',
+      'prove:journaled',
+      'prove:mined',
+      'finalize:sent',
+      'finalize:mined',
+    ]) {
+      const killed = await drill(state, ['--execute', '--wait'], {
+        L2PREFLIGHT_DRILL_KEY: KEY,
+        L2PREFLIGHT_CRASH_AT: point,
+      });
+      expect(killed.code, `killed at ${point}: ${killed.stderr.slice(-1500)}`).toBe(null);
+      expect(killed.stdout + killed.stderr).not.toContain(KEY.slice(2));
+    }
+    const done = await drill(state, ['--execute', '--wait'], { L2PREFLIGHT_DRILL_KEY: KEY });
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/finalize +0x[0-9a-f]{64} mined .*within SLA 1m/);
+    expect(done.stdout).toContain('— finalized');
+    expect(await withdrawalsInitiated()).toBe(nonceBefore + 1n);
+    expect((await recipientBalance()) - balanceBefore).toBe(parseEther('0.001'));
+    expect(Date.now() - started).toBeLessThan(90_000);
+    // The finished drill is closed: running again plans a new one rather than resuming.
+    expect((await drill(state)).stdout).toContain('open drill  none');
+  }, 120_000);
+
+  it('resumes after a kill right after the initiating broadcast without initiating twice', async () => {
+    const state = join(dir, `s${++states}`);
+    const before = await withdrawalsInitiated();
+    const killed = await drill(state, ['--execute'], {
+      L2PREFLIGHT_DRILL_KEY: KEY,
+      L2PREFLIGHT_CRASH_AT: 'initiate:sent',
+    });
+    expect(killed.code).toBe(null);
+    const resumed = await drill(state, ['--execute'], { L2PREFLIGHT_DRILL_KEY: KEY });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain('resuming drill');
+    expect(await withdrawalsInitiated()).toBe(before + 1n);
+    // without --wait it stops at the first wait and says what it waits for
+    expect(resumed.stdout).toMatch(/initiate +0x[0-9a-f]{64} mined/);
+  }, 60_000);
+});
