@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { ChainReader } from '../engine/reader.js';
 import type { Stack } from '../engine/result.js';
-import type { StateRead } from '../state/store.js';
+import type { StateRead, StateStore } from '../state/store.js';
 
 /** What a check concluded from its observations. `holds: false` becomes fail or warn by severity. */
 export interface Judgement {
@@ -44,6 +44,8 @@ export interface CheckContext {
   /** Sleeps, but wakes early (rejecting) when the check is aborted. */
   sleep(ms: number): Promise<void>;
   history: CheckHistory;
+  /** The checklist's state directory, for checks that read what other commands record (the drill). */
+  state?: { store: StateStore; checklistKey: string };
 }
 
 /** The check does not apply here (e.g. divergence with a single endpoint): reported as `skip`. */

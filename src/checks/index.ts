@@ -12,6 +12,7 @@ import { headAge } from './sequencer/headAge.js';
 import { rpcDivergence } from './sequencer/rpcDivergence.js';
 import { safeLag } from './sequencer/safeLag.js';
 import { uptimeFeed } from './sequencer/uptimeFeed.js';
+import { drillCheck } from './withdrawal/drill.js';
 import { path } from './withdrawal/path.js';
 
 const definitions: AnyCheckDefinition[] = [
@@ -25,6 +26,7 @@ const definitions: AnyCheckDefinition[] = [
   safeLag,
   uptimeFeed,
   path,
+  drillCheck,
 ];
 
 export const checkRegistry: ReadonlyMap<string, AnyCheckDefinition> = new Map(

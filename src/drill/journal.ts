@@ -45,7 +45,7 @@ export interface DrillJournal {
 
 const PAST_LIMIT = 20;
 
-function validate(data: unknown): DrillJournal | string {
+export function validateJournal(data: unknown): DrillJournal | string {
   const j = data as Partial<DrillJournal> | null;
   if (!j || typeof j !== 'object' || j.version !== 1 || !Array.isArray(j.past))
     return 'not an l2preflight drill journal';
@@ -64,7 +64,7 @@ function validate(data: unknown): DrillJournal | string {
 export const journalKey = (checklistKey: string) => [checklistKey, 'drill'];
 
 export function readJournal(store: StateStore, checklistKey: string): Promise<StateRead<DrillJournal>> {
-  return store.read(journalKey(checklistKey), validate);
+  return store.read(journalKey(checklistKey), validateJournal);
 }
 
 export class JournalWriter {

@@ -4,6 +4,7 @@
  * becomes `error` — never `pass` — and never stops the others.
  */
 
+import { setMaxListeners } from 'node:events';
 import { basename } from 'node:path';
 import type { CheckInstance, Checklist } from '../checklist/model.js';
 import { formatDuration } from '../checklist/units.js';
@@ -78,6 +79,8 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
   const startedAt = now();
   const started = performance.now();
   const runAbort = new AbortController();
+  // Every check listens for the run's deadline; a long checklist is not a listener leak.
+  setMaxListeners(0, runAbort.signal);
   const deadline = options.deadlineMs
     ? setTimeout(
         () =>
@@ -147,6 +150,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       : { read: async () => ({ kind: 'missing' as const }), write: async () => {} };
     const context: CheckContext = {
       history,
+      state: store ? { store, checklistKey: basename(checklist.file).replace(/\.ya?ml$/, '') } : undefined,
       l2,
       l1,
       stack: checklist.venue.stack,

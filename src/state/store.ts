@@ -56,6 +56,28 @@ export class StateStore {
     return { kind: 'set-aside', reason, setAsideTo };
   }
 
+  /** Reads without ever moving the file: for readers that must not disturb its owner (a check on a drill). */
+  async peek<T>(
+    key: string[],
+    validate: (data: unknown) => T | string,
+  ): Promise<{ kind: 'missing' } | { kind: 'ok'; value: T } | { kind: 'unusable'; reason: string }> {
+    let text: string;
+    try {
+      text = await readFile(this.fileFor(key), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+      throw error;
+    }
+    try {
+      const result = validate(JSON.parse(text));
+      return typeof result === 'string'
+        ? { kind: 'unusable', reason: result }
+        : { kind: 'ok', value: result };
+    } catch (error) {
+      return { kind: 'unusable', reason: `not valid JSON (${(error as Error).message})` };
+    }
+  }
+
   async write(key: string[], value: unknown): Promise<void> {
     await writeFileAtomic(this.fileFor(key), `${JSON.stringify(value, null, 2)}\n`);
   }

@@ -109,6 +109,13 @@ describe('drill withdraw', () => {
     expect(Date.now() - started).toBeLessThan(90_000);
     // The finished drill is closed: running again plans a new one rather than resuming.
     expect((await drill(state)).stdout).toContain('open drill  none');
+    // and the checklist's withdrawal.drill check sees it
+    const check = await cli(
+      ['run', 'checks/devnet.yaml', '--only', 'drill-sla', '--state', state, '--format', 'json'],
+      env,
+    );
+    expect(check.code).toBe(0);
+    expect(JSON.parse(check.stdout).results[0]).toMatchObject({ status: 'pass' });
   }, 120_000);
 
   it('resumes after a kill right after the initiating broadcast without initiating twice', async () => {
