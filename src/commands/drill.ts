@@ -1,8 +1,9 @@
 /** `l2preflight drill withdraw CHECKLIST`: plan (default) or --execute a resumable withdrawal drill. */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type Address, formatEther, type Hex, isHex } from 'viem';
+import { type Address, formatEther, formatGwei, type Hex, isHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { estimateInitiateWithdrawalGas } from 'viem/op-stack';
 import { loadChecklist } from '../checklist/load.js';
 import type { Checklist } from '../checklist/model.js';
 import { formatDuration, parseNativeAmount, UnitError } from '../checklist/units.js';
@@ -115,6 +116,41 @@ function timeline(drill: Drill, sla: { proveMs?: number; finalizeMs?: number }):
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Prove and finalize cannot be estimated before a withdrawal exists; their gas is typical of the
+ * OP Stack portal (prove ~300k with its Merkle proof, finalize ~150k), priced at today's L1 gas.
+ */
+const TYPICAL_L1_GAS = { prove: 300_000n, finalize: 150_000n } as const;
+
+async function estimateCosts(
+  chains: ReturnType<typeof drillChains>,
+  from: Address | undefined,
+  to: Address | undefined,
+  amountWei: bigint,
+) {
+  const l2 = publicClient(chains.l2);
+  const l1 = publicClient(chains.l1);
+  const [l2Price, l1Price] = await Promise.all([l2.getGasPrice(), l1.getGasPrice()]);
+  let initiate = 'gas estimated once the key is known';
+  if (from && to) {
+    try {
+      const gas = await estimateInitiateWithdrawalGas(l2, {
+        account: from,
+        chain: chains.l2,
+        request: { gas: 21_000n, to, value: amountWei },
+      } as never);
+      initiate = `~${gas} gas ≈ ${formatEther(gas * l2Price)} ETH at ${formatGwei(l2Price)} gwei`;
+    } catch (error) {
+      initiate = `gas not estimable now (${(error as { shortMessage?: string }).shortMessage ?? 'estimation failed'})`;
+    }
+  }
+  const l1Total = TYPICAL_L1_GAS.prove + TYPICAL_L1_GAS.finalize;
+  return {
+    initiate,
+    l1: `prove ~${TYPICAL_L1_GAS.prove} + finalize ~${TYPICAL_L1_GAS.finalize} gas (typical) ≈ ${formatEther(l1Total * l1Price)} ETH at ${formatGwei(l1Price)} gwei`,
+  };
+}
+
 export async function drillWithdrawCommand(file: string, options: DrillCommandOptions): Promise<number> {
   const checklist = await loadChecklist(file);
   const config = checklist.drill;
@@ -168,6 +204,12 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
 
   if (!options.execute) {
     const sender = account?.address ?? open?.sender;
+    const costs = await estimateCosts(
+      chains,
+      sender ?? config.recipient,
+      config.recipient ?? sender,
+      amountWei,
+    );
     options.write(
       [
         `drill plan for ${checklist.venue.name} (${file})`,
@@ -177,9 +219,10 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
         `  amount      ${formatEther(amountWei)} ETH (cap ${formatEther(config.maxAmountWei)} ETH)`,
         `  bridge      portal ${config.portal} ${bridge.version} (${bridge.proofSystem}), ${bridge.portalPaused || bridge.superchainPaused ? 'PAUSED' : 'open'}`,
         '  stages',
-        '    initiate  on L2: L2ToL1MessagePasser.initiateWithdrawal; one L2 block',
+        `    initiate  on L2: L2ToL1MessagePasser.initiateWithdrawal; one L2 block; ${costs.initiate}`,
         `    prove     on L1, once an ${bridge.proofSystem === 'fault-proofs' ? 'dispute game' : 'output root'} covers the withdrawal (latest is ${bridge.latestProposal ? `${formatDuration(Date.now() - bridge.latestProposal.timestamp * 1000)} old` : 'missing'})${config.sla.proveMs ? `; SLA ${formatDuration(config.sla.proveMs)}` : ''}`,
         `    finalize  on L1, ${formatDuration(bridge.finalizationPeriodSeconds * 1000)} after proving${config.sla.finalizeMs ? `; SLA ${formatDuration(config.sla.finalizeMs)} in all` : ''}`,
+        `  L1 gas      ${costs.l1}`,
         open
           ? `  open drill  ${open.id} (${open.status}); --execute resumes it, it never starts a second one`
           : '  open drill  none; --execute starts one',

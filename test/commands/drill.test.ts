@@ -48,6 +48,11 @@ describe('drill withdraw', () => {
     expect(stdout).toContain('amount      0.001 ETH (cap 0.01 ETH)');
     expect(stdout).toMatch(/portal 0x[0-9a-fA-F]{40} 2\.8\.1-beta\.1 \(output-oracle\), open/);
     expect(stdout).toContain('finalize  on L1, 12s after proving');
+    expect(stdout).toMatch(
+      /L1 gas +prove ~300000 \+ finalize ~150000 gas \(typical\) ≈ [\d.]+ ETH at [\d.]+ gwei/,
+    );
+    const withKey = await drill(join(dir, `s${++states}`), [], { L2PREFLIGHT_DRILL_KEY: KEY });
+    expect(withKey.stdout).toMatch(/initiate +on L2: .*~\d+ gas ≈ [\d.]+ ETH/);
     expect(await withdrawalsInitiated()).toBe(before);
   });
 
