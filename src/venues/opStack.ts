@@ -26,7 +26,7 @@ export const opStackAbi = parseAbi([
 export interface BridgeState {
   portal: Address;
   version: string;
-  proofSystem: 'output-oracle' | 'fault-proofs';
+  proofSystem: 'output-oracle' | 'fault-proofs' | 'arbitrum-bold';
   portalPaused: boolean;
   superchainConfig?: Address;
   superchainPaused?: boolean;
@@ -41,7 +41,7 @@ export interface BridgeState {
 /** How far back to look for a game of the respected type among the newest games. */
 const GAME_SCAN = 50;
 
-export function proofSystemOf(version: string): BridgeState['proofSystem'] {
+export function proofSystemOf(version: string): 'output-oracle' | 'fault-proofs' {
   const major = Number.parseInt(version.split('.')[0] ?? '0', 10);
   return major >= 3 ? 'fault-proofs' : 'output-oracle';
 }

@@ -1,7 +1,9 @@
+import { decodeFunctionResult, encodeFunctionResult } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { path } from '../../../src/checks/withdrawal/path.js';
 import { DEVNET_BRIDGE } from '../../../src/devnet/constants.js';
 import type { RunningVenue } from '../../../src/devnet/venue.js';
+import { arbitrumRollupAbi } from '../../../src/venues/arbitrum.js';
 import { type BridgeState, proofSystemOf } from '../../../src/venues/opStack.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
@@ -37,6 +39,60 @@ describe('withdrawal.path evaluate', () => {
     const j = path.evaluate(params, { ...faultProofs, latestProposal: undefined }, 0);
     expect(j.holds).toBe(false);
     expect(j.message).toContain('no dispute game was ever proposed');
+  });
+});
+
+describe('withdrawal.path on Arbitrum (BoLD), decoding and judgement', () => {
+  it("decodes the rollup's AssertionNode as nitro-contracts returns it", () => {
+    const data = encodeFunctionResult({
+      abi: arbitrumRollupAbi,
+      functionName: 'getAssertion',
+      result: {
+        firstChildBlock: 1n,
+        secondChildBlock: 0n,
+        createdAtBlock: 21_000_000n,
+        isFirstChild: true,
+        status: 2,
+        configHash: `0x${'ab'.repeat(32)}`,
+      },
+    });
+    const node = decodeFunctionResult({ abi: arbitrumRollupAbi, functionName: 'getAssertion', data });
+    expect(node.createdAtBlock).toBe(21_000_000n);
+    expect(node.status).toBe(2);
+  });
+
+  const arbitrum: BridgeState = {
+    portal: DEVNET_BRIDGE.portal,
+    version: 'BoLD',
+    proofSystem: 'arbitrum-bold',
+    portalPaused: false,
+    superchainPaused: false,
+    finalizationPeriodSeconds: 45_818 * 12,
+    proposals: DEVNET_BRIDGE.portal,
+    latestProposal: { timestamp: 0, index: 21_000_000 },
+  };
+  const params = {
+    rollup: DEVNET_BRIDGE.portal,
+    maxFinalizationPeriod: 7 * 86_400_000,
+    maxOutputAge: 8 * 86_400_000,
+  };
+  it('passes a 6.4-day confirm period with a confirmed assertion 7 days old', () => {
+    const j = path.evaluate(params, arbitrum, 7 * 86_400_000);
+    expect(j.holds).toBe(true);
+    expect(j.observed).toBe('open, finalization 6d 8h, confirmed assertion 7d old');
+  });
+  it('fails when the Inbox is paused or confirmations stopped', () => {
+    expect(path.evaluate(params, { ...arbitrum, superchainPaused: true }, 0).message).toContain(
+      'the Inbox is PAUSED',
+    );
+    const stale = path.evaluate(params, arbitrum, 10 * 86_400_000);
+    expect(stale.holds).toBe(false);
+    expect(stale.message).toContain('the latest confirmed assertion is 10d old');
+  });
+  it('asks for exactly one of portal and rollup', () => {
+    expect(path.validate?.({ ...params, rollup: undefined, portal: undefined } as never)).toContain(
+      'either portal',
+    );
   });
 });
 
