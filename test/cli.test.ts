@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/devnet/anvil.js';
-import { admin, anvilRpc, type RunningVenue } from '../src/devnet/venue.js';
+import { admin, anvilRpc, devnetEnvironment, type RunningVenue } from '../src/devnet/venue.js';
 import { cli, keyedProxy } from './helpers/cli.js';
 import { applyScenario, checklistYaml, startTestVenue } from './helpers/venue.js';
 
@@ -18,11 +18,7 @@ let dir: string;
 
 beforeAll(async () => {
   venue = await startTestVenue();
-  env = {
-    L2PREFLIGHT_DEVNET_L2_RPC: venue.node.url,
-    L2PREFLIGHT_DEVNET_L2_REPLICA_RPC: venue.replica.url,
-    L2PREFLIGHT_DEVNET_L1_RPC: venue.l1.node.url,
-  };
+  env = devnetEnvironment(venue);
   dir = await mkdtemp(join(tmpdir(), 'l2preflight-cli-'));
 });
 afterAll(() => venue?.stop());

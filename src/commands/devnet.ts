@@ -14,7 +14,7 @@ import {
   type DevnetPorts,
 } from '../devnet/constants.js';
 import { SCENARIOS } from '../devnet/scenarios.js';
-import { admin, bootVenue, type RunningVenue, venueClients } from '../devnet/venue.js';
+import { admin, bootVenue, devnetEnvironment, type RunningVenue, venueClients } from '../devnet/venue.js';
 import { DevnetError, UsageError } from '../errors.js';
 
 /** The shipped devnet checklist, found relative to the installed package (not the working directory). */
@@ -30,15 +30,6 @@ function describe(venue: RunningVenue): string {
     row('batcher', batcher.address),
   ];
   return `${lines.join('\n')}\n`;
-}
-
-/** The environment that points checks/devnet.yaml at a devnet on non-default ports. */
-export function devnetEnvironment(venue: RunningVenue): Record<string, string> {
-  return {
-    L2PREFLIGHT_DEVNET_L2_RPC: venue.node.url,
-    L2PREFLIGHT_DEVNET_L2_REPLICA_RPC: venue.replica.url,
-    L2PREFLIGHT_DEVNET_L1_RPC: venue.l1.node.url,
-  };
 }
 
 const isDefault = (ports: DevnetPorts) =>

@@ -7,7 +7,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { lexer, type Tokens } from 'marked';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, type RunningVenue } from '../../src/devnet/venue.js';
+import { admin, devnetEnvironment, type RunningVenue } from '../../src/devnet/venue.js';
 import { cli, ROOT } from '../helpers/cli.js';
 import { applyScenario, startTestVenue } from '../helpers/venue.js';
 
@@ -20,11 +20,7 @@ const fresh = () => join(dir, `state-${++states}`);
 
 beforeAll(async () => {
   venue = await startTestVenue();
-  env = {
-    L2PREFLIGHT_DEVNET_L2_RPC: venue.node.url,
-    L2PREFLIGHT_DEVNET_L2_REPLICA_RPC: venue.replica.url,
-    L2PREFLIGHT_DEVNET_L1_RPC: venue.l1.node.url,
-  };
+  env = devnetEnvironment(venue);
   dir = await mkdtemp(join(tmpdir(), 'l2preflight-ci-'));
 });
 afterAll(() => venue?.stop());

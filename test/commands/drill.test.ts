@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseAbi, parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployer, L2_TO_L1_MESSAGE_PASSER } from '../../src/devnet/constants.js';
-import type { RunningVenue } from '../../src/devnet/venue.js';
+import { devnetEnvironment, type RunningVenue } from '../../src/devnet/venue.js';
 import { cli, ROOT } from '../helpers/cli.js';
 import { startTestVenue } from '../helpers/venue.js';
 
@@ -20,11 +20,7 @@ let states = 0;
 
 beforeAll(async () => {
   venue = await startTestVenue();
-  env = {
-    L2PREFLIGHT_DEVNET_L2_RPC: venue.node.url,
-    L2PREFLIGHT_DEVNET_L2_REPLICA_RPC: venue.replica.url,
-    L2PREFLIGHT_DEVNET_L1_RPC: venue.l1.node.url,
-  };
+  env = devnetEnvironment(venue);
   dir = await mkdtemp(join(tmpdir(), 'l2preflight-drill-'));
 });
 afterAll(() => venue?.stop());
