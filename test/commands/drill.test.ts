@@ -47,8 +47,17 @@ describe('drill withdraw', () => {
     expect(stdout).toMatch(
       /L1 gas +prove ~300000 \+ finalize ~150000 gas \(typical\) ≈ [\d.]+ ETH at [\d.]+ gwei/,
     );
-    const withKey = await drill(join(dir, `s${++states}`), [], { L2PREFLIGHT_DRILL_KEY: KEY });
+    const keyFile = join(dir, 'drill.key');
+    await writeFile(keyFile, `${KEY}\n`, { mode: 0o600 });
+    const withKey = await drill(join(dir, `s${++states}`), ['--key-file', keyFile], {
+      L2PREFLIGHT_DRILL_KEY: '',
+    });
+    expect(withKey.stdout).toContain(`sender      ${deployer.address}`);
     expect(withKey.stdout).toMatch(/initiate +on L2: .*~\d+ gas ≈ [\d.]+ ETH/);
+    expect(withKey.stdout + withKey.stderr).not.toContain(KEY.slice(2));
+    const missing = await drill(join(dir, `s${++states}`), ['--key-file', join(dir, 'nope.key')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--key-file: cannot read');
     expect(await withdrawalsInitiated()).toBe(before);
   });
 
