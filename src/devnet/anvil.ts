@@ -65,6 +65,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A process killed with SIGKILL cannot stop its children, and Node cannot ask Linux to kill them with
+ * it. So anvil runs under a small sh that holds a pipe from us on stdin: when this process dies for any
+ * reason the pipe closes, `read` returns, and the shell kills anvil. SIGTERM to the shell kills it too.
+ */
+const TIE_TO_PARENT = [
+  // Background jobs get /dev/null as stdin; keep our pipe on fd 3 for the watcher.
+  'exec 3<&0',
+  'bin="$1"; shift',
+  '"$bin" "$@" & pid=$!',
+  "trap 'kill $pid 2>/dev/null' TERM INT",
+  '(read _ <&3; kill $pid 2>/dev/null) &',
+  'wait $pid',
+].join('\n');
+
+function spawnTiedToParent(binary: string, args: string[]): ChildProcess {
+  if (process.platform === 'win32') return spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn('sh', ['-c', TIE_TO_PARENT, 'anvil', binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
 export interface AnvilOptions {
   port: number;
   chainId: number;
@@ -114,7 +134,7 @@ export async function startAnvil(options: AnvilOptions): Promise<AnvilNode> {
   if (options.genesisTimestamp !== undefined) args.push('--timestamp', String(options.genesisTimestamp));
   if (options.forkUrl !== undefined) args.push('--fork-url', options.forkUrl, '--block-time', '1');
   installExitHook();
-  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTiedToParent(anvilBinary(), args);
   running.add(child);
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -133,6 +153,8 @@ export async function startAnvil(options: AnvilOptions): Promise<AnvilNode> {
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
+      // Closing the pipe releases the shell's watcher too, so nothing waits on after the node is gone.
+      child.stdin?.end();
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 2_000).unref();
     });
