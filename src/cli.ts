@@ -162,6 +162,18 @@ program
     });
   });
 
+program
+  .command('schema')
+  .description('print the JSON Schema of the checklist format (for editor completion)')
+  .addHelpText(
+    'after',
+    '\nIn a checklist: # yaml-language-server: $schema=<path to schema/checklist.schema.json>',
+  )
+  .action(async () => {
+    const { renderJsonSchema } = await import('./checklist/jsonSchema.js');
+    write(renderJsonSchema());
+  });
+
 const devnet = program.command('devnet').description('a local venue on anvil, with no network at all');
 
 function portOptions(command: Command): Command {

@@ -1,0 +1,38 @@
+/**
+ * The JSON Schema of the checklist format, generated from the same zod declarations that validate
+ * it (each check type's parameters included), for editor completion via yaml-language-server.
+ */
+import { z } from 'zod';
+import { checkRegistry } from '../checks/index.js';
+import { commonCheckShape, defaultsSchema, drillSchema, venueSchema } from './schema.js';
+
+export function checklistJsonSchema(): Record<string, unknown> {
+  const checks = [...checkRegistry.values()].map((definition) =>
+    z
+      .strictObject({ ...commonCheckShape, ...definition.params.shape, type: z.literal(definition.type) })
+      .meta({ title: definition.type, description: definition.summary }),
+  );
+  const checklist = z
+    .strictObject({
+      version: z.literal(1),
+      name: z.string(),
+      venue: venueSchema,
+      defaults: defaultsSchema,
+      drill: drillSchema.optional(),
+      checks: z.array(z.union(checks)).min(1),
+    })
+    .meta({ title: 'l2preflight checklist (version 1)' });
+  return z.toJSONSchema(checklist, {
+    io: 'input',
+    unrepresentable: 'any',
+    // `kind` and `doc` feed `explain`; JSON Schema says the same with `description` and `default`.
+    override: ({ jsonSchema }) => {
+      delete (jsonSchema as Record<string, unknown>).kind;
+      delete (jsonSchema as Record<string, unknown>).doc;
+    },
+  }) as Record<string, unknown>;
+}
+
+export function renderJsonSchema(): string {
+  return `${JSON.stringify(checklistJsonSchema(), null, 2)}\n`;
+}
