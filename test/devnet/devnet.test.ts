@@ -5,7 +5,7 @@ import { freePort, startAnvil } from '../../src/devnet/anvil.js';
 import { batcher, DEVNET_ADDRESSES, DEVNET_BRIDGE, DEVNET_L1_ADDRESSES } from '../../src/devnet/constants.js';
 import { DevnetError } from '../../src/errors.js';
 import { cli, ROOT } from '../helpers/cli.js';
-import { testPorts } from '../helpers/venue.js';
+import { portFlags, testPorts } from '../helpers/venue.js';
 
 describe('devnet', () => {
   it('commits the addresses that the deterministic deployment produces', async () => {
@@ -44,16 +44,7 @@ describe('devnet', () => {
     const ports = await testPorts();
     const port = ports.l2;
     const started = Date.now();
-    const { code, stdout, stderr } = await cli([
-      'devnet',
-      'demo',
-      '--l2-port',
-      String(ports.l2),
-      '--l1-port',
-      String(ports.l1),
-      '--l2-replica-port',
-      String(ports.l2Replica),
-    ]);
+    const { code, stdout, stderr } = await cli(['devnet', 'demo', ...portFlags(ports)]);
     expect(stderr).toContain('devnet stopped');
     expect(stdout).toContain('VERDICT: ROUTE');
     expect(code).toBe(0);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { portIsFree } from '../../src/devnet/anvil.js';
 import { ROOT } from '../helpers/cli.js';
-import { testPorts } from '../helpers/venue.js';
+import { portFlags, testPorts } from '../helpers/venue.js';
 
 async function eventually(condition: () => Promise<boolean>, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -16,21 +16,10 @@ async function eventually(condition: () => Promise<boolean>, ms: number): Promis
 describe('devnet processes', () => {
   it('leave no anvil behind even when `devnet up` is killed with SIGKILL', async () => {
     const ports = await testPorts();
-    const child = spawn(
-      process.execPath,
-      [
-        'bin/l2preflight.js',
-        'devnet',
-        'up',
-        '--l2-port',
-        String(ports.l2),
-        '--l1-port',
-        String(ports.l1),
-        '--l2-replica-port',
-        String(ports.l2Replica),
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, ['bin/l2preflight.js', 'devnet', 'up', ...portFlags(ports)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk) => {
       stdout += chunk;

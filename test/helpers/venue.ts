@@ -16,6 +16,18 @@ export async function testPorts(): Promise<DevnetPorts> {
   return { l2: await freePort(), l1: await freePort(), l2Replica: await freePort() };
 }
 
+/** The `devnet up|demo` flags for these ports. */
+export function portFlags(ports: DevnetPorts): string[] {
+  return [
+    '--l2-port',
+    String(ports.l2),
+    '--l1-port',
+    String(ports.l1),
+    '--l2-replica-port',
+    String(ports.l2Replica),
+  ];
+}
+
 export async function startTestVenue(options: { batchIntervalMs?: number } = {}): Promise<RunningVenue> {
   return bootVenue(await testPorts(), options);
 }
