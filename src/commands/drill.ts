@@ -12,9 +12,8 @@ import { type Drill, JournalWriter, readJournal, STAGES } from '../drill/journal
 import { advance } from '../drill/run.js';
 import { Redactor } from '../engine/redact.js';
 import { L2PreflightError, UsageError } from '../errors.js';
-import { StateStore } from '../state/store.js';
+import { checklistKey, StateStore } from '../state/store.js';
 import { readBridgeFromUrl } from '../venues/opStackDirect.js';
-import { checklistKey } from './run.js';
 
 export interface DrillCommandOptions {
   execute?: boolean;

@@ -3,8 +3,7 @@ import { dirname, join } from 'node:path';
 import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
 import { readRunHistory } from '../state/runs.js';
-import { StateStore } from '../state/store.js';
-import { checklistKey } from './run.js';
+import { checklistKey, StateStore } from '../state/store.js';
 
 export async function historyCommand(
   file: string,

@@ -1,6 +1,6 @@
 /** `l2preflight run`: load, run (once or --watch), render, write reports, remember; returns the exit code. */
 import { appendFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadChecklist } from '../checklist/load.js';
 import type { Checklist } from '../checklist/model.js';
 import { suggest } from '../checklist/suggest.js';
@@ -12,7 +12,7 @@ import { exitCodeOf } from '../engine/status.js';
 import { UsageError } from '../errors.js';
 import { FORMATS, type Format, render } from '../report/index.js';
 import { appendRun, type RunRecord, readRunHistory, withPreviousStatuses } from '../state/runs.js';
-import { StateStore, writeFileAtomic } from '../state/store.js';
+import { checklistKey, StateStore, writeFileAtomic } from '../state/store.js';
 import { notifyVerdictChange } from './notify.js';
 
 export interface RunCommandOptions {
@@ -123,8 +123,6 @@ function checkSelectors(checklist: Checklist, flag: string, selectors: string[] 
     ]);
   }
 }
-
-export const checklistKey = (file: string) => basename(file).replace(/\.ya?ml$/, '');
 
 interface Session {
   checklist: Checklist;

@@ -24,9 +24,7 @@ export const batcher = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 });
 /** The devnet proposer posts L2 output roots to L1 from anvil's third test account. */
 export const proposer = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 2 });
 
-export const MULTICALL3 = '0xcA11bde05977b3631167028862bE2a173976CA11' as const;
-/** OP Stack predeploy (specs: predeploys). */
-export const L2_TO_L1_MESSAGE_PASSER = '0x4200000000000000000000000000000000000016' as const;
+export { L2_TO_L1_MESSAGE_PASSER, MULTICALL3 } from '../venues/wellKnown.js';
 
 const at = (nonce: bigint) => getContractAddress({ from: deployer.address, nonce });
 

@@ -14,7 +14,14 @@ import {
   DEVNET_L1_CHAIN_ID,
   HISTORY_SECONDS,
 } from './constants.js';
-import { anvilRpc, catchUpAndMine, deploy, type VenueClients, venueClients } from './venue-clients.js';
+import {
+  anvilRpc,
+  catchUpAndMine,
+  deploy,
+  nowSeconds,
+  type VenueClients,
+  venueClients,
+} from './venue-clients.js';
 
 export interface RunningL1 {
   node: AnvilNode;
@@ -23,8 +30,6 @@ export interface RunningL1 {
   postBatch(): Promise<Hex>;
   stop(): Promise<void>;
 }
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export function batcherWallet(l1: VenueClients) {
   return createWalletClient({ chain: l1.wallet.chain, transport: http(l1.url), account: batcher });

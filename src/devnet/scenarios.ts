@@ -4,6 +4,7 @@
  */
 import { DEVNET_ADDRESSES } from './constants.js';
 import { admin, anvilRpc, l1Admin, type RunningVenue, type VenueClients } from './venue.js';
+import { nowSeconds } from './venue-clients.js';
 
 export interface ScenarioTarget {
   l2: VenueClients;
@@ -35,8 +36,6 @@ async function replicaControl(url: string, method: 'devnet_split' | 'devnet_join
   const answer = (await response.json()) as { error?: { message: string } };
   if (answer.error) throw new Error(answer.error.message);
 }
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export const SCENARIOS: Record<string, Scenario> = {
   healthy: {

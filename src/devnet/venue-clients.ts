@@ -13,7 +13,7 @@ import {
 import type { HDAccount } from 'viem/accounts';
 import { DEVNET_L2_CHAIN_ID, deployer } from './constants.js';
 
-const nowSeconds = () => Math.floor(Date.now() / 1000);
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** The deployer's wallet: account and chain fixed, so admin writes name only the call. */
 type DevnetWallet = WalletClient<HttpTransport, Chain, HDAccount>;

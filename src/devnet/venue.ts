@@ -11,7 +11,15 @@ import { deployBridge, type RunningBridge, startProposer } from './bridge.js';
 import { BATCHER_BALANCE, DEVNET_BRIDGE, type DevnetPorts, MULTICALL3, proposer } from './constants.js';
 import { bootL1, type RunningL1, setBatcherBalance } from './l1.js';
 import { type Replica, startReplica } from './replica.js';
-import { anvilRpc, catchUpAndMine, deploy, send, type VenueClients, venueClients } from './venue-clients.js';
+import {
+  anvilRpc,
+  catchUpAndMine,
+  deploy,
+  nowSeconds,
+  send,
+  type VenueClients,
+  venueClients,
+} from './venue-clients.js';
 
 export { anvilRpc, type VenueClients, venueClients };
 
@@ -194,8 +202,6 @@ export interface RunningVenue {
   bridge: RunningBridge;
   stop(): Promise<void>;
 }
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export async function bootVenue(
   ports: DevnetPorts,

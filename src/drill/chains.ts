@@ -18,8 +18,7 @@ import {
   type Transport,
   type WalletClient,
 } from 'viem';
-
-const MULTICALL3 = '0xcA11bde05977b3631167028862bE2a173976CA11' as const;
+import { L2_TO_L1_MESSAGE_PASSER, MULTICALL3 } from '../venues/wellKnown.js';
 
 export interface DrillChains {
   l1: Chain;
@@ -49,7 +48,7 @@ export function drillChains(options: {
     contracts: {
       portal: { [options.l1.chainId]: { address: options.portal } },
       l2OutputOracle: { [options.l1.chainId]: { address: options.l2OutputOracle } },
-      l2ToL1MessagePasser: { address: '0x4200000000000000000000000000000000000016' },
+      l2ToL1MessagePasser: { address: L2_TO_L1_MESSAGE_PASSER },
     },
   });
   return { l1, l2 };

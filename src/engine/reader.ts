@@ -17,10 +17,9 @@ import {
   type ReadContractParameters,
   type ReadContractReturnType,
 } from 'viem';
+import { MULTICALL3 } from '../venues/wellKnown.js';
 import { type Redactor, redactUrl } from './redact.js';
 import type { EndpointReport } from './result.js';
-
-const MULTICALL3 = '0xcA11bde05977b3631167028862bE2a173976CA11' as const;
 
 export class ChainMismatchError extends Error {}
 

@@ -5,11 +5,10 @@
  */
 
 import { setMaxListeners } from 'node:events';
-import { basename } from 'node:path';
 import type { CheckInstance, Checklist } from '../checklist/model.js';
 import { formatDuration } from '../checklist/units.js';
 import { type CheckContext, type Judgement, NotApplicable } from '../checks/define.js';
-import { StateStore } from '../state/store.js';
+import { checklistKey, StateStore } from '../state/store.js';
 import { ChainReader } from './reader.js';
 import { Redactor } from './redact.js';
 import type { CheckResult, FailOn, RunResult } from './result.js';
@@ -114,11 +113,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     : checklist.checks;
   let done = 0;
   const store = options.stateDir ? new StateStore(options.stateDir) : undefined;
-  const historyKey = (check: CheckInstance) => [
-    basename(checklist.file).replace(/\.ya?ml$/, ''),
-    'checks',
-    check.id,
-  ];
+  const historyKey = (check: CheckInstance) => [checklistKey(checklist.file), 'checks', check.id];
 
   const runOne = async (check: CheckInstance): Promise<CheckResult> => {
     const base = {
@@ -150,7 +145,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       : { read: async () => ({ kind: 'missing' as const }), write: async () => {} };
     const context: CheckContext = {
       history,
-      state: store ? { store, checklistKey: basename(checklist.file).replace(/\.ya?ml$/, '') } : undefined,
+      state: store ? { store, checklistKey: checklistKey(checklist.file) } : undefined,
       l2,
       l1,
       stack: checklist.venue.stack,

@@ -4,7 +4,7 @@
  * parsed or validated is set aside (renamed), reported, and never trusted.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export type StateRead<T> =
   | { kind: 'missing' }
@@ -22,6 +22,9 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
 function safeSegment(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]/g, '_');
 }
+
+/** A checklist's directory in the state store: its file name without the YAML extension. */
+export const checklistKey = (file: string) => basename(file).replace(/\.ya?ml$/, '');
 
 export class StateStore {
   constructor(readonly dir: string) {}
