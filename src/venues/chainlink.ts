@@ -58,3 +58,82 @@ export function roundEvidence(round: FeedRound): Record<string, unknown> {
     updatedAt: round.updatedAt,
   };
 }
+
+export interface HistoricRound {
+  roundId: bigint;
+  answer: bigint;
+  price: number;
+  /** Seconds since the epoch. */
+  updatedAt: number;
+}
+
+export interface RoundHistory {
+  /** Newest first, starting with the latest round. */
+  rounds: HistoricRound[];
+  /** Why the walk stopped before reaching a round older than `since`, when it did. */
+  truncated?: string;
+}
+
+/** Rounds read per step back: one Multicall3 batch each. */
+const HISTORY_CHUNK = 100;
+const PHASE_MASK = (1n << 64n) - 1n;
+
+/**
+ * Walks a feed's rounds back from the latest (roundId − 1, − 2, …) until one is older than `since`
+ * (seconds) so the history covers the whole lookback. A Chainlink proxy's round id carries the
+ * aggregator phase in its top bits: the walk cannot cross into an earlier phase (those ids are not
+ * consecutive), so it stops at the phase's first round and says so, as it does at `maxRounds`.
+ */
+export async function readRoundHistory(
+  reader: ChainReader,
+  latest: FeedRound,
+  since: number,
+  maxRounds: number,
+): Promise<RoundHistory> {
+  const rounds: HistoricRound[] = [
+    { roundId: latest.roundId, answer: latest.answer, price: latest.price, updatedAt: latest.updatedAt },
+  ];
+  let next = latest.roundId - 1n;
+  while (rounds.length < maxRounds) {
+    if ((rounds.at(-1)?.updatedAt ?? 0) < since) return { rounds };
+    const ids: bigint[] = [];
+    for (let id = next; ids.length < Math.min(HISTORY_CHUNK, maxRounds - rounds.length); id -= 1n) {
+      if ((id & PHASE_MASK) === 0n) break;
+      ids.push(id);
+    }
+    if (ids.length === 0)
+      return { rounds, truncated: 'reached the first round of the feed (or of its current phase)' };
+    const answers = await Promise.allSettled(
+      ids.map((roundId) =>
+        reader.readContract({
+          address: latest.feed,
+          abi: aggregatorV3Abi,
+          functionName: 'getRoundData',
+          args: [roundId],
+        }),
+      ),
+    );
+    for (const [index, answer] of answers.entries()) {
+      const roundId = ids[index] as bigint;
+      // A proxy answers "No data present" (a revert) or zeros for rounds it does not have.
+      if (answer.status === 'rejected' || answer.value[3] === 0n) {
+        return {
+          rounds,
+          truncated: `round ${roundId} is not available (the feed's history starts after it)`,
+        };
+      }
+      const [, value, , updatedAt] = answer.value;
+      rounds.push({
+        roundId,
+        answer: value,
+        price: Number(formatUnits(value, latest.decimals)),
+        updatedAt: Number(updatedAt),
+      });
+      if (Number(updatedAt) < since) return { rounds };
+    }
+    next = (ids.at(-1) as bigint) - 1n;
+  }
+  return (rounds.at(-1)?.updatedAt ?? 0) < since
+    ? { rounds }
+    : { rounds, truncated: `stopped after maxRounds (${maxRounds}) rounds` };
+}

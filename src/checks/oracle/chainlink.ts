@@ -1,8 +1,56 @@
 import { z } from 'zod';
-import { address, duration, number } from '../../checklist/params.js';
+import { address, duration, integer, number } from '../../checklist/params.js';
 import { formatDuration } from '../../checklist/units.js';
-import { type FeedRound, readLatestRound, roundEvidence } from '../../venues/chainlink.js';
+import {
+  type FeedRound,
+  type HistoricRound,
+  type RoundHistory,
+  readLatestRound,
+  readRoundHistory,
+  roundEvidence,
+} from '../../venues/chainlink.js';
 import { defineCheck } from '../define.js';
+
+export interface ChainlinkObservation {
+  round: FeedRound;
+  /** Read only when `heartbeat` is set. */
+  history?: RoundHistory;
+}
+
+interface Gap {
+  seconds: number;
+  from: HistoricRound;
+  to: HistoricRound;
+}
+
+/** The longest time between consecutive rounds (in round order; a round older than its predecessor adds none). */
+export function largestGap(rounds: readonly HistoricRound[]): Gap | undefined {
+  let largest: Gap | undefined;
+  const ascending = [...rounds].sort((a, b) => (a.roundId < b.roundId ? -1 : 1));
+  for (let i = 1; i < ascending.length; i += 1) {
+    const from = ascending[i - 1] as HistoricRound;
+    const to = ascending[i] as HistoricRound;
+    const seconds = to.updatedAt - from.updatedAt;
+    if (seconds > (largest?.seconds ?? 0)) largest = { seconds, from, to };
+  }
+  return largest;
+}
+
+function cadenceNote(params: { heartbeat?: number; lookback: number }, history: RoundHistory) {
+  const heartbeat = params.heartbeat as number;
+  const gap = largestGap(history.rounds);
+  const partial = history.truncated
+    ? `; history covers less than ${formatDuration(params.lookback)}: ${history.truncated}`
+    : '';
+  const summary = gap
+    ? `largest gap ${formatDuration(gap.seconds * 1000)} over ${history.rounds.length} rounds${partial}`
+    : `one round in the last ${formatDuration(params.lookback)}${partial}`;
+  const skipped =
+    gap && gap.seconds * 1000 > heartbeat
+      ? `skipped its heartbeat: ${formatDuration(gap.seconds * 1000)} between round ${gap.from.roundId} (${new Date(gap.from.updatedAt * 1000).toISOString()}) and round ${gap.to.roundId}, heartbeat ${formatDuration(heartbeat)}`
+      : undefined;
+  return { summary, skipped, gap };
+}
 
 export const chainlink = defineCheck({
   type: 'oracle.chainlink',
@@ -12,19 +60,47 @@ export const chainlink = defineCheck({
     'when the answer is zero or negative, when the round is incomplete (startedAt or updatedAt = 0), or when the ' +
     "price is outside [`min`, `max`] (in the feed's own units, e.g. USD for ETH/USD). `maxAge` has no default on " +
     "purpose: feeds on one chain have different heartbeats (1 h, 24 h); set it to the feed's heartbeat plus a " +
-    'margin, since heartbeat rounds can land ~40 s late.',
+    'margin, since heartbeat rounds can land ~40 s late. With `heartbeat`, it also walks the round history over ' +
+    '`lookback` and warns when two consecutive rounds are further apart than `heartbeat`: a feed that is fresh ' +
+    'now but skipped its heartbeat yesterday can skip it again.',
   params: z.object({
     feed: address('Address (or $name) of the feed (the proxy, not the aggregator).'),
     maxAge: duration("Oldest acceptable update: the feed's heartbeat plus a margin."),
     min: number("Lowest plausible price, in the feed's units.").optional(),
     max: number("Highest plausible price, in the feed's units.").optional(),
+    heartbeat: duration(
+      "Longest acceptable time between two rounds in the feed's history (its heartbeat plus a margin); enables the cadence review.",
+    ).optional(),
+    lookback: duration('How far back the cadence review reads rounds.', '24h'),
+    maxRounds: integer('Most rounds the cadence review reads (fast-moving feeds update on deviation).', {
+      min: 2,
+      max: 10_000,
+      default: 1_000,
+    }),
   }),
-  example: { feed: '$ethUsdFeed', maxAge: '65m', min: 100, max: 100000 },
-  async read(ctx, params) {
-    return readLatestRound(ctx.l2, params.feed);
+  example: { feed: '$ethUsdFeed', maxAge: '65m', min: 100, max: 100000, heartbeat: '61m', lookback: '24h' },
+  async read(ctx, params): Promise<ChainlinkObservation> {
+    const round = await readLatestRound(ctx.l2, params.feed);
+    if (params.heartbeat === undefined) return { round };
+    const since = Math.floor((ctx.now() - params.lookback) / 1000);
+    return { round, history: await readRoundHistory(ctx.l2, round, since, params.maxRounds) };
   },
-  evaluate(params, round: FeedRound, now) {
-    const evidence = roundEvidence(round);
+  evaluate(params, { round, history }: ChainlinkObservation, now) {
+    const cadence = history ? cadenceNote(params, history) : undefined;
+    const evidence = {
+      ...roundEvidence(round),
+      ...(cadence && history
+        ? {
+            cadence: {
+              rounds: history.rounds.length,
+              largestGapSeconds: cadence.gap?.seconds ?? null,
+              gapFromRound: cadence.gap?.from.roundId.toString(),
+              gapToRound: cadence.gap?.to.roundId.toString(),
+              truncated: history.truncated,
+            },
+          }
+        : {}),
+    };
     const ageMs = Math.max(0, now - round.updatedAt * 1000);
     const bounds = [
       params.min !== undefined ? `>= ${params.min}` : '',
@@ -33,6 +109,7 @@ export const chainlink = defineCheck({
     const threshold = [
       `age <= ${formatDuration(params.maxAge)}`,
       ...(bounds.length ? [`price ${bounds.join(' and ')}`] : []),
+      ...(params.heartbeat !== undefined ? [`gaps <= ${formatDuration(params.heartbeat)}`] : []),
     ].join(', ');
     const label = round.description || round.feed;
     const observed =
@@ -56,11 +133,13 @@ export const chainlink = defineCheck({
       return fail(`${label}: price ${round.price} below ${params.min}`);
     if (params.max !== undefined && round.price > params.max)
       return fail(`${label}: price ${round.price} above ${params.max}`);
+    const fresh = `${label}: ${round.price}, updated ${formatDuration(ageMs)} ago (round ${round.roundId})`;
     return {
       holds: true,
-      observed,
+      concern: cadence?.skipped ? `${label} ${cadence.skipped}` : undefined,
+      observed: cadence ? `${observed}; ${cadence.summary}` : observed,
       threshold,
-      message: `${label}: ${round.price}, updated ${formatDuration(ageMs)} ago (round ${round.roundId})`,
+      message: cadence ? `${fresh}; ${cadence.summary}` : fresh,
       value,
       evidence,
     };

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DevnetAggregatorArtifact } from '../../../src/devnet/artifacts.generated.js';
 import { DEVNET_ADDRESSES } from '../../../src/devnet/constants.js';
-import { admin, type RunningVenue } from '../../../src/devnet/venue.js';
+import { admin, devnetPrice, type RunningVenue } from '../../../src/devnet/venue.js';
+import { deploy } from '../../../src/devnet/venue-clients.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const CHECK = 'type: oracle.chainlink\nfeed: $ethUsdFeed\nmaxAge: 65m\nmin: 500\nmax: 20000';
@@ -56,5 +58,46 @@ describe('oracle.chainlink on the devnet', () => {
       'type: oracle.chainlink\nfeed: "0x000000000000000000000000000000000000dEaD"\nmaxAge: 65m',
     );
     expect(result.status).toBe('error');
+  });
+
+  describe('cadence over the round history (heartbeat)', () => {
+    const cadence = (feed: string) =>
+      `type: oracle.chainlink\nfeed: "${feed}"\nmaxAge: 65m\nheartbeat: 61m\nlookback: 24h`;
+
+    /** A feed with hourly rounds over the last day, optionally missing some hours yesterday. */
+    async function feedWithHistory(missingHours: number[]): Promise<string> {
+      const feed = await deploy(venue.clients, DevnetAggregatorArtifact, [8, 'GAP / USD']);
+      const now = nowSeconds();
+      const hours = Array.from({ length: 27 }, (_, i) => 26 - i).filter((h) => !missingHours.includes(h));
+      await admin.pushRounds(
+        venue.clients,
+        feed,
+        hours.map((hoursAgo) => ({ answer: devnetPrice(hoursAgo), at: now - hoursAgo * 3_600 })),
+      );
+      return feed;
+    }
+
+    it('passes when every round in the lookback came within the heartbeat', async () => {
+      const result = await runOne(venue.node.url, cadence(await feedWithHistory([])));
+      expect(result.status).toBe('pass');
+      expect(result.message).toMatch(/largest gap 1h over 2[45] rounds/);
+    });
+
+    it('warns when the feed is fresh now but skipped its heartbeat yesterday', async () => {
+      const result = await runOne(venue.node.url, cadence(await feedWithHistory([18, 17, 16])));
+      expect(result.status).toBe('warn');
+      expect(result.message).toContain('skipped its heartbeat: 4h between round');
+      expect(result.status === 'warn' && result.threshold).toContain('gaps <= 1h 1m');
+    });
+
+    it('says when the history is shorter than the lookback', async () => {
+      const feed = await deploy(venue.clients, DevnetAggregatorArtifact, [8, 'NEW / USD']);
+      const now = nowSeconds();
+      await admin.pushRound(venue.clients, feed, devnetPrice(0), now - 600, now - 600);
+      await admin.pushRound(venue.clients, feed, devnetPrice(1), now, now);
+      const result = await runOne(venue.node.url, cadence(feed));
+      expect(result.status).toBe('pass');
+      expect(result.message).toContain('history covers less than 1d');
+    });
   });
 });
