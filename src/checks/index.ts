@@ -4,6 +4,7 @@
  */
 import type { AnyCheckDefinition } from './define.js';
 import { fund } from './insurance/fund.js';
+import { simulate } from './liquidation/simulate.js';
 import { chainlink } from './oracle/chainlink.js';
 import { probe } from './reorg/probe.js';
 import { batchAge } from './sequencer/batchAge.js';
@@ -17,6 +18,7 @@ import { path } from './withdrawal/path.js';
 
 const definitions: AnyCheckDefinition[] = [
   fund,
+  simulate,
   chainlink,
   probe,
   batchAge,

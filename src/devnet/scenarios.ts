@@ -70,6 +70,14 @@ export const SCENARIOS: Record<string, Scenario> = {
       return "the ETH/USD feed's latest round now says it was updated 3h ago";
     },
   },
+  'volatile-oracle': {
+    summary:
+      "the ETH/USD feed's last hour swings ±15% in one-minute rounds (it stays in the round history: restart the devnet to calm it)",
+    async apply({ l2 }) {
+      await admin.writeVolatileHistory(l2);
+      return 'wrote 60 one-minute ETH/USD rounds swinging ±15%; liquidation.simulate sees the volatility over its lookback';
+    },
+  },
   'drained-fund': {
     summary: "the insurance fund's USDC and ether are withdrawn",
     async apply({ l2 }) {

@@ -183,6 +183,21 @@ export const admin = {
     const transfer = { from: deployer.address, to: deployer.address, value: '0x1' };
     return anvilRpc(clients, 'anvil_reorg', [depth, [[transfer, 0]]]);
   },
+  /**
+   * An hour of one-minute ETH/USD rounds swinging ±15% around 3000, ending now: realised volatility
+   * jumps and a day-long window holds a fall big enough to liquidate a 5x long.
+   */
+  writeVolatileHistory(clients: VenueClients) {
+    const now = nowSeconds();
+    return admin.pushRounds(
+      clients,
+      DEVNET_ADDRESSES.ethUsdFeed,
+      Array.from({ length: 60 }, (_, k) => ({
+        answer: BigInt(Math.round(3000 * (1 + 0.15 * Math.sin(k / 2)) * 100)) * 10n ** 6n,
+        at: now - (59 - k) * 60,
+      })),
+    );
+  },
   freshPrice(clients: VenueClients) {
     const now = nowSeconds();
     return admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(24), now, now);
