@@ -5,7 +5,7 @@
  */
 import { getAddress, isAddress } from 'viem';
 import { z } from 'zod';
-import { looksLikeUsd, parseDuration, parseRatio, parseUsd, UnitError } from './units.js';
+import { looksLikeUsd, parseDuration, parseRatio, parseSignedRatio, parseUsd, UnitError } from './units.js';
 
 export interface ParamMeta {
   kind: string;
@@ -60,6 +60,15 @@ const ratioSchema = z
 /** A ratio written as `0.5%` or `50bps`; parsed to a fraction. */
 export function ratio<D extends string | undefined = undefined>(doc: string, def?: D) {
   return withMeta(ratioSchema, 'ratio', doc, def);
+}
+
+const signedRatioSchema = z
+  .union([z.string(), z.number()], { error: 'expected a ratio like "0.01%", "-0.01%" or "1bps"' })
+  .transform(fromUnit(parseSignedRatio));
+
+/** A ratio that may be negative, written as `-0.01%` or `1bps`; parsed to a fraction. */
+export function signedRatio<D extends string | undefined = undefined>(doc: string, def?: D) {
+  return withMeta(signedRatioSchema, 'signed ratio', doc, def);
 }
 
 export function integer<D extends number | undefined = undefined>(

@@ -117,6 +117,14 @@ export function parseRatio(input: string | number): number {
   return match[2] === '%' ? value / 100 : value / 10_000;
 }
 
+/** Like parseRatio, with a sign: `-0.01%` (a funding rate the position pays). */
+export function parseSignedRatio(input: string | number): number {
+  const text = String(input).trim();
+  const negative = text.startsWith('-') || text.startsWith('−');
+  const magnitude = parseRatio(negative || text.startsWith('+') ? text.slice(1) : text);
+  return negative ? -magnitude : magnitude;
+}
+
 export function formatUsd(value: number): string {
   const digits = Math.abs(value) >= 100 ? 0 : 2;
   return `${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} USD`;

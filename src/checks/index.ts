@@ -3,6 +3,7 @@
  * JSON Schema are all derived from it.
  */
 import type { AnyCheckDefinition } from './define.js';
+import { breakeven } from './fees/breakeven.js';
 import { fund } from './insurance/fund.js';
 import { simulate } from './liquidation/simulate.js';
 import { chainlink } from './oracle/chainlink.js';
@@ -17,6 +18,7 @@ import { drillCheck } from './withdrawal/drill.js';
 import { path } from './withdrawal/path.js';
 
 const definitions: AnyCheckDefinition[] = [
+  breakeven,
   fund,
   simulate,
   chainlink,

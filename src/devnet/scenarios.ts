@@ -43,6 +43,7 @@ export const SCENARIOS: Record<string, Scenario> = {
       'mining every second, fresh oracle round, sequencer up for 2h, fund full, batcher funded, replica joined',
     async apply({ l2, l1, replicaUrl }) {
       await anvilRpc(l2, 'evm_setIntervalMining', [1]);
+      await admin.calmGas(l2);
       await admin.freshPrice(l2);
       await admin.setSequencerUp(l2);
       await admin.fillFund(l2);
@@ -76,6 +77,14 @@ export const SCENARIOS: Record<string, Scenario> = {
     async apply({ l2 }) {
       await admin.writeVolatileHistory(l2);
       return 'wrote 60 one-minute ETH/USD rounds swinging ±15%; liquidation.simulate sees the volatility over its lookback';
+    },
+  },
+  'gas-spike': {
+    summary:
+      'the L2 base fee jumps to 100,000 gwei; like a real spike it decays 12.5% per empty block (back to normal in ~2 min)',
+    async apply({ l2 }) {
+      await admin.spikeGas(l2);
+      return 'the next L2 block has a 100,000 gwei base fee; fees.breakeven fails until it decays';
     },
   },
   'drained-fund': {

@@ -198,6 +198,11 @@ export const admin = {
       })),
     );
   },
+  /** EIP-1559 lets the base fee fall 12.5% per empty block, so a spike fades on its own. */
+  spikeGas: (clients: VenueClients) =>
+    anvilRpc(clients, 'anvil_setNextBlockBaseFeePerGas', [`0x${(100_000n * 10n ** 9n).toString(16)}`]),
+  calmGas: (clients: VenueClients) =>
+    anvilRpc(clients, 'anvil_setNextBlockBaseFeePerGas', [`0x${(10n ** 8n).toString(16)}`]),
   freshPrice(clients: VenueClients) {
     const now = nowSeconds();
     return admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(24), now, now);

@@ -231,6 +231,11 @@ export class ChainReader {
     return checkedBlock(await (await this.ready()).getBlock({ blockNumber: number }), this.label);
   }
 
+  /** What a transaction pays per gas right now (eth_gasPrice: base fee plus the suggested tip). */
+  gasPrice(): Promise<bigint> {
+    return this.memoize('gasPrice', async () => (await this.ready()).getGasPrice());
+  }
+
   balance(address: Address): Promise<bigint> {
     return this.memoize(`balance:${address}`, async () => (await this.ready()).getBalance({ address }));
   }

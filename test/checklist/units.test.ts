@@ -4,6 +4,7 @@ import {
   parseDuration,
   parseNativeAmount,
   parseRatio,
+  parseSignedRatio,
   parseUsd,
   UnitError,
 } from '../../src/checklist/units.js';
@@ -82,5 +83,19 @@ describe('parseRatio', () => {
   });
   it.each(['0.5', 0.5, '5 percent', '-1%'])('rejects %j', (input) => {
     expect(() => parseRatio(input)).toThrow(UnitError);
+  });
+});
+
+describe('parseSignedRatio', () => {
+  it.each([
+    ['0.01%', 0.0001],
+    ['-0.01%', -0.0001],
+    ['+1bps', 0.0001],
+    ['−2bps', -0.0002],
+  ])('parses %s', (input, ratio) => {
+    expect(parseSignedRatio(input)).toBeCloseTo(ratio, 12);
+  });
+  it.each(['-0.5', '--1%', '-'])('rejects %j', (input) => {
+    expect(() => parseSignedRatio(input)).toThrow(UnitError);
   });
 });
