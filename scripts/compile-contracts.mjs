@@ -32,7 +32,16 @@ const input = {
   },
 };
 
-const output = JSON.parse(solc.compile(JSON.stringify(input)));
+// Imports such as "@pythnetwork/pyth-sdk-solidity/MockPyth.sol" come from the pinned npm packages.
+function findImports(path) {
+  try {
+    return { contents: readFileSync(join(root, 'node_modules', path), 'utf8') };
+  } catch {
+    return { error: `${path} not found in node_modules (run npm ci)` };
+  }
+}
+
+const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImports }));
 const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
 if (errors.length > 0) {
   console.error(`solc ${SOLC_VERSION} could not compile contracts/src (${errors.length} error(s)):\n`);

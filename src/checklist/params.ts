@@ -116,6 +116,18 @@ export function address(doc: string) {
   return withMeta(addressSchema, 'address', doc);
 }
 
+/** 32 bytes of hex, such as a Pyth price id. */
+export function bytes32(doc: string) {
+  return withMeta(
+    z
+      .string({ error: 'expected 32 bytes of hex (0x followed by 64 hex digits)' })
+      .regex(/^0x[0-9a-fA-F]{64}$/, { error: 'expected 32 bytes of hex (0x followed by 64 hex digits)' })
+      .transform((value) => value.toLowerCase() as `0x${string}`),
+    'bytes32',
+    doc,
+  );
+}
+
 export function enumeration<
   const T extends readonly [string, ...string[]],
   D extends T[number] | undefined = undefined,

@@ -7,6 +7,8 @@ import { breakeven } from './fees/breakeven.js';
 import { fund } from './insurance/fund.js';
 import { simulate } from './liquidation/simulate.js';
 import { chainlink } from './oracle/chainlink.js';
+import { deviation } from './oracle/deviation.js';
+import { pyth } from './oracle/pyth.js';
 import { probe } from './reorg/probe.js';
 import { batchAge } from './sequencer/batchAge.js';
 import { cadence } from './sequencer/cadence.js';
@@ -22,6 +24,8 @@ const definitions: AnyCheckDefinition[] = [
   fund,
   simulate,
   chainlink,
+  deviation,
+  pyth,
   probe,
   batchAge,
   cadence,

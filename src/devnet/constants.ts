@@ -33,7 +33,15 @@ export const DEVNET_ADDRESSES = {
   ethUsdFeed: at(1n),
   sequencerUptimeFeed: at(2n),
   insuranceFund: at(3n),
+  perpMarket: at(4n),
+  pyth: at(5n),
 } as const;
+
+/** Pyth's real ETH/USD price id, which the devnet's Pyth publishes too. */
+export const PYTH_ETH_USD_ID = '0xff61491a931112ddf1bd8147cd1b641375f79f5825126d665480874634fd0ace';
+
+/** The devnet market's open interest: 20 million USD (6 decimals). */
+export const DEVNET_OPEN_INTEREST = 20_000_000n * 10n ** 6n;
 
 /** On L1: the first deployment of the same deployer. */
 export const DEVNET_L1_ADDRESSES = {

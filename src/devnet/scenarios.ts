@@ -2,7 +2,7 @@
  * Named venue states, so ops can rehearse and tests can prove each check fails when it should.
  * Each scenario is applied to a running devnet through its RPC endpoints, from any process.
  */
-import { DEVNET_ADDRESSES } from './constants.js';
+import { DEVNET_ADDRESSES, DEVNET_OPEN_INTEREST } from './constants.js';
 import { admin, anvilRpc, l1Admin, type RunningVenue, type VenueClients } from './venue.js';
 import { nowSeconds } from './venue-clients.js';
 
@@ -47,6 +47,7 @@ export const SCENARIOS: Record<string, Scenario> = {
       await admin.freshPrice(l2);
       await admin.setSequencerUp(l2);
       await admin.fillFund(l2);
+      await admin.setOpenInterest(l2, DEVNET_OPEN_INTEREST);
       await l1Admin.fundBatcher(l1);
       await l1Admin.fundProposer(l1);
       await l1Admin.setBridgePaused(l1, false);
@@ -85,6 +86,13 @@ export const SCENARIOS: Record<string, Scenario> = {
     async apply({ l2 }) {
       await admin.spikeGas(l2);
       return 'the next L2 block has a 100,000 gwei base fee; fees.breakeven fails until it decays';
+    },
+  },
+  'oracle-split': {
+    summary: "Pyth's ETH/USD is published 5% above the Chainlink feed",
+    async apply({ l2 }) {
+      await admin.splitOracles(l2);
+      return "Pyth's ETH/USD now reads 5% above Chainlink's; oracle.deviation fails";
     },
   },
   'drained-fund': {

@@ -4,7 +4,7 @@
  * `bootVenue` deploys it and writes a block history that ends now; the admin helpers below are what
  * scenarios use to put it into good and bad states.
  */
-import { type Address, parseAbi } from 'viem';
+import { type Address, type Hex, parseAbi } from 'viem';
 import { DevnetError } from '../errors.js';
 import { type AnvilNode, portIsFree, startAnvil } from './anvil.js';
 import { deployBridge, type RunningBridge, startProposer } from './bridge.js';
@@ -26,10 +26,20 @@ export { anvilRpc, type VenueClients, venueClients };
 import {
   DevnetAggregatorArtifact,
   DevnetMulticall3Artifact,
+  DevnetPerpMarketArtifact,
+  DevnetPythArtifact,
   DevnetTokenArtifact,
   InsuranceFundArtifact,
 } from './artifacts.generated.js';
-import { DEVNET_ADDRESSES, DEVNET_FUND, DEVNET_L2_CHAIN_ID, deployer, HISTORY_SECONDS } from './constants.js';
+import {
+  DEVNET_ADDRESSES,
+  DEVNET_FUND,
+  DEVNET_L2_CHAIN_ID,
+  DEVNET_OPEN_INTEREST,
+  deployer,
+  HISTORY_SECONDS,
+  PYTH_ETH_USD_ID,
+} from './constants.js';
 
 /** A deterministic ETH/USD path around 3000 USD (8 decimals, like Chainlink's USD feeds). */
 export function devnetPrice(index: number): bigint {
@@ -203,9 +213,62 @@ export const admin = {
     anvilRpc(clients, 'anvil_setNextBlockBaseFeePerGas', [`0x${(100_000n * 10n ** 9n).toString(16)}`]),
   calmGas: (clients: VenueClients) =>
     anvilRpc(clients, 'anvil_setNextBlockBaseFeePerGas', [`0x${(10n ** 8n).toString(16)}`]),
-  freshPrice(clients: VenueClients) {
+  /**
+   * Publishes a Pyth price (expo −8, like the Chainlink feed) with MockPyth's own update encoding. Pyth
+   * keeps only the newest publish time, so an older publish is ignored (as on a real Pyth contract).
+   */
+  async publishPyth(
+    clients: VenueClients,
+    id: Hex,
+    answer: bigint,
+    options: { publishTime?: number; confidence?: bigint } = {},
+  ) {
+    // Pyth ignores a publish that is not newer than the one it has: step past it when none is asked for.
+    const current = await clients.public
+      .readContract({
+        address: DEVNET_ADDRESSES.pyth,
+        abi: DevnetPythArtifact.abi,
+        functionName: 'getPriceUnsafe',
+        args: [id],
+      })
+      .then((price) => Number(price.publishTime))
+      .catch(() => 0);
+    const publishTime = BigInt(options.publishTime ?? Math.max(nowSeconds(), current + 1));
+    const conf = options.confidence ?? answer / 2_000n; // ±0.05%
+    const update = await clients.public.readContract({
+      address: DEVNET_ADDRESSES.pyth,
+      abi: DevnetPythArtifact.abi,
+      functionName: 'createPriceFeedUpdateData',
+      args: [id, answer, conf, -8, answer, conf, publishTime, publishTime - 1n],
+    });
+    await send(
+      clients,
+      clients.wallet.writeContract({
+        address: DEVNET_ADDRESSES.pyth,
+        abi: DevnetPythArtifact.abi,
+        functionName: 'updatePriceFeeds',
+        args: [[update]],
+      }),
+    );
+  },
+  async splitOracles(clients: VenueClients) {
+    await admin.publishPyth(clients, PYTH_ETH_USD_ID, (devnetPrice(24) * 105n) / 100n);
+  },
+  setOpenInterest(clients: VenueClients, usd6: bigint) {
+    return send(
+      clients,
+      clients.wallet.writeContract({
+        address: DEVNET_ADDRESSES.perpMarket,
+        abi: DevnetPerpMarketArtifact.abi,
+        functionName: 'setOpenInterest',
+        args: [usd6],
+      }),
+    );
+  },
+  async freshPrice(clients: VenueClients) {
     const now = nowSeconds();
-    return admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(24), now, now);
+    await admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(24), now, now);
+    await admin.publishPyth(clients, PYTH_ETH_USD_ID, devnetPrice(24));
   },
 };
 
@@ -225,6 +288,8 @@ export async function deployVenue(clients: VenueClients): Promise<void> {
     await deploy(clients, DevnetAggregatorArtifact, [8, 'ETH / USD']),
     await deploy(clients, DevnetAggregatorArtifact, [0, 'L2 Sequencer Uptime Status Feed']),
     await deploy(clients, InsuranceFundArtifact, []),
+    await deploy(clients, DevnetPerpMarketArtifact, [DEVNET_OPEN_INTEREST]),
+    await deploy(clients, DevnetPythArtifact, []),
   ];
   const expected = Object.values(DEVNET_ADDRESSES);
   if (deployed.some((a, i) => a.toLowerCase() !== expected[i]?.toLowerCase())) {
@@ -237,6 +302,7 @@ export async function deployVenue(clients: VenueClients): Promise<void> {
     const at = now - (23 - i) * 3_600;
     await admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(i), at, at);
   }
+  await admin.publishPyth(clients, PYTH_ETH_USD_ID, devnetPrice(23), { publishTime: now });
   await admin.setSequencerUp(clients);
   await admin.fillFund(clients);
 }

@@ -1,0 +1,44 @@
+/**
+ * Pyth price reads. viem ships no Pyth ABI; the one view needed is declared here with the signature
+ * of @pythnetwork/pyth-sdk-solidity's IPyth.
+ */
+import { type Address, type Hex, parseAbi } from 'viem';
+import type { ChainReader } from '../engine/reader.js';
+
+export const pythAbi = parseAbi([
+  'struct Price { int64 price; uint64 conf; int32 expo; uint256 publishTime; }',
+  'function getPriceUnsafe(bytes32 id) view returns (Price price)',
+]);
+
+export interface PythPrice {
+  contract: Address;
+  priceId: Hex;
+  /** price × 10^expo. */
+  price: number;
+  /** Confidence interval (±) in the same units. */
+  confidence: number;
+  /** Seconds since the epoch. */
+  publishTime: number;
+}
+
+/** The latest on-chain price of `priceId`, however old (the check judges the age). */
+export async function readPythPrice(
+  reader: ChainReader,
+  contract: Address,
+  priceId: Hex,
+): Promise<PythPrice> {
+  const raw = await reader.readContract({
+    address: contract,
+    abi: pythAbi,
+    functionName: 'getPriceUnsafe',
+    args: [priceId],
+  });
+  const scale = 10 ** raw.expo;
+  return {
+    contract,
+    priceId,
+    price: Number(raw.price) * scale,
+    confidence: Number(raw.conf) * scale,
+    publishTime: Number(raw.publishTime),
+  };
+}
