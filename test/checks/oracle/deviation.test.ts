@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SourcePrice, spreadOf } from '../../../src/checks/oracle/deviation.js';
 import { PYTH_ETH_USD_ID } from '../../../src/devnet/constants.js';
-import { admin, type RunningVenue } from '../../../src/devnet/venue.js';
+import type { RunningVenue } from '../../../src/devnet/venue.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const CHECK = `type: oracle.deviation
