@@ -145,6 +145,18 @@ export const admin = {
       `0x${DEVNET_FUND.ether.toString(16)}`,
     ]);
   },
+  /** The fund pays out `usdc` (6 decimals) of its USDC, as it would to cover bad debt. */
+  payOut(clients: VenueClients, usdc: bigint) {
+    return send(
+      clients,
+      clients.wallet.writeContract({
+        address: DEVNET_ADDRESSES.insuranceFund,
+        abi: InsuranceFundArtifact.abi,
+        functionName: 'withdraw',
+        args: [DEVNET_ADDRESSES.usdc, deployer.address, usdc],
+      }),
+    );
+  },
   async drainFund(clients: VenueClients) {
     const have = await admin.tokenBalance(clients, DEVNET_ADDRESSES.insuranceFund);
     if (have > 0n) {

@@ -55,7 +55,12 @@ ${checks}`;
 }
 
 /** Runs one check (a YAML list item without id) against the venue and returns its result. */
-export async function runOne(rpc: string | string[], check: string, l1Rpc?: string): Promise<CheckResult> {
+export async function runOne(
+  rpc: string | string[],
+  check: string,
+  l1Rpc?: string,
+  options: { stateDir?: string } = {},
+): Promise<CheckResult> {
   const checklist = parseChecklist(
     checklistYaml(rpc, `  - id: under-test\n${check.replace(/^/gm, '    ')}\n`, 901, l1Rpc),
     'test.yaml',
@@ -63,7 +68,7 @@ export async function runOne(rpc: string | string[], check: string, l1Rpc?: stri
       env: {},
     },
   );
-  const { run } = await runChecklist(checklist);
+  const { run } = await runChecklist(checklist, options);
   const [result] = run.results;
   if (!result) throw new Error('no result');
   return result;

@@ -1,4 +1,8 @@
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEVNET_ADDRESSES, DEVNET_OPEN_INTEREST } from '../../../src/devnet/constants.js';
 import { admin, type RunningVenue } from '../../../src/devnet/venue.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
@@ -20,6 +24,7 @@ describe('insurance.fund on the devnet', () => {
   beforeEach(async () => {
     await admin.fillFund(venue.clients);
     await admin.freshPrice(venue.clients);
+    await admin.setOpenInterest(venue.clients, DEVNET_OPEN_INTEREST);
   });
 
   it('passes when the fund holds more than min (USDC at 1 USD + ether at the feed price)', async () => {
@@ -43,5 +48,70 @@ describe('insurance.fund on the devnet', () => {
     const result = await runOne(venue.node.url, `${CHECK}\nmaxPriceAge: 1h`);
     expect(result.status).toBe('fail');
     expect(result.message).toContain('cannot trust the valuation');
+  });
+
+  describe('ratio to open interest (minRatio, ratioTo)', () => {
+    const RATIO = `${CHECK}
+minRatio: 10%
+ratioTo: { contract: $perpMarket, function: "openInterest()(uint256)", decimals: 6, label: open interest }`;
+
+    it('passes when the fund covers more than minRatio of open interest', async () => {
+      const result = await runOne(venue.node.url, RATIO);
+      expect(result.status).toBe('pass');
+      // ~8.04M USD over 20M USD of open interest
+      expect(result.status === 'pass' && result.observed).toMatch(
+        /^8,0\d\d,\d{3} USD, 40\.\d% of open interest$/,
+      );
+      expect(result.status === 'pass' && result.threshold).toBe(
+        '>= 1,000,000 USD, >= 10.0% of open interest',
+      );
+    });
+
+    it('fails when open interest outgrows the fund', async () => {
+      await admin.setOpenInterest(venue.clients, 200_000_000n * 10n ** 6n);
+      const result = await runOne(venue.node.url, RATIO);
+      expect(result.status).toBe('fail');
+      expect(result.message).toMatch(/4\.0\d% of open interest \(200,000,000 USD\), under 10\.0%/);
+    });
+
+    it('refuses a ratio without a figure, and a call it cannot make', async () => {
+      await expect(runOne(venue.node.url, `${CHECK}\nminRatio: 10%`)).rejects.toThrow(
+        /minRatio and ratioTo go together/,
+      );
+      await expect(
+        runOne(venue.node.url, RATIO.replace('openInterest()(uint256)', 'openInterest(address)(uint256)')),
+      ).rejects.toThrow(/a view function without arguments returning one integer/);
+    });
+  });
+
+  describe('drawdown since the last run (maxDrawdown)', () => {
+    const DRAWDOWN = `${CHECK}\nmaxDrawdown: 20%`;
+
+    it('passes across steady runs and fails after the fund loses more than maxDrawdown', async () => {
+      const stateDir = await mkdtemp(join(tmpdir(), 'l2p-fund-'));
+      expect((await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir })).status).toBe('pass');
+      const steady = await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir });
+      expect(steady.status).toBe('pass');
+      expect(steady.status === 'pass' && steady.observed).toMatch(/[−+]0\.\d\d% since the last run/);
+      // pay out 3M of the 5M USDC: ~8.04M → ~5.04M, a 37% fall
+      await admin.payOut(venue.clients, 3_000_000n * 10n ** 6n);
+      const drained = await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir });
+      expect(drained.status).toBe('fail');
+      expect(drained.message).toMatch(/down 37\.\d% from 8,0\d\d,\d{3} USD at .*, more than 20\.0%/);
+      // the fall is now the baseline: the next run compares with it
+      expect((await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir })).status).toBe('pass');
+    });
+
+    it('warns, and says drawdown was not checked, when the last run’s file is unusable', async () => {
+      const stateDir = await mkdtemp(join(tmpdir(), 'l2p-fund-'));
+      await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir });
+      const [dir] = await readdir(stateDir);
+      const files = await readdir(join(stateDir, dir as string), { recursive: true });
+      const file = files.find((f) => f.endsWith('.json') && f.includes('under-test'));
+      await writeFile(join(stateDir, dir as string, file as string), '{"version": 1, "totalUsd": "lots"');
+      const result = await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir });
+      expect(result.status).toBe('warn');
+      expect(result.message).toContain('drawdown not checked this run');
+    });
   });
 });
