@@ -2,7 +2,7 @@ import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEVNET_ADDRESSES, DEVNET_OPEN_INTEREST } from '../../../src/devnet/constants.js';
+import { DEVNET_OPEN_INTEREST } from '../../../src/devnet/constants.js';
 import { admin, type RunningVenue } from '../../../src/devnet/venue.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
