@@ -4,6 +4,7 @@
  */
 import type { AnyCheckDefinition } from './define.js';
 import { breakeven } from './fees/breakeven.js';
+import { exitWindow } from './governance/exitWindow.js';
 import { fund } from './insurance/fund.js';
 import { simulate } from './liquidation/simulate.js';
 import { chainlink } from './oracle/chainlink.js';
@@ -21,6 +22,7 @@ import { path } from './withdrawal/path.js';
 
 const definitions: AnyCheckDefinition[] = [
   breakeven,
+  exitWindow,
   fund,
   simulate,
   chainlink,

@@ -5,9 +5,7 @@
  * package @eth-optimism/contracts-bedrock (its shipped forge artifacts), loaded only when the devnet
  * starts. Recipe: ../shared/VENUE-NOTES.md ("A real OP Stack withdrawal on two anvil nodes").
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   type Abi,
   type Address,
@@ -18,9 +16,9 @@ import {
   http,
   keccak256,
 } from 'viem';
-import { DevnetError } from '../errors.js';
 import { DevnetMulticall3Artifact } from './artifacts.generated.js';
 import { DEVNET_BRIDGE, deployer, L2_TO_L1_MESSAGE_PASSER, MULTICALL3, proposer } from './constants.js';
+import { packageJson } from './packageArtifacts.js';
 import { anvilRpc, deploy, send, type VenueClients } from './venue-clients.js';
 
 interface ForgeArtifact {
@@ -29,20 +27,11 @@ interface ForgeArtifact {
   deployedBytecode: { object: Hex };
 }
 
-async function artifact(name: string): Promise<ForgeArtifact> {
-  let root: string;
-  try {
-    root = dirname(createRequire(import.meta.url).resolve('@eth-optimism/contracts-bedrock/package.json'));
-  } catch (error) {
-    throw new DevnetError(
-      'the devnet bridge needs the npm package @eth-optimism/contracts-bedrock',
-      ['run npm ci in the l2preflight checkout'],
-      error,
-    );
-  }
-  return JSON.parse(
-    await readFile(join(root, 'forge-artifacts', `${name}.sol`, `${name}.json`), 'utf8'),
-  ) as ForgeArtifact;
+function artifact(name: string): Promise<ForgeArtifact> {
+  return packageJson(
+    '@eth-optimism/contracts-bedrock',
+    join('forge-artifacts', `${name}.sol`, `${name}.json`),
+  );
 }
 
 /** Devnet timing: fast enough that a whole withdrawal drill runs in well under a minute. */

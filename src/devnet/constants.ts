@@ -59,6 +59,15 @@ export const DEVNET_BRIDGE = {
   portal: at(9n),
 } as const;
 
+/**
+ * Governance on L1, deployed right after the bridge (nonces 11–14): Safe singleton, SafeProxyFactory,
+ * the 2-of-3 Safe (a CREATE2 proxy of the factory), and the TimelockController it proposes to.
+ */
+export const DEVNET_GOVERNANCE = {
+  safe: '0xF089cc02711fAa33078aDe291Aebb7d1d62dcdf4' as const,
+  timelock: at(14n),
+} as const;
+
 /** How often the devnet batcher posts a batch to L1. */
 export const BATCH_INTERVAL_MS = 5_000;
 export const BATCHER_BALANCE = 10_000n * 10n ** 18n;

@@ -3,6 +3,7 @@
  * Each scenario is applied to a running devnet through its RPC endpoints, from any process.
  */
 import { DEVNET_ADDRESSES, DEVNET_OPEN_INTEREST } from './constants.js';
+import { instantUpgrades } from './governance.js';
 import { admin, anvilRpc, l1Admin, type RunningVenue, type VenueClients } from './venue.js';
 import { nowSeconds } from './venue-clients.js';
 
@@ -51,6 +52,7 @@ export const SCENARIOS: Record<string, Scenario> = {
       await l1Admin.fundBatcher(l1);
       await l1Admin.fundProposer(l1);
       await l1Admin.setBridgePaused(l1, false);
+      await instantUpgrades(l1, false);
       await replicaControl(replicaUrl, 'devnet_join');
       return 'the venue is healthy again: mining, fresh price, sequencer up, fund full, batcher and proposer posting, bridge open, replica in sync';
     },
@@ -129,6 +131,13 @@ export const SCENARIOS: Record<string, Scenario> = {
     async apply({ l1 }) {
       await l1Admin.stallProposer(l1);
       return 'the proposer is out of L1 funds; withdrawal.path fails once the latest output root is older than maxOutputAge';
+    },
+  },
+  'instant-upgrades': {
+    summary: "governance takeover: the timelock's delay drops to 0 and the Safe's threshold to 1 of 3",
+    async apply({ l1 }) {
+      await instantUpgrades(l1, true);
+      return 'upgrades can now land at once, signed by one key; governance.exit-window fails';
     },
   },
   'rpc-split': {

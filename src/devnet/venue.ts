@@ -9,6 +9,7 @@ import { DevnetError } from '../errors.js';
 import { type AnvilNode, portIsFree, startAnvil } from './anvil.js';
 import { deployBridge, type RunningBridge, startProposer } from './bridge.js';
 import { BATCHER_BALANCE, DEVNET_BRIDGE, type DevnetPorts, MULTICALL3, proposer } from './constants.js';
+import { deployGovernance } from './governance.js';
 import { bootL1, type RunningL1, setBatcherBalance } from './l1.js';
 import { type Replica, startReplica } from './replica.js';
 import {
@@ -358,7 +359,10 @@ export async function bootVenue(
       port: ports.l1,
       l2: clients,
       batchIntervalMs: options.batchIntervalMs,
-      beforeMining: (l1Clients) => deployBridge(l1Clients, clients),
+      beforeMining: async (l1Clients) => {
+        await deployBridge(l1Clients, clients);
+        await deployGovernance(l1Clients);
+      },
     });
     started.push(l1);
     const bridge = await startProposer({ l1: l1.clients, l2: clients });

@@ -12,6 +12,7 @@ import {
   type ContractFunctionName,
   createPublicClient,
   fallback,
+  type Hex,
   http,
   type PublicClient,
   type ReadContractParameters,
@@ -234,6 +235,13 @@ export class ChainReader {
   /** What a transaction pays per gas right now (eth_gasPrice: base fee plus the suggested tip). */
   gasPrice(): Promise<bigint> {
     return this.memoize('gasPrice', async () => (await this.ready()).getGasPrice());
+  }
+
+  /** The code at an address ('0x' or undefined for an account without code). */
+  code(address: Address): Promise<Hex | undefined> {
+    return this.memoize(`code:${address.toLowerCase()}`, async () =>
+      (await this.ready()).getCode({ address }),
+    );
   }
 
   balance(address: Address): Promise<bigint> {

@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { freePort, startAnvil } from '../../src/devnet/anvil.js';
-import { batcher, DEVNET_ADDRESSES, DEVNET_BRIDGE, DEVNET_L1_ADDRESSES } from '../../src/devnet/constants.js';
+import {
+  batcher,
+  DEVNET_ADDRESSES,
+  DEVNET_BRIDGE,
+  DEVNET_GOVERNANCE,
+  DEVNET_L1_ADDRESSES,
+} from '../../src/devnet/constants.js';
 import { DevnetError } from '../../src/errors.js';
 import { cli, ROOT } from '../helpers/cli.js';
 import { portFlags, testPorts } from '../helpers/venue.js';
@@ -13,6 +19,7 @@ describe('devnet', () => {
     expect(yaml.venue.contracts).toEqual({
       ...DEVNET_ADDRESSES,
       ...DEVNET_L1_ADDRESSES,
+      ...DEVNET_GOVERNANCE,
       batcher: batcher.address,
       portal: DEVNET_BRIDGE.portal,
     });

@@ -4,6 +4,8 @@ import { freePort } from '../../src/devnet/anvil.js';
 import {
   batcher,
   DEVNET_ADDRESSES,
+  DEVNET_BRIDGE,
+  DEVNET_GOVERNANCE,
   DEVNET_L1_ADDRESSES,
   type DevnetPorts,
 } from '../../src/devnet/constants.js';
@@ -35,7 +37,13 @@ export async function startTestVenue(options: { batchIntervalMs?: number } = {})
 /** A checklist around the given checks (YAML list items), pointing at the given RPC URL(s). */
 export function checklistYaml(rpc: string | string[], checks: string, chainId = 901, l1Rpc?: string): string {
   const urls = (Array.isArray(rpc) ? rpc : [rpc]).map((u) => JSON.stringify(u)).join(', ');
-  const contracts = Object.entries({ ...DEVNET_ADDRESSES, ...DEVNET_L1_ADDRESSES, batcher: batcher.address })
+  const contracts = Object.entries({
+    ...DEVNET_ADDRESSES,
+    ...DEVNET_L1_ADDRESSES,
+    ...DEVNET_GOVERNANCE,
+    batcher: batcher.address,
+    portal: DEVNET_BRIDGE.portal,
+  })
     .map(([name, address]) => `    ${name}: "${address}"`)
     .join('\n');
   const l1 = l1Rpc ? `  l1:\n    chainId: 900\n    rpc: [${JSON.stringify(l1Rpc)}]\n` : '';

@@ -1,0 +1,23 @@
+/**
+ * Compiled contracts shipped inside npm packages (dev dependencies), read when the devnet starts so a
+ * registry install of l2preflight does not download them.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { DevnetError } from '../errors.js';
+
+/** Parses `path` inside the installed package `name`; a missing package is a clear devnet error. */
+export async function packageJson<T>(name: string, path: string): Promise<T> {
+  let root: string;
+  try {
+    root = dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+  } catch (error) {
+    throw new DevnetError(
+      `the devnet needs the npm package ${name}`,
+      ['run npm ci in the l2preflight checkout'],
+      error,
+    );
+  }
+  return JSON.parse(await readFile(join(root, path), 'utf8')) as T;
+}
