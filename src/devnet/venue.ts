@@ -311,11 +311,12 @@ export async function deployVenue(clients: VenueClients): Promise<void> {
     );
   }
   const now = nowSeconds();
-  for (let i = 0; i < 24; i += 1) {
-    const at = now - (23 - i) * 3_600;
+  // 26 hourly rounds: a day of history plus the round before it, so a 24 h lookback is covered.
+  for (let i = 0; i < 26; i += 1) {
+    const at = now - (25 - i) * 3_600;
     await admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(i), at, at);
   }
-  await admin.publishPyth(clients, PYTH_ETH_USD_ID, devnetPrice(23), { publishTime: now });
+  await admin.publishPyth(clients, PYTH_ETH_USD_ID, devnetPrice(25), { publishTime: now });
   await admin.setSequencerUp(clients);
   await admin.fillFund(clients);
 }

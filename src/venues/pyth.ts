@@ -33,12 +33,14 @@ export async function readPythPrice(
     functionName: 'getPriceUnsafe',
     args: [priceId],
   });
-  const scale = 10 ** raw.expo;
+  // Dividing by 10^−expo keeps decimal prices exact (303549000000 / 1e8 = 3035.49, not …0000002).
+  const scaled = (value: bigint) =>
+    raw.expo < 0 ? Number(value) / 10 ** -raw.expo : Number(value) * 10 ** raw.expo;
   return {
     contract,
     priceId,
-    price: Number(raw.price) * scale,
-    confidence: Number(raw.conf) * scale,
+    price: scaled(raw.price),
+    confidence: scaled(raw.conf),
     publishTime: Number(raw.publishTime),
   };
 }

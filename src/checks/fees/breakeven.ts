@@ -120,7 +120,9 @@ export const breakeven = defineCheck({
   evaluate(params, gas: GasObservation) {
     const txWei = BigInt(params.txGas) * gas.gasPriceWei + gas.l1Fee.wei;
     const txCostUsd = Number(formatEther(txWei)) * gas.nativeUsd;
-    const gasText = `1 tx = ${params.txGas.toLocaleString('en-US')} gas × ${formatGwei(gas.gasPriceWei)} gwei + L1 ${formatEther(gas.l1Fee.wei)} ETH = ${formatUsd(txCostUsd)}`;
+    const gwei = Number(formatGwei(gas.gasPriceWei));
+    const l1 = gas.l1Fee.wei === 0n ? '' : ` + L1 data ${formatGwei(gas.l1Fee.wei)} gwei`;
+    const gasText = `1 tx = ${params.txGas.toLocaleString('en-US')} gas × ${gwei.toPrecision(4)} gwei${l1} = ${formatUsd(txCostUsd)}`;
     const evidence = {
       gasPriceWei: gas.gasPriceWei.toString(),
       l1DataFeeWei: gas.l1Fee.wei.toString(),

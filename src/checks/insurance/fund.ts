@@ -54,16 +54,19 @@ async function readFigure(reader: ChainReader, call: ViewCall): Promise<number> 
 interface FundHistory {
   version: 1;
   chainId: number;
+  /** A restarted devnet or a reset testnet has the same chain id but another genesis. */
+  genesis: string;
   holder: string;
   totalUsd: number;
   savedAt: string;
 }
 
-function validateHistory(chainId: number, holder: string) {
+function validateHistory(chainId: number, genesis: string, holder: string) {
   return (data: unknown): FundHistory | string => {
     const h = data as Partial<FundHistory> | null;
     if (!h || typeof h !== 'object' || h.version !== 1) return 'not an l2preflight fund history';
-    if (h.chainId !== chainId || h.holder !== holder) return 'recorded for another chain or holder';
+    if (h.chainId !== chainId || h.genesis !== genesis || h.holder !== holder)
+      return 'recorded for another chain (or a reset one) or another holder';
     if (typeof h.totalUsd !== 'number' || !Number.isFinite(h.totalUsd) || typeof h.savedAt !== 'string')
       return 'malformed value';
     return h as FundHistory;
@@ -159,6 +162,7 @@ export const fund = defineCheck({
   },
   async read(ctx, params): Promise<FundObservation> {
     const now = ctx.now();
+    const genesis = params.maxDrawdown !== undefined ? ((await ctx.l2.block(0n)).hash as string) : '';
     const [assets, figure, stored] = await Promise.all([
       valueAssets(ctx, params, now),
       params.ratioTo
@@ -168,7 +172,7 @@ export const fund = defineCheck({
           }))
         : undefined,
       params.maxDrawdown !== undefined
-        ? ctx.history.read(validateHistory(ctx.l2.chainId, params.holder))
+        ? ctx.history.read(validateHistory(ctx.l2.chainId, genesis, params.holder))
         : undefined,
     ]);
     const observation: FundObservation = { assets, figure };
@@ -182,6 +186,7 @@ export const fund = defineCheck({
       const record: FundHistory = {
         version: 1,
         chainId: ctx.l2.chainId,
+        genesis,
         holder: params.holder,
         totalUsd: totalOf(assets),
         savedAt: new Date(now).toISOString(),

@@ -17,6 +17,8 @@ export interface SimulationObservation {
 }
 
 const price = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+/** A probability too small to print as a percentage says so, rather than print a flat 0.00%. */
+const probabilityText = (p: number) => (p > 0 && p < 0.0001 ? '< 0.01%' : formatPercent(p));
 const signedPercent = (move: number) => `${move >= 0 ? '+' : '−'}${formatPercent(Math.abs(move))}`;
 
 export const simulate = defineCheck({
@@ -118,9 +120,9 @@ export const simulate = defineCheck({
         holds && wouldHaveLiquidated
           ? `the worst ${formatDuration(params.horizon)} move in the history (${signedPercent(worst.move)}) would have liquidated it`
           : undefined,
-      observed: `P ${formatPercent(probability)} (${model})`,
+      observed: `P ${probabilityText(probability)} (${model})`,
       threshold,
-      message: `${position} ${liquidationText}; P(touch within ${formatDuration(params.horizon)}) = ${formatPercent(probability)} at ${model}; ${worstText}${history.truncated ? `; history shorter than ${formatDuration(params.lookback)}: ${history.truncated}` : ''}`,
+      message: `${position} ${liquidationText}; P(touch within ${formatDuration(params.horizon)}) = ${probabilityText(probability)} at ${model}; ${worstText}${history.truncated ? `; history shorter than ${formatDuration(params.lookback)}: ${history.truncated}` : ''}`,
       value: { value: probability, unit: 'ratio' },
       evidence: {
         feed: round.feed,

@@ -137,7 +137,9 @@ export const chainlink = defineCheck({
     return {
       holds: true,
       concern: cadence?.skipped ? `${label} ${cadence.skipped}` : undefined,
-      observed: cadence ? `${observed}; ${cadence.summary}` : observed,
+      observed: cadence?.gap
+        ? `${observed}; largest gap ${formatDuration(cadence.gap.seconds * 1000)}`
+        : observed,
       threshold,
       message: cadence ? `${fresh}; ${cadence.summary}` : fresh,
       value,
