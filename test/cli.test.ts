@@ -57,7 +57,7 @@ describe('l2preflight run', () => {
       checklist: 'checks/devnet.yaml',
       venue: { name: 'l2preflight devnet', stack: 'evm', l2ChainId: 901 },
       verdict: 'ROUTE',
-      summary: { pass: 10, warn: 1, fail: 0, error: 0, skip: 0 }, // no drill has run on this devnet
+      summary: { pass: 15, warn: 1, fail: 0, error: 0, skip: 0 }, // no drill has run on this devnet
     });
     for (const result of report.results) {
       expect(Object.keys(result).slice(0, 7)).toEqual([
@@ -136,7 +136,7 @@ describe('l2preflight run', () => {
       expect(XMLValidator.validate(xml)).toBe(true);
       const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml);
       const suite = parsed.testsuites.testsuite;
-      expect(suite['@_tests']).toBe('11');
+      expect(suite['@_tests']).toBe('16');
       expect(suite['@_failures']).toBe('1'); // eth-usd; the fund accepts a 3 h old price (maxPriceAge 25h)
       expect(suite['@_skipped']).toBe('1');
       const cases = suite.testcase as { '@_name': string; failure?: unknown }[];
@@ -257,7 +257,7 @@ describe('usage and checklist errors', () => {
     const { code, stdout, stderr } = await cli(['validate', file]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain(`${file}:19:11: unknown check type "sequencer.head-agee"`);
+    expect(stderr).toContain(`${file}:24:11: unknown check type "sequencer.head-agee"`);
     expect(stderr).toContain('did you mean "sequencer.head-age"?');
     expect(stderr).not.toMatch(/\n\s+at /);
   });
@@ -289,7 +289,7 @@ describe('usage and checklist errors', () => {
   });
 
   it('validate, list and explain work without any network', async () => {
-    expect((await cli(['validate', 'checks/devnet.yaml'])).stdout).toContain('valid — 11 checks');
+    expect((await cli(['validate', 'checks/devnet.yaml'])).stdout).toContain('valid — 16 checks');
     const list = await cli(['list']);
     expect(list.stdout).toContain('sequencer.head-age');
     const explain = await cli(['explain', 'sequencer.head-age']);

@@ -48,7 +48,7 @@ describe('parseChecklist', () => {
     const [head, price] = parsed.checks;
     expect(head?.params).toEqual({ max: 30_000 });
     expect(head?.severity).toBe('critical');
-    expect(price?.params).toEqual({ feed: FEED, maxAge: 3_900_000 });
+    expect(price?.params).toEqual({ feed: FEED, maxAge: 3_900_000, lookback: 86_400_000, maxRounds: 1_000 });
     expect(price?.severity).toBe('warning');
     expect(price?.tags).toEqual(['oracle']);
   });

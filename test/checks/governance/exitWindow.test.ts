@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exitWindowBand } from '../../../src/checks/governance/exitWindow.js';
 import { deployer } from '../../../src/devnet/constants.js';
+import { instantUpgrades } from '../../../src/devnet/governance.js';
 import type { RunningVenue } from '../../../src/devnet/venue.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
@@ -26,7 +27,7 @@ describe('governance.exit-window on the devnet (OpenZeppelin TimelockController 
     venue = await startTestVenue();
   });
   afterAll(() => venue?.stop());
-  beforeEach(() => applyScenario(venue, 'healthy'));
+  beforeEach(() => instantUpgrades(venue.l1.clients, false));
   const run = (check: string) => runOne(venue.node.url, check, venue.l1.node.url);
 
   it('passes: a 31-day timelock against a 12 s withdrawal delay, a 2-of-3 Safe', async () => {

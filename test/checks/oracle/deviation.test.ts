@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SourcePrice, spreadOf } from '../../../src/checks/oracle/deviation.js';
 import { PYTH_ETH_USD_ID } from '../../../src/devnet/constants.js';
-import type { RunningVenue } from '../../../src/devnet/venue.js';
+import { admin, type RunningVenue } from '../../../src/devnet/venue.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const CHECK = `type: oracle.deviation
@@ -31,7 +31,7 @@ describe('oracle.deviation on the devnet', () => {
     venue = await startTestVenue();
   });
   afterAll(() => venue?.stop());
-  beforeEach(() => applyScenario(venue, 'healthy'));
+  beforeEach(() => admin.freshPrice(venue.clients));
 
   it('passes when Chainlink and Pyth agree', async () => {
     const result = await runOne(venue.node.url, CHECK);
