@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { checkRegistry } from '../checks/index.js';
+import { PRESETS } from '../venues/presets.js';
 import { commonCheckShape, defaultsSchema, drillSchema, venueSchema } from './schema.js';
 
 export function checklistJsonSchema(): Record<string, unknown> {
@@ -16,7 +17,12 @@ export function checklistJsonSchema(): Record<string, unknown> {
     .strictObject({
       version: z.literal(1),
       name: z.string(),
-      venue: venueSchema,
+      venue: venueSchema.extend({
+        preset: z
+          .enum([...PRESETS.keys()] as [string, ...string[]])
+          .optional()
+          .meta({ description: 'A built-in venue: chain ids, stack, RPC defaults and well-known contracts' }),
+      }),
       defaults: defaultsSchema,
       drill: drillSchema.optional(),
       checks: z.array(z.union(checks)).min(1),

@@ -18,9 +18,10 @@ import {
 import { z } from 'zod';
 import { checkRegistry } from '../checks/index.js';
 import { ChecklistError, type ChecklistProblem, type SourcePosition } from '../errors.js';
+import { PRESETS, type VenuePreset } from '../venues/presets.js';
 import { interpolate, MissingVariableError } from './interpolate.js';
 import type { CheckInstance, Checklist } from './model.js';
-import { checklistSchema, commonCheckShape, drillSchema } from './schema.js';
+import { checklistSchema, commonCheckShape, drillSchema, type venueSchema } from './schema.js';
 import { suggest } from './suggest.js';
 
 type Path = (string | number)[];
@@ -267,6 +268,79 @@ export interface LoadOptions {
 }
 
 /** Parses checklist text; `file` is only used in messages. Throws ChecklistError. */
+/**
+ * The venue with its preset applied: the preset's stack, chains (RPC from its environment variable,
+ * else the public endpoint) and contracts, under whatever the checklist says itself. A checklist that
+ * contradicts its preset (another chain id or stack) is a mistake, not an override.
+ */
+function resolveVenue(
+  declared: z.output<typeof venueSchema>,
+  checklistName: string,
+  locator: Locator,
+  env: Record<string, string | undefined>,
+): { venue?: Checklist['venue']; problems: ChecklistProblem[] } {
+  const problems: ChecklistProblem[] = [];
+  let preset: VenuePreset | undefined;
+  if (declared.preset !== undefined) {
+    preset = PRESETS.get(declared.preset);
+    if (!preset) {
+      const names = [...PRESETS.keys()];
+      const guess = suggest(declared.preset, names);
+      problems.push({
+        position: locator.ofPath(['venue', 'preset']),
+        message: `unknown venue preset "${declared.preset}"${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        expected: `one of ${names.join(', ')} (see l2preflight list)`,
+      });
+      return { problems };
+    }
+  }
+  const stack = declared.stack ?? preset?.stack ?? 'evm';
+  if (preset && declared.stack && declared.stack !== preset.stack) {
+    problems.push({
+      position: locator.ofPath(['venue', 'stack']),
+      message: `venue.stack ${declared.stack} contradicts preset ${preset.name} (${preset.stack})`,
+      expected: `stack: ${preset.stack}, or no stack (the preset sets it)`,
+    });
+  }
+  const chain = (which: 'l1' | 'l2') => {
+    const own = declared[which];
+    const fromPreset = preset?.[which];
+    if (own && fromPreset && own.chainId !== fromPreset.chainId) {
+      problems.push({
+        position: locator.ofPath(['venue', which, 'chainId']),
+        message: `venue.${which}.chainId ${own.chainId} contradicts preset ${preset?.name} (chain ${fromPreset.chainId})`,
+        expected: `chainId: ${fromPreset.chainId}, or leave venue.${which} to the preset`,
+      });
+    }
+    if (own) return own;
+    if (!fromPreset) return undefined;
+    return { chainId: fromPreset.chainId, rpc: [env[fromPreset.rpcEnv] || fromPreset.publicRpc] };
+  };
+  const l2 = chain('l2');
+  const l1 = chain('l1');
+  if (!l2) {
+    problems.push({
+      position: locator.ofPath(['venue']),
+      message: 'venue.l2 is missing',
+      expected: 'venue.l2: { chainId, rpc }, or a venue.preset that supplies it',
+    });
+    return { problems };
+  }
+  const presetContracts = Object.fromEntries(
+    Object.entries(preset?.contracts ?? {}).map(([name, contract]) => [name, contract.address]),
+  );
+  return {
+    problems,
+    venue: {
+      name: declared.name ?? preset?.title ?? checklistName,
+      stack,
+      l2,
+      l1,
+      contracts: { ...presetContracts, ...declared.contracts },
+    },
+  };
+}
+
 export function parseChecklist(text: string, file: string, options: LoadOptions = {}): Checklist {
   const lines = new LineCounter();
   const doc = parseDocument(text, {
@@ -301,9 +375,12 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
     problems.push(...problemsFromZod(top.error, checklistSchema, locator, []));
     throw new ChecklistError(problems);
   }
-  problems.push(...resolveContractReferences(locator, doc.get('checks', true), top.data.venue.contracts));
-  problems.push(...resolveContractReferences(locator, doc.get('drill', true), top.data.venue.contracts));
-  if (problems.length > 0) throw new ChecklistError(problems);
+  const venueResult = resolveVenue(top.data.venue, top.data.name, locator, options.env ?? process.env);
+  problems.push(...venueResult.problems);
+  const venue = venueResult.venue;
+  problems.push(...resolveContractReferences(locator, doc.get('checks', true), venue?.contracts ?? {}));
+  problems.push(...resolveContractReferences(locator, doc.get('drill', true), venue?.contracts ?? {}));
+  if (problems.length > 0 || !venue) throw new ChecklistError(problems);
 
   const resolved = doc.toJS() as { checks: Record<string, unknown>[]; drill?: unknown };
   const rawChecks = resolved.checks;
@@ -313,18 +390,12 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
   const { checks, problems: checkProblems } = loadChecks(rawChecks, locator, top.data.defaults);
   if (checkProblems.length > 0) throw new ChecklistError(checkProblems);
 
-  const { venue, defaults } = top.data;
+  const { defaults } = top.data;
   return {
     file,
     version: 1,
     name: top.data.name,
-    venue: {
-      name: venue.name ?? top.data.name,
-      stack: venue.stack,
-      l2: venue.l2,
-      l1: venue.l1,
-      contracts: venue.contracts,
-    },
+    venue,
     defaults: { timeoutMs: defaults.timeout as number, severity: defaults.severity },
     drill: drill?.data
       ? {

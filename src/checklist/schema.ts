@@ -33,8 +33,12 @@ const chainSchema = z.strictObject({
 
 export const venueSchema = z.strictObject({
   name: z.string().optional(),
-  stack: z.enum(STACKS, { error: `expected one of ${STACKS.join(', ')}` }).default('evm'),
-  l2: chainSchema,
+  /** Checked against the preset registry by the loader (with a did-you-mean). */
+  preset: z.string({ error: 'expected a preset name such as base' }).optional(),
+  /** Defaults to the preset's stack, else evm (applied by the loader). */
+  stack: z.enum(STACKS, { error: `expected one of ${STACKS.join(', ')}` }).optional(),
+  /** Required unless a preset supplies it (checked by the loader). */
+  l2: chainSchema.optional(),
   l1: chainSchema.optional(),
   contracts: z
     .record(
