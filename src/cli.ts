@@ -119,10 +119,21 @@ program
 
 program
   .command('list')
-  .description('list the check types, one line each')
+  .description('list the check types and the venue presets, one line each')
   .action(async () => {
     const { listCommand } = await import('./commands/catalog.js');
     write(listCommand());
+  });
+
+program
+  .command('init')
+  .description('write a commented starter checklist (never overwrites without --force)')
+  .argument('[file]', 'where to write it (default: checks/<preset>.yaml, or checks/venue.yaml)')
+  .option('--venue <preset>', 'start from a venue preset (op-mainnet, base, arbitrum-one)')
+  .option('--force', 'overwrite FILE if it exists')
+  .action(async (file: string | undefined, options: { venue?: string; force?: boolean }) => {
+    const { initCommand } = await import('./commands/init.js');
+    write(await initCommand(file, options));
   });
 
 program

@@ -13,15 +13,18 @@ describe('shipped checklists', () => {
     for (const preset of PRESETS.keys()) expect(files).toContain(`${preset}.yaml`);
   });
 
-  it.each(files)('%s is valid without any environment or network, and starts with the schema line', async (file) => {
-    const text = await readFile(join(dir, file), 'utf8');
-    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/checklist.schema.json');
-    const checklist = parseChecklist(text, `checks/${file}`, { env: {} });
-    expect(checklist.checks.length).toBeGreaterThan(5);
-    // every threshold is explained: each check has a description and a remediation
-    for (const check of checklist.checks) {
-      expect(check.description, `${file} ${check.id}`).toBeTruthy();
-      expect(check.remediation, `${file} ${check.id}`).toBeTruthy();
-    }
-  });
+  it.each(files)(
+    '%s is valid without any environment or network, and starts with the schema line',
+    async (file) => {
+      const text = await readFile(join(dir, file), 'utf8');
+      expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/checklist.schema.json');
+      const checklist = parseChecklist(text, `checks/${file}`, { env: {} });
+      expect(checklist.checks.length).toBeGreaterThan(5);
+      // every threshold is explained: each check has a description and a remediation
+      for (const check of checklist.checks) {
+        expect(check.description, `${file} ${check.id}`).toBeTruthy();
+        expect(check.remediation, `${file} ${check.id}`).toBeTruthy();
+      }
+    },
+  );
 });

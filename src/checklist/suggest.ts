@@ -17,7 +17,11 @@ export function levenshtein(a: string, b: string): number {
 export function suggest(input: string, candidates: Iterable<string>): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
   const needle = input.toLowerCase();
-  for (const candidate of candidates) {
+  // A name cut short ("arbitrum" for "arbitrum-one") is far in edit distance but plainly meant.
+  const pool = [...candidates];
+  const extensions = pool.filter((c) => needle.length >= 3 && c.toLowerCase().startsWith(needle));
+  if (extensions.length === 1) return extensions[0];
+  for (const candidate of pool) {
     const distance = levenshtein(needle, candidate.toLowerCase());
     if (!best || distance < best.distance) best = { candidate, distance };
   }

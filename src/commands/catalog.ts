@@ -4,12 +4,23 @@ import { suggest } from '../checklist/suggest.js';
 import { describeParams } from '../checks/describe.js';
 import { checkRegistry } from '../checks/index.js';
 import { UsageError } from '../errors.js';
+import { PRESETS } from '../venues/presets.js';
 
 export function listCommand(): string {
   const width = Math.max(...[...checkRegistry.keys()].map((t) => t.length));
   const lines = ['Check types (l2preflight explain TYPE for parameters and an example):', ''];
   for (const [type, definition] of checkRegistry)
     lines.push(`  ${type.padEnd(width)}  ${definition.summary}`);
+  lines.push('', 'Venue presets (venue: { preset: NAME }; l2preflight init --venue NAME):', '');
+  for (const preset of PRESETS.values()) {
+    const rpc = [preset.l2?.rpcEnv, preset.l1?.rpcEnv].filter(Boolean).join(', ');
+    lines.push(`  ${preset.name.padEnd(width)}  ${preset.summary}; RPC from ${rpc}`);
+    lines.push(
+      `  ${''.padEnd(width)}  contracts: ${Object.keys(preset.contracts)
+        .map((n) => `$${n}`)
+        .join(' ')}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

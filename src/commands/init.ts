@@ -1,0 +1,53 @@
+/**
+ * `init`: writes a commented starter checklist — the shipped one for a preset, or a generic EVM one —
+ * with its editor schema line pointing at this installation's schema. Never overwrites without --force.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseChecklist } from '../checklist/load.js';
+import { suggest } from '../checklist/suggest.js';
+import { UsageError } from '../errors.js';
+import { PRESETS } from '../venues/presets.js';
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export async function initCommand(
+  file: string | undefined,
+  options: { venue?: string; force?: boolean },
+): Promise<string> {
+  const preset = options.venue === undefined ? undefined : PRESETS.get(options.venue);
+  if (options.venue !== undefined && !preset) {
+    const hint = suggest(options.venue, PRESETS.keys());
+    throw new UsageError(
+      `unknown venue preset "${options.venue}"${hint ? `; did you mean "${hint}"?` : ''}`,
+      [`presets: ${[...PRESETS.keys()].join(', ')} (or no --venue for a generic EVM starter)`],
+    );
+  }
+  const target = file ?? join('checks', `${preset?.name ?? 'venue'}.yaml`);
+  const source = await readFile(join(PACKAGE_ROOT, 'checks', `${preset?.name ?? 'starter'}.yaml`), 'utf8');
+  const schema = relative(dirname(resolve(target)), join(PACKAGE_ROOT, 'schema', 'checklist.schema.json'));
+  const text = source.replace(/^# yaml-language-server: .*$/m, `# yaml-language-server: $schema=${schema}`);
+  const checklist = parseChecklist(text, target, { env: {} });
+
+  await mkdir(dirname(resolve(target)), { recursive: true });
+  try {
+    await writeFile(target, text, { flag: options.force ? 'w' : 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new UsageError(`${target} already exists; nothing was written`, [
+        'choose another file, or pass --force to overwrite it',
+      ]);
+    }
+    throw error;
+  }
+  const env = preset ? [preset.l2?.rpcEnv, preset.l1?.rpcEnv].filter(Boolean) : ['L2_RPC_URL'];
+  return [
+    `wrote ${target}: ${checklist.checks.length} checks for ${checklist.venue.name} (${checklist.venue.stack})`,
+    'next:',
+    `  export ${env.map((name) => `${name}=https://…`).join(' ')}   # else ${preset ? 'public endpoints' : 'the default in the file'}`,
+    `  l2preflight validate ${target}`,
+    `  l2preflight run ${target}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,51 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, ROOT } from '../helpers/cli.js';
+
+describe('l2preflight init', () => {
+  it('writes the preset checklist with a schema line that resolves from where the file is', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'l2p-init-'));
+    const file = join(dir, 'desk', 'base.yaml');
+    const { code, stdout } = await cli(['init', '--venue', 'base', file]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`wrote ${file}: 15 checks for Base (op-stack)`);
+    expect(stdout).toContain('export BASE_RPC_URL=https://… ETH_RPC_URL=https://…');
+    const text = await readFile(file, 'utf8');
+    const schema = /^# yaml-language-server: \$schema=(.+)$/m.exec(text)?.[1] as string;
+    expect(resolve(dirname(file), schema)).toBe(join(ROOT, 'schema', 'checklist.schema.json'));
+    const validate = await cli(['validate', file]);
+    expect(validate.code).toBe(0);
+  });
+
+  it('never overwrites an existing file without --force', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'l2p-init-'));
+    const file = join(dir, 'mine.yaml');
+    await writeFile(file, 'my own checklist\n');
+    const refused = await cli(['init', '--venue', 'op-mainnet', file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('already exists; nothing was written');
+    expect(await readFile(file, 'utf8')).toBe('my own checklist\n');
+    const forced = await cli(['init', '--venue', 'op-mainnet', '--force', file]);
+    expect(forced.code).toBe(0);
+    expect(await readFile(file, 'utf8')).toContain('preset: op-mainnet');
+  });
+
+  it('writes a generic EVM starter without --venue, and suggests the preset meant by a typo', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'l2p-init-'));
+    const file = join(dir, 'venue.yaml');
+    expect((await cli(['init', file])).code).toBe(0);
+    expect(await readFile(file, 'utf8')).toContain('stack: evm');
+    const typo = await cli(['init', '--venue', 'arbitrum', join(dir, 'x.yaml')]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('did you mean "arbitrum-one"?');
+  });
+
+  it('list shows the presets with their contracts next to the check types', async () => {
+    const { stdout } = await cli(['list']);
+    expect(stdout).toContain('governance.exit-window');
+    expect(stdout).toMatch(/base +Base \(chain 8453\) on Ethereum.*RPC from BASE_RPC_URL, ETH_RPC_URL/);
+    expect(stdout).toContain('$sequencerUptimeFeed');
+  });
+});
