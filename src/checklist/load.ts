@@ -318,7 +318,26 @@ function resolveVenue(
   };
   const l2 = chain('l2');
   const l1 = chain('l1');
-  if (!l2) {
+  const fromPreset = preset?.dydx;
+  const dydx =
+    declared.dydx ??
+    (fromPreset
+      ? {
+          network: fromPreset.network,
+          indexer: env[fromPreset.indexer.env] || fromPreset.indexer.url,
+          rpc: [env[fromPreset.rpc.env] || fromPreset.rpc.url],
+          rest: env[fromPreset.rest.env] || fromPreset.rest.url,
+        }
+      : undefined);
+  if (stack === 'dydx-v4' && !dydx) {
+    problems.push({
+      position: locator.ofPath(['venue']),
+      message: 'venue.dydx is missing',
+      expected: 'venue.dydx: { indexer, rpc, rest }, or preset: dydx-v4',
+    });
+    return { problems };
+  }
+  if (stack !== 'dydx-v4' && !l2) {
     problems.push({
       position: locator.ofPath(['venue']),
       message: 'venue.l2 is missing',
@@ -336,6 +355,7 @@ function resolveVenue(
       stack,
       l2,
       l1,
+      ...(dydx ? { dydx } : {}),
       contracts: { ...presetContracts, ...declared.contracts },
     },
   };

@@ -1,6 +1,7 @@
 import type { Address } from 'viem';
 import type { AnyCheckDefinition } from '../checks/define.js';
 import type { Severity, Stack } from '../engine/result.js';
+import type { DydxEndpoints } from '../venues/dydx.js';
 
 export interface ChainConfig {
   chainId: number;
@@ -30,8 +31,10 @@ export interface Checklist {
   venue: {
     name: string;
     stack: Stack;
-    l2: ChainConfig;
+    /** Every EVM stack has one; dYdX v4 has none (it has `dydx`). */
+    l2?: ChainConfig;
     l1?: ChainConfig;
+    dydx?: DydxEndpoints;
     contracts: Record<string, Address>;
   };
   defaults: { timeoutMs: number; severity: Severity };

@@ -31,6 +31,18 @@ const chainSchema = z.strictObject({
     .transform((value) => (Array.isArray(value) ? value : [value])),
 });
 
+/** dYdX v4's endpoints (stack dydx-v4): it has no EVM RPC. */
+const dydxSchema = z.strictObject({
+  network: z.string({ error: 'expected the chain id, e.g. dydx-mainnet-1' }).default('dydx-mainnet-1'),
+  indexer: rpcUrl,
+  rpc: z
+    .union([rpcUrl, z.array(rpcUrl).min(1, { error: 'expected at least one CometBFT RPC URL' })], {
+      error: 'expected a CometBFT RPC URL or a list of them',
+    })
+    .transform((value) => (Array.isArray(value) ? value : [value])),
+  rest: rpcUrl,
+});
+
 export const venueSchema = z.strictObject({
   name: z.string().optional(),
   /** Checked against the preset registry by the loader (with a did-you-mean). */
@@ -40,6 +52,8 @@ export const venueSchema = z.strictObject({
   /** Required unless a preset supplies it (checked by the loader). */
   l2: chainSchema.optional(),
   l1: chainSchema.optional(),
+  /** Indexer, CometBFT RPC and Cosmos REST for stack dydx-v4 (a preset supplies them). */
+  dydx: dydxSchema.optional(),
   contracts: z
     .record(
       z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, { error: 'expected a contract name like ethUsdFeed' }),

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { ChainReader } from '../engine/reader.js';
 import type { Stack } from '../engine/result.js';
 import type { StateRead, StateStore } from '../state/store.js';
+import type { VenueAdapter } from '../venues/adapter.js';
 
 /** What a check concluded from its observations. `holds: false` becomes fail or warn by severity. */
 export interface Judgement {
@@ -37,6 +38,8 @@ export interface CheckContext {
   /** The venue's L1 reader, when the checklist declares an L1. */
   l1?: ChainReader;
   stack: Stack;
+  /** What the venue answers whatever its stack: heads, transaction cost, markets, fee tiers. */
+  venue: VenueAdapter;
   /** Wall-clock time in milliseconds; injectable so judgement of ages is testable. */
   now(): number;
   /** Aborted when the check's timeout or the run's deadline passes. */

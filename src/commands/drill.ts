@@ -5,7 +5,7 @@ import { type Address, formatEther, formatGwei, type Hex, isHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { estimateInitiateWithdrawalGas } from 'viem/op-stack';
 import { loadChecklist } from '../checklist/load.js';
-import type { Checklist } from '../checklist/model.js';
+import type { ChainConfig, Checklist } from '../checklist/model.js';
 import { formatDuration, parseNativeAmount, UnitError } from '../checklist/units.js';
 import { drillChains, publicClient } from '../drill/chains.js';
 import { type Drill, JournalWriter, readJournal, STAGES } from '../drill/journal.js';
@@ -54,7 +54,19 @@ async function loadKey(options: DrillCommandOptions): Promise<Hex | undefined> {
   return hex as Hex;
 }
 
-async function verifyChains(checklist: Checklist, redactor: Redactor): Promise<void> {
+type EvmChecklist = Checklist & { venue: Checklist['venue'] & { l2: ChainConfig } };
+
+/** Drills are OP Stack withdrawals: a venue without an EVM L2 (dYdX v4) cannot run one. */
+function requireL2(checklist: Checklist): EvmChecklist {
+  if (!checklist.venue.l2) {
+    throw new UsageError(
+      `${checklist.file}: a drill needs an EVM L2 (venue.l2); ${checklist.venue.stack} has none`,
+    );
+  }
+  return checklist as EvmChecklist;
+}
+
+async function verifyChains(checklist: EvmChecklist, redactor: Redactor): Promise<void> {
   const l1 = checklist.venue.l1;
   if (!l1) throw new UsageError(`${checklist.file}: a drill needs venue.l1 (the bridge is on L1)`);
   for (const [label, chain] of [
@@ -151,7 +163,7 @@ async function estimateCosts(
 }
 
 export async function drillWithdrawCommand(file: string, options: DrillCommandOptions): Promise<number> {
-  const checklist = await loadChecklist(file);
+  const checklist = requireL2(await loadChecklist(file));
   const config = checklist.drill;
   if (!config)
     throw new UsageError(`${file} has no drill section`, [

@@ -4,5 +4,5 @@ import { loadChecklist } from '../checklist/load.js';
 export async function validateCommand(file: string): Promise<string> {
   const checklist = await loadChecklist(file);
   const skipped = checklist.checks.filter((c) => c.skip).length;
-  return `✓ ${file}: valid — ${checklist.checks.length} checks${skipped ? ` (${skipped} skipped)` : ''} for ${checklist.venue.name} (${checklist.venue.stack}, L2 chain ${checklist.venue.l2.chainId})\n`;
+  return `✓ ${file}: valid — ${checklist.checks.length} checks${skipped ? ` (${skipped} skipped)` : ''} for ${checklist.venue.name} (${checklist.venue.stack}, ${checklist.venue.l2 ? `L2 chain ${checklist.venue.l2.chainId}` : `network ${checklist.venue.dydx?.network}`})\n`;
 }

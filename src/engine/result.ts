@@ -52,7 +52,10 @@ export type CheckResult = JudgedResult | ErrorResult | SkipResult;
 export interface VenueSummary {
   name: string;
   stack: Stack;
-  l2ChainId: number;
+  /** Absent for dYdX v4, which has no EVM chain (it has `network`). */
+  l2ChainId?: number;
+  /** dYdX v4's chain id, e.g. dydx-mainnet-1. */
+  network?: string;
   l1ChainId?: number;
 }
 

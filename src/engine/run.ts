@@ -9,6 +9,8 @@ import type { CheckInstance, Checklist } from '../checklist/model.js';
 import { formatDuration } from '../checklist/units.js';
 import { type CheckContext, type Judgement, NotApplicable } from '../checks/define.js';
 import { checklistKey, StateStore } from '../state/store.js';
+import { EvmAdapter, type VenueAdapter } from '../venues/adapter.js';
+import { DydxAdapter } from '../venues/dydx.js';
 import { ChainReader } from './reader.js';
 import { Redactor } from './redact.js';
 import type { CheckResult, FailOn, RunResult } from './result.js';
@@ -71,6 +73,20 @@ async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) =>
   return results;
 }
 
+/**
+ * The L2 reader of a venue that has no EVM chain (dYdX v4): every read rejects with NotApplicable, so
+ * an EVM-only check is `skip` with the reason instead of an error.
+ */
+function noEvmChain(stack: string): ChainReader {
+  const refuse = () =>
+    Promise.reject(
+      new NotApplicable(`${stack} is not an EVM chain: this check reads EVM state (blocks, contracts)`),
+    );
+  return new Proxy({} as ChainReader, {
+    get: (_target, property) => (property === 'chainId' ? 0 : property === 'then' ? undefined : refuse),
+  });
+}
+
 export async function runChecklist(checklist: Checklist, options: RunOptions = {}): Promise<RunOutcome> {
   const now = options.now ?? Date.now;
   const failOn = options.failOn ?? 'fail';
@@ -93,12 +109,18 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
   options.signal?.addEventListener('abort', () =>
     runAbort.abort(new TimeoutError('the run was interrupted')),
   );
-  const l2 = new ChainReader({
-    label: 'l2',
-    chainId: checklist.venue.l2.chainId,
-    urls: checklist.venue.l2.rpc,
-    redactor,
-  });
+  const l2 = checklist.venue.l2
+    ? new ChainReader({
+        label: 'l2',
+        chainId: checklist.venue.l2.chainId,
+        urls: checklist.venue.l2.rpc,
+        redactor,
+      })
+    : undefined;
+  const l2OrAbsent = l2 ?? noEvmChain(checklist.venue.stack);
+  const venueAdapter: VenueAdapter = checklist.venue.dydx
+    ? new DydxAdapter(checklist.venue.dydx, redactor, runAbort.signal)
+    : new EvmAdapter(checklist.venue.stack, l2OrAbsent);
   const l1 = checklist.venue.l1
     ? new ChainReader({
         label: 'l1',
@@ -146,9 +168,10 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     const context: CheckContext = {
       history,
       state: store ? { store, checklistKey: checklistKey(checklist.file) } : undefined,
-      l2,
+      l2: l2OrAbsent,
       l1,
       stack: checklist.venue.stack,
+      venue: venueAdapter,
       now,
       signal: abort.signal,
       sleep: (ms) =>
@@ -223,7 +246,8 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       venue: {
         name: checklist.venue.name,
         stack: checklist.venue.stack,
-        l2ChainId: checklist.venue.l2.chainId,
+        ...(checklist.venue.l2 ? { l2ChainId: checklist.venue.l2.chainId } : {}),
+        ...(checklist.venue.dydx ? { network: checklist.venue.dydx.network } : {}),
         ...(checklist.venue.l1 ? { l1ChainId: checklist.venue.l1.chainId } : {}),
       },
       startedAt: new Date(startedAt).toISOString(),
@@ -232,7 +256,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       verdict: verdictOf(results, failOn),
       summary: summarize(results),
       results,
-      endpoints: [...l2.endpoints(), ...(l1?.endpoints() ?? [])],
+      endpoints: [...(l2?.endpoints() ?? []), ...(l1?.endpoints() ?? [])],
     },
   };
 }

@@ -90,7 +90,10 @@ export function renderTable(run: RunResult, options: TableOptions): string {
   }
 
   const { venue, summary: s } = run;
-  const chains = `L2 ${venue.l2ChainId}${venue.l1ChainId !== undefined ? `, L1 ${venue.l1ChainId}` : ''}`;
+  const chains =
+    venue.l2ChainId !== undefined
+      ? `L2 ${venue.l2ChainId}${venue.l1ChainId !== undefined ? `, L1 ${venue.l1ChainId}` : ''}`
+      : `network ${venue.network ?? 'unknown'}`;
   const lines = [
     chalk.bold(visible(`${run.checklist} — ${venue.name} (${venue.stack}, ${chains})`)),
     table.toString(),

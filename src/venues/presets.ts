@@ -23,6 +23,11 @@ export interface PresetContract {
   source: string;
 }
 
+export interface PresetEndpoint {
+  env: string;
+  url: string;
+}
+
 export interface VenuePreset {
   name: string;
   title: string;
@@ -30,6 +35,7 @@ export interface VenuePreset {
   summary: string;
   l2?: PresetChain;
   l1?: PresetChain;
+  dydx?: { network: string; indexer: PresetEndpoint; rpc: PresetEndpoint; rest: PresetEndpoint };
   contracts: Record<string, PresetContract>;
 }
 
@@ -166,6 +172,33 @@ const arbitrumOne: VenuePreset = {
   },
 };
 
+// dYdX v4 endpoints: dydxprotocol/v4-documentation docs/pages/interaction/endpoints.mdx (indexer
+// mainnet; public node RPC and REST run by Allnodes' publicnode.com), chain id from network-constants.mdx.
+const dydxV4: VenuePreset = {
+  name: 'dydx-v4',
+  title: 'dYdX v4',
+  stack: 'dydx-v4',
+  summary: 'dYdX v4 (dydx-mainnet-1), a Cosmos chain: indexer, CometBFT RPC and Cosmos REST',
+  dydx: {
+    network: 'dydx-mainnet-1',
+    indexer: { env: 'DYDX_INDEXER_URL', url: 'https://indexer.dydx.trade/v4' },
+    rpc: { env: 'DYDX_RPC_URL', url: 'https://dydx-rpc.publicnode.com:443' },
+    rest: { env: 'DYDX_REST_URL', url: 'https://dydx-rest.publicnode.com:443' },
+  },
+  contracts: {},
+};
+
 export const PRESETS: ReadonlyMap<string, VenuePreset> = new Map(
-  [opMainnet, basePreset, arbitrumOne].map((p) => [p.name, p]),
+  [opMainnet, basePreset, arbitrumOne, dydxV4].map((p) => [p.name, p]),
 );
+
+/** The environment variables a preset reads its endpoints from. */
+export function presetEnvironment(preset: VenuePreset): string[] {
+  return [
+    preset.l2?.rpcEnv,
+    preset.l1?.rpcEnv,
+    preset.dydx?.indexer.env,
+    preset.dydx?.rpc.env,
+    preset.dydx?.rest.env,
+  ].filter((name): name is string => name !== undefined);
+}

@@ -43,7 +43,7 @@ describe('parseChecklist', () => {
       'x.yaml',
       { env: { TEST_RPC: 'https://rpc.example/v2/SECRETKEY' } },
     );
-    expect(parsed.venue.l2.rpc).toEqual(['https://rpc.example/v2/SECRETKEY']);
+    expect(parsed.venue.l2?.rpc).toEqual(['https://rpc.example/v2/SECRETKEY']);
     expect(parsed.defaults).toEqual({ timeoutMs: 20_000, severity: 'critical' });
     const [head, price] = parsed.checks;
     expect(head?.params).toEqual({ max: 30_000 });

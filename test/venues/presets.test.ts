@@ -38,7 +38,7 @@ describe('venue presets', () => {
   it('take the RPC from the environment variable when it is set', () => {
     const env = { BASE_RPC_URL: 'https://base.example/key123', ETH_RPC_URL: 'https://eth.example/key456' };
     const { venue } = parseChecklist(checklist('  preset: base'), 'base.yaml', { env });
-    expect(venue.l2.rpc).toEqual(['https://base.example/key123']);
+    expect(venue.l2?.rpc).toEqual(['https://base.example/key123']);
     expect(venue.l1?.rpc).toEqual(['https://eth.example/key456']);
   });
 
@@ -50,7 +50,7 @@ describe('venue presets', () => {
       'op.yaml',
       { env: {} },
     );
-    expect(venue.l2.rpc).toEqual(['http://127.0.0.1:8545']);
+    expect(venue.l2?.rpc).toEqual(['http://127.0.0.1:8545']);
     expect(venue.contracts.ethUsdFeed).toBe('0x000000000000000000000000000000000000dEaD');
     expect(venue.contracts.btcUsdFeed).toBe('0xD702DD976Fb76Fffc2D3963D037dfDae5b04E593');
   });

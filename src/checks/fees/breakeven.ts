@@ -13,19 +13,19 @@ import {
 import { formatDuration, formatPercent, formatUsd } from '../../checklist/units.js';
 import type { ChainReader } from '../../engine/reader.js';
 import { fundingCaptureBreakeven, marketMakingBreakeven } from '../../math/breakeven.js';
+import type { TransactionCost } from '../../venues/adapter.js';
 import { readLatestRound } from '../../venues/chainlink.js';
-import { incompressibleData, L1_DATA_FEE, type L1DataFee } from '../../venues/l1DataFee.js';
 import { defineCheck, MeasurementError } from '../define.js';
 
-/** Any address: the L1 data fee depends on the bytes, not on where they go. */
-const SAMPLE_TO = '0x000000000000000000000000000000000000dEaD';
-
-export interface GasObservation {
-  gasPriceWei: bigint;
-  l1Fee: L1DataFee;
+export interface CostObservation {
+  tx: TransactionCost;
+  /** USD per native unit; 0 when transactions are free and no price was needed. */
   nativeUsd: number;
   /** Set when the native price came from a feed. */
   priceAgeMs?: number;
+  fees: { makerBps?: number; takerBps: number; source: string };
+  /** Funding per 8 h the position collects, when read from the venue's market. */
+  funding?: { per8h: number; source: string };
 }
 
 async function nativePrice(reader: ChainReader, source: PriceSource, now: number) {
@@ -58,9 +58,19 @@ export const breakeven = defineCheck({
       'What the capital does on the venue.',
     ),
     notional: usd('Size of one fill (market making) or of the position (funding capture).'),
-    nativePrice: price('USD price of the gas token: a Chainlink-compatible feed or a fixed "3000 USD".'),
-    makerFeeBps: number('Maker fee in bps; negative for a rebate. Required for market making.').optional(),
-    takerFeeBps: number('Taker fee in bps, paid on rebalances (and on entry/exit for funding capture).'),
+    nativePrice: price(
+      'USD price of the gas token: a Chainlink-compatible feed or a fixed "3000 USD" (not needed where trading is gasless).',
+    ).optional(),
+    makerFeeBps: number(
+      'Maker fee in bps; negative for a rebate. Required for market making without feeTier.',
+    ).optional(),
+    takerFeeBps: number(
+      'Taker fee in bps, paid on rebalances (and on entry/exit for funding capture).',
+    ).optional(),
+    feeTier: z.string({ error: 'expected a fee tier name, e.g. "1"' }).optional().meta({
+      kind: 'string',
+      doc: "Read maker/taker fees from the venue's fee tier of this name (dYdX v4).",
+    }),
     txGas: integer('L2 gas of one transaction (an order, a cancel, a rebalance).', {
       min: 21_000,
       default: 300_000,
@@ -81,8 +91,17 @@ export const breakeven = defineCheck({
     holdingPeriod: duration('How long a funding-capture position is held.', '7d'),
     hedgeFeeBps: number('Fee of the hedge leg in bps, paid on entry and exit (funding capture).', 0),
     expectedFundingRate: signedRatio(
-      'Funding the position collects per 8 hours, e.g. 0.01%; negative when it pays. Required for funding capture.',
+      'Funding the position collects per 8 hours, e.g. 0.01%; negative when it pays. Funding capture needs it or fundingMarket.',
     ).optional(),
+    fundingMarket: z.string({ error: 'expected a market ticker, e.g. BTC-USD' }).optional().meta({
+      kind: 'string',
+      doc: "Take the expected funding from this market's next funding rate on the venue (dYdX v4).",
+    }),
+    perpSide: enumeration(
+      ['short', 'long'] as const,
+      'Side of the perp leg with fundingMarket: a short collects positive funding.',
+      'short',
+    ),
     maxPriceAge: duration('Oldest acceptable price from a feed.', '25h'),
   }),
   example: {
@@ -96,39 +115,64 @@ export const breakeven = defineCheck({
     expectedEdgeBps: 3,
   },
   validate(params) {
+    if (params.feeTier === undefined && params.takerFeeBps === undefined) {
+      return 'give takerFeeBps (and makerFeeBps for market making), or feeTier to read them from the venue';
+    }
     if (params.strategy === 'market-making') {
-      const missing = (['makerFeeBps', 'tradesPerDay', 'expectedEdgeBps'] as const).filter(
-        (k) => params[k] === undefined,
-      );
+      const missing = (['tradesPerDay', 'expectedEdgeBps'] as const).filter((k) => params[k] === undefined);
+      if (params.feeTier === undefined && params.makerFeeBps === undefined)
+        missing.unshift('makerFeeBps' as never);
       if (missing.length > 0) return `market-making needs ${missing.join(', ')}`;
       if ((params.tradesPerDay ?? 0) <= 0) return 'tradesPerDay must be greater than zero';
-    } else if (params.expectedFundingRate === undefined) {
-      return 'funding-capture needs expectedFundingRate (per 8 hours)';
+    } else if ((params.expectedFundingRate === undefined) === (params.fundingMarket === undefined)) {
+      return 'funding-capture needs exactly one of expectedFundingRate (per 8 hours) or fundingMarket';
     }
     if (params.rebalancesPerDay < 0) return 'rebalancesPerDay cannot be negative';
     return undefined;
   },
-  async read(ctx, params): Promise<GasObservation> {
-    const sample = { to: SAMPLE_TO as `0x${string}`, data: incompressibleData(params.txBytes) };
-    const [gasPriceWei, l1Fee, quote] = await Promise.all([
-      ctx.l2.gasPrice(),
-      L1_DATA_FEE[ctx.stack](ctx.l2, sample),
-      nativePrice(ctx.l2, params.nativePrice, ctx.now()),
+  async read(ctx, params): Promise<CostObservation> {
+    const [tx, tier, market] = await Promise.all([
+      ctx.venue.transactionCost({ gas: params.txGas, bytes: params.txBytes }),
+      params.feeTier !== undefined ? ctx.venue.feeTier(params.feeTier) : undefined,
+      params.fundingMarket !== undefined ? ctx.venue.perpMarket(params.fundingMarket) : undefined,
     ]);
-    return { gasPriceWei, l1Fee, ...quote };
+    let quote: { nativeUsd: number; priceAgeMs?: number } = { nativeUsd: 0 };
+    if (tx.totalWei > 0n) {
+      if (!params.nativePrice)
+        throw new MeasurementError('transactions cost gas here: give nativePrice to price it');
+      quote = await nativePrice(ctx.l2, params.nativePrice, ctx.now());
+    }
+    const fees = tier
+      ? {
+          makerBps: tier.makerBps,
+          takerBps: tier.takerBps,
+          source: `fee tier ${tier.name} read from the venue`,
+        }
+      : { makerBps: params.makerFeeBps, takerBps: params.takerFeeBps ?? 0, source: 'the checklist' };
+    const funding = market
+      ? {
+          per8h: (params.perpSide === 'short' ? 1 : -1) * market.nextFundingRate1h * 8,
+          source: `${market.ticker} next funding ${(market.nextFundingRate1h * 100).toFixed(5)}%/h × 8, ${params.perpSide} perp`,
+        }
+      : undefined;
+    return { tx, ...quote, fees, funding };
   },
-  evaluate(params, gas: GasObservation) {
-    const txWei = BigInt(params.txGas) * gas.gasPriceWei + gas.l1Fee.wei;
-    const txCostUsd = Number(formatEther(txWei)) * gas.nativeUsd;
-    const gwei = Number(formatGwei(gas.gasPriceWei));
-    const l1 = gas.l1Fee.wei === 0n ? '' : ` + L1 data ${formatGwei(gas.l1Fee.wei)} gwei`;
-    const gasText = `1 tx = ${params.txGas.toLocaleString('en-US')} gas × ${gwei.toPrecision(4)} gwei${l1} = ${formatUsd(txCostUsd)}`;
+  evaluate(params, gas: CostObservation) {
+    const txCostUsd = Number(formatEther(gas.tx.totalWei)) * gas.nativeUsd;
+    const gwei = Number(formatGwei(gas.tx.gasPriceWei));
+    const l1 = gas.tx.l1Wei === 0n ? '' : ` + L1 data ${formatGwei(gas.tx.l1Wei)} gwei`;
+    const gasText =
+      gas.tx.totalWei === 0n && gas.tx.gasPriceWei === 0n
+        ? gas.tx.source
+        : `1 tx = ${params.txGas.toLocaleString('en-US')} gas × ${gwei.toPrecision(4)} gwei${l1} = ${formatUsd(txCostUsd)}`;
     const evidence = {
-      gasPriceWei: gas.gasPriceWei.toString(),
-      l1DataFeeWei: gas.l1Fee.wei.toString(),
-      l1DataFeeSource: gas.l1Fee.source,
+      gasPriceWei: gas.tx.gasPriceWei.toString(),
+      l1DataFeeWei: gas.tx.l1Wei.toString(),
+      txCostSource: gas.tx.source,
       nativeUsd: gas.nativeUsd,
       txCostUsd,
+      fees: gas.fees,
+      funding: gas.funding,
     };
     if (gas.priceAgeMs !== undefined && gas.priceAgeMs > params.maxPriceAge) {
       return {
@@ -146,8 +190,8 @@ export const breakeven = defineCheck({
         tradesPerDay: params.tradesPerDay ?? 0,
         rebalancesPerDay: params.rebalancesPerDay,
         rebalanceNotionalUsd,
-        makerFee: (params.makerFeeBps ?? 0) / 10_000,
-        takerFee: params.takerFeeBps / 10_000,
+        makerFee: (gas.fees.makerBps ?? 0) / 10_000,
+        takerFee: gas.fees.takerBps / 10_000,
         txCostUsd,
       });
       const expected = params.expectedEdgeBps ?? 0;
@@ -166,16 +210,16 @@ export const breakeven = defineCheck({
       holdingHours: params.holdingPeriod / 3_600_000,
       rebalancesPerDay: params.rebalancesPerDay,
       rebalanceNotionalUsd,
-      takerFee: params.takerFeeBps / 10_000,
+      takerFee: gas.fees.takerBps / 10_000,
       hedgeFee: params.hedgeFeeBps / 10_000,
       txCostUsd,
     });
-    const expected = params.expectedFundingRate ?? 0;
+    const expected = gas.funding?.per8h ?? params.expectedFundingRate ?? 0;
     const margin = expected - result.per8h;
     return {
       holds: margin >= 0,
       observed: `breakeven ${rate(result.per8h)} per 8h (${formatPercent(result.annualised)}/y)`,
-      threshold: `<= expected ${rate(expected)} per 8h`,
+      threshold: `<= expected ${rate(expected)} per 8h${gas.funding ? ` (${gas.funding.source})` : ''}`,
       message: `${margin >= 0 ? 'margin' : 'short by'} ${rate(Math.abs(margin))} per 8h: holding ${formatUsd(params.notional)} for ${formatDuration(params.holdingPeriod)} costs ${formatUsd(result.totalCostUsd)} (${gasText})`,
       value: { value: result.per8h, unit: 'ratio' },
       evidence: { ...evidence, ...result, marginPer8h: margin },

@@ -18,15 +18,10 @@ export const cadence = defineCheck({
   }),
   example: { window: 100, maxGap: '60s', maxP99: '15s' },
   async read(ctx, params) {
-    const head = await ctx.l2.latestBlock();
-    const last = head.number ?? 0n;
-    const first = last - BigInt(params.window) < 0n ? 0n : last - BigInt(params.window);
-    const numbers: bigint[] = [];
-    for (let n = first; n <= last; n += 1n) numbers.push(n);
-    const blocks = await Promise.all(numbers.map((n) => (n === last ? head : ctx.l2.block(n))));
-    if (blocks.length < 2)
-      throw new MeasurementError(`only ${blocks.length} block(s) exist; need at least 2`);
-    return blocks.map((block) => ({ number: Number(block.number), timestamp: Number(block.timestamp) }));
+    const head = await ctx.venue.latestHead();
+    const heads = await ctx.venue.headsEndingAt(head.height, params.window + 1);
+    if (heads.length < 2) throw new MeasurementError(`only ${heads.length} block(s) exist; need at least 2`);
+    return heads.map((h) => ({ number: Number(h.height), timestamp: h.timestamp }));
   },
   evaluate(params, blocks) {
     const gapsMs = intervals(blocks.map((b) => b.timestamp * 1000));

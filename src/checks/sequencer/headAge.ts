@@ -19,8 +19,8 @@ export const headAge = defineCheck({
     remediation: 'Do not route; the sequencer may be down. Check the venue status page.',
   },
   async read(ctx) {
-    const block = await ctx.l2.latestBlock();
-    return { block: Number(block.number), timestamp: Number(block.timestamp) };
+    const head = await ctx.venue.latestHead();
+    return { block: Number(head.height), timestamp: head.timestamp };
   },
   evaluate(params, head, now) {
     const ageMs = now - head.timestamp * 1000;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../../src/checklist/load.js';
-import { breakeven, type GasObservation } from '../../../src/checks/fees/breakeven.js';
+import { breakeven, type CostObservation } from '../../../src/checks/fees/breakeven.js';
 import { admin, anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
 import { applyScenario, checklistYaml, runOne, startTestVenue } from '../../helpers/venue.js';
 
@@ -36,18 +36,23 @@ function params(yaml: string) {
 describe('fees.breakeven evaluation (pure)', () => {
   // 0.05 USD per transaction: 1 gwei would be 300 000 gas × 1e9 = 3e14 wei; at 3000 USD that is 0.9 USD,
   // so use 0.05/0.9 gwei and no L1 fee
-  const cheap: GasObservation = {
-    gasPriceWei: 55_555_556n,
-    l1Fee: { wei: 0n, source: 'none' },
+  const gasPriceWei = 55_555_556n;
+  const observe = (makerBps?: number, takerBps = 5): CostObservation => ({
+    tx: { totalWei: 300_000n * gasPriceWei, gasPriceWei, l1Wei: 0n, source: 'none' },
     nativeUsd: 3000,
-  };
+    fees: { makerBps, takerBps, source: 'the checklist' },
+  });
 
   it.each([
     ['0.01% per 8h covers the 0.00645% breakeven', '0.01%', 'pass'],
     ['0.005% per 8h does not', '0.005%', 'fail'],
     ['negative funding (the position pays) never breaks even', '-0.01%', 'fail'],
   ])('funding capture: %s', (_name, expected, status) => {
-    const judgement = breakeven.evaluate(params(`${FUNDING}\nexpectedFundingRate: "${expected}"`), cheap, 0);
+    const judgement = breakeven.evaluate(
+      params(`${FUNDING}\nexpectedFundingRate: "${expected}"`),
+      observe(),
+      0,
+    );
     expect(judgement.holds ? 'pass' : 'fail').toBe(status);
     // 2·(50 + 0.05) + 7·(5 + 0.05) = 135.45 over 100 000 and 21 intervals
     expect(judgement.observed).toBe('breakeven 0.0065% per 8h (7.06%/y)');
@@ -60,7 +65,7 @@ describe('fees.breakeven evaluation (pure)', () => {
           .replace('rebalancesPerDay: 4', 'rebalancesPerDay: 0')
           .replace('expectedEdgeBps: 5', 'expectedEdgeBps: 0'),
       ),
-      cheap,
+      observe(-0.5),
       0,
     );
     // per fill −0.5 + 0.05 = −0.45 USD over 10 000 → −0.45 bps
@@ -72,7 +77,9 @@ describe('fees.breakeven evaluation (pure)', () => {
     expect(() => params(MARKET_MAKING.replace('tradesPerDay: 200\n', ''))).toThrow(
       /market-making needs tradesPerDay/,
     );
-    expect(() => params(FUNDING)).toThrow(/funding-capture needs expectedFundingRate/);
+    expect(() => params(FUNDING)).toThrow(
+      /funding-capture needs exactly one of expectedFundingRate \(per 8 hours\) or fundingMarket/,
+    );
   });
 });
 
