@@ -6,9 +6,11 @@ import type { AnyCheckDefinition } from './define.js';
 import { breakeven } from './fees/breakeven.js';
 import { exitWindow } from './governance/exitWindow.js';
 import { fund } from './insurance/fund.js';
+import { venueFund } from './insurance/venueFund.js';
 import { simulate } from './liquidation/simulate.js';
 import { chainlink } from './oracle/chainlink.js';
 import { deviation } from './oracle/deviation.js';
+import { market } from './oracle/market.js';
 import { pyth } from './oracle/pyth.js';
 import { probe } from './reorg/probe.js';
 import { batchAge } from './sequencer/batchAge.js';
@@ -24,6 +26,8 @@ const definitions: AnyCheckDefinition[] = [
   breakeven,
   exitWindow,
   fund,
+  venueFund,
+  market,
   simulate,
   chainlink,
   deviation,
