@@ -4,7 +4,7 @@ import { suggest } from '../checklist/suggest.js';
 import { describeParams } from '../checks/describe.js';
 import { checkRegistry } from '../checks/index.js';
 import { UsageError } from '../errors.js';
-import { PRESETS } from '../venues/presets.js';
+import { PRESETS, presetEnvironment } from '../venues/presets.js';
 
 export function listCommand(): string {
   const width = Math.max(...[...checkRegistry.keys()].map((t) => t.length));
@@ -13,13 +13,12 @@ export function listCommand(): string {
     lines.push(`  ${type.padEnd(width)}  ${definition.summary}`);
   lines.push('', 'Venue presets (venue: { preset: NAME }; l2preflight init --venue NAME):', '');
   for (const preset of PRESETS.values()) {
-    const rpc = [preset.l2?.rpcEnv, preset.l1?.rpcEnv].filter(Boolean).join(', ');
-    lines.push(`  ${preset.name.padEnd(width)}  ${preset.summary}; RPC from ${rpc}`);
     lines.push(
-      `  ${''.padEnd(width)}  contracts: ${Object.keys(preset.contracts)
-        .map((n) => `$${n}`)
-        .join(' ')}`,
+      `  ${preset.name.padEnd(width)}  ${preset.summary}; endpoints from ${presetEnvironment(preset).join(', ')}`,
     );
+    const contracts = Object.keys(preset.contracts);
+    if (contracts.length > 0)
+      lines.push(`  ${''.padEnd(width)}  contracts: ${contracts.map((n) => `$${n}`).join(' ')}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseChecklist } from '../checklist/load.js';
 import { suggest } from '../checklist/suggest.js';
 import { UsageError } from '../errors.js';
-import { PRESETS } from '../venues/presets.js';
+import { PRESETS, presetEnvironment } from '../venues/presets.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -41,7 +41,7 @@ export async function initCommand(
     }
     throw error;
   }
-  const env = preset ? [preset.l2?.rpcEnv, preset.l1?.rpcEnv].filter(Boolean) : ['L2_RPC_URL'];
+  const env = preset ? presetEnvironment(preset) : ['L2_RPC_URL'];
   return [
     `wrote ${target}: ${checklist.checks.length} checks for ${checklist.venue.name} (${checklist.venue.stack})`,
     'next:',

@@ -45,7 +45,7 @@ describe('l2preflight init', () => {
   it('list shows the presets with their contracts next to the check types', async () => {
     const { stdout } = await cli(['list']);
     expect(stdout).toContain('governance.exit-window');
-    expect(stdout).toMatch(/base +Base \(chain 8453\) on Ethereum.*RPC from BASE_RPC_URL, ETH_RPC_URL/);
+    expect(stdout).toMatch(/base +Base \(chain 8453\) on Ethereum.*endpoints from BASE_RPC_URL, ETH_RPC_URL/);
     expect(stdout).toContain('$sequencerUptimeFeed');
   });
 });
