@@ -407,6 +407,17 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
   const drill = resolved.drill === undefined ? undefined : drillSchema.safeParse(resolved.drill);
   if (drill && !drill.success)
     throw new ChecklistError(problemsFromZod(drill.error, drillSchema, locator, ['drill']));
+  // A drill drives an OP Stack withdrawal through an OptimismPortal; on another stack it could only fail
+  // half-way, after the key is loaded, so it is refused before anything runs.
+  if (drill && (venue.stack === 'arbitrum' || venue.stack === 'dydx-v4')) {
+    throw new ChecklistError([
+      {
+        position: locator.ofKey([], 'drill'),
+        message: `a withdrawal drill drives an OP Stack withdrawal (OptimismPortal on L1); venue.stack ${venue.stack} has no such bridge`,
+        expected: 'no drill section, or an op-stack (or evm) venue with an OptimismPortal as drill.portal',
+      },
+    ]);
+  }
   const { checks, problems: checkProblems } = loadChecks(rawChecks, locator, top.data.defaults);
   if (checkProblems.length > 0) throw new ChecklistError(checkProblems);
 

@@ -129,6 +129,15 @@ describe('parseChecklist', () => {
     expect(problem?.message).toContain('maxAge');
   });
 
+  it('refuses a drill on a stack without an OP Stack bridge, at the drill section', () => {
+    const drill = 'drill:\n  amount: 0.001 ether\n  maxAmount: 0.01 ether\n  portal: $feed\n';
+    const text = checklist('  - id: head\n    type: sequencer.head-age\n', drill);
+    expect(() => parseChecklist(text, 'test.yaml', { env: {} })).not.toThrow();
+    const [problem] = problems(text.replace('stack: evm', 'stack: arbitrum'));
+    expect(problem?.message).toContain('venue.stack arbitrum has no such bridge');
+    expect(problem?.position).toMatchObject({ line: 10, column: 1 });
+  });
+
   it('never echoes an invalid RPC URL (it may contain a key)', () => {
     const all = problems(checklist('  - id: head\n    type: sequencer.head-age\n'), {
       TEST_RPC: 'not a url SECRETKEY',
