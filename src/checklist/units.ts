@@ -126,6 +126,8 @@ export function parseSignedRatio(input: string | number): number {
 }
 
 export function formatUsd(value: number): string {
+  // a sub-cent figure (an L1 data fee in a quiet hour) keeps two significant digits rather than read 0.00
+  if (value !== 0 && Math.abs(value) < 0.01) return `${Number(value.toPrecision(2))} USD`;
   const digits = Math.abs(value) >= 100 ? 0 : 2;
   return `${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} USD`;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatDuration,
+  formatUsd,
   parseDuration,
   parseNativeAmount,
   parseRatio,
@@ -97,5 +98,19 @@ describe('parseSignedRatio', () => {
   });
   it.each(['-0.5', '--1%', '-'])('rejects %j', (input) => {
     expect(() => parseSignedRatio(input)).toThrow(UnitError);
+  });
+});
+
+describe('formatUsd', () => {
+  it.each([
+    [0, '0.00 USD'],
+    [0.0022, '0.0022 USD'],
+    [-0.004567, '-0.0046 USD'],
+    [0.98, '0.98 USD'],
+    [16.214, '16.21 USD'],
+    [3526.4, '3,526 USD'],
+    [5_000_000, '5,000,000 USD'],
+  ])('%d → %s', (value, text) => {
+    expect(formatUsd(value)).toBe(text);
   });
 });
