@@ -5,9 +5,7 @@
  * package @eth-optimism/contracts-bedrock (its shipped forge artifacts), loaded only when the devnet
  * starts. Recipe: ../shared/VENUE-NOTES.md ("A real OP Stack withdrawal on two anvil nodes").
  */
-import { join } from 'node:path';
 import {
-  type Abi,
   type Address,
   createWalletClient,
   encodeAbiParameters,
@@ -18,21 +16,8 @@ import {
 } from 'viem';
 import { DevnetMulticall3Artifact } from './artifacts.generated.js';
 import { DEVNET_BRIDGE, deployer, L2_TO_L1_MESSAGE_PASSER, MULTICALL3, proposer } from './constants.js';
-import { packageJson } from './packageArtifacts.js';
+import { bedrockArtifact as artifact, type ForgeArtifact } from './packageArtifacts.js';
 import { anvilRpc, deploy, send, type VenueClients } from './venue-clients.js';
-
-interface ForgeArtifact {
-  abi: Abi;
-  bytecode: { object: Hex };
-  deployedBytecode: { object: Hex };
-}
-
-function artifact(name: string): Promise<ForgeArtifact> {
-  return packageJson(
-    '@eth-optimism/contracts-bedrock',
-    join('forge-artifacts', `${name}.sol`, `${name}.json`),
-  );
-}
 
 /** Devnet timing: fast enough that a whole withdrawal drill runs in well under a minute. */
 export const BRIDGE_TIMING = {

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { Abi, Hex } from 'viem';
 import { DevnetError } from '../errors.js';
 
 /** Parses `path` inside the installed package `name`; a missing package is a clear devnet error. */
@@ -20,4 +21,18 @@ export async function packageJson<T>(name: string, path: string): Promise<T> {
     );
   }
   return JSON.parse(await readFile(join(root, path), 'utf8')) as T;
+}
+
+export interface ForgeArtifact {
+  abi: Abi;
+  bytecode: { object: Hex };
+  deployedBytecode: { object: Hex };
+}
+
+/** A contract of @eth-optimism/contracts-bedrock, from its shipped forge artifacts. */
+export function bedrockArtifact(name: string): Promise<ForgeArtifact> {
+  return packageJson(
+    '@eth-optimism/contracts-bedrock',
+    join('forge-artifacts', `${name}.sol`, `${name}.json`),
+  );
 }

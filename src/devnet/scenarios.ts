@@ -4,6 +4,7 @@
  */
 import { DEVNET_ADDRESSES, DEVNET_OPEN_INTEREST } from './constants.js';
 import { instantUpgrades } from './governance.js';
+import { CALM_L1_FEES, SPIKED_L1_FEES, setL1Fees } from './l1Fees.js';
 import { admin, anvilRpc, l1Admin, type RunningVenue, type VenueClients } from './venue.js';
 import { nowSeconds } from './venue-clients.js';
 
@@ -41,10 +42,11 @@ async function replicaControl(url: string, method: 'devnet_split' | 'devnet_join
 export const SCENARIOS: Record<string, Scenario> = {
   healthy: {
     summary:
-      'mining every second, fresh oracle round, sequencer up for 2h, fund full, batcher funded, replica joined',
+      'mining every second, calm L2 and L1 fees, fresh oracle round, sequencer up for 2h, fund full, batcher funded, replica joined',
     async apply({ l2, l1, replicaUrl }) {
       await anvilRpc(l2, 'evm_setIntervalMining', [1]);
       await admin.calmGas(l2);
+      await setL1Fees(l2, CALM_L1_FEES);
       await admin.freshPrice(l2);
       await admin.setSequencerUp(l2);
       await admin.fillFund(l2);
@@ -54,7 +56,7 @@ export const SCENARIOS: Record<string, Scenario> = {
       await l1Admin.setBridgePaused(l1, false);
       await instantUpgrades(l1, false);
       await replicaControl(replicaUrl, 'devnet_join');
-      return 'the venue is healthy again: mining, fresh price, sequencer up, fund full, batcher and proposer posting, bridge open, replica in sync';
+      return 'the venue is healthy again: mining, calm fees, fresh price, sequencer up, fund full, batcher and proposer posting, bridge open, replica in sync';
     },
   },
   'sequencer-halt': {
@@ -88,6 +90,14 @@ export const SCENARIOS: Record<string, Scenario> = {
     async apply({ l2 }) {
       await admin.spikeGas(l2);
       return 'the next L2 block has a 100,000 gwei base fee; fees.breakeven fails until it decays';
+    },
+  },
+  'l1-fee-spike': {
+    summary:
+      'L1 congestion as the L2 sees it: L1Block records a 200 gwei base fee and a 10,000 gwei blob base fee (until healthy)',
+    async apply({ l2 }) {
+      await setL1Fees(l2, SPIKED_L1_FEES);
+      return "the L2's L1Block now records 200 gwei L1 base fee and 10,000 gwei blob base fee; every transaction's L1 data fee follows (GasPriceOracle), and fees.breakeven on an op-stack checklist fails";
     },
   },
   'oracle-split': {

@@ -11,6 +11,7 @@ import { deployBridge, type RunningBridge, startProposer } from './bridge.js';
 import { BATCHER_BALANCE, DEVNET_BRIDGE, type DevnetPorts, MULTICALL3, proposer } from './constants.js';
 import { deployGovernance } from './governance.js';
 import { bootL1, type RunningL1, setBatcherBalance } from './l1.js';
+import { installL1FeeOracle } from './l1Fees.js';
 import { type Replica, startReplica } from './replica.js';
 import {
   anvilRpc,
@@ -355,6 +356,7 @@ export async function bootVenue(
     started.push(node);
     const clients = venueClients(node.url);
     await deployVenue(clients);
+    await installL1FeeOracle(clients);
     await catchUpAndMine(clients);
     const l1 = await bootL1({
       port: ports.l1,

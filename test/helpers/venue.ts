@@ -11,7 +11,7 @@ import {
 } from '../../src/devnet/constants.js';
 import { SCENARIOS, scenarioTarget } from '../../src/devnet/scenarios.js';
 import { bootVenue, type RunningVenue } from '../../src/devnet/venue.js';
-import type { CheckResult } from '../../src/engine/result.js';
+import type { CheckResult, Stack } from '../../src/engine/result.js';
 import { runChecklist } from '../../src/engine/run.js';
 
 export async function testPorts(): Promise<DevnetPorts> {
@@ -35,7 +35,13 @@ export async function startTestVenue(options: { batchIntervalMs?: number } = {})
 }
 
 /** A checklist around the given checks (YAML list items), pointing at the given RPC URL(s). */
-export function checklistYaml(rpc: string | string[], checks: string, chainId = 901, l1Rpc?: string): string {
+export function checklistYaml(
+  rpc: string | string[],
+  checks: string,
+  chainId = 901,
+  l1Rpc?: string,
+  stack: Stack = 'evm',
+): string {
   const urls = (Array.isArray(rpc) ? rpc : [rpc]).map((u) => JSON.stringify(u)).join(', ');
   const contracts = Object.entries({
     ...DEVNET_ADDRESSES,
@@ -50,7 +56,7 @@ export function checklistYaml(rpc: string | string[], checks: string, chainId = 
   return `version: 1
 name: test venue
 venue:
-  stack: evm
+  stack: ${stack}
   l2:
     chainId: ${chainId}
     rpc: [${urls}]
@@ -67,10 +73,10 @@ export async function runOne(
   rpc: string | string[],
   check: string,
   l1Rpc?: string,
-  options: { stateDir?: string } = {},
+  options: { stateDir?: string; stack?: Stack } = {},
 ): Promise<CheckResult> {
   const checklist = parseChecklist(
-    checklistYaml(rpc, `  - id: under-test\n${check.replace(/^/gm, '    ')}\n`, 901, l1Rpc),
+    checklistYaml(rpc, `  - id: under-test\n${check.replace(/^/gm, '    ')}\n`, 901, l1Rpc, options.stack),
     'test.yaml',
     {
       env: {},

@@ -160,7 +160,10 @@ export const breakeven = defineCheck({
   evaluate(params, gas: CostObservation) {
     const txCostUsd = Number(formatEther(gas.tx.totalWei)) * gas.nativeUsd;
     const gwei = Number(formatGwei(gas.tx.gasPriceWei));
-    const l1 = gas.tx.l1Wei === 0n ? '' : ` + L1 data ${formatGwei(gas.tx.l1Wei)} gwei`;
+    const l1 =
+      gas.tx.l1Wei === 0n
+        ? ''
+        : ` + L1 data fee ${formatUsd(Number(formatEther(gas.tx.l1Wei)) * gas.nativeUsd)}`;
     const gasText =
       gas.tx.totalWei === 0n && gas.tx.gasPriceWei === 0n
         ? gas.tx.source
