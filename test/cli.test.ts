@@ -55,7 +55,7 @@ describe('l2preflight run', () => {
       schemaVersion: 1,
       tool: { name: 'l2preflight', version: '0.1.0' },
       checklist: 'checks/devnet.yaml',
-      venue: { name: 'l2preflight devnet', stack: 'evm', l2ChainId: 901 },
+      venue: { name: 'l2preflight devnet', stack: 'op-stack', l2ChainId: 901 },
       verdict: 'ROUTE',
       summary: { pass: 15, warn: 1, fail: 0, error: 0, skip: 0 }, // no drill has run on this devnet
     });
