@@ -9,6 +9,7 @@ import {
   DEVNET_GOVERNANCE,
   DEVNET_L1_ADDRESSES,
 } from '../../src/devnet/constants.js';
+import { SCENARIOS } from '../../src/devnet/scenarios.js';
 import { DevnetError } from '../../src/errors.js';
 import { cli, ROOT } from '../helpers/cli.js';
 import { portFlags, testPorts } from '../helpers/venue.js';
@@ -45,6 +46,13 @@ describe('devnet', () => {
     const { code, stderr } = await cli(['devnet', 'scenario', 'stale-orcale']);
     expect(code).toBe(2);
     expect(stderr).toContain('did you mean "stale-oracle"?');
+  });
+
+  it('devnet scenario --help names every scenario (the list is written out to keep --help fast)', async () => {
+    const { code, stdout } = await cli(['devnet', 'scenario', '--help']);
+    expect(code).toBe(0);
+    const help = stdout.replace(/\s+/g, ' ');
+    for (const name of Object.keys(SCENARIOS)) expect(help).toContain(name);
   });
 
   it('npm start: brings the devnet up, prints a ROUTE table, and shuts it down', async () => {
