@@ -5,7 +5,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/devnet/anvil.js';
 import { admin, anvilRpc, devnetEnvironment, type RunningVenue } from '../src/devnet/venue.js';
-import { cli, keyedProxy } from './helpers/cli.js';
+import { cli, eventually, keyedProxy } from './helpers/cli.js';
 import { applyScenario, checklistYaml, startTestVenue } from './helpers/venue.js';
 
 const QUICK = ['--skip', 'no-reorg'];
@@ -206,7 +206,7 @@ describe('l2preflight run', () => {
       ),
     );
     const pending = cli(['run', file, '--format', 'json', ...freshState()]);
-    await new Promise((r) => setTimeout(r, 800));
+    expect(await eventually(() => proxy.served() > 0, 20_000)).toBe(true); // the run has started on it
     await proxy.close();
     const { code, stdout } = await pending;
     expect(code).toBe(0);

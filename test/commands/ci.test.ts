@@ -8,7 +8,7 @@ import { lexer, type Tokens } from 'marked';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, devnetEnvironment, type RunningVenue } from '../../src/devnet/venue.js';
-import { cli, ROOT } from '../helpers/cli.js';
+import { cli, eventually, ROOT } from '../helpers/cli.js';
 import { applyScenario, startTestVenue } from '../helpers/venue.js';
 
 let venue: RunningVenue;
@@ -174,9 +174,13 @@ describe('run --watch', () => {
       stdout += chunk;
     });
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-    await new Promise((r) => setTimeout(r, 2_500));
+    // Wait on what the watch prints, not on the clock: on a loaded machine a run takes longer than 1 s.
+    expect(await eventually(() => /verdict ROUTE\n/.test(stdout), 20_000)).toBe(true);
     await applyScenario(venue, 'drained-fund');
-    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await eventually(() => /verdict ROUTE → HOLD/.test(stdout), 20_000)).toBe(true);
+    const runs = join(state, 'devnet', 'runs.json');
+    const recorded = async () => JSON.parse(await readFile(runs, 'utf8')).runs.length as number;
+    expect(await eventually(async () => (await recorded()) >= 3, 20_000)).toBe(true);
     child.kill('SIGINT');
     const code = await exited;
     await admin.fillFund(venue.clients);
@@ -186,7 +190,6 @@ describe('run --watch', () => {
     expect(stdout).toMatch(/insurance-fund pass → fail/);
     expect(stdout.match(/head-fresh/g)).toHaveLength(1); // unchanged checks are not repeated
     expect(code).toBe(1); // the last completed run was a HOLD
-    const history = JSON.parse(await readFile(join(state, 'devnet', 'runs.json'), 'utf8'));
-    expect(history.runs.length).toBeGreaterThanOrEqual(3);
-  });
+    expect(await recorded()).toBeGreaterThanOrEqual(3);
+  }, 60_000);
 });

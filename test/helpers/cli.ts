@@ -37,8 +37,10 @@ export function cli(args: string[], env: Record<string, string> = {}): Promise<C
  */
 export async function keyedProxy(
   target: string,
-): Promise<{ url: (path: string) => string; close: () => Promise<void> }> {
+): Promise<{ url: (path: string) => string; served: () => number; close: () => Promise<void> }> {
+  let served = 0;
   const server: Server = createServer(async (request, response) => {
+    served += 1;
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     try {
@@ -58,6 +60,8 @@ export async function keyedProxy(
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: (path) => `http://127.0.0.1:${port}${path}`,
+    /** Requests received so far: tests wait on this rather than on the clock. */
+    served: () => served,
     // Existing keep-alive connections too: a closed endpoint must refuse, not linger.
     close: () =>
       new Promise((resolve) => {
@@ -65,4 +69,14 @@ export async function keyedProxy(
         server.closeAllConnections();
       }),
   };
+}
+
+/** Polls `condition` until it holds or `ms` pass: tests wait on events, not on a loaded machine's clock. */
+export async function eventually(condition: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
 }

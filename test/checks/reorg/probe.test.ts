@@ -54,8 +54,9 @@ describe('reorg.probe on the devnet', () => {
 
   it('fails when the chain reorgs between the two reads, naming the depth', async () => {
     await anvilRpc(venue.clients, 'evm_setIntervalMining', [0]);
-    const pending = runOne(venue.node.url, 'type: reorg.probe\ndepth: 12\nwait: 2s');
-    await new Promise((r) => setTimeout(r, 700));
+    // margins for a loaded machine: 1.5 s for the first read, 2.5 s for the reorg before the second
+    const pending = runOne(venue.node.url, 'type: reorg.probe\ndepth: 12\nwait: 4s');
+    await new Promise((r) => setTimeout(r, 1_500));
     await admin.reorg(venue.clients, 3);
     const result = await pending;
     expect(result.status).toBe('fail');
