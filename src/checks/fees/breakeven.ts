@@ -158,12 +158,10 @@ export const breakeven = defineCheck({
     return { tx, ...quote, fees, funding };
   },
   evaluate(params, gas: CostObservation) {
-    const txCostUsd = Number(formatEther(gas.tx.totalWei)) * gas.nativeUsd;
+    const usdOf = (wei: bigint) => Number(formatEther(wei)) * gas.nativeUsd;
+    const txCostUsd = usdOf(gas.tx.totalWei);
     const gwei = Number(formatGwei(gas.tx.gasPriceWei));
-    const l1 =
-      gas.tx.l1Wei === 0n
-        ? ''
-        : ` + L1 data fee ${formatUsd(Number(formatEther(gas.tx.l1Wei)) * gas.nativeUsd)}`;
+    const l1 = gas.tx.l1Wei === 0n ? '' : ` + L1 data fee ${formatUsd(usdOf(gas.tx.l1Wei))}`;
     const gasText =
       gas.tx.totalWei === 0n && gas.tx.gasPriceWei === 0n
         ? gas.tx.source

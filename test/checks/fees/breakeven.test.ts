@@ -3,6 +3,7 @@ import { parseChecklist } from '../../../src/checklist/load.js';
 import { breakeven, type CostObservation } from '../../../src/checks/fees/breakeven.js';
 import { CALM_L1_FEES, setL1Fees } from '../../../src/devnet/l1Fees.js';
 import { admin, anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
+import type { CheckResult } from '../../../src/engine/result.js';
 import { applyScenario, checklistYaml, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const MARKET_MAKING = `type: fees.breakeven
@@ -114,14 +115,16 @@ describe('fees.breakeven on the devnet', () => {
   });
 
   it('on an OP Stack L2, adds the GasPriceOracle L1 data fee, and fails when L1 fees spike', async () => {
+    const l1FeeWei = (result: CheckResult) =>
+      BigInt((result as { evidence?: { l1DataFeeWei: string } }).evidence?.l1DataFeeWei ?? -1);
     const opStack = (yaml: string) => runOne(venue.node.url, yaml, undefined, { stack: 'op-stack' });
     const calm = await opStack(MARKET_MAKING);
     expect(calm.status).toBe('pass');
-    const calmL1 = BigInt((calm as { evidence?: { l1DataFeeWei: string } }).evidence?.l1DataFeeWei ?? 0);
+    const calmL1 = l1FeeWei(calm);
     expect(calmL1).toBeGreaterThan(0n);
     // the same state read as a plain EVM chain carries no L1 fee: the figure comes from the stack
     const plain = await runOne(venue.node.url, MARKET_MAKING);
-    expect((plain as { evidence?: { l1DataFeeWei: string } }).evidence?.l1DataFeeWei).toBe('0');
+    expect(l1FeeWei(plain)).toBe(0n);
 
     await applyScenario(venue, 'l1-fee-spike');
     try {
@@ -129,10 +132,8 @@ describe('fees.breakeven on the devnet', () => {
       expect(spiked.status).toBe('fail');
       expect(spiked.message).toMatch(/^short by [\d,.]+ bps/);
       expect(spiked.message).toMatch(/× [\d.]+ gwei \+ L1 data fee [\d.]+ USD = [\d.]+ USD\)/);
-      const spikedL1 = BigInt(
-        (spiked as { evidence?: { l1DataFeeWei: string } }).evidence?.l1DataFeeWei ?? 0,
-      );
-      // Fjord prices blob space linearly: 10 000× the blob base fee is ~4 000× the fee here
+      const spikedL1 = l1FeeWei(spiked);
+      // Fjord prices blob space linearly: 10 000× the blob base fee (and 20× the base fee) is ~7 400× the fee
       expect(spikedL1 / calmL1).toBeGreaterThan(1_000n);
     } finally {
       await setL1Fees(venue.clients, CALM_L1_FEES);
