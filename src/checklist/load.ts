@@ -17,6 +17,7 @@ import {
 } from 'yaml';
 import { z } from 'zod';
 import { checkRegistry } from '../checks/index.js';
+import { capabilitiesOf, unmetRequirements, type VenueCapabilities } from '../checks/requires.js';
 import { ChecklistError, type ChecklistProblem, type SourcePosition } from '../errors.js';
 import { PRESETS, type VenuePreset } from '../venues/presets.js';
 import { interpolate, MissingVariableError } from './interpolate.js';
@@ -187,6 +188,7 @@ function loadChecks(
   raw: Record<string, unknown>[],
   locator: Locator,
   defaults: { severity: 'critical' | 'warning' },
+  venue: VenueCapabilities,
 ): { checks: CheckInstance[]; problems: ChecklistProblem[] } {
   const problems: ChecklistProblem[] = [];
   const checks: CheckInstance[] = [];
@@ -213,7 +215,8 @@ function loadChecks(
       return;
     }
     const schema = checkSchemaFor(type, definition.params);
-    const parsed = schema.safeParse(item);
+    // A stack's own default goes in as if written, so it is parsed (units) like the checklist's values.
+    const parsed = schema.safeParse({ ...definition.stackDefaults?.[venue.stack], ...item });
     if (!parsed.success) {
       problems.push(...problemsFromZod(parsed.error, schema, locator, base));
       return;
@@ -235,6 +238,18 @@ function loadChecks(
         position: locator.ofPath([...base, 'type']),
         message: `${type}: ${crossFieldProblem}`,
       });
+      return;
+    }
+    // A check that cannot run on this venue could only skip, and a skipped check measures nothing.
+    const unmet = unmetRequirements(definition.requires, params, venue);
+    if (unmet.length > 0) {
+      problems.push(
+        ...unmet.map((u) => ({
+          position: locator.ofPath(u.param ? [...base, u.param] : [...base, 'type']),
+          message: `${type} cannot run on this venue: ${u.missing}`,
+          expected: u.expected,
+        })),
+      );
       return;
     }
     const firstIndex = seen.get(id as string);
@@ -418,7 +433,12 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
       },
     ]);
   }
-  const { checks, problems: checkProblems } = loadChecks(rawChecks, locator, top.data.defaults);
+  const { checks, problems: checkProblems } = loadChecks(
+    rawChecks,
+    locator,
+    top.data.defaults,
+    capabilitiesOf(venue),
+  );
   if (checkProblems.length > 0) throw new ChecklistError(checkProblems);
 
   const { defaults } = top.data;

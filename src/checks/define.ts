@@ -7,6 +7,7 @@ import type { ChainReader } from '../engine/reader.js';
 import type { Stack } from '../engine/result.js';
 import type { StateRead, StateStore } from '../state/store.js';
 import type { VenueAdapter } from '../venues/adapter.js';
+import type { Requirements, StackDefaults } from './requires.js';
 
 /** What a check concluded from its observations. `holds: false` becomes fail or warn by severity. */
 export interface Judgement {
@@ -74,6 +75,13 @@ export interface CheckDefinition<Params extends z.ZodObject = z.ZodObject, Obser
   /** What it measures and why, for `explain`. */
   description: string;
   params: Params;
+  /**
+   * What the check needs from the venue (stack, EVM state, L1, where its contracts live): the loader
+   * refuses the check on a venue that lacks it, `explain` prints it. `{}` when it runs on every stack.
+   */
+  requires: Requirements<z.output<Params>>;
+  /** Parameter defaults that differ by stack, applied when the checklist leaves the parameter out. */
+  stackDefaults?: StackDefaults<z.input<Params>>;
   /** A checklist entry (without id/type) that `explain` prints and tests validate. */
   example: Record<string, unknown>;
   /** Rules across parameters that a schema of single fields cannot say; returns what is wrong. */

@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { suggest } from '../checklist/suggest.js';
 import { describeParams } from '../checks/describe.js';
 import { checkRegistry } from '../checks/index.js';
+import { describeRequirements } from '../checks/requires.js';
 import { UsageError } from '../errors.js';
 import { PRESETS, presetEnvironment } from '../venues/presets.js';
 
@@ -32,13 +33,20 @@ export function explainCommand(type: string): string {
     ]);
   }
   const params = describeParams(definition);
-  const lines = [`${definition.type} — ${definition.summary}`, '', definition.description, '', 'Parameters:'];
+  const lines = [`${definition.type} — ${definition.summary}`, '', definition.description, '', 'Needs:'];
+  for (const need of describeRequirements(definition.requires)) lines.push(`  ${need}`);
+  lines.push('', 'Parameters:');
   for (const p of params) {
+    const byStack = Object.entries(definition.stackDefaults ?? {})
+      .map(([stack, values]) => [stack, (values as Record<string, unknown>)[p.name]] as const)
+      .filter(([, value]) => value !== undefined)
+      .map(([stack, value]) => `; on ${stack} ${String(value)}`)
+      .join('');
     const status = p.required
       ? 'required'
       : p.default !== undefined
-        ? `default ${String(p.default)}`
-        : 'optional';
+        ? `default ${String(p.default)}${byStack}`
+        : `optional${byStack}`;
     lines.push(`  ${p.name} (${p.kind}, ${status})`, `      ${p.doc}`);
   }
   lines.push(

@@ -16,9 +16,9 @@ export interface VerdictChange {
   problems: { id: string; status: string; message: string }[];
 }
 
-/** Whether this run is news: the verdict changed, or the first run known is already a HOLD. */
+/** Whether this run is news: the verdict changed, or the first run known is already not a ROUTE. */
 export function isVerdictChange(run: RunResult, previous: RunRecord | undefined): boolean {
-  return previous ? previous.verdict !== run.verdict : run.verdict === 'HOLD';
+  return previous ? previous.verdict !== run.verdict : run.verdict !== 'ROUTE';
 }
 
 /** Posts when the verdict changed; returns what went wrong, if anything (the caller only warns). */

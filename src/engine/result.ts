@@ -5,11 +5,13 @@
 
 export type Status = 'pass' | 'warn' | 'fail' | 'error' | 'skip';
 export type Severity = 'critical' | 'warning';
-export type Verdict = 'ROUTE' | 'HOLD';
+/** NO VERDICT: no critical check measured anything (all skipped or not applicable), and none failed. */
+export type Verdict = 'ROUTE' | 'HOLD' | 'NO VERDICT';
 export type FailOn = 'fail' | 'warn';
 export type Stack = 'op-stack' | 'arbitrum' | 'evm' | 'dydx-v4';
 
 export const STATUSES: readonly Status[] = ['pass', 'warn', 'fail', 'error', 'skip'];
+export const VERDICTS: readonly Verdict[] = ['ROUTE', 'HOLD', 'NO VERDICT'];
 
 interface ResultBase {
   id: string;

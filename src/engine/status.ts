@@ -29,8 +29,27 @@ export function blocking(results: readonly CheckResult[], failOn: FailOn): Check
   });
 }
 
+/**
+ * Whether a critical check measured something (pass, warn or fail). A skip — `skip:`, `--skip`, or a
+ * check that does not apply — measured nothing, and neither did an error.
+ */
+export function measuredCritical(results: readonly CheckResult[]): boolean {
+  return results.some(
+    (r) => r.severity === 'critical' && (r.status === 'pass' || r.status === 'warn' || r.status === 'fail'),
+  );
+}
+
+/**
+ * HOLD when a check failed (or warned, with --fail-on warn); NO VERDICT when no critical check measured
+ * anything, since ROUTE on nothing measured would be a pass nobody measured; else HOLD on a critical
+ * error, ROUTE when nothing blocks. A failure outranks the missing measurement: it is already a reason
+ * to hold.
+ */
 export function verdictOf(results: readonly CheckResult[], failOn: FailOn): Verdict {
-  return blocking(results, failOn).length === 0 ? 'ROUTE' : 'HOLD';
+  const blockers = blocking(results, failOn);
+  if (blockers.some((r) => r.status === 'fail' || r.status === 'warn')) return 'HOLD';
+  if (!measuredCritical(results)) return 'NO VERDICT';
+  return blockers.length === 0 ? 'ROUTE' : 'HOLD';
 }
 
 export function summarize(results: readonly CheckResult[]): Record<Status, number> {
@@ -40,15 +59,16 @@ export function summarize(results: readonly CheckResult[]): Record<Status, numbe
 }
 
 /**
- * 0: nothing at or above --fail-on. 1: a check failed (or warned, with --fail-on warn): the venue is
- * the problem. 3: no verdict could be reached because a critical check could not measure and nothing
- * failed outright: the measurement is the problem. (2, usage errors, never reaches here.)
+ * 0: nothing at or above --fail-on (ROUTE). 1: a check failed (or warned, with --fail-on warn): the
+ * venue is the problem. 3: nothing failed outright, but a critical check could not measure, or no
+ * critical check measured anything (NO VERDICT): the measurement is the problem. (2, usage errors,
+ * never reaches here.)
  */
 export function exitCodeOf(results: readonly CheckResult[], failOn: FailOn): 0 | 1 | 3 {
   const blockers = blocking(results, failOn);
-  if (blockers.length === 0) return 0;
   if (blockers.some((r) => r.status === 'fail' || r.status === 'warn')) return 1;
-  return 3;
+  if (blockers.length > 0 || !measuredCritical(results)) return 3;
+  return 0;
 }
 
 const RANK: Record<Status, number> = { pass: 0, skip: 0, warn: 1, fail: 2, error: 2 };

@@ -1,7 +1,13 @@
 /** A Markdown summary for pull requests and CI job summaries (GitHub's GITHUB_STEP_SUMMARY). */
-import type { CheckResult, RunResult, Status } from '../engine/result.js';
+import type { CheckResult, RunResult, Status, Verdict } from '../engine/result.js';
 import { blocking } from '../engine/status.js';
-import { visible } from './text.js';
+import { unmeasuredText, visible } from './text.js';
+
+const HEADLINE: Record<Verdict, string> = {
+  ROUTE: '✅ ROUTE',
+  HOLD: '❌ HOLD',
+  'NO VERDICT': '🚫 NO VERDICT',
+};
 
 const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '🚫', skip: '⏭️' };
 
@@ -25,7 +31,7 @@ export function renderMarkdown(run: RunResult): string {
   const s = run.summary;
   const blockers = blocking(run.results, run.failOn);
   const lines = [
-    `### l2preflight: ${run.verdict === 'ROUTE' ? '✅ ROUTE' : '❌ HOLD'} — ${cell(run.venue.name)}`,
+    `### l2preflight: ${HEADLINE[run.verdict]} — ${cell(run.venue.name)}`,
     '',
     `\`${cell(run.checklist)}\` · ${s.pass} pass · ${s.warn} warn · ${s.fail} fail · ${s.error} error · ${s.skip} skip · ${run.durationMs} ms · ${run.startedAt}`,
     '',
@@ -48,11 +54,11 @@ export function renderMarkdown(run: RunResult): string {
       ...remediations.map((r) => `- **${cell(r.id)}**: ${cell(r.remediation)}`),
     );
   }
-  lines.push(
-    '',
-    run.verdict === 'ROUTE'
-      ? `Verdict **ROUTE**: nothing at or above \`--fail-on ${run.failOn}\`.`
-      : `Verdict **HOLD**: ${blockers.map((r) => cell(r.id)).join(', ')} at or above \`--fail-on ${run.failOn}\`.`,
-  );
+  const verdict = {
+    ROUTE: `Verdict **ROUTE**: nothing at or above \`--fail-on ${run.failOn}\`.`,
+    HOLD: `Verdict **HOLD**: ${blockers.map((r) => cell(r.id)).join(', ')} at or above \`--fail-on ${run.failOn}\`.`,
+    'NO VERDICT': `**NO VERDICT**: ${cell(unmeasuredText(run))}.`,
+  } satisfies Record<Verdict, string>;
+  lines.push('', verdict[run.verdict]);
   return `${lines.join('\n')}\n`;
 }

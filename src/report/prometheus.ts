@@ -2,7 +2,7 @@
  * Prometheus text exposition format (version 0.0.4), for node_exporter's textfile collector: one
  * file per checklist, rewritten atomically by each run.
  */
-import { type RunResult, STATUSES } from '../engine/result.js';
+import { type RunResult, STATUSES, VERDICTS } from '../engine/result.js';
 
 /** Label values escape backslash, double quote and line feed; nothing else. */
 function label(value: string): string {
@@ -28,9 +28,17 @@ export function renderPrometheus(run: RunResult): string {
     severity: r.severity,
   });
   const lines = [
-    ...family('l2preflight_run_verdict_route', '1 when the verdict is ROUTE, 0 when HOLD.', [
+    ...family('l2preflight_run_verdict_route', '1 when the verdict is ROUTE, 0 when HOLD or NO VERDICT.', [
       `l2preflight_run_verdict_route${labels(base)} ${run.verdict === 'ROUTE' ? 1 : 0}`,
     ]),
+    ...family(
+      'l2preflight_run_verdict',
+      "One series per verdict: 1 for the run's verdict, 0 for the others (NO VERDICT: nothing critical measured).",
+      VERDICTS.map(
+        (verdict) =>
+          `l2preflight_run_verdict${labels({ ...base, verdict })} ${run.verdict === verdict ? 1 : 0}`,
+      ),
+    ),
     ...family('l2preflight_run_timestamp_seconds', 'When the run started, in Unix seconds.', [
       `l2preflight_run_timestamp_seconds${labels(base)} ${Date.parse(run.startedAt) / 1000}`,
     ]),

@@ -3,7 +3,20 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { CheckResult, RunResult, Status } from '../engine/result.js';
 import { blocking, changeOf } from '../engine/status.js';
-import { visible } from './text.js';
+import { unmeasuredText, visible } from './text.js';
+
+function verdictLine(chalk: ChalkInstance, run: RunResult, blockers: CheckResult[]): string {
+  switch (run.verdict) {
+    case 'ROUTE':
+      return chalk.green.bold(`VERDICT: ROUTE — nothing at or above --fail-on ${run.failOn}`);
+    case 'NO VERDICT':
+      return chalk.magenta.bold(`VERDICT: NO VERDICT — ${unmeasuredText(run)}`);
+    case 'HOLD':
+      return chalk.red.bold(
+        `VERDICT: HOLD — ${blockers.length} check(s) at or above --fail-on ${run.failOn}: ${blockers.map((r) => visible(r.id)).join(', ')}`,
+      );
+  }
+}
 
 export interface TableOptions {
   color: boolean;
@@ -115,13 +128,6 @@ export function renderTable(run: RunResult, options: TableOptions): string {
   }
 
   const blockers = blocking(run.results, run.failOn);
-  lines.push(
-    '',
-    run.verdict === 'ROUTE'
-      ? chalk.green.bold(`VERDICT: ROUTE — nothing at or above --fail-on ${run.failOn}`)
-      : chalk.red.bold(
-          `VERDICT: HOLD — ${blockers.length} check(s) at or above --fail-on ${run.failOn}: ${blockers.map((r) => visible(r.id)).join(', ')}`,
-        ),
-  );
+  lines.push('', verdictLine(chalk, run, blockers));
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@
  * scheduled job can say what changed since it last ran. Bounded and written atomically.
  */
 import type { RunResult, Status, Verdict } from '../engine/result.js';
-import { STATUSES } from '../engine/result.js';
+import { STATUSES, VERDICTS } from '../engine/result.js';
 import type { StateRead, StateStore } from './store.js';
 
 export const RUN_HISTORY_LIMIT = 200;
@@ -31,7 +31,7 @@ function validate(checklist: string) {
       (r) =>
         r &&
         typeof r.startedAt === 'string' &&
-        (r.verdict === 'ROUTE' || r.verdict === 'HOLD') &&
+        (VERDICTS as readonly unknown[]).includes(r.verdict) &&
         r.statuses !== null &&
         typeof r.statuses === 'object' &&
         Object.values(r.statuses).every((s) => (STATUSES as readonly unknown[]).includes(s)),

@@ -145,4 +145,62 @@ describe('parseChecklist', () => {
     expect(JSON.stringify(all)).not.toContain('SECRETKEY');
     expect(all[0]?.message).toContain('http(s) URL');
   });
+
+  it('refuses checks that cannot run on the declared venue, each at its type (they could only skip)', () => {
+    const text = checklist(
+      `  - id: head
+    type: sequencer.head-age
+  - id: btc
+    type: oracle.market
+    market: BTC-USD
+  - id: fund
+    type: insurance.venue-fund
+    min: 1_000_000 USD
+`,
+    ).replace('stack: evm', 'stack: op-stack');
+    const [market, fund, ...rest] = problems(text);
+    expect(rest).toEqual([]);
+    expect(market).toEqual({
+      position: { file: 'test.yaml', line: 14, column: 11 },
+      message: 'oracle.market cannot run on this venue: it runs on dydx-v4 only, and this venue is op-stack',
+      expected: 'venue.stack dydx-v4 (or its preset), or another check type for op-stack',
+    });
+    expect(fund?.position).toEqual({ file: 'test.yaml', line: 17, column: 11 });
+    expect(fund?.message).toContain('insurance.venue-fund cannot run on this venue');
+  });
+
+  it('points at the parameter that brings a need the venue lacks', () => {
+    const [path] = problems(checklist('  - id: exit\n    type: withdrawal.path\n    portal: $feed\n'));
+    expect(path?.message).toBe(
+      'withdrawal.path cannot run on this venue: with portal, it reads L1, and the checklist declares no venue.l1',
+    );
+    expect(path?.expected).toBe('venue.l1: { chainId, rpc }, or a venue.preset that supplies it');
+    expect(path?.position).toEqual({ file: 'test.yaml', line: 13, column: 13 });
+    const [tier] = problems(
+      checklist(
+        '  - id: mm\n    type: fees.breakeven\n    strategy: funding-capture\n    notional: 1 USD\n    feeTier: "1"\n    expectedFundingRate: 0.01%\n',
+      ),
+    );
+    expect(tier?.message).toContain('with feeTier, it runs on dydx-v4 only');
+    expect(tier?.position.line).toBe(15);
+  });
+
+  it("takes a stack's own default when the checklist leaves the parameter out", () => {
+    const lag = (stack: string, params = '') =>
+      parseChecklist(
+        checklist(`  - id: lag\n    type: sequencer.safe-lag\n${params}`).replace(
+          'stack: evm',
+          `stack: ${stack}`,
+        ),
+        'x.yaml',
+        { env: {} },
+      ).checks[0]?.params;
+    expect(lag('arbitrum')).toEqual({ maxSafeLag: 75 * 60_000, maxFinalizedLag: 90 * 60_000 });
+    expect(lag('op-stack')).toEqual({ maxSafeLag: 10 * 60_000, maxFinalizedLag: 45 * 60_000 });
+    expect(lag('evm')).toEqual({ maxSafeLag: 10 * 60_000, maxFinalizedLag: 45 * 60_000 });
+    expect(lag('arbitrum', '    maxSafeLag: 5m\n')).toEqual({
+      maxSafeLag: 5 * 60_000,
+      maxFinalizedLag: 90 * 60_000,
+    });
+  });
 });

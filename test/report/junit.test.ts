@@ -111,4 +111,13 @@ describe('renderJunit', () => {
     const decoded = new XMLParser({ ignoreAttributes: false, htmlEntities: true }).parse(xml);
     expect(decoded.testsuites.testsuite.testcase[2].failure['@_message']).toBe('first line\nsecond line');
   });
+
+  it('carries the verdict as a suite property, so an all-skipped run is not read as a green one', () => {
+    const skipped = fixtureRun().results.filter((r) => r.status === 'skip');
+    const { suite } = render(fixtureRun({ results: skipped }));
+    expect(suite.properties).toEqual({ property: { '@_name': 'verdict', '@_value': 'NO VERDICT' } });
+    expect(render(fixtureRun()).suite.properties).toEqual({
+      property: { '@_name': 'verdict', '@_value': 'HOLD' },
+    });
+  });
 });

@@ -39,4 +39,13 @@ describe('renderMarkdown', () => {
     expect(text).toContain('❌ fail (was pass)');
     expect(text).not.toContain('\u001b');
   });
+
+  it('says NO VERDICT when no critical check measured anything', () => {
+    const skipped = fixtureResults().filter((r) => r.status === 'skip');
+    const text = renderMarkdown(fixtureRun({ results: skipped }));
+    expect(text).toContain('### l2preflight: 🚫 NO VERDICT — Base');
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      '**NO VERDICT**: no critical check measured anything (later: skip): nothing measured can back a ROUTE.',
+    );
+  });
 });

@@ -17,10 +17,16 @@ describe('renderPrometheus', () => {
       'l2preflight_check_value',
       'l2preflight_run_duration_seconds',
       'l2preflight_run_timestamp_seconds',
+      'l2preflight_run_verdict',
       'l2preflight_run_verdict_route',
     ]);
     for (const family of families) expect(family.type).toBe('GAUGE');
     expect(byName.l2preflight_run_verdict_route?.metrics[0]?.value).toBe('0');
+    expect(byName.l2preflight_run_verdict?.metrics.map((m) => `${m.labels?.verdict}=${m.value}`)).toEqual([
+      'ROUTE=0',
+      'HOLD=1',
+      'NO VERDICT=0',
+    ]);
     expect(Number(byName.l2preflight_run_timestamp_seconds?.metrics[0]?.value)).toBe(
       Date.parse(run.startedAt) / 1000,
     );
@@ -45,5 +51,17 @@ describe('renderPrometheus', () => {
     expect(families.find((f) => f.name === 'l2preflight_run_verdict_route')?.metrics[0]?.labels?.venue).toBe(
       'Base "mainnet"\\\nnext',
     );
+  });
+
+  it('tells a run with nothing critical measured from a HOLD and from a ROUTE', () => {
+    const skipped = fixtureResults().filter((r) => r.status === 'skip');
+    const families = parsePrometheusTextFormat(renderPrometheus(fixtureRun({ results: skipped })));
+    const byName = Object.fromEntries(families.map((f) => [f.name, f]));
+    expect(byName.l2preflight_run_verdict_route?.metrics[0]?.value).toBe('0');
+    expect(byName.l2preflight_run_verdict?.metrics.map((m) => `${m.labels?.verdict}=${m.value}`)).toEqual([
+      'ROUTE=0',
+      'HOLD=0',
+      'NO VERDICT=1',
+    ]);
   });
 });

@@ -74,6 +74,14 @@ describe('renderTable', () => {
     expect(text.trimEnd().split('\n').at(-1)).toBe('VERDICT: ROUTE — nothing at or above --fail-on fail');
   });
 
+  it('has no verdict, naming the critical checks, when no critical check measured anything', () => {
+    const unmeasured = fixtureResults().filter((r) => r.status === 'skip' || r.severity === 'warning');
+    const text = renderTable(fixtureRun({ results: unmeasured }), { color: false });
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      'VERDICT: NO VERDICT — no critical check measured anything (later: skip): nothing measured can back a ROUTE',
+    );
+  });
+
   it('wraps long messages within the requested width without losing words', () => {
     const hash = `0x${'ab'.repeat(32)}`;
     const long: CheckResult = {

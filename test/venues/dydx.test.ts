@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
+import { probe } from '../../src/checks/reorg/probe.js';
 import type { CheckResult } from '../../src/engine/result.js';
 import { runChecklist } from '../../src/engine/run.js';
+import { ChecklistError } from '../../src/errors.js';
 import { cli } from '../helpers/cli.js';
 import { dydxChecklist, HEALTHY, type LocalDydx, startLocalDydx } from '../helpers/dydx.js';
 
@@ -87,10 +89,36 @@ describe('dYdX v4 through its indexer, CometBFT RPC and Cosmos REST (local fixtu
     expect(negative.status === 'fail' && negative.threshold).toContain('<= expected −0.0016% per 8h');
   });
 
-  it('skips the checks that read EVM state, saying why', async () => {
-    const result = await run(CHECKS.evmOnly);
-    expect(result.status).toBe('skip');
-    expect(result.message).toBe(
+  it('refuses a check that reads EVM state when the checklist is loaded, at its type', () => {
+    const yaml = dydxChecklist(dydx.url, `  - id: under-test\n${CHECKS.evmOnly.replace(/^/gm, '    ')}\n`);
+    let error: unknown;
+    try {
+      parseChecklist(yaml, 'dydx.yaml', { env: {} });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ChecklistError);
+    const [problem] = (error as ChecklistError).problems;
+    expect(problem?.message).toBe(
+      'reorg.probe cannot run on this venue: it reads EVM state (blocks, contracts), and dydx-v4 is not an EVM chain',
+    );
+    expect(problem?.position.line).toBe(
+      yaml.split('\n').findIndex((l) => l.includes('type: reorg.probe')) + 1,
+    );
+  });
+
+  it('skips, saying why, an EVM check that reaches the engine without the loader', async () => {
+    // The loader refuses it; the engine still never lets an EVM read on dYdX pass or crash.
+    const yaml = dydxChecklist(dydx.url, '  - id: under-test\n    type: sequencer.head-age\n');
+    const checklist = parseChecklist(yaml, 'dydx.yaml', { env: {} });
+    const [head] = checklist.checks;
+    if (!head) throw new Error('no check');
+    checklist.checks = [
+      { ...head, type: probe.type, definition: probe, params: { depth: 5, wait: 1000, maxDepth: 0 } },
+    ];
+    const { run } = await runChecklist(checklist);
+    expect(run.results[0]?.status).toBe('skip');
+    expect(run.results[0]?.message).toBe(
       'not applicable: dydx-v4 is not an EVM chain: this check reads EVM state (blocks, contracts)',
     );
   });

@@ -66,6 +66,7 @@ export async function identifyAuthority(reader: ChainReader, address: Address): 
 
 export const exitWindow = defineCheck({
   type: 'governance.exit-window',
+  requires: { contracts: { admin: { chainFrom: 'on' }, safe: { chainFrom: 'on' }, portal: 'l1' } },
   summary: 'Exit window (upgrade delay − withdrawal delay) and the admin multisig threshold',
   description:
     'Identifies the upgrade authority `admin`: an OpenZeppelin TimelockController (upgrade delay = getMinDelay), a ' +

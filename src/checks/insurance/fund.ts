@@ -126,6 +126,7 @@ type FundParams = z.output<typeof fundParams>;
 
 export const fund = defineCheck({
   type: 'insurance.fund',
+  requires: { evm: true },
   summary:
     "USD value of the venue's insurance fund: a floor, a ratio to open interest, drawdown since the last run",
   description:

@@ -5,6 +5,7 @@ import { defineCheck } from '../define.js';
 
 export const venueFund = defineCheck({
   type: 'insurance.venue-fund',
+  requires: { stacks: ['dydx-v4'] },
   summary: 'The insurance fund the venue itself reports, against a floor (dYdX v4)',
   description:
     "Reads the venue's own insurance fund — on dYdX v4, the USDC balance of the insurance_fund module account " +

@@ -54,6 +54,7 @@ function cadenceNote(params: { heartbeat?: number; lookback: number }, history: 
 
 export const chainlink = defineCheck({
   type: 'oracle.chainlink',
+  requires: { evm: true, contracts: { feed: 'l2' } },
   summary: 'Chainlink price feed: fresh round, positive answer, within bounds',
   description:
     'Reads latestRoundData of a Chainlink-compatible feed. Fails when the latest update is older than `maxAge`, ' +

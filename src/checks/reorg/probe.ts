@@ -71,6 +71,7 @@ export function reorgDepth(head: number, seen: BlockHash[], now: (Hash | null)[]
 
 export const probe = defineCheck({
   type: 'reorg.probe',
+  requires: { evm: true },
   summary: 'Recent block hashes read twice, `wait` apart, and against the last run: was history rewritten?',
   description:
     'Reads the hashes of the last `depth` L2 blocks, waits `wait`, and reads the same block numbers again; it ' +

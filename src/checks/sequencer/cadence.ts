@@ -6,6 +6,7 @@ import { defineCheck, MeasurementError } from '../define.js';
 
 export const cadence = defineCheck({
   type: 'sequencer.cadence',
+  requires: {},
   summary: 'Block intervals over the last N blocks: median, p99 and the largest gap',
   description:
     'Reads the timestamps of the last `window` L2 blocks and computes the intervals between them. A gap larger ' +

@@ -34,6 +34,7 @@ export function dissenters(endpoints: EndpointView[]): EndpointView[] {
 
 export const rpcDivergence = defineCheck({
   type: 'sequencer.rpc-divergence',
+  requires: { evm: true },
   summary:
     "Do the venue's L2 RPC endpoints agree on the head height and on the block hash at a common height?",
   description:

@@ -29,13 +29,19 @@ async function tagged(reader: ChainReader, tag: 'safe' | 'finalized'): Promise<H
 
 export const safeLag = defineCheck({
   type: 'sequencer.safe-lag',
+  requires: { evm: true },
+  // Nitro's safe head is the last block whose batch is on L1 and L1-safe: the batch poster may wait up to
+  // an hour (max-delay default) plus ~13 min of L1 justification; finalized adds L1 finality (~13–19 min).
+  stackDefaults: { arbitrum: { maxSafeLag: '75m', maxFinalizedLag: '90m' } },
   summary: 'Distance from the latest L2 block to the safe and finalized heads',
   description:
     'Reads the `latest`, `safe` and `finalized` L2 blocks. On a rollup, `safe` means derived from data posted ' +
     "to L1 and `finalized` means that data is final on L1: a growing gap means the sequencer's blocks are not " +
     'reaching L1, so anything you see on the unsafe head can still be rewritten. Lags are judged in time (blocks ' +
     'are shown too). On OP Stack chains the safe head typically trails by a few minutes and the finalized head ' +
-    'by 15–30 minutes. An endpoint that does not support these tags makes the check `error`, never a pass.',
+    'by 15–30 minutes. On Arbitrum (Nitro) `safe` is the last block whose batch is on L1 and in an L1-safe block: ' +
+    "the batch poster waits up to an hour on a quiet chain (Nitro's max-delay default) and L1 justification adds " +
+    '~13 min: hence its wider arbitrum defaults (tighten them for a busy chain such as Arbitrum One). An endpoint that does not support these tags makes the check `error`, never a pass.',
   params: z.object({
     maxSafeLag: duration('Largest acceptable time between the latest and the safe head.', '10m'),
     maxFinalizedLag: duration('Largest acceptable time between the latest and the finalized head.', '45m'),
