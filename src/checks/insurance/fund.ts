@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { address, duration, integer, type PriceSource, price, ratio, usd } from '../../checklist/params.js';
 import { formatDuration, formatPercent, formatUsd } from '../../checklist/units.js';
 import type { ChainReader } from '../../engine/reader.js';
-import { readLatestRound } from '../../venues/chainlink.js';
+import { MAX_FUTURE_MS, readLatestRound } from '../../venues/chainlink.js';
 import { type CheckContext, defineCheck, type Judgement, MeasurementError } from '../define.js';
 
 const assetSchema = z.union(
@@ -265,7 +265,17 @@ export const fund = defineCheck({
 
 const totalOf = (assets: ValuedAsset[]) => assets.reduce((sum, a) => sum + a.valueUsd, 0);
 const untrustedAssets = (assets: ValuedAsset[], maxPriceAge: number) =>
-  assets.filter((a) => a.feed && (a.priceUsd <= 0 || (a.priceAgeMs ?? 0) > maxPriceAge));
+  assets.filter(
+    (a) =>
+      a.feed &&
+      (a.priceUsd <= 0 || (a.priceAgeMs ?? 0) > maxPriceAge || (a.priceAgeMs ?? 0) < -MAX_FUTURE_MS),
+  );
+const priceProblem = (a: ValuedAsset) =>
+  a.priceUsd <= 0
+    ? 'no positive price'
+    : (a.priceAgeMs ?? 0) < 0
+      ? `dated ${formatDuration(-(a.priceAgeMs ?? 0))} in the future`
+      : `${formatDuration(a.priceAgeMs ?? 0)} old`;
 
 async function valueAssets(ctx: CheckContext, params: FundParams, now: number): Promise<ValuedAsset[]> {
   return Promise.all(
@@ -318,10 +328,7 @@ function judgeFund(
   const evidence: Record<string, unknown> = { holder: params.holder, assets, totalUsd: total };
   const untrusted = untrustedAssets(assets, params.maxPriceAge);
   if (untrusted.length > 0) {
-    const list = untrusted.map(
-      (a) =>
-        `${a.asset} (feed ${a.feed}, ${a.priceUsd <= 0 ? 'no positive price' : `${formatDuration(a.priceAgeMs ?? 0)} old`})`,
-    );
+    const list = untrusted.map((a) => `${a.asset} (feed ${a.feed}, ${priceProblem(a)})`);
     return {
       holds: false,
       observed: `${formatUsd(total)} (untrusted)`,
