@@ -213,7 +213,7 @@ devnet
   .command('scenario')
   .description(
     'put the running devnet into a named state: healthy, sequencer-halt, stale-oracle, volatile-oracle, oracle-split, ' +
-      'drained-fund, reorg, batcher-stalled, rpc-split, paused-bridge, proposer-stalled, gas-spike, l1-fee-spike, ' +
+      'oracle-future, oracle-at-bound, drained-fund, reorg, batcher-stalled, rpc-split, paused-bridge, proposer-stalled, gas-spike, l1-fee-spike, ' +
       'instant-upgrades',
   )
   .argument('<name>', 'scenario name')

@@ -4,6 +4,10 @@ pragma solidity 0.8.30;
 /// @notice A Chainlink AggregatorV3Interface-compatible feed for the devnet. Rounds carry explicit
 /// timestamps (not block.timestamp) so the devnet can write a historical round history and
 /// simulate stale, incomplete or zero rounds.
+/// @dev It plays both halves of a real Chainlink feed: the proxy consumers read (`latestRoundData`,
+/// `aggregator()`) and the OffchainAggregator behind it, whose `minAnswer`/`maxAnswer` bound what it
+/// will report (docs: "Bounded market price feeds"). Deployed without bounds (min = max = 0), it has no
+/// aggregator to point to and those reads revert, as they do on a feed that is not a Chainlink proxy.
 contract DevnetAggregator {
     struct Round {
         int256 answer;
@@ -15,6 +19,8 @@ contract DevnetAggregator {
     string public description;
     address public immutable owner;
     uint80 public latestRound;
+    int192 private immutable minAnswer_;
+    int192 private immutable maxAnswer_;
     mapping(uint80 => Round) private rounds;
 
     event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt);
@@ -25,10 +31,32 @@ contract DevnetAggregator {
         _;
     }
 
-    constructor(uint8 decimals_, string memory description_) {
+    constructor(uint8 decimals_, string memory description_, int192 minAnswer, int192 maxAnswer) {
         decimals = decimals_;
         description = description_;
         owner = msg.sender;
+        minAnswer_ = minAnswer;
+        maxAnswer_ = maxAnswer;
+    }
+
+    function bounded() private view returns (bool) {
+        return minAnswer_ != 0 || maxAnswer_ != 0;
+    }
+
+    /// @notice The proxy's current aggregator: this contract itself, when it has bounds.
+    function aggregator() external view returns (address) {
+        require(bounded(), "not a proxy");
+        return address(this);
+    }
+
+    function minAnswer() external view returns (int192) {
+        require(bounded(), "no bounds");
+        return minAnswer_;
+    }
+
+    function maxAnswer() external view returns (int192) {
+        require(bounded(), "no bounds");
+        return maxAnswer_;
     }
 
     function version() external pure returns (uint256) {

@@ -40,6 +40,12 @@ export const DEVNET_ADDRESSES = {
 /** Pyth's real ETH/USD price id, which the devnet's Pyth publishes too. */
 export const PYTH_ETH_USD_ID = '0xff61491a931112ddf1bd8147cd1b641375f79f5825126d665480874634fd0ace';
 
+/**
+ * The ETH/USD aggregator's minAnswer/maxAnswer (8 decimals): 1,000 and 10,000 USD. Inside the demo
+ * checklist's plausible range (500–20,000), so only the bounds themselves can tell a price pinned at one.
+ */
+export const DEVNET_ETH_USD_BOUNDS = { min: 1_000n * 10n ** 8n, max: 10_000n * 10n ** 8n } as const;
+
 /** The devnet market's open interest: 20 million USD (6 decimals). */
 export const DEVNET_OPEN_INTEREST = 20_000_000n * 10n ** 6n;
 

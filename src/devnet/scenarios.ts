@@ -42,11 +42,12 @@ async function replicaControl(url: string, method: 'devnet_split' | 'devnet_join
 export const SCENARIOS: Record<string, Scenario> = {
   healthy: {
     summary:
-      'mining every second, calm L2 and L1 fees, fresh oracle round, sequencer up for 2h, fund full, batcher funded, replica joined',
+      'mining every second, calm L2 and L1 fees, a calm day of hourly ETH/USD rounds ending now, sequencer up for 2h, fund full, batcher funded, replica joined',
     async apply({ l2, l1, replicaUrl }) {
       await anvilRpc(l2, 'evm_setIntervalMining', [1]);
       await admin.calmGas(l2);
       await setL1Fees(l2, CALM_L1_FEES);
+      await admin.restoreCalmHistory(l2);
       await admin.freshPrice(l2);
       await admin.setSequencerUp(l2);
       await admin.fillFund(l2);
@@ -56,7 +57,11 @@ export const SCENARIOS: Record<string, Scenario> = {
       await l1Admin.setBridgePaused(l1, false);
       await instantUpgrades(l1, false);
       await replicaControl(replicaUrl, 'devnet_join');
-      return 'the venue is healthy again: mining, calm fees, fresh price, sequencer up, fund full, batcher and proposer posting, bridge open, replica in sync';
+      return (
+        'the venue is healthy again: mining, calm fees, fresh price, sequencer up, fund full, batcher and proposer posting, bridge open, replica in sync. ' +
+        "The ETH/USD feed got a new calm day of hourly rounds on top of its history (a feed's rounds cannot be deleted): " +
+        'a cadence or volatility lookback of up to 25h sees only those; a longer one still reaches the rounds earlier scenarios wrote'
+      );
     },
   },
   'sequencer-halt': {
@@ -76,9 +81,24 @@ export const SCENARIOS: Record<string, Scenario> = {
       return "the ETH/USD feed's latest round now says it was updated 3h ago";
     },
   },
+  'oracle-future': {
+    summary: "the ETH/USD feed's latest round says it was updated 50 minutes from now",
+    async apply({ l2 }) {
+      await admin.futureRound(l2);
+      return "the ETH/USD feed's latest round is dated 50 minutes in the future; oracle.chainlink fails (a future update is not a fresh one)";
+    },
+  },
+  'oracle-at-bound': {
+    summary:
+      "ETH/USD falls through the aggregator's minAnswer (1,000 USD): the feed keeps reporting the bound, fresh",
+    async apply({ l2 }) {
+      await admin.pinAtMinAnswer(l2);
+      return "the ETH/USD feed now reports 1,000 USD, its aggregator's minAnswer, in a fresh round; oracle.chainlink fails (a price at a bound is not the market's)";
+    },
+  },
   'volatile-oracle': {
     summary:
-      "the ETH/USD feed's last hour swings ±15% in one-minute rounds (it stays in the round history: restart the devnet to calm it)",
+      "the ETH/USD feed's last hour swings ±15% in one-minute rounds (until healthy writes a calm day over it)",
     async apply({ l2 }) {
       await admin.writeVolatileHistory(l2);
       return 'wrote 60 one-minute ETH/USD rounds swinging ±15%; liquidation.simulate sees the volatility over its lookback';

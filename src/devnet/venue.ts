@@ -35,6 +35,7 @@ import {
 } from './artifacts.generated.js';
 import {
   DEVNET_ADDRESSES,
+  DEVNET_ETH_USD_BOUNDS,
   DEVNET_FUND,
   DEVNET_L2_CHAIN_ID,
   DEVNET_OPEN_INTEREST,
@@ -46,6 +47,14 @@ import {
 /** A deterministic ETH/USD path around 3000 USD (8 decimals, like Chainlink's USD feeds). */
 export function devnetPrice(index: number): bigint {
   return BigInt(Math.round((3000 + 40 * Math.sin(index / 3)) * 100)) * 10n ** 6n;
+}
+
+/**
+ * 26 hourly ETH/USD rounds ending at `now`: a day of history plus the round before it, so a 24 h
+ * lookback is covered and every gap is the 1 h heartbeat.
+ */
+export function calmDay(now: number): { answer: bigint; at: number }[] {
+  return Array.from({ length: 26 }, (_, i) => ({ answer: devnetPrice(i), at: now - (25 - i) * 3_600 }));
 }
 
 export const admin = {
@@ -279,6 +288,23 @@ export const admin = {
       }),
     );
   },
+  /**
+   * A feed's rounds cannot be taken back, so a calm history is restored by writing a new calm day on
+   * top: a walk back over up to 25 h meets only these rounds and never those a scenario wrote before.
+   */
+  restoreCalmHistory(clients: VenueClients) {
+    return admin.pushRounds(clients, DEVNET_ADDRESSES.ethUsdFeed, calmDay(nowSeconds()));
+  },
+  /** The feed reports a round 50 minutes ahead of the clock (a keeper or aggregator with a bad clock). */
+  futureRound(clients: VenueClients) {
+    const at = nowSeconds() + 50 * 60;
+    return admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(24), at, at);
+  },
+  /** ETH crashes through the aggregator's minAnswer: the feed keeps reporting the bound, fresh. */
+  pinAtMinAnswer(clients: VenueClients) {
+    const now = nowSeconds();
+    return admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, DEVNET_ETH_USD_BOUNDS.min, now, now);
+  },
   async freshPrice(clients: VenueClients) {
     const now = nowSeconds();
     await admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(24), now, now);
@@ -299,8 +325,14 @@ export async function deployVenue(clients: VenueClients): Promise<void> {
   await installMulticall3(clients);
   const deployed = [
     await deploy(clients, DevnetTokenArtifact, ['Devnet USD Coin', 'USDC', 6]),
-    await deploy(clients, DevnetAggregatorArtifact, [8, 'ETH / USD']),
-    await deploy(clients, DevnetAggregatorArtifact, [0, 'L2 Sequencer Uptime Status Feed']),
+    await deploy(clients, DevnetAggregatorArtifact, [
+      8,
+      'ETH / USD',
+      DEVNET_ETH_USD_BOUNDS.min,
+      DEVNET_ETH_USD_BOUNDS.max,
+    ]),
+    // Uptime feeds have no price bounds: minAnswer/maxAnswer revert, as on a feed without them.
+    await deploy(clients, DevnetAggregatorArtifact, [0, 'L2 Sequencer Uptime Status Feed', 0n, 0n]),
     await deploy(clients, InsuranceFundArtifact, []),
     await deploy(clients, DevnetPerpMarketArtifact, [DEVNET_OPEN_INTEREST]),
     await deploy(clients, DevnetPythArtifact, []),
@@ -312,10 +344,8 @@ export async function deployVenue(clients: VenueClients): Promise<void> {
     );
   }
   const now = nowSeconds();
-  // 26 hourly rounds: a day of history plus the round before it, so a 24 h lookback is covered.
-  for (let i = 0; i < 26; i += 1) {
-    const at = now - (25 - i) * 3_600;
-    await admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(i), at, at);
+  for (const round of calmDay(now)) {
+    await admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, round.answer, round.at, round.at);
   }
   await admin.publishPyth(clients, PYTH_ETH_USD_ID, devnetPrice(25), { publishTime: now });
   await admin.setSequencerUp(clients);

@@ -2,7 +2,14 @@
  * Chainlink AggregatorV3Interface reads. viem ships no Chainlink ABI, so the interface is declared
  * here once, in human-readable form, for every check that reads a feed.
  */
-import { type Address, formatUnits, parseAbi } from 'viem';
+import {
+  type Address,
+  BaseError,
+  ContractFunctionRevertedError,
+  ContractFunctionZeroDataError,
+  formatUnits,
+  parseAbi,
+} from 'viem';
 import type { ChainReader } from '../engine/reader.js';
 
 export const aggregatorV3Abi = parseAbi([
@@ -11,6 +18,19 @@ export const aggregatorV3Abi = parseAbi([
   'function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
   'function getRoundData(uint80 roundId) view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
 ]);
+
+/** A proxy's current aggregator and the OffchainAggregator's bounds (not part of AggregatorV3Interface). */
+export const boundedAggregatorAbi = parseAbi([
+  'function aggregator() view returns (address)',
+  'function minAnswer() view returns (int192)',
+  'function maxAnswer() view returns (int192)',
+]);
+
+/**
+ * How far ahead of this machine's clock a round may be dated before it is judged wrong: rounds are
+ * stamped by the oracle network's clocks, not ours. (This machine's own clock is checked by the run.)
+ */
+export const MAX_FUTURE_MS = 60_000;
 
 export interface FeedRound {
   feed: Address;
@@ -136,4 +156,44 @@ export async function readRoundHistory(
   return (rounds.at(-1)?.updatedAt ?? 0) < since
     ? { rounds }
     : { rounds, truncated: `stopped after maxRounds (${maxRounds}) rounds` };
+}
+
+export interface FeedBounds {
+  aggregator: Address;
+  /** In feed units, like `answer`. */
+  minAnswer: bigint;
+  maxAnswer: bigint;
+}
+
+/** The contract answered, with a revert or with nothing: the function is not there. Not an RPC failure. */
+function isAbsentFunction(error: unknown): boolean {
+  return (
+    error instanceof BaseError &&
+    error.walk(
+      (e) => e instanceof ContractFunctionRevertedError || e instanceof ContractFunctionZeroDataError,
+    ) !== null
+  );
+}
+
+/**
+ * The bounds of the aggregator behind a Chainlink proxy (`aggregator()` → `minAnswer()`/`maxAnswer()`),
+ * or undefined when the feed has none to show: not every Chainlink-compatible feed is a proxy, nor every
+ * aggregator bounded. Only a revert counts as absence; an RPC failure still throws.
+ */
+export async function readFeedBounds(reader: ChainReader, feed: Address): Promise<FeedBounds | undefined> {
+  try {
+    const aggregator = await reader.readContract({
+      address: feed,
+      abi: boundedAggregatorAbi,
+      functionName: 'aggregator',
+    });
+    const [minAnswer, maxAnswer] = await Promise.all([
+      reader.readContract({ address: aggregator, abi: boundedAggregatorAbi, functionName: 'minAnswer' }),
+      reader.readContract({ address: aggregator, abi: boundedAggregatorAbi, functionName: 'maxAnswer' }),
+    ]);
+    return { aggregator, minAnswer, maxAnswer };
+  } catch (error) {
+    if (isAbsentFunction(error)) return undefined;
+    throw error;
+  }
 }

@@ -73,7 +73,7 @@ export async function runOne(
   rpc: string | string[],
   check: string,
   l1Rpc?: string,
-  options: { stateDir?: string; stack?: Stack } = {},
+  options: { stateDir?: string; stack?: Stack; now?: () => number } = {},
 ): Promise<CheckResult> {
   const checklist = parseChecklist(
     checklistYaml(rpc, `  - id: under-test\n${check.replace(/^/gm, '    ')}\n`, 901, l1Rpc, options.stack),

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { address, duration, integer, type PriceSource, price, ratio, usd } from '../../checklist/params.js';
 import { formatDuration, formatPercent, formatUsd } from '../../checklist/units.js';
 import type { ChainReader } from '../../engine/reader.js';
-import { readLatestRound } from '../../venues/chainlink.js';
-import { type CheckContext, defineCheck, type Judgement } from '../define.js';
+import { MAX_FUTURE_MS, readLatestRound } from '../../venues/chainlink.js';
+import { type CheckContext, defineCheck, type Judgement, MeasurementError } from '../define.js';
 
 const assetSchema = z.union(
   [
@@ -51,34 +51,80 @@ async function readFigure(reader: ChainReader, call: ViewCall): Promise<number> 
   return Number(formatUnits(raw, call.decimals));
 }
 
-interface FundHistory {
-  version: 1;
-  chainId: number;
-  /** A restarted devnet or a reset testnet has the same chain id but another genesis. */
-  genesis: string;
-  holder: string;
+/** One trusted valuation of the fund. */
+interface FundSample {
   totalUsd: number;
   savedAt: string;
 }
 
+interface FundHistory {
+  version: 2;
+  chainId: number;
+  /** A restarted devnet or a reset testnet has the same chain id but another genesis. */
+  genesis: string;
+  holder: string;
+  /** Trusted valuations within the drawdown window, oldest first. */
+  samples: FundSample[];
+}
+
+/** Under `--watch` every 30 s a day holds 2,880 samples; the cap only bounds a runaway file. */
+const MAX_SAMPLES = 10_000;
+
+function sampleProblem(sample: unknown): string | undefined {
+  const s = sample as Partial<FundSample> | null;
+  if (!s || typeof s !== 'object') return 'a sample is not an object';
+  if (typeof s.totalUsd !== 'number' || !Number.isFinite(s.totalUsd) || s.totalUsd < 0)
+    return `a sample's totalUsd is not a non-negative number (${JSON.stringify(s.totalUsd)})`;
+  if (typeof s.savedAt !== 'string' || Number.isNaN(Date.parse(s.savedAt)))
+    return `a sample's savedAt is not a time (${JSON.stringify(s.savedAt)})`;
+  return undefined;
+}
+
+/**
+ * Every entry is checked before it is trusted: a hand-edited or truncated file is set aside and
+ * reported, never a crash and never a baseline. Version 1 (one value: the last run) reads as one sample.
+ */
 function validateHistory(chainId: number, genesis: string, holder: string) {
   return (data: unknown): FundHistory | string => {
-    const h = data as Partial<FundHistory> | null;
-    if (!h || typeof h !== 'object' || h.version !== 1) return 'not an l2preflight fund history';
+    const h = data as
+      | (Omit<Partial<FundHistory>, 'version'> & { version?: number; totalUsd?: unknown; savedAt?: unknown })
+      | null;
+    if (!h || typeof h !== 'object' || (h.version !== 1 && h.version !== 2))
+      return 'not an l2preflight fund history';
     if (h.chainId !== chainId || h.genesis !== genesis || h.holder !== holder)
       return 'recorded for another chain (or a reset one) or another holder';
-    if (typeof h.totalUsd !== 'number' || !Number.isFinite(h.totalUsd) || typeof h.savedAt !== 'string')
-      return 'malformed value';
-    return h as FundHistory;
+    const samples: unknown[] =
+      h.version === 1
+        ? [{ totalUsd: h.totalUsd, savedAt: h.savedAt }]
+        : Array.isArray(h.samples)
+          ? h.samples
+          : [];
+    if (h.version === 2 && !Array.isArray(h.samples)) return 'malformed value: samples is not a list';
+    for (const sample of samples) {
+      const problem = sampleProblem(sample);
+      if (problem) return `malformed value: ${problem}`;
+    }
+    return { version: 2, chainId, genesis, holder, samples: samples as FundSample[] };
   };
+}
+
+/** The highest trusted valuation saved within `windowMs` before `now` (future-dated ones are ignored). */
+export function highWaterMark(samples: readonly FundSample[], now: number, windowMs: number) {
+  let mark: FundSample | undefined;
+  for (const sample of samples) {
+    const at = Date.parse(sample.savedAt);
+    if (at < now - windowMs || at > now) continue;
+    if (!mark || sample.totalUsd > mark.totalUsd) mark = sample;
+  }
+  return mark;
 }
 
 export interface FundObservation {
   assets: ValuedAsset[];
   /** The figure the fund is compared with (open interest), when `ratioTo` is declared. */
   figure?: { label: string; usd: number };
-  /** The last run's valuation, when `maxDrawdown` is set and history exists. */
-  previous?: { totalUsd: number; savedAt: string };
+  /** The highest trusted valuation within `drawdownWindow`, when `maxDrawdown` is set and history exists. */
+  previous?: { totalUsd: number; savedAt: string; samples: number };
   historyProblem?: string;
 }
 
@@ -118,8 +164,12 @@ const fundParams = z.object({
   ).optional(),
   ratioTo: ratioToSchema.optional(),
   maxDrawdown: ratio(
-    "Largest acceptable fall of the fund's value since the last run (kept in the state dir).",
+    "Largest acceptable fall of the fund's value from its highest value over `drawdownWindow` (runs kept in the state dir).",
   ).optional(),
+  drawdownWindow: duration(
+    'How far back the high-water mark for `maxDrawdown` reaches: a fund bleeding a little each run trips it.',
+    '24h',
+  ),
 });
 
 type FundParams = z.output<typeof fundParams>;
@@ -135,8 +185,11 @@ export const fund = defineCheck({
     '`maxPriceAge` (or not positive) makes the valuation untrustworthy, so the check fails rather than pass on a stale ' +
     'number. With `minRatio` and `ratioTo` it also compares the fund with a USD figure read on-chain through a ' +
     'declared view call (open interest: a fund of 1% of open interest absorbs far less than one of 10%). With ' +
-    "`maxDrawdown` it compares the value with the last run's (kept in the state directory; only trusted " +
-    'valuations are kept) and fails on a larger fall: a fund paying out bad debt is news before it is empty. The ' +
+    '`maxDrawdown` it compares the value with the highest value recorded over `drawdownWindow` (24 h by default; ' +
+    'runs are kept in the state directory, only trusted valuations) and fails on a larger fall, so a fund ' +
+    'bleeding 5% a run under --watch trips it as surely as one emptied at once: a fund paying out bad debt is ' +
+    'news before it is empty. A ratio figure of 0 or less cannot be measured against (wrong contract or ' +
+    'function) and is an error, never an infinite ratio. The ' +
     'insurance fund is what absorbs bad debt before it is socialised to traders.',
   params: fundParams,
   example: {
@@ -176,21 +229,31 @@ export const fund = defineCheck({
         ? ctx.history.read(validateHistory(ctx.l2.chainId, genesis, params.holder))
         : undefined,
     ]);
-    const observation: FundObservation = { assets, figure };
-    if (stored?.kind === 'ok')
-      observation.previous = { totalUsd: stored.value.totalUsd, savedAt: stored.value.savedAt };
-    if (stored?.kind === 'set-aside') {
-      observation.historyProblem = `the last run's value was unusable (${stored.reason}) and was set aside to ${stored.setAsideTo}`;
+    // A figure of 0 would make any fund an infinite share of it: the call is not measuring what it claims.
+    if (figure && figure.usd <= 0) {
+      throw new MeasurementError(
+        `${figure.label} reads ${figure.usd} from ${params.ratioTo?.contract} ${params.ratioTo?.function}: a figure of 0 or less cannot be a ratio's base (wrong contract or function?)`,
+        { figure: figure.label, figureUsd: figure.usd },
+      );
     }
-    // Only a trusted valuation becomes the next run's baseline.
+    const observation: FundObservation = { assets, figure };
+    const samples = stored?.kind === 'ok' ? stored.value.samples : [];
+    const mark = highWaterMark(samples, now, params.drawdownWindow);
+    if (mark) observation.previous = { ...mark, samples: samples.length };
+    if (stored?.kind === 'set-aside') {
+      observation.historyProblem = `the recorded values were unusable (${stored.reason}) and were set aside to ${stored.setAsideTo}`;
+    }
+    // Only a trusted valuation becomes part of the next run's baseline.
     if (params.maxDrawdown !== undefined && untrustedAssets(assets, params.maxPriceAge).length === 0) {
+      const kept = samples.filter((sample) => Date.parse(sample.savedAt) >= now - params.drawdownWindow);
       const record: FundHistory = {
-        version: 1,
+        version: 2,
         chainId: ctx.l2.chainId,
         genesis,
         holder: params.holder,
-        totalUsd: totalOf(assets),
-        savedAt: new Date(now).toISOString(),
+        samples: [...kept, { totalUsd: totalOf(assets), savedAt: new Date(now).toISOString() }].slice(
+          -MAX_SAMPLES,
+        ),
       };
       await ctx.history.write(record);
     }
@@ -203,7 +266,17 @@ export const fund = defineCheck({
 
 const totalOf = (assets: ValuedAsset[]) => assets.reduce((sum, a) => sum + a.valueUsd, 0);
 const untrustedAssets = (assets: ValuedAsset[], maxPriceAge: number) =>
-  assets.filter((a) => a.feed && (a.priceUsd <= 0 || (a.priceAgeMs ?? 0) > maxPriceAge));
+  assets.filter(
+    (a) =>
+      a.feed &&
+      (a.priceUsd <= 0 || (a.priceAgeMs ?? 0) > maxPriceAge || (a.priceAgeMs ?? 0) < -MAX_FUTURE_MS),
+  );
+const priceProblem = (a: ValuedAsset) =>
+  a.priceUsd <= 0
+    ? 'no positive price'
+    : (a.priceAgeMs ?? 0) < 0
+      ? `dated ${formatDuration(-(a.priceAgeMs ?? 0))} in the future`
+      : `${formatDuration(a.priceAgeMs ?? 0)} old`;
 
 async function valueAssets(ctx: CheckContext, params: FundParams, now: number): Promise<ValuedAsset[]> {
   return Promise.all(
@@ -256,10 +329,7 @@ function judgeFund(
   const evidence: Record<string, unknown> = { holder: params.holder, assets, totalUsd: total };
   const untrusted = untrustedAssets(assets, params.maxPriceAge);
   if (untrusted.length > 0) {
-    const list = untrusted.map(
-      (a) =>
-        `${a.asset} (feed ${a.feed}, ${a.priceUsd <= 0 ? 'no positive price' : `${formatDuration(a.priceAgeMs ?? 0)} old`})`,
-    );
+    const list = untrusted.map((a) => `${a.asset} (feed ${a.feed}, ${priceProblem(a)})`);
     return {
       holds: false,
       observed: `${formatUsd(total)} (untrusted)`,
@@ -272,15 +342,10 @@ function judgeFund(
   const observed = [formatUsd(total)];
   if (total < params.min) problems.push(`below ${formatUsd(params.min)}`);
   if (figure && params.minRatio !== undefined) {
-    const share = figure.usd > 0 ? total / figure.usd : Number.POSITIVE_INFINITY;
-    evidence.ratio = {
-      figure: figure.label,
-      figureUsd: figure.usd,
-      ratio: Number.isFinite(share) ? share : null,
-    };
-    observed.push(
-      Number.isFinite(share) ? `${formatPercent(share)} of ${figure.label}` : `${figure.label} is 0`,
-    );
+    // read() refuses a figure of 0 or less, so the share is finite here.
+    const share = total / figure.usd;
+    evidence.ratio = { figure: figure.label, figureUsd: figure.usd, ratio: share };
+    observed.push(`${formatPercent(share)} of ${figure.label}`);
     if (share < params.minRatio) {
       problems.push(
         `${formatPercent(share)} of ${figure.label} (${formatUsd(figure.usd)}), under ${formatPercent(params.minRatio)}`,
@@ -291,11 +356,20 @@ function judgeFund(
   if (params.maxDrawdown !== undefined) {
     if (previous && previous.totalUsd > 0) {
       const drawdown = (previous.totalUsd - total) / previous.totalUsd;
-      evidence.drawdown = { previousUsd: previous.totalUsd, since: previous.savedAt, drawdown };
-      observed.push(`${drawdown > 0 ? '−' : '+'}${formatPercent(Math.abs(drawdown))} since the last run`);
+      const window = formatDuration(params.drawdownWindow);
+      evidence.drawdown = {
+        highWaterMarkUsd: previous.totalUsd,
+        since: previous.savedAt,
+        windowMs: params.drawdownWindow,
+        samples: previous.samples,
+        drawdown,
+      };
+      observed.push(
+        `${drawdown > 0 ? '−' : '+'}${formatPercent(Math.abs(drawdown))} from the ${window} high`,
+      );
       if (drawdown > params.maxDrawdown) {
         problems.push(
-          `down ${formatPercent(drawdown)} from ${formatUsd(previous.totalUsd)} at ${previous.savedAt}, more than ${formatPercent(params.maxDrawdown)}`,
+          `down ${formatPercent(drawdown)} from its ${window} high of ${formatUsd(previous.totalUsd)} at ${previous.savedAt}, more than ${formatPercent(params.maxDrawdown)}`,
         );
       }
     } else if (historyProblem) {

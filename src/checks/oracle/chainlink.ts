@@ -1,10 +1,14 @@
+import { formatUnits } from 'viem';
 import { z } from 'zod';
 import { address, duration, integer, number } from '../../checklist/params.js';
 import { formatDuration } from '../../checklist/units.js';
 import {
+  type FeedBounds,
   type FeedRound,
   type HistoricRound,
+  MAX_FUTURE_MS,
   type RoundHistory,
+  readFeedBounds,
   readLatestRound,
   readRoundHistory,
   roundEvidence,
@@ -13,6 +17,8 @@ import { defineCheck } from '../define.js';
 
 export interface ChainlinkObservation {
   round: FeedRound;
+  /** The aggregator's minAnswer/maxAnswer, when the feed exposes them. */
+  bounds?: FeedBounds;
   /** Read only when `heartbeat` is set. */
   history?: RoundHistory;
 }
@@ -55,11 +61,15 @@ function cadenceNote(params: { heartbeat?: number; lookback: number }, history: 
 export const chainlink = defineCheck({
   type: 'oracle.chainlink',
   requires: { evm: true, contracts: { feed: 'l2' } },
-  summary: 'Chainlink price feed: fresh round, positive answer, within bounds',
+  summary:
+    "Chainlink price feed: fresh round, positive answer, within bounds, not pinned at the aggregator's",
   description:
     'Reads latestRoundData of a Chainlink-compatible feed. Fails when the latest update is older than `maxAge`, ' +
     'when the answer is zero or negative, when the round is incomplete (startedAt or updatedAt = 0), or when the ' +
-    "price is outside [`min`, `max`] (in the feed's own units, e.g. USD for ETH/USD). `maxAge` has no default on " +
+    "price is outside [`min`, `max`] (in the feed's own units, e.g. USD for ETH/USD). A round dated more than a " +
+    "minute in the future fails: it is not fresh, someone's clock is wrong. Where the proxy's `aggregator()` " +
+    'exposes `minAnswer`/`maxAnswer` (OffchainAggregator), a price at or beyond a bound fails: the feed stops ' +
+    'following the market at its bounds, so a depeg can look fresh for a day. `maxAge` has no default on ' +
     "purpose: feeds on one chain have different heartbeats (1 h, 24 h); set it to the feed's heartbeat plus a " +
     'margin, since heartbeat rounds can land ~40 s late. With `heartbeat`, it also walks the round history over ' +
     '`lookback` and warns when two consecutive rounds are further apart than `heartbeat`: a feed that is fresh ' +
@@ -81,15 +91,25 @@ export const chainlink = defineCheck({
   }),
   example: { feed: '$ethUsdFeed', maxAge: '65m', min: 100, max: 100000, heartbeat: '61m', lookback: '24h' },
   async read(ctx, params): Promise<ChainlinkObservation> {
-    const round = await readLatestRound(ctx.l2, params.feed);
-    if (params.heartbeat === undefined) return { round };
+    const [round, bounds] = await Promise.all([
+      readLatestRound(ctx.l2, params.feed),
+      readFeedBounds(ctx.l2, params.feed),
+    ]);
+    if (params.heartbeat === undefined) return { round, bounds };
     const since = Math.floor((ctx.now() - params.lookback) / 1000);
-    return { round, history: await readRoundHistory(ctx.l2, round, since, params.maxRounds) };
+    return { round, bounds, history: await readRoundHistory(ctx.l2, round, since, params.maxRounds) };
   },
-  evaluate(params, { round, history }: ChainlinkObservation, now) {
+  evaluate(params, { round, bounds, history }: ChainlinkObservation, now) {
     const cadence = history ? cadenceNote(params, history) : undefined;
     const evidence = {
       ...roundEvidence(round),
+      bounds: bounds
+        ? {
+            aggregator: bounds.aggregator,
+            minAnswer: bounds.minAnswer.toString(),
+            maxAnswer: bounds.maxAnswer.toString(),
+          }
+        : null,
       ...(cadence && history
         ? {
             cadence: {
@@ -102,21 +122,26 @@ export const chainlink = defineCheck({
           }
         : {}),
     };
+    const aheadMs = round.updatedAt * 1000 - now;
     const ageMs = Math.max(0, now - round.updatedAt * 1000);
-    const bounds = [
+    const plausible = [
       params.min !== undefined ? `>= ${params.min}` : '',
       params.max !== undefined ? `<= ${params.max}` : '',
     ].filter(Boolean);
     const threshold = [
       `age <= ${formatDuration(params.maxAge)}`,
-      ...(bounds.length ? [`price ${bounds.join(' and ')}`] : []),
+      ...(plausible.length ? [`price ${plausible.join(' and ')}`] : []),
+      ...(bounds ? ["strictly inside the aggregator's bounds"] : []),
       ...(params.heartbeat !== undefined ? [`gaps <= ${formatDuration(params.heartbeat)}`] : []),
     ].join(', ');
     const label = round.description || round.feed;
     const observed =
       round.updatedAt === 0
         ? `price ${round.price}, never updated`
-        : `price ${round.price}, ${formatDuration(ageMs)} old`;
+        : aheadMs > MAX_FUTURE_MS
+          ? `price ${round.price}, dated ${formatDuration(aheadMs)} in the future`
+          : `price ${round.price}, ${formatDuration(ageMs)} old`;
+    const boundPrice = (answer: bigint) => formatUnits(answer, round.decimals);
     const value = { value: ageMs / 1000, unit: 'seconds' as const };
     const fail = (message: string) => ({ holds: false, observed, threshold, message, value, evidence });
     if (round.startedAt === 0 || round.updatedAt === 0) {
@@ -125,6 +150,11 @@ export const chainlink = defineCheck({
       );
     }
     if (round.answer <= 0n) return fail(`${label}: answer ${round.answer} is not a positive price`);
+    if (aheadMs > MAX_FUTURE_MS) {
+      return fail(
+        `${label}: round ${round.roundId} is dated ${new Date(round.updatedAt * 1000).toISOString()}, ${formatDuration(aheadMs)} in the future (more than ${formatDuration(MAX_FUTURE_MS)}): a round from the future is not a fresh one — the feed's or this machine's clock is wrong`,
+      );
+    }
     if (ageMs > params.maxAge) {
       return fail(
         `${label}: last update ${formatDuration(ageMs)} ago, older than ${formatDuration(params.maxAge)}`,
@@ -134,6 +164,16 @@ export const chainlink = defineCheck({
       return fail(`${label}: price ${round.price} below ${params.min}`);
     if (params.max !== undefined && round.price > params.max)
       return fail(`${label}: price ${round.price} above ${params.max}`);
+    if (bounds && round.answer <= bounds.minAnswer) {
+      return fail(
+        `${label}: price ${round.price} is at its aggregator's minAnswer (${boundPrice(bounds.minAnswer)}): the feed stops reporting at its bounds, so the market may be lower and this round is not its price`,
+      );
+    }
+    if (bounds && round.answer >= bounds.maxAnswer) {
+      return fail(
+        `${label}: price ${round.price} is at its aggregator's maxAnswer (${boundPrice(bounds.maxAnswer)}): the feed stops reporting at its bounds, so the market may be higher and this round is not its price`,
+      );
+    }
     const fresh = `${label}: ${round.price}, updated ${formatDuration(ageMs)} ago (round ${round.roundId})`;
     return {
       holds: true,

@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEVNET_OPEN_INTEREST } from '../../../src/devnet/constants.js';
 import { admin, type RunningVenue } from '../../../src/devnet/venue.js';
+import type { CheckResult } from '../../../src/engine/result.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const CHECK = `type: insurance.fund
@@ -74,6 +75,13 @@ ratioTo: { contract: $perpMarket, function: "openInterest()(uint256)", decimals:
       expect(result.message).toMatch(/4\.0\d% of open interest \(200,000,000 USD\), under 10\.0%/);
     });
 
+    it('is an error, never an infinite ratio, when the figure reads 0 (wrong contract or function)', async () => {
+      await admin.setOpenInterest(venue.clients, 0n);
+      const result = await runOne(venue.node.url, RATIO);
+      expect(result.status).toBe('error');
+      expect(result.message).toMatch(/open interest reads 0 .*cannot be a ratio's base/);
+    });
+
     it('refuses a ratio without a figure, and a call it cannot make', async () => {
       await expect(runOne(venue.node.url, `${CHECK}\nminRatio: 10%`)).rejects.toThrow(
         /minRatio and ratioTo go together/,
@@ -84,22 +92,49 @@ ratioTo: { contract: $perpMarket, function: "openInterest()(uint256)", decimals:
     });
   });
 
-  describe('drawdown since the last run (maxDrawdown)', () => {
+  describe('drawdown from the high-water mark (maxDrawdown, drawdownWindow)', () => {
     const DRAWDOWN = `${CHECK}\nmaxDrawdown: 20%`;
+    const totalOf = (result: CheckResult) =>
+      result.status === 'skip' ? 0 : (result.evidence as { totalUsd: number }).totalUsd;
 
     it('passes across steady runs and fails after the fund loses more than maxDrawdown', async () => {
       const stateDir = await mkdtemp(join(tmpdir(), 'l2p-fund-'));
       expect((await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir })).status).toBe('pass');
       const steady = await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir });
       expect(steady.status).toBe('pass');
-      expect(steady.status === 'pass' && steady.observed).toMatch(/[−+]0\.\d\d% since the last run/);
+      expect(steady.status === 'pass' && steady.observed).toMatch(/[−+]0\.\d\d% from the 1d high/);
       // pay out 3M of the 5M USDC: ~8.04M → ~5.04M, a 37% fall
       await admin.payOut(venue.clients, 3_000_000n * 10n ** 6n);
       const drained = await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir });
       expect(drained.status).toBe('fail');
-      expect(drained.message).toMatch(/down 37\.\d% from 8,0\d\d,\d{3} USD at .*, more than 20\.0%/);
-      // the fall is now the baseline: the next run compares with it
-      expect((await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir })).status).toBe('pass');
+      expect(drained.message).toMatch(
+        /down 37\.\d% from its 1d high of 8,0\d\d,\d{3} USD at .*, more than 20\.0%/,
+      );
+      // the high stays the baseline for the whole window, not just until the next run …
+      expect((await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir })).status).toBe('fail');
+      // … and once the window has passed, the fall is the new baseline
+      const later = Date.now() + 25 * 3_600_000;
+      const afterWindow = await runOne(venue.node.url, `${DRAWDOWN}\nmaxPriceAge: 30h`, undefined, {
+        stateDir,
+        now: () => later,
+      });
+      expect(afterWindow.status).toBe('pass');
+    });
+
+    it('fails a fund bleeding 5% a run under --watch by the third payout (maxDrawdown 10%)', async () => {
+      const stateDir = await mkdtemp(join(tmpdir(), 'l2p-fund-'));
+      const check = `${CHECK}\nmaxDrawdown: 10%`;
+      let result = await runOne(venue.node.url, check, undefined, { stateDir });
+      const statuses = [result.status];
+      for (let payout = 1; payout <= 3; payout += 1) {
+        // 5% of the fund's whole value, paid in USDC (the fund holds 5M USDC of ~8M)
+        await admin.payOut(venue.clients, BigInt(Math.round(totalOf(result) * 0.05 * 1e6)));
+        result = await runOne(venue.node.url, check, undefined, { stateDir });
+        statuses.push(result.status);
+      }
+      // −5%, −9.75%, −14.3% from the first run's value; each run alone only ever saw −5%
+      expect(statuses).toEqual(['pass', 'pass', 'pass', 'fail']);
+      expect(result.message).toMatch(/down 14\.\d% from its 1d high/);
     });
 
     it('warns, and says drawdown was not checked, when the last run’s file is unusable', async () => {
@@ -112,6 +147,20 @@ ratioTo: { contract: $perpMarket, function: "openInterest()(uint256)", decimals:
       const result = await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir });
       expect(result.status).toBe('warn');
       expect(result.message).toContain('drawdown not checked this run');
+    });
+
+    it('sets aside, without crashing, a history whose entries are malformed', async () => {
+      const stateDir = await mkdtemp(join(tmpdir(), 'l2p-fund-'));
+      await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir });
+      const [dir] = await readdir(stateDir);
+      const files = await readdir(join(stateDir, dir as string), { recursive: true });
+      const file = join(stateDir, dir as string, files.find((f) => f.includes('under-test')) as string);
+      const history = JSON.parse(await readFile(file, 'utf8'));
+      history.samples.push({ totalUsd: 1e12, savedAt: 'yesterday' }, null);
+      await writeFile(file, JSON.stringify(history));
+      const result = await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir });
+      expect(result.status).toBe('warn');
+      expect(result.message).toMatch(/savedAt is not a time .*drawdown not checked this run/);
     });
   });
 });

@@ -52,6 +52,48 @@ describe('oracle.chainlink on the devnet', () => {
     expect(result.message).toContain('above 100');
   });
 
+  it('fails a round dated 50 minutes in the future instead of calling it 0 ms old', async () => {
+    await applyScenario(venue, 'oracle-future');
+    const result = await runOne(venue.node.url, CHECK);
+    expect(result.status).toBe('fail');
+    expect(result.status === 'fail' && result.observed).toMatch(
+      /dated (49|50)m \d+s in the future|dated 50m in the future/,
+    );
+    expect(result.message).toMatch(
+      /in the future \(more than 1m\): a round from the future is not a fresh one/,
+    );
+  });
+
+  it("fails a fresh price pinned at the aggregator's minAnswer, inside the checklist's own bounds", async () => {
+    await applyScenario(venue, 'oracle-at-bound');
+    const result = await runOne(venue.node.url, CHECK);
+    expect(result.status).toBe('fail');
+    expect(result.message).toContain(
+      "ETH / USD: price 1000 is at its aggregator's minAnswer (1000): the feed stops reporting at its bounds",
+    );
+    expect(result.status === 'fail' && result.evidence?.bounds).toEqual({
+      aggregator: DEVNET_ADDRESSES.ethUsdFeed,
+      minAnswer: (1_000n * 10n ** 8n).toString(),
+      maxAnswer: (10_000n * 10n ** 8n).toString(),
+    });
+  });
+
+  it("fails a price at or beyond the aggregator's maxAnswer", async () => {
+    await admin.setLatestAnswer(venue.clients, DEVNET_ADDRESSES.ethUsdFeed, 10_500n * 10n ** 8n);
+    const result = await runOne(venue.node.url, CHECK);
+    expect(result.status).toBe('fail');
+    expect(result.message).toContain("is at its aggregator's maxAnswer (10000)");
+  });
+
+  it('passes, reading no bounds, on a feed whose aggregator has none', async () => {
+    const feed = await deploy(venue.clients, DevnetAggregatorArtifact, [8, 'PLAIN / USD', 0n, 0n]);
+    const now = nowSeconds();
+    await admin.pushRound(venue.clients, feed, devnetPrice(0), now, now);
+    const result = await runOne(venue.node.url, `type: oracle.chainlink\nfeed: "${feed}"\nmaxAge: 65m`);
+    expect(result.status).toBe('pass');
+    expect(result.status === 'pass' && result.evidence?.bounds).toBeNull();
+  });
+
   it('errors (never passes) when the feed address has no contract', async () => {
     const result = await runOne(
       venue.node.url,
@@ -66,7 +108,7 @@ describe('oracle.chainlink on the devnet', () => {
 
     /** A feed with hourly rounds over the last day, optionally missing some hours yesterday. */
     async function feedWithHistory(missingHours: number[]): Promise<string> {
-      const feed = await deploy(venue.clients, DevnetAggregatorArtifact, [8, 'GAP / USD']);
+      const feed = await deploy(venue.clients, DevnetAggregatorArtifact, [8, 'GAP / USD', 0n, 0n]);
       const now = nowSeconds();
       const hours = Array.from({ length: 27 }, (_, i) => 26 - i).filter((h) => !missingHours.includes(h));
       await admin.pushRounds(
@@ -90,8 +132,18 @@ describe('oracle.chainlink on the devnet', () => {
       expect(result.status === 'warn' && result.threshold).toContain('gaps <= 1h 1m');
     });
 
+    it('passes again after stale-oracle then healthy: healthy restores a calm day of rounds', async () => {
+      await applyScenario(venue, 'stale-oracle');
+      const stale = await runOne(venue.node.url, cadence(DEVNET_ADDRESSES.ethUsdFeed));
+      expect(stale.status).toBe('fail');
+      await applyScenario(venue, 'healthy');
+      const result = await runOne(venue.node.url, cadence(DEVNET_ADDRESSES.ethUsdFeed));
+      expect(result.status).toBe('pass');
+      expect(result.message).toMatch(/largest gap 1h over 2\d rounds/);
+    });
+
     it('says when the history is shorter than the lookback', async () => {
-      const feed = await deploy(venue.clients, DevnetAggregatorArtifact, [8, 'NEW / USD']);
+      const feed = await deploy(venue.clients, DevnetAggregatorArtifact, [8, 'NEW / USD', 0n, 0n]);
       const now = nowSeconds();
       await admin.pushRound(venue.clients, feed, devnetPrice(0), now - 600, now - 600);
       await admin.pushRound(venue.clients, feed, devnetPrice(1), now, now);
