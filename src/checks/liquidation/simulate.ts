@@ -36,7 +36,8 @@ export const simulate = defineCheck({
     'history within any window of `horizon`: if that move would have liquidated the position, the check warns ' +
     'even when the model says the probability is small (fat tails). GBM with continuous monitoring ignores jumps ' +
     "and funding; treat the figure as a floor on risk, not a forecast. A feed older than `maxPriceAge` can't " +
-    'measure volatility, so the check fails rather than pass on a frozen price.',
+    'measure volatility, so the check fails rather than pass on a frozen price; a history whose rounds all read ' +
+    'the same price (zero realised volatility) is `error`: it cannot measure, and is never a pass.',
   params: z.object({
     feed: address('Address (or $name) of the Chainlink-compatible feed the venue marks positions with.'),
     side: enumeration(['long', 'short'] as const, 'Direction of the position.'),
@@ -95,6 +96,14 @@ export const simulate = defineCheck({
       );
     }
     const volatility = realisedVolatility(points);
+    // Every round at one price is a feed that stopped moving (or an aggregator stuck on a bound), not a
+    // calm market: a probability of 0 from it would be a pass that measured nothing.
+    if (volatility === 0) {
+      throw new MeasurementError(
+        `${label}: zero realised volatility — all ${points.length} rounds in the last ${formatDuration(params.lookback)} read ${price(points[0]?.price ?? 0)}; a frozen feed cannot measure the risk`,
+        { feed: round.feed, rounds: points.length, annualVolatility: 0 },
+      );
+    }
     const spot = round.price;
     const liquidation = liquidationPrice(spot, params.leverage, params.maintenanceMargin, params.side);
     const probability = touchProbability(

@@ -3,10 +3,17 @@ import { z } from 'zod';
 import { duration, integer } from '../../checklist/params.js';
 import { formatDuration } from '../../checklist/units.js';
 import type { ChainReader } from '../../engine/reader.js';
-import { defineCheck } from '../define.js';
+import { defineCheck, MeasurementError } from '../define.js';
 
 /** How many recent block hashes a run keeps for the next one: bounds the file and the re-reads. */
 const HISTORY_LIMIT = 256;
+
+/**
+ * A block the first read saw but a re-read cannot find is most often a node behind its load balancer,
+ * not a reorg: re-read it this many times, this far apart (a block time or two in all), before giving up.
+ */
+const MISSING_RETRIES = 4;
+const MISSING_RETRY_MS = 500;
 
 interface BlockHash {
   number: number;
@@ -32,6 +39,8 @@ export interface ProbeObservation {
   previous?: { savedAt: string; head: number; blocks: BlockHash[]; now: (Hash | null)[] };
   /** Why the previous run's history could not be used, when it could not. */
   historyProblem?: string;
+  /** Re-reads of blocks that were missing (0 when none was), and how long they took. */
+  retries?: { count: number; ms: number };
 }
 
 function isHash(value: unknown): value is Hash {
@@ -62,11 +71,39 @@ async function hashNow(reader: ChainReader, number: number): Promise<Hash | null
   }
 }
 
-/** Blocks whose hash differs from what was seen, and the depth of the deepest below `head`. */
+/**
+ * Blocks whose hash differs from what was seen, and the depth of the deepest below `head`. Only a
+ * different hash at a height both reads have is a reorg: a block the re-read cannot find is `missing`
+ * (the endpoint is behind), which proves nothing either way.
+ */
 export function reorgDepth(head: number, seen: BlockHash[], now: (Hash | null)[]) {
-  const changed = seen.filter((block, index) => now[index] !== block.hash);
+  const changed = seen.filter((block, index) => now[index] !== null && now[index] !== block.hash);
+  const missing = seen.filter((_block, index) => now[index] === null);
   const lowest = changed.length ? Math.min(...changed.map((b) => b.number)) : undefined;
-  return { changed, depth: lowest === undefined ? 0 : head - lowest + 1 };
+  return { changed, missing, depth: lowest === undefined ? 0 : head - lowest + 1 };
+}
+
+/** Re-reads, a few times within the check's own time, the blocks that came back missing. */
+async function retryMissing(
+  reader: ChainReader,
+  sleep: (ms: number) => Promise<void>,
+  lists: { numbers: number[]; hashes: (Hash | null)[] }[],
+): Promise<{ count: number; ms: number }> {
+  const started = Date.now();
+  let count = 0;
+  const anyMissing = () => lists.some((list) => list.hashes.includes(null));
+  while (anyMissing() && count < MISSING_RETRIES) {
+    await sleep(MISSING_RETRY_MS);
+    count += 1;
+    for (const list of lists) {
+      await Promise.all(
+        list.hashes.map(async (hash, index) => {
+          if (hash === null) list.hashes[index] = await hashNow(reader, list.numbers[index] as number);
+        }),
+      );
+    }
+  }
+  return { count, ms: Date.now() - started };
 }
 
 export const probe = defineCheck({
@@ -76,7 +113,9 @@ export const probe = defineCheck({
   description:
     'Reads the hashes of the last `depth` L2 blocks, waits `wait`, and reads the same block numbers again; it ' +
     'also re-reads the blocks the previous run saw (kept in the state directory) to catch reorgs that happened ' +
-    'between runs. A changed or vanished hash is a reorg: a fill or a deposit you saw may no longer exist. A ' +
+    'between runs. A changed hash at a height both reads have is a reorg: a fill or a deposit you saw may no ' +
+    'longer exist. A block that vanished (a node behind its load balancer) is re-read a few times; still missing, ' +
+    'the result is `error` (inconclusive), never a reorg and never a pass. A ' +
     'reorg up to `maxDepth` blocks warns, deeper fails (the default 0 fails on any reorg). The wait is part of ' +
     "the measurement, so this check sets the run's minimum wall time. An unusable history file is set aside " +
     'and reported (a warning: between-run reorgs could not be checked), never trusted.',
@@ -104,12 +143,17 @@ export const probe = defineCheck({
             now: await Promise.all(stored.value.blocks.map((b) => hashNow(ctx.l2, b.number))),
           }
         : undefined;
+    const retries = await retryMissing(ctx.l2, ctx.sleep, [
+      { numbers: before.map((b) => Number(b.number)), hashes: after },
+      ...(previous ? [{ numbers: previous.blocks.map((b) => b.number), hashes: previous.now }] : []),
+    ]);
     const observation: ProbeObservation = {
       head: last,
       before: before.map((b) => ({ number: Number(b.number), hash: b.hash as Hash })),
       after,
       waitedMs: Date.now() - started,
       previous,
+      retries,
       historyProblem:
         stored.kind === 'set-aside'
           ? `the run history was unusable (${stored.reason}) and was set aside to ${stored.setAsideTo}`
@@ -134,8 +178,21 @@ export const probe = defineCheck({
     const within = reorgDepth(observation.head, observation.before, observation.after);
     const between = observation.previous
       ? reorgDepth(observation.previous.head, observation.previous.blocks, observation.previous.now)
-      : { changed: [], depth: 0 };
+      : { changed: [], missing: [], depth: 0 };
     const deepest = Math.max(within.depth, between.depth);
+    const missing = [...within.missing, ...between.missing].map((b) => b.number);
+    const missingText = missing.length
+      ? `block(s) ${[...new Set(missing)].sort((a, b) => a - b).join(', ')} seen before are missing on re-read${observation.retries?.count ? ` ${observation.retries.count + 1} times over ${formatDuration(observation.retries.ms)}` : ''} (the endpoint is behind: a node behind its load balancer?)`
+      : '';
+    // Missing blocks and no changed hash: a lagging node, not evidence of a reorg — and not of its
+    // absence either. `error`, not `warn`: nothing was measured at those heights, so it must never
+    // count as a measured verdict (a warn on a critical check would still route).
+    if (deepest === 0 && missing.length) {
+      throw new MeasurementError(
+        `inconclusive: ${missingText}; a reorg can be neither confirmed nor ruled out (only a changed hash at a height both reads have is a reorg)`,
+        { head: observation.head, missing, retries: observation.retries },
+      );
+    }
     const threshold = params.maxDepth === 0 ? 'no reorg' : `reorg depth <= ${params.maxDepth}`;
     const evidence = {
       head: observation.head,
@@ -143,6 +200,7 @@ export const probe = defineCheck({
       reorgDepth: deepest,
       changedWithinRun: within.changed.map((b) => b.number),
       changedSinceLastRun: between.changed.map((b) => b.number),
+      missingOnReread: missing,
       lastRunAt: observation.previous?.savedAt,
     };
     const parts = [
@@ -152,6 +210,7 @@ export const probe = defineCheck({
       between.depth > 0
         ? `${between.changed.length} block(s) seen by the run of ${observation.previous?.savedAt} changed since (depth ${between.depth})`
         : '',
+      missingText,
     ].filter(Boolean);
     const since = observation.previous ? ` and since the run of ${observation.previous.savedAt}` : '';
     const concern = observation.historyProblem

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../../src/checklist/load.js';
-import { admin, anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
+import { DEVNET_ADDRESSES } from '../../../src/devnet/constants.js';
+import { admin, anvilRpc, devnetPrice, type RunningVenue } from '../../../src/devnet/venue.js';
+import { nowSeconds } from '../../../src/devnet/venue-clients.js';
 import { applyScenario, checklistYaml, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const CHECK = `type: liquidation.simulate
@@ -77,6 +79,21 @@ describe('liquidation.simulate on the devnet', () => {
     const result = await runOne(venue.node.url, `${CHECK}\nmaxPriceAge: 1h`);
     expect(result.status).toBe('fail');
     expect(result.message).toContain('a frozen feed shows no volatility');
+  });
+
+  it('errors, never passes, on a frozen feed whose fresh rounds all read one price (zero volatility)', async () => {
+    // A flat history: a round every 10 minutes for 2 h, each at the same price, the newest now. The
+    // feed is fresh, so only the flatness can tell that it measures nothing.
+    const now = nowSeconds();
+    await admin.pushRounds(
+      venue.clients,
+      DEVNET_ADDRESSES.ethUsdFeed,
+      Array.from({ length: 13 }, (_, k) => ({ answer: devnetPrice(24), at: now - (12 - k) * 600 })),
+    );
+    const result = await runOne(venue.node.url, CHECK.replace('lookback: 2d', 'lookback: 1h'));
+    expect(result.status).toBe('error');
+    expect(result.message).toContain('could not measure');
+    expect(result.message).toMatch(/zero realised volatility — all \d+ rounds in the last 1h read 3,0\d\d/);
   });
 
   it('refuses a position that would open already liquidated, before touching the network', () => {

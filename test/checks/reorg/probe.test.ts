@@ -1,8 +1,10 @@
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../../src/checklist/load.js';
+import { MeasurementError } from '../../../src/checks/define.js';
 import { probe } from '../../../src/checks/reorg/probe.js';
 import { admin, anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
 import { runChecklist } from '../../../src/engine/run.js';
@@ -29,14 +31,48 @@ describe('reorg.probe evaluate', () => {
     expect(j.holds).toBe(false);
     expect(j.observed).toBe('reorg of depth 2');
   });
-  it('treats a vanished block as a change', () => {
+  it('calls a block that vanished inconclusive (an error), never a reorg and never a pass', () => {
+    const judge = () =>
+      probe.evaluate(
+        { depth: 3, wait: 1000, maxDepth: 0 },
+        {
+          head: 10,
+          before,
+          after: [null, hash(9), hash(8)],
+          waitedMs: 1000,
+          retries: { count: 4, ms: 2000 },
+        },
+        0,
+      );
+    expect(judge).toThrow(MeasurementError);
+    expect(judge).toThrow(
+      /inconclusive: block\(s\) 10 seen before are missing on re-read 5 times over 2s .*neither confirmed nor ruled out/,
+    );
+  });
+  it('still fails on a changed hash beside a missing block, naming both', () => {
     const j = probe.evaluate(
       { depth: 3, wait: 1000, maxDepth: 0 },
-      { head: 10, before, after: [null, hash(9), hash(8)], waitedMs: 1000 },
+      { head: 10, before, after: [null, hash(99), hash(8)], waitedMs: 1000 },
       0,
     );
     expect(j.holds).toBe(false);
-    expect(j.observed).toBe('reorg of depth 1');
+    expect(j.observed).toBe('reorg of depth 2');
+    expect(j.message).toContain('block(s) 10 seen before are missing on re-read');
+  });
+  it('judges a block missing since the last run the same way', () => {
+    const judge = () =>
+      probe.evaluate(
+        { depth: 3, wait: 1000, maxDepth: 0 },
+        {
+          head: 12,
+          before: [{ number: 12, hash: hash(12) }],
+          after: [hash(12)],
+          waitedMs: 1000,
+          previous: { savedAt: 'x', head: 13, blocks: [{ number: 13, hash: hash(13) }], now: [null] },
+        },
+        0,
+      );
+    expect(judge).toThrow(/inconclusive: block\(s\) 13 seen before are missing/);
   });
 });
 
@@ -62,6 +98,79 @@ describe('reorg.probe on the devnet', () => {
     expect(result.status).toBe('fail');
     expect(result.status === 'fail' && result.observed).toBe('reorg of depth 3');
     await anvilRpc(venue.clients, 'evm_setIntervalMining', [1]);
+  });
+});
+
+/**
+ * A load balancer whose re-reads land on a node one block behind: it answers `null` for the block it
+ * last served as `latest` (that node has not got it yet), `lagFor` times, then serves it (caught up).
+ */
+async function laggingBalancer(target: string, lagFor: number) {
+  let latest: string | undefined;
+  let hidden = 0;
+  const answer = async (call: { id: unknown; method: string; params?: unknown[] }) => {
+    const asked = call.method === 'eth_getBlockByNumber' ? call.params?.[0] : undefined;
+    if (asked !== undefined && asked === latest && hidden < lagFor) {
+      hidden += 1;
+      return { jsonrpc: '2.0', id: call.id, result: null };
+    }
+    const upstream = (await (
+      await fetch(target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(call),
+      })
+    ).json()) as { result?: { number?: string } };
+    if (asked === 'latest' && upstream.result?.number) latest = upstream.result.number;
+    return upstream;
+  };
+  const server: Server = createServer(async (request, response) => {
+    let text = '';
+    for await (const chunk of request) text += chunk;
+    const body = JSON.parse(text);
+    const result = Array.isArray(body) ? await Promise.all(body.map(answer)) : await answer(body);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(result));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    hidden: () => hidden,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('reorg.probe behind a load balancer with a lagging node', () => {
+  let venue: RunningVenue;
+  beforeAll(async () => {
+    venue = await startTestVenue();
+  });
+  afterAll(() => venue?.stop());
+
+  it('is inconclusive (error), not a reorg, when the head it saw stays missing on every re-read', async () => {
+    const balancer = await laggingBalancer(venue.node.url, Number.POSITIVE_INFINITY);
+    try {
+      const result = await runOne(balancer.url, 'type: reorg.probe\ndepth: 12\nwait: 500ms');
+      expect(result.status).toBe('error');
+      expect(result.message).toMatch(
+        /inconclusive: block\(s\) \d+ seen before are missing on re-read 5 times over .*neither confirmed nor ruled out/,
+      );
+      expect(balancer.hidden()).toBe(5);
+    } finally {
+      await balancer.close();
+    }
+  });
+
+  it('passes once the lagging node catches up within the retries', async () => {
+    const balancer = await laggingBalancer(venue.node.url, 2);
+    try {
+      const result = await runOne(balancer.url, 'type: reorg.probe\ndepth: 12\nwait: 500ms');
+      expect(result.status, result.message).toBe('pass');
+      expect(balancer.hidden()).toBe(2);
+    } finally {
+      await balancer.close();
+    }
   });
 });
 
