@@ -118,7 +118,7 @@ const referenceSchema = z
   )
   .meta({
     kind: 'reference feed',
-    doc: 'An independent price: { feed, chainId, rpc, maxAge?, deviationThreshold? } — a Chainlink-compatible feed on its own EVM chain.',
+    doc: "An independent price, a Chainlink-compatible feed on its own EVM chain: { feed, chainId, rpc, maxAge (70m), deviationThreshold (the feed's own, 0.5% for ETH/USD and BTC/USD on Ethereum) }.",
   });
 
 const marketParams = z.object({
