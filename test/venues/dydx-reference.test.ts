@@ -15,6 +15,7 @@ import { nowSeconds } from '../../src/devnet/venue-clients.js';
 import type { CheckResult } from '../../src/engine/result.js';
 import { runChecklist } from '../../src/engine/run.js';
 import { dydxChecklist, HEALTHY, type LocalDydx, startLocalDydx } from '../helpers/dydx.js';
+import { runOne } from '../helpers/venue.js';
 
 /** The devnet feed's latest round after deployment: devnetPrice(25), 3035.49 USD (8 decimals). */
 const REFERENCE_USD = 3035.49;
@@ -149,6 +150,24 @@ describe('oracle.market holds the dYdX price against an independent reference (f
     expect(given.status === 'pass' && given.evidence?.minPriceChangeSource).toBe(
       'minPriceChange in the checklist',
     );
+  });
+
+  it("finds the market's min change on a later page of the chain's paginated market params", async () => {
+    dydx.state.marketParamsPerPage = 1; // ETH-USD is on page 2
+    const result = await run(ETH_USD(node.url));
+    expect(result.status).toBe('pass');
+    expect(result.status === 'pass' && result.evidence?.minPriceChangeSource).toBe(
+      'x/prices MarketParam 1 (ETH-USD) min_price_change_ppm',
+    );
+    expect(
+      dydx.requests.filter((p) => p === '/rest/dydxprotocol/prices/params/market').length,
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('on an EVM venue the check is skip, even with a reference that cannot be read', async () => {
+    const result = await runOne('http://127.0.0.1:9', ETH_USD('http://127.0.0.1:9'));
+    expect(result.status).toBe('skip');
+    expect(result.message).toContain('publishes no market data');
   });
 
   it('without a reference the check warns that the price itself is not measured', async () => {

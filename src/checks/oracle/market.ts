@@ -170,8 +170,8 @@ export const market = defineCheck({
   },
   async read(ctx, params): Promise<MarketObservation> {
     const ref = params.reference;
-    const [market, head, reference, minChange] = await Promise.all([
-      ctx.venue.perpMarket(params.market),
+    const marketRead = ctx.venue.perpMarket(params.market);
+    const rest = Promise.all([
       ctx.venue.latestHead(),
       ref
         ? readReference(ctx.referenceChain({ chainId: ref.chainId, rpc: ref.rpc }), ref.feed, ref.chainId)
@@ -182,6 +182,10 @@ export const market = defineCheck({
           : ctx.venue.minPriceChange(params.market).then(({ ppm, source }) => ({ ratio: ppm / 1e6, source }))
         : undefined,
     ]);
+    // The market decides first: on a venue without markets the check is `skip`, whatever the reference says.
+    rest.catch(() => {});
+    const market = await marketRead;
+    const [head, reference, minChange] = await rest;
     const observation: MarketObservation = { market, head, reference, minChange };
     if (!ref || !reference) return observation;
     const problem = referenceProblem(reference, ref.maxAge, ctx.now());
