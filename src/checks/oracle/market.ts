@@ -44,6 +44,40 @@ export interface MarketObservation {
   historyProblem?: string;
 }
 
+/** Every sentence the check says, in one place. */
+const MESSAGES = {
+  notActive: (status: string) => `market is ${status}, not ACTIVE`,
+  notPositive: (price: number) => `oracle price ${price} is not positive`,
+  oldBlock: (ageMs: number) => `price is as of a block ${formatDuration(ageMs)} old`,
+  indexerBehind: (lag: number) => `the indexer is ${lag} blocks behind the chain`,
+  belowMin: (min: number) => `price below ${min}`,
+  aboveMax: (max: number) => `price above ${max}`,
+  offReference: (price: number, deviation: number, reference: ReferencePrice, max: number) =>
+    `price ${price} is ${formatPercent(Math.abs(deviation))} ${deviation > 0 ? 'above' : 'below'} the reference ${reference.label} ${reference.price} (max ${formatPercent(max)})`,
+  unchanged: (price: number, since: string, forMs: number) =>
+    `unchanged at ${price} since ${since} (${formatDuration(forMs)})`,
+  referenceMoved: (move: number, then: number, now: number) =>
+    `the reference moved ${formatPercent(Math.abs(move))} (${then} → ${now})`,
+  band: (minChange: number, referenceDeviation: number, frozenAfter: number) =>
+    `2 × (min change ${formatPercent(minChange)} + reference deviation threshold ${formatPercent(referenceDeviation)}) = ${formatPercent(frozenAfter)}`,
+  frozen: (unchanged: string, moved: string, band: string) =>
+    `price frozen: ${unchanged} while ${moved}, more than ${band}`,
+  calm: (unchanged: string, moved: string, band: string) =>
+    `${unchanged}; ${moved}, within ${band}: a calm market`,
+  priceMoved: 'the price moved since the last run',
+  firstRun: 'first run against this reference: a frozen price shows from the next run',
+  noReference:
+    'the price itself is not compared with anything: add `reference` to tell a frozen price from a calm market',
+  historySetAside: (reason: string, to: string) =>
+    `the last run's record was unusable (${reason}) and was set aside to ${to}`,
+  referenceNotPrice: (reference: ReferencePrice) =>
+    `the reference ${reference.label} answers ${reference.price}, not a price`,
+  referenceFuture: (reference: ReferencePrice, aheadMs: number) =>
+    `the reference ${reference.label} is dated ${formatDuration(aheadMs)} in the future`,
+  referenceStale: (reference: ReferencePrice, ageMs: number, maxAgeMs: number) =>
+    `the reference ${reference.label} is ${formatDuration(ageMs)} old (maxAge ${formatDuration(maxAgeMs)}): a stale reference cannot tell a frozen price from a calm market`,
+};
+
 const referenceKey = (reference: { chainId: number; feed: string }) =>
   `${reference.chainId}:${reference.feed.toLowerCase()}`;
 
@@ -69,13 +103,10 @@ export function referenceProblem(
   now: number,
 ): string | undefined {
   const ageMs = now - reference.updatedAt * 1000;
-  if (!(reference.price > 0))
-    return `the reference ${reference.label} answers ${reference.price}, not a price`;
+  if (!(reference.price > 0)) return MESSAGES.referenceNotPrice(reference);
   // A minute of slack for clocks; an updatedAt further ahead is not a reading to trust.
-  if (ageMs < -60_000)
-    return `the reference ${reference.label} is dated ${formatDuration(-ageMs)} in the future`;
-  if (ageMs > maxAgeMs)
-    return `the reference ${reference.label} is ${formatDuration(ageMs)} old (maxAge ${formatDuration(maxAgeMs)}): a stale reference cannot tell a frozen price from a calm market`;
+  if (ageMs < -60_000) return MESSAGES.referenceFuture(reference, -ageMs);
+  if (ageMs > maxAgeMs) return MESSAGES.referenceStale(reference, ageMs, maxAgeMs);
   return undefined;
 }
 
@@ -195,7 +226,7 @@ export const market = defineCheck({
     const stored = await ctx.history.read(validatePriceRecord(params.market, key));
     if (stored.kind === 'ok') observation.previous = stored.value;
     if (stored.kind === 'set-aside')
-      observation.historyProblem = `the last run's record was unusable (${stored.reason}) and was set aside to ${stored.setAsideTo}`;
+      observation.historyProblem = MESSAGES.historySetAside(stored.reason, stored.setAsideTo);
     // The record keeps the first run that saw this price; a new price starts a new record.
     if (market.oraclePrice > 0 && observation.previous?.price !== market.oraclePrice) {
       const record: PriceRecord = {
@@ -238,12 +269,14 @@ export function judgeMarket(params: MarketParams, observation: MarketObservation
   const lag = Number(head.height - market.asOfHeight);
   const problems: string[] = [];
   const notes: string[] = [];
-  if (market.status !== 'ACTIVE') problems.push(`market is ${market.status}, not ACTIVE`);
-  if (!(market.oraclePrice > 0)) problems.push(`oracle price ${market.oraclePrice} is not positive`);
-  if (ageMs > params.maxAge) problems.push(`price is as of a block ${formatDuration(ageMs)} old`);
-  if (lag > params.maxIndexerLag) problems.push(`the indexer is ${lag} blocks behind the chain`);
-  if (params.min !== undefined && market.oraclePrice < params.min) problems.push(`price below ${params.min}`);
-  if (params.max !== undefined && market.oraclePrice > params.max) problems.push(`price above ${params.max}`);
+  if (market.status !== 'ACTIVE') problems.push(MESSAGES.notActive(market.status));
+  if (!(market.oraclePrice > 0)) problems.push(MESSAGES.notPositive(market.oraclePrice));
+  if (ageMs > params.maxAge) problems.push(MESSAGES.oldBlock(ageMs));
+  if (lag > params.maxIndexerLag) problems.push(MESSAGES.indexerBehind(lag));
+  if (params.min !== undefined && market.oraclePrice < params.min)
+    problems.push(MESSAGES.belowMin(params.min));
+  if (params.max !== undefined && market.oraclePrice > params.max)
+    problems.push(MESSAGES.aboveMax(params.max));
 
   const threshold = [
     'ACTIVE',
@@ -264,40 +297,33 @@ export function judgeMarket(params: MarketParams, observation: MarketObservation
     observed.push(`${formatPercent(Math.abs(deviation))} from the reference`);
     threshold.push(`within ${formatPercent(params.maxDeviation)} of the reference`);
     if (Math.abs(deviation) > params.maxDeviation) {
-      problems.push(
-        `price ${market.oraclePrice} is ${formatPercent(Math.abs(deviation))} ${deviation > 0 ? 'above' : 'below'} the reference ${reference.label} ${reference.price} (max ${formatPercent(params.maxDeviation)})`,
-      );
+      problems.push(MESSAGES.offReference(market.oraclePrice, deviation, reference, params.maxDeviation));
     }
     if (minChange) {
       frozenAfter = frozenThreshold(minChange.ratio, params.reference.deviationThreshold);
       threshold.push(`unchanged only while the reference moves <= ${formatPercent(frozenAfter)}`);
       if (previous && previous.price === market.oraclePrice) {
         referenceMove = reference.price / previous.referencePriceThen - 1;
-        const unchanged = `unchanged at ${market.oraclePrice} since ${previous.since} (${formatDuration(Math.max(0, now - Date.parse(previous.since)))})`;
-        const move = `the reference moved ${formatPercent(Math.abs(referenceMove))} (${previous.referencePriceThen} → ${reference.price})`;
-        const band = `2 × (min change ${formatPercent(minChange.ratio)} + reference deviation threshold ${formatPercent(params.reference.deviationThreshold)}) = ${formatPercent(frozenAfter)}`;
+        const unchanged = MESSAGES.unchanged(
+          market.oraclePrice,
+          previous.since,
+          Math.max(0, now - Date.parse(previous.since)),
+        );
+        const move = MESSAGES.referenceMoved(referenceMove, previous.referencePriceThen, reference.price);
+        const band = MESSAGES.band(minChange.ratio, params.reference.deviationThreshold, frozenAfter);
         observed.push(
           `reference moved ${formatPercent(Math.abs(referenceMove))} while the price stood still`,
         );
-        if (Math.abs(referenceMove) > frozenAfter)
-          problems.push(`price frozen: ${unchanged} while ${move}, more than ${band}`);
-        else notes.push(`${unchanged}; ${move}, within ${band}: a calm market`);
+        if (Math.abs(referenceMove) > frozenAfter) problems.push(MESSAGES.frozen(unchanged, move, band));
+        else notes.push(MESSAGES.calm(unchanged, move, band));
       } else {
-        notes.push(
-          previous
-            ? 'the price moved since the last run'
-            : 'first run against this reference: a frozen price shows from the next run',
-        );
+        notes.push(previous ? MESSAGES.priceMoved : MESSAGES.firstRun);
       }
     }
   }
 
   const concerns = [
-    ...(params.reference
-      ? []
-      : [
-          'the price itself is not compared with anything: add `reference` to tell a frozen price from a calm market',
-        ]),
+    ...(params.reference ? [] : [MESSAGES.noReference]),
     ...(observation.historyProblem ? [observation.historyProblem] : []),
   ];
   const summary = `${market.oraclePrice} as of block ${market.asOfHeight}, ${formatDuration(ageMs)} old${reference && deviation !== undefined ? `, ${formatPercent(Math.abs(deviation))} from ${reference.label} ${reference.price}` : ''}`;
