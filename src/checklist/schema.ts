@@ -10,7 +10,7 @@ export const STACKS = ['op-stack', 'arbitrum', 'evm', 'dydx-v4'] as const;
 export const SEVERITIES = ['critical', 'warning'] as const;
 
 // The message never echoes the value: a URL may carry an API key.
-const rpcUrl = z.string({ error: 'expected an http(s) URL' }).refine(
+export const rpcUrl = z.string({ error: 'expected an http(s) URL' }).refine(
   (value) => {
     try {
       const { protocol } = new URL(value);

@@ -48,6 +48,11 @@ export interface CheckContext {
   /** Sleeps, but wakes early (rejecting) when the check is aborted. */
   sleep(ms: number): Promise<void>;
   history: CheckHistory;
+  /**
+   * A reader for an EVM chain the check names itself (a reference price on another chain), one per
+   * chain id and endpoints for the whole run: its URLs are redacted and its endpoints reported like the venue's.
+   */
+  referenceChain(chain: { chainId: number; rpc: string[] }): ChainReader;
   /** The checklist's state directory, for checks that read what other commands record (the drill). */
   state?: { store: StateStore; checklistKey: string };
 }

@@ -53,8 +53,11 @@ interface EndpointCounters {
   failures: number;
 }
 
+/** Which chain: the venue's L2 or L1, or a chain a check reads a reference from (oracle.market). */
+export type ChainLabel = 'l1' | 'l2' | 'reference';
+
 export interface ChainReaderOptions {
-  label: 'l1' | 'l2';
+  label: ChainLabel;
   chainId: number;
   urls: string[];
   redactor: Redactor;
@@ -63,7 +66,7 @@ export interface ChainReaderOptions {
 }
 
 export class ChainReader {
-  readonly label: 'l1' | 'l2';
+  readonly label: ChainLabel;
   readonly chainId: number;
   private readonly counters: EndpointCounters[];
   private readonly options: ChainReaderOptions;

@@ -63,7 +63,7 @@ export interface VenueSummary {
 
 /** Which endpoints answered during the run; URLs are redacted. */
 export interface EndpointReport {
-  chain: 'l1' | 'l2';
+  chain: 'l1' | 'l2' | 'reference';
   url: string;
   requests: number;
   failures: number;

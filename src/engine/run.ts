@@ -130,6 +130,17 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       })
     : undefined;
 
+  const referenceReaders = new Map<string, ChainReader>();
+  const referenceChain = (chain: { chainId: number; rpc: string[] }) => {
+    const key = `${chain.chainId} ${chain.rpc.join(' ')}`;
+    let reader = referenceReaders.get(key);
+    if (!reader) {
+      reader = new ChainReader({ label: 'reference', chainId: chain.chainId, urls: chain.rpc, redactor });
+      referenceReaders.set(key, reader);
+    }
+    return reader;
+  };
+
   const selected = options.only?.length
     ? checklist.checks.filter((c) => matches(c, options.only ?? []))
     : checklist.checks;
@@ -172,6 +183,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       l1,
       stack: checklist.venue.stack,
       venue: venueAdapter,
+      referenceChain,
       now,
       signal: abort.signal,
       sleep: (ms) =>
@@ -229,7 +241,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
   });
   clearTimeout(deadline);
 
-  const traffic = [l2, l1].reduce(
+  const traffic = [l2, l1, ...referenceReaders.values()].reduce(
     (sum, reader) => {
       const t = reader?.traffic() ?? { httpRequests: 0, rpcCalls: 0 };
       return { httpRequests: sum.httpRequests + t.httpRequests, rpcCalls: sum.rpcCalls + t.rpcCalls };
@@ -256,7 +268,11 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       verdict: verdictOf(results, failOn),
       summary: summarize(results),
       results,
-      endpoints: [...(l2?.endpoints() ?? []), ...(l1?.endpoints() ?? [])],
+      endpoints: [
+        ...(l2?.endpoints() ?? []),
+        ...(l1?.endpoints() ?? []),
+        ...[...referenceReaders.values()].flatMap((reader) => reader.endpoints()),
+      ],
     },
   };
 }

@@ -48,6 +48,11 @@ export interface VenueAdapter {
   headsEndingAt(height: bigint, count: number): Promise<Head[]>;
   transactionCost(sample: { gas: number; bytes: number }): Promise<TransactionCost>;
   perpMarket(ticker: string): Promise<PerpMarket>;
+  /**
+   * The smallest relative move the venue writes as a new oracle price (dYdX v4: the market's
+   * `min_price_change_ppm`): below it the price stays put, so an unchanged price can be a calm market.
+   */
+  minPriceChange(ticker: string): Promise<{ ppm: number; source: string }>;
   feeTier(name: string): Promise<FeeTier>;
   /** The venue's own insurance fund, in USD, where the venue reports one. */
   insuranceFund(): Promise<{ usd: number; holder: string; source: string }>;
@@ -94,6 +99,12 @@ export class EvmAdapter implements VenueAdapter {
   }
 
   async perpMarket(): Promise<PerpMarket> {
+    throw new NotApplicable(
+      `an ${this.stack} venue publishes no market data l2preflight can read (dYdX v4 does)`,
+    );
+  }
+
+  async minPriceChange(): Promise<{ ppm: number; source: string }> {
     throw new NotApplicable(
       `an ${this.stack} venue publishes no market data l2preflight can read (dYdX v4 does)`,
     );

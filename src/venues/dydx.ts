@@ -27,6 +27,9 @@ export const DYDX_INSURANCE_FUND = 'dydx1c7ptc87hkd54e3r7zjy92q29xkq7t79w64slrq'
 export const DYDX_USDC_DENOM = 'ibc/8E27BA2D5493AF5636760E354E46004562C46AB7EC0CC4C1CA14E9E20E2545B5';
 
 const REQUEST_TIMEOUT_MS = 10_000;
+/** Market params per Cosmos REST page; mainnet lists a few hundred markets. */
+const MARKET_PARAMS_PAGE = 1000;
+const MARKET_PARAMS_MAX_PAGES = 10;
 /** CometBFT's /blockchain returns at most 20 block metas per call. */
 const BLOCKCHAIN_PAGE = 20;
 
@@ -69,6 +72,17 @@ const feeParamsShape = z.object({
   params: z.object({
     tiers: z.array(z.object({ name: z.string(), maker_fee_ppm: z.number(), taker_fee_ppm: z.number() })),
   }),
+});
+const marketParamsShape = z.object({
+  market_params: z.array(
+    z.object({
+      id: z.number().int(),
+      pair: z.string(),
+      exponent: z.number().int(),
+      min_price_change_ppm: z.number().int().positive({ error: 'expected a positive ppm' }),
+    }),
+  ),
+  pagination: z.object({ next_key: z.string().nullable().optional() }).optional(),
 });
 const balanceShape = z.object({ balance: z.object({ denom: z.string(), amount: intString }) });
 
@@ -242,6 +256,30 @@ export class DydxAdapter implements VenueAdapter {
       asOf: seconds(indexed.time),
       asOfHeight: BigInt(indexed.height),
     };
+  }
+
+  /** x/prices MarketParam, found by its pair (the ticker); the chain's list is paginated. */
+  async minPriceChange(ticker: string): Promise<{ ppm: number; source: string }> {
+    let key: string | undefined;
+    for (let page = 0; page < MARKET_PARAMS_MAX_PAGES; page += 1) {
+      const query = `pagination.limit=${MARKET_PARAMS_PAGE}${key ? `&pagination.key=${encodeURIComponent(key)}` : ''}`;
+      const { market_params: params, pagination } = await this.get(
+        this.endpoints.rest,
+        `/dydxprotocol/prices/params/market?${query}`,
+        marketParamsShape,
+        'market params',
+      );
+      const param = params.find((p) => p.pair === ticker);
+      if (param) {
+        return {
+          ppm: param.min_price_change_ppm,
+          source: `x/prices MarketParam ${param.id} (${param.pair}) min_price_change_ppm`,
+        };
+      }
+      key = pagination?.next_key ?? undefined;
+      if (!key) break;
+    }
+    throw new MeasurementError(`the chain's x/prices market params have no pair ${ticker}`);
   }
 
   async feeTier(name: string): Promise<FeeTier> {

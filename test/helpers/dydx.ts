@@ -23,6 +23,10 @@ export interface DydxState {
   indexerLag: number;
   insuranceUsdc: bigint;
   nextFundingRate: string;
+  /** Oracle prices that replace the fixture's, by ticker (a market that moved, or one that froze). */
+  oraclePrices: Record<string, string>;
+  /** Market params per Cosmos REST page (the chain paginates; the fixture has three markets). */
+  marketParamsPerPage: number;
   /** A fault on every request whose path starts with the prefix. */
   fault?: { prefix: string; kind: '503' | 'malformed' | 'hang' | 'wrong-shape' };
 }
@@ -35,6 +39,8 @@ export const HEALTHY: DydxState = {
   indexerLag: 2,
   insuranceUsdc: 4_387_215_031_842n, // ~4.39 M USDC
   nextFundingRate: '0.0000043125',
+  oraclePrices: {},
+  marketParamsPerPage: 100,
 };
 
 const HEIGHT = 52_814_412n;
@@ -58,6 +64,7 @@ export async function startLocalDydx(): Promise<LocalDydx> {
   const balance = fixture('bank-balance-by-denom-insurance-fund.json');
   const feeParams = fixture('perpetual_fee_params.json');
   const notFound = fixture('error-404.json');
+  const marketParams = fixture('prices-params-market.json');
   const local: LocalDydx = { url: '', state: { ...HEALTHY }, requests: [], close: async () => {} };
 
   /** Block time: one block a second up to the head, which is `haltedFor` old; a gap below the 10th newest. */
@@ -128,6 +135,7 @@ export async function startLocalDydx(): Promise<LocalDydx> {
             ...market,
             status: local.state.marketStatus,
             nextFundingRate: local.state.nextFundingRate,
+            oraclePrice: local.state.oraclePrices[ticker] ?? market.oraclePrice,
           },
         },
       });
@@ -136,6 +144,20 @@ export async function startLocalDydx(): Promise<LocalDydx> {
       return send({ balance: { ...balance.balance, amount: String(local.state.insuranceUsdc) } });
     }
     if (path === '/rest/dydxprotocol/v4/feetiers/perpetual_fee_params') return send(feeParams);
+    if (path === '/rest/dydxprotocol/prices/params/market') {
+      // Cosmos pagination: `pagination.key` is the opaque (base64) next_key of the page before.
+      const key = url.searchParams.get('pagination.key');
+      const from = key ? Number(Buffer.from(key, 'base64').toString()) : 0;
+      const to = from + local.state.marketParamsPerPage;
+      const all = marketParams.market_params;
+      return send({
+        market_params: all.slice(from, to),
+        pagination: {
+          next_key: to < all.length ? Buffer.from(String(to)).toString('base64') : null,
+          total: String(all.length),
+        },
+      });
+    }
     return send(notFound, 404);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
