@@ -7,9 +7,18 @@
  * blocks needs an archive endpoint beyond ~128 blocks on most full nodes.)
  *
  * Arbitrum batches emit `SequencerBatchDelivered` from the SequencerInbox: `eth_getLogs` in chunks of
- * `logRange` blocks (public endpoints cap the range), newest chunk first.
+ * `logRange` blocks (public endpoints cap the range), newest chunk first. Only a batch poster's
+ * deliveries count: a force inclusion emits the same event, with no data, from anyone.
  */
-import { type Address, type Hash, type PublicClient, parseAbiItem } from 'viem';
+import {
+  type Address,
+  ContractFunctionExecutionError,
+  type Hash,
+  type PublicClient,
+  parseAbi,
+  parseAbiItem,
+} from 'viem';
+import { MeasurementError } from '../checks/define.js';
 
 export const sequencerBatchDelivered = parseAbiItem(
   'event SequencerBatchDelivered(uint256 indexed batchSequenceNumber, bytes32 indexed beforeAcc, bytes32 indexed afterAcc, bytes32 delayedAcc, uint256 afterDelayedMessagesRead, (uint64 minTimestamp, uint64 maxTimestamp, uint64 minBlockNumber, uint64 maxBlockNumber) timeBounds, uint8 dataLocation)',
@@ -23,6 +32,8 @@ export interface BatchSearch {
   rangeSeconds: number;
   lookedBackBlocks: number;
   requests: number;
+  /** Arbitrum: SequencerBatchDelivered events not counted as batches, and why. */
+  ignored?: { forceInclusions: number; notFromPoster: number };
 }
 
 /** How many times the search may step back past batcher transactions that were not batches. */
@@ -82,10 +93,57 @@ export async function findBatchByNonce(
   return { ...base, requests };
 }
 
+/**
+ * nitro-contracts `IBridge.BatchDataLocation` (TxInput 0, SeparateBatchEvent 1, NoData 2, Blob 3):
+ * `SequencerInbox.forceInclusion` emits SequencerBatchDelivered with `BatchDataLocation.NoData`
+ * (OffchainLabs/nitro-contracts src/bridge/SequencerInbox.sol, forceInclusion; the enum in
+ * src/bridge/IBridge.sol). Anyone may call it once delayed messages have waited past the delay — it
+ * lands exactly when the sequencer is down, so it is never a sign of a live batch poster.
+ */
+export const BATCH_DATA_LOCATION_NO_DATA = 2;
+
+const batchPosterAbi = parseAbi(['function isBatchPoster(address) view returns (bool)']);
+
+/** How many newest deliveries the search may step past whose sender is not a batch poster. */
+const MAX_NON_POSTER_HOPS = 3;
+
+/**
+ * Tells whether `sender` is a batch poster: the configured poster when given, else the inbox's own
+ * `isBatchPoster(address)`. An inbox without that view and no configured poster cannot tell a batch
+ * poster from anyone, which is a measurement error, never a pass.
+ */
+function batchPosterTest(client: PublicClient, sequencerInbox: Address, configured?: Address) {
+  const known = new Map<string, boolean>();
+  return async (sender: Address): Promise<boolean> => {
+    if (configured) return sender.toLowerCase() === configured.toLowerCase();
+    const cached = known.get(sender.toLowerCase());
+    if (cached !== undefined) return cached;
+    const answer = await client
+      .readContract({
+        address: sequencerInbox,
+        abi: batchPosterAbi,
+        functionName: 'isBatchPoster',
+        args: [sender],
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ContractFunctionExecutionError) {
+          throw new MeasurementError(
+            `SequencerInbox ${sequencerInbox} does not answer isBatchPoster(address), so a batch poster cannot be told from anyone: give batchPoster`,
+          );
+        }
+        throw error;
+      });
+    known.set(sender.toLowerCase(), answer);
+    return answer;
+  };
+}
+
 export async function findBatchByLogs(
   client: PublicClient,
   options: {
     sequencerInbox: Address;
+    /** The batch poster; without it, the inbox's isBatchPoster(sender) decides. */
+    batchPoster?: Address;
     head: bigint;
     headTimestamp: number;
     lookback: number;
@@ -93,10 +151,13 @@ export async function findBatchByLogs(
   },
 ): Promise<BatchSearch> {
   let requests = 0;
+  const isPoster = batchPosterTest(client, options.sequencerInbox, options.batchPoster);
   const floor =
     options.head - BigInt(options.lookback) + 1n < 0n ? 0n : options.head - BigInt(options.lookback) + 1n;
   let batchesInRange = 0;
-  for (let to = options.head; to >= floor; to -= BigInt(options.logRange)) {
+  let forceInclusions = 0;
+  let skippedSenders = 0;
+  search: for (let to = options.head; to >= floor; to -= BigInt(options.logRange)) {
     const from = to - BigInt(options.logRange) + 1n < floor ? floor : to - BigInt(options.logRange) + 1n;
     requests += 1;
     const logs = await client.getLogs({
@@ -104,29 +165,42 @@ export async function findBatchByLogs(
       event: sequencerBatchDelivered,
       fromBlock: from,
       toBlock: to,
+      strict: true,
     });
-    batchesInRange += logs.length;
-    const last = logs.at(-1);
-    if (last?.blockNumber != null && last.transactionHash) {
-      requests += 2;
-      const [block, tx] = await Promise.all([
-        client.getBlock({ blockNumber: last.blockNumber }),
-        client.getTransaction({ hash: last.transactionHash }),
-      ]);
-      // The rate is measured over the chunks searched so far, which end at the head.
-      const fromBlock = await client.getBlock({ blockNumber: from });
+    // Only a batch poster's deliveries carry data; a force inclusion (NoData) is the opposite signal.
+    const delivered = logs.filter((log) => log.args.dataLocation !== BATCH_DATA_LOCATION_NO_DATA);
+    forceInclusions += logs.length - delivered.length;
+    batchesInRange += delivered.length;
+    // Newest first: the first delivery sent by a batch poster is the latest batch.
+    for (const log of delivered.reverse()) {
+      if (log.blockNumber == null || !log.transactionHash) continue;
+      if (skippedSenders > MAX_NON_POSTER_HOPS) break search;
       requests += 1;
+      const tx = await client.getTransaction({ hash: log.transactionHash });
+      requests += options.batchPoster ? 0 : 1;
+      if (!(await isPoster(tx.from))) {
+        skippedSenders += 1;
+        batchesInRange -= 1;
+        continue;
+      }
+      requests += 2;
+      const [block, fromBlock] = await Promise.all([
+        client.getBlock({ blockNumber: log.blockNumber }),
+        // The rate is measured over the chunks searched so far, which end at the head.
+        client.getBlock({ blockNumber: from }),
+      ]);
       return {
         batch: {
-          block: Number(last.blockNumber),
+          block: Number(log.blockNumber),
           timestamp: Number(block.timestamp),
-          tx: last.transactionHash,
+          tx: log.transactionHash,
           poster: tx.from,
         },
         batchesInRange,
         rangeSeconds: options.headTimestamp - Number(fromBlock.timestamp),
         lookedBackBlocks: Number(options.head - from + 1n),
         requests,
+        ignored: { forceInclusions, notFromPoster: skippedSenders },
       };
     }
   }
@@ -135,5 +209,6 @@ export async function findBatchByLogs(
     rangeSeconds: 0,
     lookedBackBlocks: Number(options.head - floor + 1n),
     requests,
+    ignored: { forceInclusions, notFromPoster: skippedSenders },
   };
 }

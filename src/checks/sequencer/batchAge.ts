@@ -31,7 +31,9 @@ export const batchAge = defineCheck({
     "`inbox` — the batcher's last transaction is found by a binary search on its nonce (about log2(lookback) " +
     'calls; blocks older than ~128 need an archive endpoint). Arbitrum: give `sequencerInbox` — ' +
     'SequencerBatchDelivered logs are read in chunks of `logRange` blocks (public endpoints cap eth_getLogs ' +
-    "ranges; 10 000 is common). Fails when no batch is newer than `max`: the sequencer's blocks are not reaching " +
+    "ranges; 10 000 is common). Only deliveries by a batch poster count (`batchPoster`, else the inbox's " +
+    'isBatchPoster of the sender): a force inclusion emits the same event with no data (NoData) from anyone, exactly ' +
+    "when the sequencer is down, so it is reported and ignored. Fails when no batch is newer than `max`: the sequencer's blocks are not reaching " +
     "L1, so they can still be rewritten and withdrawals cannot be proven. Warns when the poster's L1 balance " +
     "lasts less than `minRunway` at the recent posting rate and the last batch's cost. The result says how far " +
     'back it looked and how many requests it took.',
@@ -39,6 +41,9 @@ export const batchAge = defineCheck({
     batcher: address("OP Stack: the batcher's address (SystemConfig batcherHash).").optional(),
     inbox: address('OP Stack: the batch inbox address.').optional(),
     sequencerInbox: address('Arbitrum: the SequencerInbox contract.').optional(),
+    batchPoster: address(
+      "Arbitrum: the batch poster. Without it, the inbox's isBatchPoster(sender) decides which deliveries are batches.",
+    ).optional(),
     max: duration('Oldest acceptable latest batch.', '1h'),
     lookback: integer('How many L1 blocks back to search.', { min: 1, max: 1_000_000, default: 1_200 }),
     logRange: integer('Largest eth_getLogs block range per request.', { min: 1, default: 5_000 }),
@@ -53,6 +58,8 @@ export const batchAge = defineCheck({
       return 'the OP Stack method needs both batcher and inbox';
     if (!op && params.sequencerInbox === undefined)
       return 'give batcher + inbox (OP Stack) or sequencerInbox (Arbitrum)';
+    if (params.batchPoster !== undefined && params.sequencerInbox === undefined)
+      return 'batchPoster belongs to the Arbitrum method: give it with sequencerInbox';
     return undefined;
   },
   async read(ctx, params): Promise<BatchObservation> {
@@ -68,6 +75,7 @@ export const batchAge = defineCheck({
       ? await findBatchByLogs(client, {
           ...common,
           sequencerInbox: params.sequencerInbox,
+          batchPoster: params.batchPoster,
           logRange: params.logRange,
         })
       : await findBatchByNonce(client, {
@@ -94,7 +102,14 @@ export const batchAge = defineCheck({
   },
   evaluate(params, observation, now) {
     const { search } = observation;
-    const looked = `looked back ${search.lookedBackBlocks} L1 blocks in ${search.requests} requests (${observation.method})`;
+    const ignored = search.ignored;
+    const notBatches = [
+      ignored?.forceInclusions ? `${ignored.forceInclusions} force inclusion(s) (NoData)` : '',
+      ignored?.notFromPoster ? `${ignored.notFromPoster} delivery(ies) not sent by a batch poster` : '',
+    ].filter(Boolean);
+    const looked =
+      `looked back ${search.lookedBackBlocks} L1 blocks in ${search.requests} requests (${observation.method})` +
+      (notBatches.length ? `; not counted as batches: ${notBatches.join(', ')}` : '');
     const threshold = `<= ${formatDuration(params.max)}`;
     const evidence = {
       method: observation.method,
@@ -103,6 +118,7 @@ export const batchAge = defineCheck({
       requests: search.requests,
       batch: search.batch,
       batchesInRange: search.batchesInRange,
+      ignored,
       poster: observation.poster && {
         address: observation.poster.address,
         balance: formatEther(observation.poster.balanceWei),

@@ -1,5 +1,9 @@
+import { createWalletClient, http, zeroAddress, zeroHash } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchAge, runwayMs } from '../../../src/checks/sequencer/batchAge.js';
+import { DevnetSequencerInboxArtifact } from '../../../src/devnet/artifacts.generated.js';
+import { ANVIL_MNEMONIC, batcher, DEVNET_L1_ADDRESSES } from '../../../src/devnet/constants.js';
 import type { RunningVenue } from '../../../src/devnet/venue.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
@@ -76,6 +80,58 @@ describe('sequencer.batch-age on the devnet', () => {
     } finally {
       await applyScenario(venue, 'healthy');
     }
+  });
+
+  /**
+   * Anyone may force-include delayed messages once the sequencer has ignored them past the delay: the
+   * inbox emits SequencerBatchDelivered with NoData, from an account that is no batch poster.
+   */
+  async function forceInclusionByOutsider(): Promise<void> {
+    const outsider = createWalletClient({
+      chain: venue.l1.clients.wallet.chain,
+      transport: http(venue.l1.node.url),
+      account: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 7 }),
+    });
+    const hash = await outsider.writeContract({
+      address: DEVNET_L1_ADDRESSES.batchInbox,
+      abi: DevnetSequencerInboxArtifact.abi,
+      functionName: 'forceInclusion',
+      args: [1n, 3, [0n, 0n], 0n, zeroAddress, zeroHash],
+    });
+    await venue.l1.clients.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  }
+
+  it('fails when batches stop even though a force inclusion landed since (NoData is not a batch)', async () => {
+    await applyScenario(venue, 'batcher-stalled');
+    try {
+      await new Promise((r) => setTimeout(r, 4_000));
+      await forceInclusionByOutsider();
+      const result = await runOne(venue.node.url, `${ARBITRUM}\nmax: 3s`, venue.l1.node.url);
+      expect(result.status).toBe('fail');
+      expect(result.message).toMatch(/last batch in L1 block \d+, [\d.]+s ago/);
+      expect(result.message).toContain('not counted as batches: 1 force inclusion(s) (NoData)');
+      // The runway is the batch poster's (emptied by the scenario), not the outsider's full wallet.
+      const lenient = await runOne(venue.node.url, `${ARBITRUM}\nmax: 1h`, venue.l1.node.url);
+      expect(lenient.status).toBe('warn');
+      expect(lenient.message).toContain("the batch poster's L1 balance lasts about 0ms");
+      const evidence = 'evidence' in lenient ? lenient.evidence : undefined;
+      const poster = (evidence?.poster as { address?: string } | undefined)?.address;
+      expect(poster?.toLowerCase()).toBe(batcher.address.toLowerCase());
+    } finally {
+      await applyScenario(venue, 'healthy');
+    }
+  });
+
+  it('counts only the configured batch poster: deliveries from anyone else are not batches', async () => {
+    const someoneElse = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 7 }).address;
+    const result = await runOne(
+      venue.node.url,
+      `${ARBITRUM}\nmax: 10s\nbatchPoster: "${someoneElse}"`,
+      venue.l1.node.url,
+    );
+    expect(result.status).toBe('fail');
+    expect(result.message).toMatch(/no batch in the last \d+ L1 blocks/);
+    expect(result.message).toContain('not sent by a batch poster');
   });
 
   it('fails when no batch exists within the lookback', async () => {
