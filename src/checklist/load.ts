@@ -17,6 +17,7 @@ import {
 } from 'yaml';
 import { z } from 'zod';
 import { checkRegistry } from '../checks/index.js';
+import type { Stack } from '../engine/result.js';
 import { ChecklistError, type ChecklistProblem, type SourcePosition } from '../errors.js';
 import { PRESETS, type VenuePreset } from '../venues/presets.js';
 import { interpolate, MissingVariableError } from './interpolate.js';
@@ -187,8 +188,10 @@ function loadChecks(
   raw: Record<string, unknown>[],
   locator: Locator,
   defaults: { severity: 'critical' | 'warning' },
-): { checks: CheckInstance[]; problems: ChecklistProblem[] } {
+  stack: Stack,
+): { checks: CheckInstance[]; problems: ChecklistProblem[]; warnings: ChecklistProblem[] } {
   const problems: ChecklistProblem[] = [];
+  const warnings: ChecklistProblem[] = [];
   const checks: CheckInstance[] = [];
   const seen = new Map<string, number>();
   raw.forEach((item, index) => {
@@ -247,6 +250,9 @@ function loadChecks(
       return;
     }
     seen.set(id as string, index);
+    for (const advice of definition.advise?.(params as never, { stack }) ?? []) {
+      warnings.push({ position: locator.ofPath([...base, 'type']), message: `${type}: ${advice}` });
+    }
     checks.push({
       id: id as string,
       type,
@@ -260,7 +266,7 @@ function loadChecks(
       skip: skip as string | undefined,
     });
   });
-  return { checks, problems };
+  return { checks, problems, warnings };
 }
 
 export interface LoadOptions {
@@ -418,7 +424,11 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
       },
     ]);
   }
-  const { checks, problems: checkProblems } = loadChecks(rawChecks, locator, top.data.defaults);
+  const {
+    checks,
+    problems: checkProblems,
+    warnings,
+  } = loadChecks(rawChecks, locator, top.data.defaults, venue.stack);
   if (checkProblems.length > 0) throw new ChecklistError(checkProblems);
 
   const { defaults } = top.data;
@@ -438,6 +448,7 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
         }
       : undefined,
     checks,
+    warnings,
   };
 }
 
