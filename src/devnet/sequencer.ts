@@ -53,3 +53,28 @@ export async function sequencerHalted(clients: VenueClients): Promise<boolean> {
   ]);
   return interval === null && !automine;
 }
+
+/**
+ * anvil's miner can fall behind on a loaded machine, and blocks stamped parent + block time would then
+ * trail the clock for good. While the sequencer runs, this catches the head up to within a block time
+ * (as op-node's sequencer would: it makes the missed slots' blocks at once). Returns a stop function.
+ */
+export function keepOnGrid(clients: VenueClients, everyMs = 5_000): () => void {
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const head = await clients.public.getBlock({ blockTag: 'latest' });
+      const behind = Math.floor((Date.now() / 1000 - Number(head.timestamp)) / L2_BLOCK_TIME_SECONDS) - 1;
+      if (behind > 0 && !(await sequencerHalted(clients)))
+        await anvilRpc(clients, 'anvil_mine', [`0x${behind.toString(16)}`]);
+    } catch {
+      // the node is stopping or busy; the next tick looks again
+    } finally {
+      busy = false;
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

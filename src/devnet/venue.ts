@@ -14,7 +14,7 @@ import { bootL1, type RunningL1, setBatcherBalance } from './l1.js';
 import { installL1FeeOracle } from './l1Fees.js';
 import { reorgL2 } from './reorg.js';
 import { type Replica, startReplica } from './replica.js';
-import { stampOnGrid, startSequencer } from './sequencer.js';
+import { keepOnGrid, stampOnGrid, startSequencer } from './sequencer.js';
 import { anvilRpc, deploy, nowSeconds, send, type VenueClients, venueClients } from './venue-clients.js';
 
 export { anvilRpc, type VenueClients, venueClients };
@@ -358,6 +358,8 @@ export async function bootVenue(
     await deployVenue(clients);
     await installL1FeeOracle(clients);
     await startSequencer(clients);
+    const stopKeeping = keepOnGrid(clients);
+    started.push({ stop: async () => stopKeeping() });
     const l1 = await bootL1({
       port: ports.l1,
       l2: clients,

@@ -12,7 +12,9 @@ import { applyScenario, startTestVenue } from '../helpers/venue.js';
 async function timestamps(clients: VenueClients, count: number): Promise<number[]> {
   const head = await clients.public.getBlockNumber();
   const blocks = await Promise.all(
-    Array.from({ length: count }, (_, i) => clients.public.getBlock({ blockNumber: head - BigInt(count - 1 - i) })),
+    Array.from({ length: count }, (_, i) =>
+      clients.public.getBlock({ blockNumber: head - BigInt(count - 1 - i) }),
+    ),
   );
   return blocks.map((b) => Number(b.timestamp));
 }
@@ -89,7 +91,9 @@ describe('the devnet sequencer', () => {
     const replaced = await venue.clients.public.getBlock({ blockNumber: before.number });
     expect(replaced.hash).not.toBe(before.hash);
     expect(replaced.timestamp).toBe(before.timestamp);
-    expect(new Set(intervals(await timestamps(venue.clients, 150)))).toEqual(new Set([L2_BLOCK_TIME_SECONDS]));
+    expect(new Set(intervals(await timestamps(venue.clients, 150)))).toEqual(
+      new Set([L2_BLOCK_TIME_SECONDS]),
+    );
     await waitUntil(
       async () => (await venue.clients.public.getBlockNumber()) > (before.number ?? 0n) + 2n,
       'mining after the reorg',

@@ -183,7 +183,7 @@ export const outages = defineCheck({
       ),
       ...(slow.length
         ? [
-            `${slow.length} run(s) found the head ${seconds(Math.max(...slow.map((s) => s.age)))} old (the oldest at ${at(slow.reduce((a, b) => (b.age > a.age ? b : a)).at)})`,
+            `${slow.length} run(s) found the head ${seconds(Math.max(...slow.map((s) => s.age)))} old (the stalest at ${at(slow.reduce((a, b) => (b.age > a.age ? b : a)).at)})`,
           ]
         : []),
     ];
