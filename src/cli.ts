@@ -114,7 +114,7 @@ program
   .argument('<checklist>', 'checklist YAML file')
   .action(async (file: string) => {
     const { validateCommand } = await import('./commands/validate.js');
-    write(await validateCommand(file));
+    write(await validateCommand(file, (text) => process.stderr.write(text)));
   });
 
 program
@@ -212,7 +212,7 @@ portOptions(
 devnet
   .command('scenario')
   .description(
-    'put the running devnet into a named state: healthy, sequencer-halt, stale-oracle, volatile-oracle, oracle-split, ' +
+    'put the running devnet into a named state: healthy, sequencer-halt, sequencer-resume, stale-oracle, volatile-oracle, oracle-split, ' +
       'oracle-future, oracle-at-bound, drained-fund, reorg, batcher-stalled, rpc-split, paused-bridge, proposer-stalled, gas-spike, l1-fee-spike, ' +
       'instant-upgrades',
   )
@@ -220,11 +220,12 @@ devnet
   .option('--l2-rpc <url>', 'L2 RPC of the running devnet', 'http://127.0.0.1:9545')
   .option('--l1-rpc <url>', 'L1 RPC of the running devnet', 'http://127.0.0.1:9546')
   .option('--l2-replica-rpc <url>', "the L2's second endpoint", 'http://127.0.0.1:9547')
-  .option('--depth <blocks>', 'reorg depth (reorg scenario)', '3')
+  .option('--depth <blocks>', 'reorg depth (reorg scenario; default: every block of the last 2 minutes)')
   .action(
-    async (name: string, options: { l2Rpc: string; l1Rpc: string; l2ReplicaRpc: string; depth: string }) => {
+    async (name: string, options: { l2Rpc: string; l1Rpc: string; l2ReplicaRpc: string; depth?: string }) => {
       const { devnetScenarioCommand } = await import('./commands/devnet.js');
-      write(await devnetScenarioCommand(name, { ...options, depth: Number(options.depth) }));
+      const depth = options.depth === undefined ? undefined : Number(options.depth);
+      write(await devnetScenarioCommand(name, { ...options, depth }));
     },
   );
 

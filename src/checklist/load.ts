@@ -189,8 +189,9 @@ function loadChecks(
   locator: Locator,
   defaults: { severity: 'critical' | 'warning' },
   venue: VenueCapabilities,
-): { checks: CheckInstance[]; problems: ChecklistProblem[] } {
+): { checks: CheckInstance[]; problems: ChecklistProblem[]; warnings: ChecklistProblem[] } {
   const problems: ChecklistProblem[] = [];
+  const warnings: ChecklistProblem[] = [];
   const checks: CheckInstance[] = [];
   const seen = new Map<string, number>();
   raw.forEach((item, index) => {
@@ -262,6 +263,9 @@ function loadChecks(
       return;
     }
     seen.set(id as string, index);
+    for (const advice of definition.advise?.(params as never, { stack: venue.stack }) ?? []) {
+      warnings.push({ position: locator.ofPath([...base, 'type']), message: `${type}: ${advice}` });
+    }
     checks.push({
       id: id as string,
       type,
@@ -275,7 +279,7 @@ function loadChecks(
       skip: skip as string | undefined,
     });
   });
-  return { checks, problems };
+  return { checks, problems, warnings };
 }
 
 export interface LoadOptions {
@@ -433,12 +437,11 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
       },
     ]);
   }
-  const { checks, problems: checkProblems } = loadChecks(
-    rawChecks,
-    locator,
-    top.data.defaults,
-    capabilitiesOf(venue),
-  );
+  const {
+    checks,
+    problems: checkProblems,
+    warnings,
+  } = loadChecks(rawChecks, locator, top.data.defaults, capabilitiesOf(venue));
   if (checkProblems.length > 0) throw new ChecklistError(checkProblems);
 
   const { defaults } = top.data;
@@ -458,6 +461,7 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
         }
       : undefined,
     checks,
+    warnings,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Address } from 'viem';
 import type { AnyCheckDefinition } from '../checks/define.js';
 import type { Severity, Stack } from '../engine/result.js';
+import type { ChecklistProblem } from '../errors.js';
 import type { DydxEndpoints } from '../venues/dydx.js';
 
 export interface ChainConfig {
@@ -40,6 +41,8 @@ export interface Checklist {
   defaults: { timeoutMs: number; severity: Severity };
   drill?: DrillConfig;
   checks: CheckInstance[];
+  /** What `advise` of the checks said: printed by `validate`, never fatal. */
+  warnings?: ChecklistProblem[];
 }
 
 export interface DrillConfig {

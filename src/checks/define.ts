@@ -91,6 +91,11 @@ export interface CheckDefinition<Params extends z.ZodObject = z.ZodObject, Obser
   example: Record<string, unknown>;
   /** Rules across parameters that a schema of single fields cannot say; returns what is wrong. */
   validate?(params: z.output<Params>): string | undefined;
+  /**
+   * Warnings about using this check on this venue that do not make the checklist invalid (e.g. evidence
+   * the stack cannot produce). `validate` prints them with the check's file:line:col; exit code unchanged.
+   */
+  advise?(params: z.output<Params>, venue: { stack: Stack }): string[];
   read(ctx: CheckContext, params: z.output<Params>): Promise<Observation>;
   evaluate(params: z.output<Params>, observation: Observation, now: number): Judgement;
 }

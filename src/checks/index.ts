@@ -16,6 +16,7 @@ import { probe } from './reorg/probe.js';
 import { batchAge } from './sequencer/batchAge.js';
 import { cadence } from './sequencer/cadence.js';
 import { headAge } from './sequencer/headAge.js';
+import { outages } from './sequencer/outages.js';
 import { rpcDivergence } from './sequencer/rpcDivergence.js';
 import { safeLag } from './sequencer/safeLag.js';
 import { uptimeFeed } from './sequencer/uptimeFeed.js';
@@ -36,6 +37,7 @@ const definitions: AnyCheckDefinition[] = [
   batchAge,
   cadence,
   headAge,
+  outages,
   rpcDivergence,
   safeLag,
   uptimeFeed,

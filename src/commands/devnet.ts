@@ -69,7 +69,7 @@ export async function devnetUpCommand(options: {
 
 export async function devnetScenarioCommand(
   name: string,
-  options: { l2Rpc: string; l1Rpc: string; l2ReplicaRpc: string; depth: number },
+  options: { l2Rpc: string; l1Rpc: string; l2ReplicaRpc: string; depth?: number },
 ): Promise<string> {
   const scenario = SCENARIOS[name];
   if (!scenario) {
@@ -78,7 +78,7 @@ export async function devnetScenarioCommand(
       ...Object.entries(SCENARIOS).map(([n, s]) => `  ${n.padEnd(16)} ${s.summary}`),
     ]);
   }
-  if (!Number.isInteger(options.depth) || options.depth < 1)
+  if (options.depth !== undefined && (!Number.isInteger(options.depth) || options.depth < 1))
     throw new UsageError('--depth: expected a whole number >= 1');
   const target = {
     l2: venueClients(options.l2Rpc),

@@ -82,3 +82,15 @@ export const DEVNET_FUND = { usdc: 5_000_000n * 10n ** 6n, ether: 1_000n * 10n *
 
 /** How far back the devnet's block history reaches at boot, so cadence has a window to read. */
 export const HISTORY_SECONDS = 300;
+
+/**
+ * The devnet L2's block time. Like op-node, the devnet only makes blocks at parent + block time (the
+ * OP Stack timestamp grid), so a stall that has ended leaves no gap in the block timestamps.
+ */
+export const L2_BLOCK_TIME_SECONDS = 1;
+
+/** At boot the uptime feed says the sequencer has been up this long: longer than any outage lookback. */
+export const SEQUENCER_UP_AT_BOOT_SECONDS = 7 * 24 * 3_600;
+
+/** The `reorg` scenario's default: replace every block of this window, so a run made in it saw them. */
+export const REORG_WINDOW_SECONDS = 120;

@@ -12,7 +12,7 @@ import { anvilRpc, type VenueClients } from './venue-clients.js';
 export const GAS_PRICE_ORACLE: Address = '0x420000000000000000000000000000000000000F';
 export const L1_BLOCK: Address = '0x4200000000000000000000000000000000000015';
 /** The system address that sends L1-attributes deposits (contracts-bedrock Constants.DEPOSITOR_ACCOUNT). */
-const DEPOSITOR: Address = '0xDeaDDEaDDeAdDeAdDEAdDEaddeAddEAdDEAd0001';
+export const DEPOSITOR: Address = '0xDeaDDEaDDeAdDeAdDEAdDEaddeAddEAdDEAd0001';
 
 export interface L1Fees {
   baseFee: bigint;

@@ -2,10 +2,18 @@
  * Named venue states, so ops can rehearse and tests can prove each check fails when it should.
  * Each scenario is applied to a running devnet through its RPC endpoints, from any process.
  */
-import { DEVNET_ADDRESSES, DEVNET_OPEN_INTEREST } from './constants.js';
+import { formatDuration } from '../checklist/units.js';
+import { aggregatorV3Abi } from '../venues/chainlink.js';
+import {
+  DEVNET_ADDRESSES,
+  DEVNET_OPEN_INTEREST,
+  L2_BLOCK_TIME_SECONDS,
+  REORG_WINDOW_SECONDS,
+} from './constants.js';
 import { instantUpgrades } from './governance.js';
 import { CALM_L1_FEES, SPIKED_L1_FEES, setL1Fees } from './l1Fees.js';
-import { admin, anvilRpc, l1Admin, type RunningVenue, type VenueClients } from './venue.js';
+import { haltSequencer, sequencerHalted, startSequencer } from './sequencer.js';
+import { admin, l1Admin, type RunningVenue, type VenueClients } from './venue.js';
 import { nowSeconds } from './venue-clients.js';
 
 export interface ScenarioTarget {
@@ -20,8 +28,8 @@ export function scenarioTarget(venue: RunningVenue): ScenarioTarget {
 }
 
 export interface ScenarioOptions {
-  /** Depth of the `reorg` scenario, in blocks. */
-  depth: number;
+  /** Depth of the `reorg` scenario, in blocks; by default every block of the last REORG_WINDOW_SECONDS. */
+  depth?: number;
 }
 
 interface Scenario {
@@ -39,17 +47,51 @@ async function replicaControl(url: string, method: 'devnet_split' | 'devnet_join
   if (answer.error) throw new Error(answer.error.message);
 }
 
+const seconds = (s: number) => formatDuration(s * 1_000);
+
+/**
+ * Resumes a halted sequencer as op-node does — every missed slot back-filled one block time apart —
+ * and lets the uptime feed record the outage. Says what each check will see afterwards; undefined when
+ * the sequencer was not halted.
+ */
+async function resumeSequencer(l2: VenueClients): Promise<string | undefined> {
+  if (!(await sequencerHalted(l2))) return undefined;
+  const { haltedAt, backfilled } = await startSequencer(l2);
+  if (backfilled === 0) return 'the sequencer resumed before it missed a slot';
+  const downAt = haltedAt + L2_BLOCK_TIME_SECONDS;
+  const upAt = nowSeconds();
+  await admin.recordOutage(l2, downAt, upAt);
+  return (
+    `the sequencer is back after a ${seconds(upAt - downAt)} outage; it back-filled ${backfilled} missed slots ` +
+    `${seconds(L2_BLOCK_TIME_SECONDS)} apart, as op-node does, so the block timestamps show no gap: ` +
+    'sequencer.cadence cannot see the outage (it skips on op-stack) and sequencer.head-age passes again. ' +
+    'The uptime feed recorded it (a down round and an up round): sequencer.uptime-feed fails for its grace ' +
+    'period (1h in checks/devnet.yaml) and sequencer.outages while the outage is inside its lookback (24h). ' +
+    'A record cannot be undone: restart the devnet for a clean one'
+  );
+}
+
+async function feedSaysDown(l2: VenueClients): Promise<boolean> {
+  const [, answer] = await l2.public.readContract({
+    address: DEVNET_ADDRESSES.sequencerUptimeFeed,
+    abi: aggregatorV3Abi,
+    functionName: 'latestRoundData',
+  });
+  return answer === 1n;
+}
+
 export const SCENARIOS: Record<string, Scenario> = {
   healthy: {
     summary:
-      'mining every second, calm L2 and L1 fees, a calm day of hourly ETH/USD rounds ending now, sequencer up for 2h, fund full, batcher funded, replica joined',
+      'mining on the grid (a halted sequencer back-fills its missed slots), calm L2 and L1 fees, a calm day of hourly ETH/USD rounds ending now, sequencer up, fund full, batcher funded, replica joined',
     async apply({ l2, l1, replicaUrl }) {
-      await anvilRpc(l2, 'evm_setIntervalMining', [1]);
+      const resumed = await resumeSequencer(l2);
+      const wasDown = await feedSaysDown(l2);
+      if (wasDown) await admin.setSequencerUp(l2, 0);
       await admin.calmGas(l2);
       await setL1Fees(l2, CALM_L1_FEES);
       await admin.restoreCalmHistory(l2);
       await admin.freshPrice(l2);
-      await admin.setSequencerUp(l2);
       await admin.fillFund(l2);
       await admin.setOpenInterest(l2, DEVNET_OPEN_INTEREST);
       await l1Admin.fundBatcher(l1);
@@ -57,20 +99,37 @@ export const SCENARIOS: Record<string, Scenario> = {
       await l1Admin.setBridgePaused(l1, false);
       await instantUpgrades(l1, false);
       await replicaControl(replicaUrl, 'devnet_join');
-      return (
-        'the venue is healthy again: mining, calm fees, fresh price, sequencer up, fund full, batcher and proposer posting, bridge open, replica in sync. ' +
-        "The ETH/USD feed got a new calm day of hourly rounds on top of its history (a feed's rounds cannot be deleted): " +
-        'a cadence or volatility lookback of up to 25h sees only those; a longer one still reaches the rounds earlier scenarios wrote'
-      );
+      return [
+        'the venue is healthy again: mining, calm fees, fresh price, fund full, batcher and proposer posting, bridge open, replica in sync',
+        resumed,
+        wasDown
+          ? 'the uptime feed said down: it now says up since now, so sequencer.uptime-feed fails for its grace period'
+          : undefined,
+        "the ETH/USD feed got a new calm day of hourly rounds on top of its history (a feed's rounds cannot be deleted): " +
+          'a cadence or volatility lookback of up to 25h sees only those; a longer one still reaches the rounds earlier scenarios wrote',
+      ]
+        .filter(Boolean)
+        .join('; ');
     },
   },
   'sequencer-halt': {
-    summary: 'block production stops (sequencer.head-age fails once the head is older than its max)',
+    summary:
+      'block production stops (sequencer.head-age fails once the head is older than its max); sequencer-resume or healthy back-fills',
     async apply({ l2 }) {
-      await anvilRpc(l2, 'evm_setIntervalMining', [0]);
-      await anvilRpc(l2, 'evm_setAutomine', [false]);
+      await haltSequencer(l2);
       const head = await l2.public.getBlock({ blockTag: 'latest' });
-      return `block production halted at block ${head.number}; sequencer.head-age fails once the head is older than its max (30s in checks/devnet.yaml)`;
+      return (
+        `block production halted at block ${head.number}; sequencer.head-age fails once the head is older than its max ` +
+        '(30s in checks/devnet.yaml). `sequencer-resume` (or `healthy`) back-fills the missed slots as op-node does; ' +
+        'the uptime feed records the outage when the sequencer is back, as an L1 message the halted L2 cannot include before'
+      );
+    },
+  },
+  'sequencer-resume': {
+    summary:
+      'a halted sequencer back-fills every missed slot 1 s apart (as op-node does) and mines again; the uptime feed records the outage',
+    async apply({ l2 }) {
+      return (await resumeSequencer(l2)) ?? 'the sequencer was not halted: nothing to resume';
     },
   },
   'stale-oracle': {
@@ -135,10 +194,14 @@ export const SCENARIOS: Record<string, Scenario> = {
     },
   },
   reorg: {
-    summary: 'the last N blocks are replaced by a competing branch (anvil_reorg), --depth N (default 3)',
+    summary: `every block of the last ${REORG_WINDOW_SECONDS / 60} minutes (or the last --depth N) is replaced by a competing branch with the same transactions`,
     async apply({ l2 }, options) {
-      await admin.reorg(l2, options.depth);
-      return `the last ${options.depth} blocks were replaced by a competing branch`;
+      const depth = options.depth ?? REORG_WINDOW_SECONDS / L2_BLOCK_TIME_SECONDS;
+      const { from, to, replayed } = await admin.reorg(l2, depth);
+      return (
+        `blocks ${from}–${to} were replaced by a competing branch (same ${replayed} transaction(s), new hashes, ` +
+        'timestamps on the same grid); a run made in that window saw them, so its next reorg.probe fails'
+      );
     },
   },
   'batcher-stalled': {

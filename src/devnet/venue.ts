@@ -12,16 +12,10 @@ import { BATCHER_BALANCE, DEVNET_BRIDGE, type DevnetPorts, MULTICALL3, proposer 
 import { deployGovernance } from './governance.js';
 import { bootL1, type RunningL1, setBatcherBalance } from './l1.js';
 import { installL1FeeOracle } from './l1Fees.js';
+import { reorgL2 } from './reorg.js';
 import { type Replica, startReplica } from './replica.js';
-import {
-  anvilRpc,
-  catchUpAndMine,
-  deploy,
-  nowSeconds,
-  send,
-  type VenueClients,
-  venueClients,
-} from './venue-clients.js';
+import { keepOnGrid, stampOnGrid, startSequencer } from './sequencer.js';
+import { anvilRpc, deploy, nowSeconds, send, type VenueClients, venueClients } from './venue-clients.js';
 
 export { anvilRpc, type VenueClients, venueClients };
 
@@ -42,6 +36,7 @@ import {
   deployer,
   HISTORY_SECONDS,
   PYTH_ETH_USD_ID,
+  SEQUENCER_UP_AT_BOOT_SECONDS,
 } from './constants.js';
 
 /** A deterministic ETH/USD path around 3000 USD (8 decimals, like Chainlink's USD feeds). */
@@ -188,6 +183,15 @@ export const admin = {
     const since = nowSeconds() - sinceSeconds;
     return admin.pushRound(clients, DEVNET_ADDRESSES.sequencerUptimeFeed, 0n, since, since);
   },
+  /**
+   * What Chainlink's uptime feed records of an outage once the sequencer is back: on OP Stack the status
+   * arrives as an L1 message, which the halted L2 cannot include until it resumes, so the down round
+   * (started when the outage began) and the up round land together, each round's startedAt from L1.
+   */
+  async recordOutage(clients: VenueClients, downAt: number, upAt: number) {
+    await admin.pushRound(clients, DEVNET_ADDRESSES.sequencerUptimeFeed, 1n, downAt, upAt);
+    await admin.pushRound(clients, DEVNET_ADDRESSES.sequencerUptimeFeed, 0n, upAt, upAt);
+  },
   setSequencerDown(clients: VenueClients) {
     const now = nowSeconds();
     return admin.pushRound(clients, DEVNET_ADDRESSES.sequencerUptimeFeed, 1n, now, now);
@@ -208,14 +212,8 @@ export const admin = {
     await admin.freshPrice(clients);
     return true;
   },
-  /**
-   * Replaces the last `depth` blocks with a competing branch. The branch carries a self-transfer from
-   * the deployer: an empty re-mined block can hash the same as the one it replaces.
-   */
-  reorg(clients: VenueClients, depth: number) {
-    const transfer = { from: deployer.address, to: deployer.address, value: '0x1' };
-    return anvilRpc(clients, 'anvil_reorg', [depth, [[transfer, 0]]]);
-  },
+  /** Replaces the last `depth` blocks with a competing branch carrying the same transactions (reorg.ts). */
+  reorg: (clients: VenueClients, depth: number) => reorgL2(clients, depth),
   /**
    * An hour of one-minute ETH/USD rounds swinging ±15% around 3000, ending now: realised volatility
    * jumps and a day-long window holds a fall big enough to liquidate a 5x long.
@@ -348,7 +346,7 @@ export async function deployVenue(clients: VenueClients): Promise<void> {
     await admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, round.answer, round.at, round.at);
   }
   await admin.publishPyth(clients, PYTH_ETH_USD_ID, devnetPrice(25), { publishTime: now });
-  await admin.setSequencerUp(clients);
+  await admin.setSequencerUp(clients, SEQUENCER_UP_AT_BOOT_SECONDS);
   await admin.fillFund(clients);
 }
 
@@ -385,9 +383,13 @@ export async function bootVenue(
     });
     started.push(node);
     const clients = venueClients(node.url);
+    // From the first deployment on, every L2 block sits on the OP Stack grid (see sequencer.ts).
+    await stampOnGrid(clients);
     await deployVenue(clients);
     await installL1FeeOracle(clients);
-    await catchUpAndMine(clients);
+    await startSequencer(clients);
+    const stopKeeping = keepOnGrid(clients);
+    started.push({ stop: async () => stopKeeping() });
     const l1 = await bootL1({
       port: ports.l1,
       l2: clients,

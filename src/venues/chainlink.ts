@@ -83,6 +83,8 @@ export interface HistoricRound {
   roundId: bigint;
   answer: bigint;
   price: number;
+  /** Seconds since the epoch; for an uptime feed, when the status it reports began. */
+  startedAt: number;
   /** Seconds since the epoch. */
   updatedAt: number;
 }
@@ -111,7 +113,13 @@ export async function readRoundHistory(
   maxRounds: number,
 ): Promise<RoundHistory> {
   const rounds: HistoricRound[] = [
-    { roundId: latest.roundId, answer: latest.answer, price: latest.price, updatedAt: latest.updatedAt },
+    {
+      roundId: latest.roundId,
+      answer: latest.answer,
+      price: latest.price,
+      startedAt: latest.startedAt,
+      updatedAt: latest.updatedAt,
+    },
   ];
   let next = latest.roundId - 1n;
   while (rounds.length < maxRounds) {
@@ -142,11 +150,12 @@ export async function readRoundHistory(
           truncated: `round ${roundId} is not available (the feed's history starts after it)`,
         };
       }
-      const [, value, , updatedAt] = answer.value;
+      const [, value, startedAt, updatedAt] = answer.value;
       rounds.push({
         roundId,
         answer: value,
         price: Number(formatUnits(value, latest.decimals)),
+        startedAt: Number(startedAt),
         updatedAt: Number(updatedAt),
       });
       if (Number(updatedAt) < since) return { rounds };

@@ -88,7 +88,7 @@ export async function runOne(
   return result;
 }
 
-export async function applyScenario(venue: RunningVenue, name: string, depth = 3): Promise<string> {
+export async function applyScenario(venue: RunningVenue, name: string, depth?: number): Promise<string> {
   const scenario = SCENARIOS[name];
   if (!scenario) throw new Error(`no scenario ${name}`);
   return scenario.apply(scenarioTarget(venue), { depth });

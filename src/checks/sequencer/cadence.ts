@@ -2,7 +2,18 @@ import { z } from 'zod';
 import { duration, integer } from '../../checklist/params.js';
 import { formatDuration } from '../../checklist/units.js';
 import { intervals, median, percentile } from '../../math/stats.js';
-import { defineCheck, MeasurementError } from '../define.js';
+import { defineCheck, MeasurementError, NotApplicable } from '../define.js';
+
+/**
+ * op-node accepts an L2 block only at its parent's timestamp + the block time, so after an outage the
+ * sequencer back-fills the missed slots and every interval reads the block time (VENUE-NOTES "OP Stack
+ * timestamps are a grid"). Intervals there cannot show a stall that has ended: passing on them would be
+ * a pass that measured nothing.
+ */
+const OP_STACK_GRID =
+  'OP Stack timestamps are a grid (every block is its parent + the block time, and missed slots are ' +
+  'back-filled after an outage), so block intervals cannot show a stall that has ended; use ' +
+  'sequencer.outages (uptime-feed rounds, recorded head ages) and sequencer.head-age instead';
 
 export const cadence = defineCheck({
   type: 'sequencer.cadence',
@@ -11,14 +22,20 @@ export const cadence = defineCheck({
   description:
     'Reads the timestamps of the last `window` L2 blocks and computes the intervals between them. A gap larger ' +
     'than `maxGap` means the sequencer stalled recently even if it is producing now; a p99 above `maxP99` means ' +
-    'block production is erratic. Liquidations and margin calls depend on blocks arriving on time.',
+    'block production is erratic. Liquidations and margin calls depend on blocks arriving on time. On ' +
+    '`op-stack` it is skip: the OP Stack stamps every block parent + block time and back-fills missed slots, ' +
+    'so intervals never show a stall that has ended (`validate` warns; use sequencer.outages).',
   params: z.object({
     window: integer('How many recent blocks to examine.', { min: 2, max: 1000, default: 100 }),
     maxGap: duration('Largest acceptable interval between two consecutive blocks.', '60s'),
     maxP99: duration('Largest acceptable 99th-percentile interval.', '15s'),
   }),
   example: { window: 100, maxGap: '60s', maxP99: '15s' },
+  advise(_params, venue) {
+    return venue.stack === 'op-stack' ? [`always skipped on op-stack: ${OP_STACK_GRID}`] : [];
+  },
   async read(ctx, params) {
+    if (ctx.stack === 'op-stack') throw new NotApplicable(OP_STACK_GRID);
     const head = await ctx.venue.latestHead();
     const heads = await ctx.venue.headsEndingAt(head.height, params.window + 1);
     if (heads.length < 2) throw new MeasurementError(`only ${heads.length} block(s) exist; need at least 2`);

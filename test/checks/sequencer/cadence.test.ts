@@ -1,7 +1,12 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseChecklist } from '../../../src/checklist/load.js';
 import { cadence } from '../../../src/checks/sequencer/cadence.js';
 import { anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
-import { runOne, startTestVenue } from '../../helpers/venue.js';
+import { cli } from '../../helpers/cli.js';
+import { applyScenario, checklistYaml, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const params = { window: 4, maxGap: 10_000, maxP99: 5_000 };
 const blocks = (timestamps: number[]) => timestamps.map((timestamp, i) => ({ number: 100 + i, timestamp }));
@@ -52,5 +57,67 @@ describe('sequencer.cadence on the devnet', () => {
     );
     expect(result.status).toBe('fail');
     expect(result.message).toContain(`40s gap between blocks ${head.number} and ${(head.number ?? 0n) + 1n}`);
+  });
+});
+
+describe('sequencer.cadence on an OP Stack grid', () => {
+  let venue: RunningVenue;
+  beforeAll(async () => {
+    venue = await startTestVenue();
+  });
+  afterAll(() => venue?.stop());
+
+  const CHECK = 'type: sequencer.cadence\nwindow: 60\nmaxGap: 3s\nmaxP99: 2s';
+
+  it('cannot see a 5 s stall that ended (back-filled on the grid): skip on op-stack, never pass', async () => {
+    await applyScenario(venue, 'sequencer-halt');
+    const halted = await venue.clients.public.getBlock({ blockTag: 'latest' });
+    while (Date.now() / 1000 - Number(halted.timestamp) < 5) await new Promise((r) => setTimeout(r, 100));
+    await applyScenario(venue, 'sequencer-resume');
+    // The evidence cadence reads is blind: on a stack without the grid the same blocks pass.
+    expect((await runOne(venue.node.url, CHECK, undefined, { stack: 'evm' })).status).toBe('pass');
+    const result = await runOne(venue.node.url, CHECK, undefined, { stack: 'op-stack' });
+    expect(result.status).toBe('skip');
+    expect(result.message).toContain('OP Stack timestamps are a grid');
+    expect(result.message).toContain('sequencer.outages');
+  });
+
+  it('validate warns about a cadence check on op-stack at its file:line:col, and not on evm', () => {
+    const yaml = (stack: 'op-stack' | 'evm') =>
+      checklistYaml(
+        venue.node.url,
+        `  - id: cadence\n    ${CHECK.replace(/\n/g, '\n    ')}\n`,
+        901,
+        undefined,
+        stack,
+      );
+    const opStack = parseChecklist(yaml('op-stack'), 'grid.yaml', { env: {} });
+    expect(opStack.warnings).toHaveLength(1);
+    const [warning] = opStack.warnings ?? [];
+    expect(warning?.message).toContain('sequencer.cadence: always skipped on op-stack');
+    const line =
+      yaml('op-stack')
+        .split('\n')
+        .findIndex((l) => l.includes('type: sequencer.cadence')) + 1;
+    expect(warning?.position).toEqual({ file: 'grid.yaml', line, column: 11 });
+    expect(parseChecklist(yaml('evm'), 'grid.yaml', { env: {} }).warnings).toEqual([]);
+  });
+
+  it('`l2preflight validate` prints the warning on stderr and still exits 0', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'l2p-grid-')), 'grid.yaml');
+    await writeFile(
+      file,
+      checklistYaml(
+        venue.node.url,
+        `  - id: cadence\n    ${CHECK.replace(/\n/g, '\n    ')}\n`,
+        901,
+        undefined,
+        'op-stack',
+      ),
+    );
+    const { code, stdout, stderr } = await cli(['validate', file]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('valid — 1 checks');
+    expect(stderr).toMatch(/^warning: .*grid\.yaml:\d+:11: sequencer\.cadence: always skipped on op-stack/);
   });
 });

@@ -1,0 +1,231 @@
+import type { Address, Hash } from 'viem';
+import { z } from 'zod';
+import { address, duration, integer } from '../../checklist/params.js';
+import { formatDuration } from '../../checklist/units.js';
+import { readLatestRound, readRoundHistory } from '../../venues/chainlink.js';
+import { defineCheck, MeasurementError } from '../define.js';
+
+/** Head ages kept across runs: a day of `--watch` every 30 s, with room to spare. */
+const SAMPLE_LIMIT = 5_000;
+
+/** One uptime-feed round: answer 0 is up, 1 is down, from `startedAt` (seconds) on. */
+export interface StatusRound {
+  roundId: string;
+  answer: number;
+  startedAt: number;
+}
+
+/** A run's measurement of the head: `age` seconds old at `at` (seconds since the epoch). */
+export interface HeadSample {
+  at: number;
+  block: number;
+  age: number;
+}
+
+export interface OutagesObservation {
+  feed?: {
+    address: Address;
+    /** Oldest first. */
+    rounds: StatusRound[];
+    /** Why the walk stopped before a round older than the lookback, when it did. */
+    truncated?: string;
+  };
+  /** The recorded head ages inside the lookback, this run's last; oldest first. */
+  samples: HeadSample[];
+  historyProblem?: string;
+}
+
+interface OutageHistory {
+  version: 1;
+  chainId: number;
+  genesis: Hash;
+  samples: HeadSample[];
+}
+
+const isSample = (s: unknown): s is HeadSample => {
+  const v = s as Partial<HeadSample> | null;
+  return (
+    !!v &&
+    Number.isFinite(v.at) &&
+    Number.isSafeInteger(v.block) &&
+    Number.isFinite(v.age) &&
+    (v.age as number) >= 0
+  );
+};
+
+function validateHistory(chainId: number, genesis: Hash) {
+  return (data: unknown): OutageHistory | string => {
+    const h = data as Partial<OutageHistory> | null;
+    if (!h || typeof h !== 'object' || h.version !== 1 || !Array.isArray(h.samples))
+      return 'not an l2preflight head-age history';
+    if (h.chainId !== chainId || h.genesis !== genesis)
+      return `from another chain (chain ${String(h.chainId)}): the chain was reset or the checklist changed venue`;
+    if (!h.samples.every(isSample)) return 'malformed head-age samples';
+    return h as OutageHistory;
+  };
+}
+
+export interface FeedOutage {
+  downAt: number;
+  /** undefined while the outage goes on. */
+  upAt?: number;
+}
+
+/** The outages a status timeline shows that end inside the window (or go on); rounds oldest first. */
+export function feedOutages(rounds: readonly StatusRound[], windowStart: number): FeedOutage[] {
+  const outages: FeedOutage[] = [];
+  let open: FeedOutage | undefined;
+  for (const round of rounds) {
+    if (round.answer === 1 && !open) open = { downAt: round.startedAt };
+    if (round.answer === 0 && open) {
+      open.upAt = round.startedAt;
+      if (open.upAt >= windowStart) outages.push(open);
+      open = undefined;
+    }
+  }
+  if (open) outages.push(open);
+  return outages;
+}
+
+/** Since when (seconds) the feed's rounds say what the status was: the window start when they reach it. */
+export function feedCoverage(rounds: readonly StatusRound[], windowStart: number): number {
+  const oldest = rounds[0]?.startedAt ?? Number.POSITIVE_INFINITY;
+  return Math.max(windowStart, oldest);
+}
+
+const at = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+export const outages = defineCheck({
+  type: 'sequencer.outages',
+  summary:
+    'Sequencer outages that happened within the lookback: uptime-feed rounds and head ages across runs',
+  description:
+    "Reports outages that did happen, which a live head age cannot see once they end and an OP Stack chain's " +
+    'block intervals never show (missed slots are back-filled on the timestamp grid). From the Chainlink L2 ' +
+    "sequencer uptime feed's own round history (`feed`): each down→up flip is a round with its `startedAt`, " +
+    'walked back over `lookback`; an outage longer than `maxOutage` fails, and one still going on fails. From ' +
+    "the head's age, which every run records in the state directory: a recorded age above `maxOutage` inside " +
+    'the lookback fails (runs only see outages they overlap, so the feed is the better witness). Warns when ' +
+    'neither the feed nor the run history reaches back over the whole lookback; an unusable history file is ' +
+    'set aside and reported, never trusted.',
+  params: z.object({
+    feed: address(
+      'Address (or $name) of the L2 sequencer uptime feed; without it only the recorded head ages count.',
+    ).optional(),
+    lookback: duration('How far back an outage counts.', '24h'),
+    maxOutage: duration('Longest acceptable outage (and recorded head age) inside the lookback.', '1m'),
+    maxRounds: integer('Most uptime-feed rounds read back.', { min: 1, max: 10_000, default: 1000 }),
+  }),
+  example: { feed: '$sequencerUptimeFeed', lookback: '24h', maxOutage: '1m' },
+  async read(ctx, params): Promise<OutagesObservation> {
+    const now = ctx.now() / 1000;
+    const windowStart = now - params.lookback / 1000;
+    const [head, genesis] = await Promise.all([ctx.venue.latestHead(), ctx.l2.block(0n)]);
+    const current: HeadSample = {
+      at: now,
+      block: Number(head.height),
+      age: Math.max(0, now - head.timestamp),
+    };
+    const validate = validateHistory(ctx.l2.chainId, genesis.hash as Hash);
+    const stored = await ctx.history.read(validate);
+    const earlier =
+      stored.kind === 'ok' ? stored.value.samples.filter((s) => s.at >= windowStart && s.at <= now) : [];
+    const samples = [...earlier, current];
+    await ctx.history.write({
+      version: 1,
+      chainId: ctx.l2.chainId,
+      genesis: genesis.hash as Hash,
+      samples: samples.slice(-SAMPLE_LIMIT),
+    } satisfies OutageHistory);
+    const observation: OutagesObservation = {
+      samples,
+      historyProblem:
+        stored.kind === 'set-aside'
+          ? `the head-age history was unusable (${stored.reason}) and was set aside to ${stored.setAsideTo}`
+          : undefined,
+    };
+    if (params.feed) {
+      const latest = await readLatestRound(ctx.l2, params.feed);
+      const history = await readRoundHistory(ctx.l2, latest, windowStart, params.maxRounds);
+      const rounds = history.rounds
+        .map((r) => ({ roundId: r.roundId.toString(), answer: Number(r.answer), startedAt: r.startedAt }))
+        .reverse();
+      const invalid = rounds.find((r) => r.startedAt === 0 || (r.answer !== 0 && r.answer !== 1));
+      if (invalid) {
+        throw new MeasurementError(
+          `uptime feed round ${invalid.roundId} is invalid (answer ${invalid.answer}, startedAt ${invalid.startedAt}): the status history cannot be read`,
+          { feed: params.feed, roundId: invalid.roundId },
+        );
+      }
+      observation.feed = { address: params.feed, rounds, truncated: history.truncated };
+    }
+    return observation;
+  },
+  evaluate(params, observation, nowMs) {
+    const now = nowMs / 1000;
+    const windowStart = now - params.lookback / 1000;
+    const max = params.maxOutage / 1000;
+    const seconds = (s: number) => formatDuration(Math.round(s) * 1000);
+    const found = observation.feed ? feedOutages(observation.feed.rounds, windowStart) : [];
+    const lasting = (o: FeedOutage) => (o.upAt ?? now) - o.downAt;
+    const ongoing = found.filter((o) => o.upAt === undefined);
+    const long = found.filter((o) => o.upAt !== undefined && lasting(o) > max);
+    const slow = observation.samples.filter((s) => s.age > max);
+    const largestAge = Math.max(...observation.samples.map((s) => s.age));
+    const longest = Math.max(0, ...found.map(lasting), largestAge);
+    const problems = [
+      ...ongoing.map(
+        (o) => `the uptime feed says the sequencer is DOWN since ${at(o.downAt)} (${seconds(lasting(o))})`,
+      ),
+      ...long.map(
+        (o) =>
+          `the uptime feed recorded a ${seconds(lasting(o))} outage from ${at(o.downAt)} to ${at(o.upAt ?? now)}`,
+      ),
+      ...(slow.length
+        ? [
+            `${slow.length} run(s) found the head ${seconds(Math.max(...slow.map((s) => s.age)))} old (the stalest at ${at(slow.reduce((a, b) => (b.age > a.age ? b : a)).at)})`,
+          ]
+        : []),
+    ];
+    const lookback = formatDuration(params.lookback);
+    const sources = [
+      observation.feed
+        ? `${observation.feed.rounds.length} uptime-feed round(s): ${found.length} outage(s)`
+        : 'no uptime feed',
+      `${observation.samples.length} recorded head age(s), largest ${seconds(largestAge)}`,
+    ].join('; ');
+    const feedFrom = observation.feed ? feedCoverage(observation.feed.rounds, windowStart) : now;
+    const runsFrom = observation.samples[0]?.at ?? now;
+    const blind = Math.min(feedFrom, runsFrom) > windowStart + 1;
+    const coverage = observation.feed
+      ? `the uptime feed's history reaches back ${seconds(now - feedFrom)}${observation.feed.truncated ? ` (${observation.feed.truncated})` : ''}`
+      : 'no uptime feed';
+    const concerns = [
+      blind
+        ? `outages before ${at(Math.min(feedFrom, runsFrom))} are not visible: ${coverage} and the run history ${seconds(now - runsFrom)} of the ${lookback} lookback`
+        : '',
+      observation.historyProblem ? `${observation.historyProblem}; earlier head ages were not checked` : '',
+    ].filter(Boolean);
+    return {
+      holds: problems.length === 0,
+      concern: concerns.length ? concerns.join('; ') : undefined,
+      observed: problems.length ? `longest outage ${seconds(longest)}` : `no outage over ${seconds(max)}`,
+      threshold: `no outage over ${formatDuration(params.maxOutage)} in the last ${lookback}, none ongoing`,
+      message: problems.length
+        ? `over the last ${lookback}: ${problems.join('; ')}`
+        : `over the last ${lookback}: ${sources}`,
+      value: { value: longest, unit: 'seconds' },
+      evidence: {
+        feed: observation.feed?.address,
+        outages: found.map((o) => ({
+          downAt: o.downAt,
+          upAt: o.upAt ?? null,
+          seconds: Math.round(lasting(o)),
+        })),
+        samples: observation.samples.length,
+        largestHeadAgeSeconds: Math.round(largestAge * 10) / 10,
+        slowRuns: slow.map((s) => ({ at: at(s.at), block: s.block, ageSeconds: Math.round(s.age) })),
+      },
+    };
+  },
+});
