@@ -97,6 +97,8 @@ const at = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 export const outages = defineCheck({
   type: 'sequencer.outages',
+  // Reads genesis and the uptime feed on an EVM L2.
+  requires: { evm: true, contracts: { feed: 'l2' } },
   summary:
     'Sequencer outages that happened within the lookback: uptime-feed rounds and head ages across runs',
   description:
