@@ -1,11 +1,13 @@
 /**
- * The real OP Stack bridge on the devnet: OptimismPortal and L2OutputOracle behind Proxies, with
- * SuperchainConfig and SystemConfig, on L1; L2ToL1MessagePasser at its predeploy address on L2; and
- * a proposer that posts output roots for new L2 blocks. The compiled contracts come from the npm
+ * The real OP Stack bridge on the devnet: the fault-proof system of OP Mainnet and Base (OptimismPortal2,
+ * DisputeGameFactory, AnchorStateRegistry, dispute games) behind Proxies, with SuperchainConfig and
+ * SystemConfig, on L1 — or, on request, the legacy L2OutputOracle + OptimismPortal; L2ToL1MessagePasser
+ * at its predeploy address on L2; and a proposer that creates and resolves games (or posts outputs). The compiled contracts come from the npm
  * package @eth-optimism/contracts-bedrock (its shipped forge artifacts), loaded only when the devnet
  * starts. Recipe: ../shared/VENUE-NOTES.md ("A real OP Stack withdrawal on two anvil nodes").
  */
 import {
+  type Account,
   type Address,
   createWalletClient,
   encodeAbiParameters,
@@ -13,50 +15,76 @@ import {
   type Hex,
   http,
   keccak256,
+  parseAbi,
+  stringToHex,
 } from 'viem';
 import { DevnetMulticall3Artifact } from './artifacts.generated.js';
-import { DEVNET_BRIDGE, deployer, L2_TO_L1_MESSAGE_PASSER, MULTICALL3, proposer } from './constants.js';
+import {
+  DEVNET_BRIDGE,
+  DEVNET_L2_CHAIN_ID,
+  DEVNET_LEGACY_BRIDGE,
+  deployer,
+  GAME_TYPES,
+  L2_TO_L1_MESSAGE_PASSER,
+  MULTICALL3,
+  proposer,
+} from './constants.js';
 import { bedrockArtifact as artifact, type ForgeArtifact } from './packageArtifacts.js';
 import { anvilRpc, deploy, send, type VenueClients } from './venue-clients.js';
 
-/** Devnet timing: fast enough that a whole withdrawal drill runs in well under a minute. */
+/**
+ * Devnet timing: fast enough that a whole withdrawal drill runs in well under a minute. On fault
+ * proofs the withdrawal delay is max(proof maturity, max clock duration + finality delay) = 12 s:
+ * the game's clock and airgap, not the proof maturity alone, decide it (as on OP Mainnet: 3.5 d + 3.5 d
+ * against a 7 d maturity).
+ */
 export const BRIDGE_TIMING = {
+  /** Legacy L2OutputOracle. */
   submissionInterval: 10,
   l2BlockTime: 1,
   finalizationPeriodSeconds: 12,
+  /** Fault proofs. */
+  proofMaturityDelaySeconds: 6,
+  disputeGameFinalityDelaySeconds: 4,
+  maxClockDurationSeconds: 8,
+  clockExtensionSeconds: 2,
+  /** The proposer creates a game every this many L2 blocks... */
+  gameIntervalBlocks: 4,
+  /** ...for an L2 block this far behind the head: a proposer proposes only settled blocks. */
+  proposalLagBlocks: 4,
 } as const;
 
-const l2ooAbi = [
-  {
-    type: 'function',
-    name: 'nextBlockNumber',
-    stateMutability: 'view',
-    inputs: [],
-    outputs: [{ type: 'uint256' }],
-  },
-  {
-    type: 'function',
-    name: 'proposeL2Output',
-    stateMutability: 'payable',
-    inputs: [
-      { name: 'outputRoot', type: 'bytes32' },
-      { name: 'l2BlockNumber', type: 'uint256' },
-      { name: 'l1BlockHash', type: 'bytes32' },
-      { name: 'l1BlockNumber', type: 'uint256' },
-    ],
-    outputs: [],
-  },
-] as const;
+const l2ooAbi = parseAbi([
+  'function nextBlockNumber() view returns (uint256)',
+  'function proposeL2Output(bytes32 outputRoot, uint256 l2BlockNumber, bytes32 l1BlockHash, uint256 l1BlockNumber) payable',
+]);
+
+/** OP Mainnet's game shape (op-deployer defaults); nobody plays moves on the devnet. */
+const GAME_SHAPE = { maxGameDepth: 73n, splitDepth: 30n } as const;
+/** The VM's absolute prestate: any fixed hash (no cannon program runs on the devnet). */
+const DEVNET_PRESTATE = keccak256(stringToHex('l2preflight devnet cannon prestate'));
+/** PreimageOracle: OP Mainnet's large-preimage minimum size and a one-day challenge period. */
+const PREIMAGE_ORACLE = { minProposalSize: 126_000n, challengePeriod: 86_400n } as const;
 
 /** Deploys an implementation behind an OP Proxy and initializes it through upgradeToAndCall. */
-async function proxied(
+function proxied(
   l1: VenueClients,
   name: string,
   init: { functionName: string; args: unknown[] },
   proxy: ForgeArtifact,
 ) {
+  return proxiedWithArgs(l1, name, [], init, proxy);
+}
+
+async function proxiedWithArgs(
+  l1: VenueClients,
+  name: string,
+  constructorArgs: unknown[],
+  init: { functionName: string; args: unknown[] },
+  proxy: ForgeArtifact,
+) {
   const impl = await artifact(name);
-  const implementation = await deploy(l1, { abi: impl.abi, bytecode: impl.bytecode.object }, []);
+  const implementation = await deploy(l1, { abi: impl.abi, bytecode: impl.bytecode.object }, constructorArgs);
   const address = await deploy(l1, { abi: proxy.abi, bytecode: proxy.bytecode.object }, [deployer.address]);
   const data = encodeFunctionData({
     abi: impl.abi,
@@ -87,20 +115,67 @@ export async function outputRootAt(l2: VenueClients, blockNumber: bigint): Promi
   );
 }
 
+export type ProofSystem = 'fault-proofs' | 'output-oracle';
+
 export interface RunningBridge {
-  /** Proposes every output the L2 head allows now (tests use it to control timing). */
+  proofSystem: ProofSystem;
+  /**
+   * Does what the proposer would do now: posts outputs up to the head (legacy), or creates a game if
+   * one is due and resolves its games whose clock ran out (fault proofs). Tests use it for timing.
+   */
   proposeUpToHead(): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** Deploys the bridge; call while L1 still automines (deployment is ten transactions). */
-export async function deployBridge(l1: VenueClients, l2: VenueClients): Promise<void> {
+/** The views and calls of DisputeGameFactory / FaultDisputeGame (contracts-bedrock 0.17.3) the proposer uses. */
+export const gameAbi = parseAbi([
+  'function gameCount() view returns (uint256)',
+  'function gameAtIndex(uint256 index) view returns (uint32 gameType, uint64 timestamp, address proxy)',
+  'function create(uint32 gameType, bytes32 rootClaim, bytes extraData) payable returns (address)',
+  'function status() view returns (uint8)',
+  'function gameCreator() pure returns (address)',
+  'function l2BlockNumber() pure returns (uint256)',
+  'function resolveClaim(uint256 claimIndex, uint256 numToResolve)',
+  'function resolve() returns (uint8)',
+  'function setImplementation(uint32 gameType, address impl)',
+]);
+
+/** A game's extra data: the L2 block number its root claim is the output root of. */
+export const gameExtraData = (l2BlockNumber: bigint) =>
+  encodeAbiParameters([{ type: 'uint256' }], [l2BlockNumber]);
+
+async function installPredeploys(l1: VenueClients, l2: VenueClients) {
   const { bytecode: multicall } = DevnetMulticall3Artifact;
   const { data: runtime } = await l1.public.call({ data: multicall });
   await anvilRpc(l1, 'anvil_setCode', [MULTICALL3, runtime]);
   const messagePasser = await artifact('L2ToL1MessagePasser');
   await anvilRpc(l2, 'anvil_setCode', [L2_TO_L1_MESSAGE_PASSER, messagePasser.deployedBytecode.object]);
+}
 
+async function deployDirect(l1: VenueClients, name: string, args: unknown[]): Promise<Address> {
+  const compiled = await artifact(name);
+  return deploy(l1, { abi: compiled.abi, bytecode: compiled.bytecode.object }, args);
+}
+
+function expectAddresses(deployed: Record<string, Address>, expected: Record<string, Address>) {
+  for (const [name, address] of Object.entries(deployed)) {
+    if (address.toLowerCase() !== expected[name]?.toLowerCase()) {
+      throw new Error(`devnet bridge address drifted: ${name} at ${address}, expected ${expected[name]}`);
+    }
+  }
+}
+
+/** The portal pays out finalized withdrawals; there are no deposits on the devnet to fund it. */
+const fundPortal = (l1: VenueClients, portal: Address) =>
+  anvilRpc(l1, 'anvil_setBalance', [portal, `0x${(1_000n * 10n ** 18n).toString(16)}`]);
+
+/**
+ * Deploys the fault-proof bridge (OptimismPortal2 3.x, DisputeGameFactory, AnchorStateRegistry,
+ * DelayedWETH, PreimageOracle + MIPS, a permissionless FaultDisputeGame and a PermissionedDisputeGame);
+ * call while L1 still automines (deployment is 22 transactions, see DEVNET_BRIDGE).
+ */
+export async function deployBridge(l1: VenueClients, l2: VenueClients): Promise<void> {
+  await installPredeploys(l1, l2);
   const proxy = await artifact('Proxy');
   const superchainConfig = await proxied(
     l1,
@@ -108,12 +183,109 @@ export async function deployBridge(l1: VenueClients, l2: VenueClients): Promise<
     { functionName: 'initialize', args: [deployer.address, false] },
     proxy,
   );
-  const systemConfigArtifact = await artifact('SystemConfig');
-  const systemConfig = await deploy(
+  const systemConfig = await deployDirect(l1, 'SystemConfig', []);
+  const disputeGameFactory = await proxied(
     l1,
-    { abi: systemConfigArtifact.abi, bytecode: systemConfigArtifact.bytecode.object },
-    [],
+    'DisputeGameFactory',
+    { functionName: 'initialize', args: [deployer.address] },
+    proxy,
   );
+  // The anchor is an honest output root a few blocks back: every game must claim a later block.
+  const anchorBlock = (await l2.public.getBlockNumber({ cacheTime: 0 })) - 10n;
+  const anchor = { root: await outputRootAt(l2, anchorBlock), l2BlockNumber: anchorBlock };
+  const anchorStateRegistry = await proxiedWithArgs(
+    l1,
+    'AnchorStateRegistry',
+    [disputeGameFactory],
+    {
+      functionName: 'initialize',
+      args: [Object.values(GAME_TYPES).map((gameType) => ({ gameType, outputRoot: anchor }))],
+    },
+    proxy,
+  );
+  const delayedWeth = await proxiedWithArgs(
+    l1,
+    'DelayedWETH',
+    [BigInt(BRIDGE_TIMING.disputeGameFinalityDelaySeconds)],
+    { functionName: 'initialize', args: [deployer.address, superchainConfig] },
+    proxy,
+  );
+  const preimageOracle = await deployDirect(l1, 'PreimageOracle', [
+    PREIMAGE_ORACLE.minProposalSize,
+    PREIMAGE_ORACLE.challengePeriod,
+  ]);
+  const mips = await deployDirect(l1, 'MIPS', [preimageOracle]);
+  const gameArgs = (gameType: number) => [
+    gameType,
+    DEVNET_PRESTATE,
+    GAME_SHAPE.maxGameDepth,
+    GAME_SHAPE.splitDepth,
+    BigInt(BRIDGE_TIMING.clockExtensionSeconds),
+    BigInt(BRIDGE_TIMING.maxClockDurationSeconds),
+    mips,
+    delayedWeth,
+    anchorStateRegistry,
+    BigInt(DEVNET_L2_CHAIN_ID),
+  ];
+  const faultDisputeGame = await deployDirect(l1, 'FaultDisputeGame', gameArgs(GAME_TYPES.cannon));
+  const permissionedDisputeGame = await deployDirect(l1, 'PermissionedDisputeGame', [
+    ...gameArgs(GAME_TYPES.permissionedCannon),
+    proposer.address,
+    deployer.address,
+  ]);
+  for (const [gameType, impl] of [
+    [GAME_TYPES.cannon, faultDisputeGame],
+    [GAME_TYPES.permissionedCannon, permissionedDisputeGame],
+  ] as const) {
+    await send(
+      l1,
+      l1.wallet.writeContract({
+        address: disputeGameFactory,
+        abi: gameAbi,
+        functionName: 'setImplementation',
+        args: [gameType, impl],
+      }),
+    );
+  }
+  const portal = await proxiedWithArgs(
+    l1,
+    'OptimismPortal2',
+    [BigInt(BRIDGE_TIMING.proofMaturityDelaySeconds), BigInt(BRIDGE_TIMING.disputeGameFinalityDelaySeconds)],
+    {
+      functionName: 'initialize',
+      args: [disputeGameFactory, systemConfig, superchainConfig, GAME_TYPES.cannon],
+    },
+    proxy,
+  );
+  expectAddresses(
+    {
+      superchainConfig,
+      systemConfig,
+      disputeGameFactory,
+      anchorStateRegistry,
+      delayedWeth,
+      preimageOracle,
+      mips,
+      faultDisputeGame,
+      permissionedDisputeGame,
+      portal,
+    },
+    DEVNET_BRIDGE,
+  );
+  await fundPortal(l1, portal);
+}
+
+/** Deploys the legacy bridge (L2OutputOracle + OptimismPortal 2.x), for chains that still run it. */
+export async function deployLegacyBridge(l1: VenueClients, l2: VenueClients): Promise<void> {
+  await installPredeploys(l1, l2);
+  const proxy = await artifact('Proxy');
+  const superchainConfig = await proxied(
+    l1,
+    'SuperchainConfig',
+    { functionName: 'initialize', args: [deployer.address, false] },
+    proxy,
+  );
+  const systemConfig = await deployDirect(l1, 'SystemConfig', []);
   // Start the oracle one submission interval back, so the first output can be proposed at boot.
   const l2Head = await l2.public.getBlockNumber({ cacheTime: 0 });
   const [head, l1Head] = await Promise.all([
@@ -145,51 +317,123 @@ export async function deployBridge(l1: VenueClients, l2: VenueClients): Promise<
     { functionName: 'initialize', args: [l2OutputOracle, systemConfig, superchainConfig] },
     proxy,
   );
-  const deployed = { superchainConfig, systemConfig, l2OutputOracle, portal };
-  for (const [name, address] of Object.entries(deployed)) {
-    if (address.toLowerCase() !== DEVNET_BRIDGE[name as keyof typeof DEVNET_BRIDGE].toLowerCase()) {
-      throw new Error(
-        `devnet bridge address drifted: ${name} at ${address}, expected ${DEVNET_BRIDGE[name as keyof typeof DEVNET_BRIDGE]}`,
-      );
-    }
-  }
-  // The portal pays out finalized withdrawals; there are no deposits on the devnet to fund it.
-  await anvilRpc(l1, 'anvil_setBalance', [portal, `0x${(1_000n * 10n ** 18n).toString(16)}`]);
+  expectAddresses({ superchainConfig, systemConfig, l2OutputOracle, portal }, DEVNET_LEGACY_BRIDGE);
+  await fundPortal(l1, portal);
 }
 
-/** The devnet proposer: posts every output root the L2 head allows, every `proposeEveryMs`. */
+type ProposerWallet = ReturnType<typeof proposerWallet>;
+
+export function proposerWallet(l1: VenueClients, account: Account = proposer) {
+  return createWalletClient({ chain: l1.wallet.chain, transport: http(l1.url), account });
+}
+
+async function mined(l1: VenueClients, hash: Hex): Promise<boolean> {
+  const receipt = await l1.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  return receipt.status === 'success';
+}
+
+/** Legacy: posts every output root the L2 head allows (the oracle takes each interval in turn). */
+async function proposeOutputs(l1: VenueClients, l2: VenueClients, wallet: ProposerWallet): Promise<number> {
+  let proposed = 0;
+  for (;;) {
+    const next = await l1.public.readContract({
+      address: DEVNET_LEGACY_BRIDGE.l2OutputOracle,
+      abi: l2ooAbi,
+      functionName: 'nextBlockNumber',
+    });
+    const l2Head = await l2.public.getBlockNumber({ cacheTime: 0 });
+    if (l2Head < next) return proposed;
+    const hash = await wallet.writeContract({
+      address: DEVNET_LEGACY_BRIDGE.l2OutputOracle,
+      abi: l2ooAbi,
+      functionName: 'proposeL2Output',
+      args: [await outputRootAt(l2, next), next, `0x${'0'.repeat(64)}`, 0n],
+    });
+    if (!(await mined(l1, hash))) return proposed;
+    proposed += 1;
+  }
+}
+
+/** Creates a game of `gameType` claiming `root` for `l2BlockNumber` (from `wallet`'s account). */
+export async function createGame(
+  l1: VenueClients,
+  wallet: ProposerWallet,
+  game: { gameType: number; root: Hex; l2BlockNumber: bigint },
+): Promise<boolean> {
+  const hash = await wallet.writeContract({
+    address: DEVNET_BRIDGE.disputeGameFactory,
+    abi: gameAbi,
+    functionName: 'create',
+    args: [game.gameType, game.root, gameExtraData(game.l2BlockNumber)],
+  });
+  return mined(l1, hash);
+}
+
+/** How many of the newest games the proposer looks at for its own games to resolve. */
+const RESOLVE_SCAN = 16;
+
+/**
+ * Fault proofs: the honest proposer creates a game for a settled L2 block once the newest of its games
+ * is `gameIntervalBlocks` old, and resolves each of its games whose clock ran out unchallenged (there
+ * is no challenger on the devnet), so withdrawals proven against them can finalize.
+ */
+async function proposeGames(l1: VenueClients, l2: VenueClients, wallet: ProposerWallet): Promise<number> {
+  const factory = DEVNET_BRIDGE.disputeGameFactory;
+  const read = <T>(address: Address, functionName: string, args: unknown[] = []) =>
+    l1.public.readContract({ address, abi: gameAbi, functionName, args } as never) as Promise<T>;
+  const count = await read<bigint>(factory, 'gameCount');
+  const l1Now = (await l1.public.getBlock({ blockTag: 'latest' })).timestamp;
+  let newestOwn: bigint | undefined;
+  let acted = 0;
+  for (let index = count - 1n; index >= 0n && index >= count - BigInt(RESOLVE_SCAN); index -= 1n) {
+    const [gameType, createdAt, game] = await read<readonly [number, bigint, Address]>(
+      factory,
+      'gameAtIndex',
+      [index],
+    );
+    const creator = await read<Address>(game, 'gameCreator');
+    if (gameType !== GAME_TYPES.cannon || creator.toLowerCase() !== wallet.account.address.toLowerCase())
+      continue;
+    newestOwn ??= await read<bigint>(game, 'l2BlockNumber');
+    const inProgress = (await read<number>(game, 'status')) === 0;
+    if (!inProgress || l1Now < createdAt + BigInt(BRIDGE_TIMING.maxClockDurationSeconds)) continue;
+    const claimResolved = await wallet.writeContract({
+      address: game,
+      abi: gameAbi,
+      functionName: 'resolveClaim',
+      args: [0n, 0n],
+    });
+    if (!(await mined(l1, claimResolved))) continue;
+    await mined(l1, await wallet.writeContract({ address: game, abi: gameAbi, functionName: 'resolve' }));
+    acted += 1;
+  }
+  const target = (await l2.public.getBlockNumber({ cacheTime: 0 })) - BigInt(BRIDGE_TIMING.proposalLagBlocks);
+  if (newestOwn === undefined || target >= newestOwn + BigInt(BRIDGE_TIMING.gameIntervalBlocks)) {
+    const root = await outputRootAt(l2, target);
+    if (await createGame(l1, wallet, { gameType: GAME_TYPES.cannon, root, l2BlockNumber: target }))
+      acted += 1;
+  }
+  return acted;
+}
+
+/** The devnet proposer: does what the bridge needs every `proposeEveryMs`. */
 export async function startProposer(options: {
   l1: VenueClients;
   l2: VenueClients;
+  proofSystem?: ProofSystem;
   proposeEveryMs?: number;
 }): Promise<RunningBridge> {
   const { l1, l2 } = options;
-  const l2OutputOracle = DEVNET_BRIDGE.l2OutputOracle;
-  const wallet = createWalletClient({ chain: l1.wallet.chain, transport: http(l1.url), account: proposer });
+  const proofSystem = options.proofSystem ?? 'fault-proofs';
+  const wallet = proposerWallet(l1);
   let proposing = false;
   const proposeUpToHead = async () => {
     if (proposing) return 0;
     proposing = true;
-    let proposed = 0;
     try {
-      for (;;) {
-        const next = await l1.public.readContract({
-          address: l2OutputOracle,
-          abi: l2ooAbi,
-          functionName: 'nextBlockNumber',
-        });
-        const l2Head = await l2.public.getBlockNumber({ cacheTime: 0 });
-        if (l2Head < next) return proposed;
-        const hash = await wallet.writeContract({
-          address: l2OutputOracle,
-          abi: l2ooAbi,
-          functionName: 'proposeL2Output',
-          args: [await outputRootAt(l2, next), next, `0x${'0'.repeat(64)}`, 0n],
-        });
-        const receipt = await l1.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
-        if (receipt.status !== 'success') return proposed;
-        proposed += 1;
-      }
+      return proofSystem === 'fault-proofs'
+        ? await proposeGames(l1, l2, wallet)
+        : await proposeOutputs(l1, l2, wallet);
     } finally {
       proposing = false;
     }
@@ -200,7 +444,7 @@ export async function startProposer(options: {
     proposeUpToHead().catch(() => {});
   }, options.proposeEveryMs ?? 2_000);
   timer.unref();
-  return { proposeUpToHead, stop: async () => clearInterval(timer) };
+  return { proofSystem, proposeUpToHead, stop: async () => clearInterval(timer) };
 }
 
 export type { Address };

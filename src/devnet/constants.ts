@@ -55,23 +55,49 @@ export const DEVNET_L1_ADDRESSES = {
 } as const;
 
 /**
- * The OP Stack bridge on L1, deployed right after the inbox: each Proxy follows its implementation
- * and is initialized by one upgradeToAndCall (nonce 3 and 7 and 10 are those calls).
+ * The OP Stack bridge on L1 — the fault-proof system, as on OP Mainnet and Base — deployed right
+ * after the inbox. Each Proxy follows its implementation and is initialized by one upgradeToAndCall
+ * (nonces 3, 7, 10, 13 and 22 are those calls; 18 and 19 register the two game types).
  */
 export const DEVNET_BRIDGE = {
+  superchainConfig: at(2n),
+  systemConfig: at(4n),
+  disputeGameFactory: at(6n),
+  anchorStateRegistry: at(9n),
+  delayedWeth: at(12n),
+  preimageOracle: at(14n),
+  mips: at(15n),
+  /** The permissionless game (CANNON, type 0): the portal's respected game type. */
+  faultDisputeGame: at(16n),
+  /** The permissioned game (PERMISSIONED_CANNON, type 1): only the proposer may create it. */
+  permissionedDisputeGame: at(17n),
+  portal: at(21n),
+} as const;
+
+/** Game types of the OP Stack (op-service GameType constants). */
+export const GAME_TYPES = { cannon: 0, permissionedCannon: 1 } as const;
+
+/**
+ * The legacy bridge (L2OutputOracle + OptimismPortal 2.x) that chains before fault proofs ran; the
+ * devnet deploys it instead when booted with `proofSystem: 'output-oracle'` (no governance then).
+ */
+export const DEVNET_LEGACY_BRIDGE = {
   superchainConfig: at(2n),
   systemConfig: at(4n),
   l2OutputOracle: at(6n),
   portal: at(9n),
 } as const;
 
+/** The first deployer nonce after the bridge. */
+const GOVERNANCE_NONCE = 23n;
+
 /**
- * Governance on L1, deployed right after the bridge (nonces 11–14): Safe singleton, SafeProxyFactory,
+ * Governance on L1, deployed right after the bridge (nonces 23–26): Safe singleton, SafeProxyFactory,
  * the 2-of-3 Safe (a CREATE2 proxy of the factory), and the TimelockController it proposes to.
  */
 export const DEVNET_GOVERNANCE = {
-  safe: '0xF089cc02711fAa33078aDe291Aebb7d1d62dcdf4' as const,
-  timelock: at(14n),
+  safe: '0xdfb79B6bcfc148CF31F1c4317DdD753E632c108a' as const,
+  timelock: at(GOVERNANCE_NONCE + 3n),
 } as const;
 
 /** How often the devnet batcher posts a batch to L1. */

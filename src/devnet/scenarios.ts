@@ -7,6 +7,7 @@ import { aggregatorV3Abi } from '../venues/chainlink.js';
 import {
   DEVNET_ADDRESSES,
   DEVNET_OPEN_INTEREST,
+  GAME_TYPES,
   L2_BLOCK_TIME_SECONDS,
   REORG_WINDOW_SECONDS,
 } from './constants.js';
@@ -97,10 +98,17 @@ export const SCENARIOS: Record<string, Scenario> = {
       await l1Admin.fundBatcher(l1);
       await l1Admin.fundProposer(l1);
       await l1Admin.setBridgePaused(l1, false);
+      // Setting the respected type retires every older game: only when a scenario changed it.
+      if ((await l1Admin.respectedGameType(l1)) !== GAME_TYPES.cannon)
+        await l1Admin.setRespectedGameType(l1, GAME_TYPES.cannon);
+      // A fresh honest game at once, so retired or stale games stop mattering now, not in a few seconds.
+      await l1Admin.proposeHonestGame(l1, l2).catch(() => {
+        // The running proposer may have created the same game a moment ago: its game serves as well.
+      });
       await instantUpgrades(l1, false);
       await replicaControl(replicaUrl, 'devnet_join');
       return [
-        'the venue is healthy again: mining, calm fees, fresh price, fund full, batcher and proposer posting, bridge open, replica in sync',
+        "the venue is healthy again: mining, calm fees, fresh price, fund full, batcher and proposer posting, bridge open, replica in sync; the proposer created a fresh dispute game and the respected game type is CANNON (retired or blacklisted games stay so; an outsider's garbage-root game stays on L1 and no longer matters once honest games are newer)",
         resumed,
         wasDown
           ? 'the uptime feed said down: it now says up since now, so sequencer.uptime-feed fails for its grace period'
@@ -224,6 +232,34 @@ export const SCENARIOS: Record<string, Scenario> = {
     async apply({ l1 }) {
       await l1Admin.stallProposer(l1);
       return 'the proposer is out of L1 funds; withdrawal.path fails once the latest output root is older than maxOutputAge';
+    },
+  },
+  'garbage-game': {
+    summary:
+      'the proposer stalls and an outsider creates a permissionless dispute game with a garbage root for the L2 head',
+    async apply({ l1, l2 }) {
+      await l1Admin.stallProposer(l1);
+      const garbage = await l1Admin.proposeGarbageGame(l1, l2);
+      return `the proposer is out of L1 funds and an outsider created a game claiming root ${garbage.root.slice(0, 10)}… for L2 block ${garbage.l2BlockNumber} (not the chain's output root); withdrawal.path names the wrong-root game and fails once the last honest game is older than maxOutputAge`;
+    },
+  },
+  'games-retired': {
+    summary:
+      'the guardian retires every dispute game (respectedGameTypeUpdatedAt moves to now) while the proposer is halted',
+    async apply({ l1 }) {
+      await l1Admin.stallProposer(l1);
+      await l1Admin.setRespectedGameType(l1, await l1Admin.respectedGameType(l1));
+      return 'every existing dispute game is retired and the proposer is halted (out of L1 funds): no withdrawal can be proven or finalized until a new game is created; withdrawal.path fails';
+    },
+  },
+  'game-type-changed': {
+    summary:
+      'the guardian makes PERMISSIONED_CANNON the respected game type, while the proposer keeps creating CANNON games',
+    async apply({ l1, l2 }) {
+      // The permissioned proposer had created a game of the new type before the switch: it is retired too.
+      await l1Admin.proposeHonestGame(l1, l2, GAME_TYPES.permissionedCannon);
+      await l1Admin.setRespectedGameType(l1, GAME_TYPES.permissionedCannon);
+      return "the respected game type is now PERMISSIONED_CANNON (1); the proposer's CANNON games no longer count and the one permissioned game predates the switch; withdrawal.path fails";
     },
   },
   'instant-upgrades': {

@@ -4,11 +4,30 @@
  * `bootVenue` deploys it and writes a block history that ends now; the admin helpers below are what
  * scenarios use to put it into good and bad states.
  */
-import { type Address, type Hex, parseAbi } from 'viem';
+import { type Address, type Hex, keccak256, parseAbi, stringToHex } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
 import { DevnetError } from '../errors.js';
 import { type AnvilNode, portIsFree, startAnvil } from './anvil.js';
-import { deployBridge, type RunningBridge, startProposer } from './bridge.js';
-import { BATCHER_BALANCE, DEVNET_BRIDGE, type DevnetPorts, MULTICALL3, proposer } from './constants.js';
+import {
+  BRIDGE_TIMING,
+  createGame,
+  deployBridge,
+  deployLegacyBridge,
+  outputRootAt,
+  type ProofSystem,
+  proposerWallet,
+  type RunningBridge,
+  startProposer,
+} from './bridge.js';
+import {
+  ANVIL_MNEMONIC,
+  BATCHER_BALANCE,
+  DEVNET_BRIDGE,
+  type DevnetPorts,
+  GAME_TYPES,
+  MULTICALL3,
+  proposer,
+} from './constants.js';
 import { deployGovernance } from './governance.js';
 import { bootL1, type RunningL1, setBatcherBalance } from './l1.js';
 import { installL1FeeOracle } from './l1Fees.js';
@@ -362,8 +381,13 @@ export interface RunningVenue {
 
 export async function bootVenue(
   ports: DevnetPorts,
-  options: { batchIntervalMs?: number } = {},
+  options: {
+    batchIntervalMs?: number;
+    /** `output-oracle` boots the legacy bridge (and no governance) for chains that still run it. */
+    proofSystem?: ProofSystem;
+  } = {},
 ): Promise<RunningVenue> {
+  const proofSystem = options.proofSystem ?? 'fault-proofs';
   for (const [name, port] of Object.entries(ports)) {
     if (!(await portIsFree(port))) {
       throw new DevnetError(`port ${port} on 127.0.0.1 (devnet ${name}) is already in use`, [
@@ -395,12 +419,16 @@ export async function bootVenue(
       l2: clients,
       batchIntervalMs: options.batchIntervalMs,
       beforeMining: async (l1Clients) => {
+        if (proofSystem === 'output-oracle') {
+          await deployLegacyBridge(l1Clients, clients);
+          return;
+        }
         await deployBridge(l1Clients, clients);
         await deployGovernance(l1Clients);
       },
     });
     started.push(l1);
-    const bridge = await startProposer({ l1: l1.clients, l2: clients });
+    const bridge = await startProposer({ l1: l1.clients, l2: clients, proofSystem });
     started.push(bridge);
     const replica = await startReplica({
       port: ports.l2Replica,
@@ -422,12 +450,64 @@ const superchainAbi = parseAbi([
   'function paused() view returns (bool)',
 ]);
 
+const portalGuardianAbi = parseAbi([
+  'function respectedGameType() view returns (uint32)',
+  'function setRespectedGameType(uint32 gameType)',
+]);
+
+/** An outsider on L1 (anvil's eighth test account): anyone may create a permissionless game. */
+export const outsider = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 7 });
+
 export const l1Admin = {
   stallBatcher: (l1: VenueClients) => setBatcherBalance(l1, 0n),
   fundBatcher: (l1: VenueClients) => setBatcherBalance(l1, BATCHER_BALANCE),
   stallProposer: (l1: VenueClients) => anvilRpc(l1, 'anvil_setBalance', [proposer.address, '0x0']),
   fundProposer: (l1: VenueClients) =>
     anvilRpc(l1, 'anvil_setBalance', [proposer.address, `0x${BATCHER_BALANCE.toString(16)}`]),
+  /**
+   * The guardian sets the portal's respected game type. Setting it, even to the same type, moves
+   * `respectedGameTypeUpdatedAt` to now, which retires every game created before.
+   */
+  async setRespectedGameType(l1: VenueClients, gameType: number) {
+    await send(
+      l1,
+      l1.wallet.writeContract({
+        address: DEVNET_BRIDGE.portal,
+        abi: portalGuardianAbi,
+        functionName: 'setRespectedGameType',
+        args: [gameType],
+      }),
+    );
+  },
+  respectedGameType: (l1: VenueClients) =>
+    l1.public.readContract({
+      address: DEVNET_BRIDGE.portal,
+      abi: portalGuardianAbi,
+      functionName: 'respectedGameType',
+    }),
+  /** Creates a game for a settled L2 block with the honest output root, as the proposer would. */
+  async proposeHonestGame(l1: VenueClients, l2: VenueClients, gameType: number = GAME_TYPES.cannon) {
+    const target =
+      (await l2.public.getBlockNumber({ cacheTime: 0 })) - BigInt(BRIDGE_TIMING.proposalLagBlocks);
+    const root = await outputRootAt(l2, target);
+    if (!(await createGame(l1, proposerWallet(l1), { gameType, root, l2BlockNumber: target })))
+      throw new Error(`the devnet proposer could not create a game for L2 block ${target}`);
+    return target;
+  },
+  /** An outsider's game of the permissionless type claiming a garbage root for the L2 head. */
+  async proposeGarbageGame(l1: VenueClients, l2: VenueClients) {
+    const head = await l2.public.getBlockNumber({ cacheTime: 0 });
+    const root = keccak256(stringToHex(`garbage root for L2 block ${head}`));
+    if (
+      !(await createGame(l1, proposerWallet(l1, outsider), {
+        gameType: GAME_TYPES.cannon,
+        root,
+        l2BlockNumber: head,
+      }))
+    )
+      throw new Error('the outsider could not create a game');
+    return { l2BlockNumber: head, root };
+  },
   /** The devnet's guardian (the deployer) pauses the SuperchainConfig, which pauses the portal. */
   async setBridgePaused(l1: VenueClients, paused: boolean) {
     const address = DEVNET_BRIDGE.superchainConfig;

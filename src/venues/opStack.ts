@@ -4,8 +4,9 @@
  * the signatures of @eth-optimism/contracts-bedrock (OptimismPortal 2.x, OptimismPortal2 3.x,
  * L2OutputOracle, DisputeGameFactory, SuperchainConfig).
  */
-import { type Address, parseAbi } from 'viem';
+import { type Address, parseAbi, zeroAddress } from 'viem';
 import type { ChainReader } from '../engine/reader.js';
+import { faultProofWithdrawalDelaySeconds, readPortalRules } from './faultProofs.js';
 
 export const opStackAbi = parseAbi([
   'function version() view returns (string)',
@@ -21,6 +22,8 @@ export const opStackAbi = parseAbi([
   'function respectedGameType() view returns (uint32)',
   'function gameCount() view returns (uint256)',
   'function gameAtIndex(uint256 index) view returns (uint32 gameType, uint64 timestamp, address proxy)',
+  'function gameImpls(uint32 gameType) view returns (address)',
+  'function maxClockDuration() view returns (uint64)',
 ]);
 
 export interface BridgeState {
@@ -30,9 +33,23 @@ export interface BridgeState {
   portalPaused: boolean;
   superchainConfig?: Address;
   superchainPaused?: boolean;
-  /** Seconds between proving (or the output) and finalizing a withdrawal. */
+  /**
+   * Seconds between proving (or the output) and finalizing a withdrawal, as the portal states it:
+   * the legacy finalization period, or the fault-proof portal's proof maturity delay.
+   */
   finalizationPeriodSeconds: number;
   disputeGameFinalitySeconds?: number;
+  /** Fault proofs: the respected game type's max clock duration (its unchallenged time to resolve). */
+  maxClockDurationSeconds?: number;
+  /**
+   * How long a withdrawal takes from proving to finalizing: on fault proofs max(proof maturity, max
+   * clock duration + dispute-game finality delay); see withdrawalDelaySeconds.
+   */
+  withdrawalDelaySeconds?: number;
+  respectedGameType?: number;
+  /** Fault proofs (portal 3.x): games created before this (seconds) were retired. */
+  respectedGameTypeUpdatedAt?: number;
+  anchorStateRegistry?: Address;
   /** Where the latest output root / dispute game lives. */
   proposals: Address;
   latestProposal?: { timestamp: number; l2BlockNumber?: number; index: number };
@@ -40,6 +57,11 @@ export interface BridgeState {
 
 /** How far back to look for a game of the respected type among the newest games. */
 const GAME_SCAN = 50;
+
+/** The wait between proving and finalizing: what withdrawal.path and governance.exit-window both use. */
+export function withdrawalDelaySeconds(bridge: BridgeState): number {
+  return bridge.withdrawalDelaySeconds ?? bridge.finalizationPeriodSeconds;
+}
 
 export function proofSystemOf(version: string): 'output-oracle' | 'fault-proofs' {
   const major = Number.parseInt(version.split('.')[0] ?? '0', 10);
@@ -84,13 +106,27 @@ export async function readBridge(l1: ChainReader, portal: Address): Promise<Brid
     };
   }
 
-  const [maturity, finality, factory, respected] = await Promise.all([
+  const [maturity, finality, factory, rules] = await Promise.all([
     read<bigint>(portal, 'proofMaturityDelaySeconds'),
     read<bigint>(portal, 'disputeGameFinalityDelaySeconds'),
     read<Address>(portal, 'disputeGameFactory'),
-    read<number>(portal, 'respectedGameType'),
+    readPortalRules(l1, portal),
   ]);
-  const count = Number(await read<bigint>(factory, 'gameCount'));
+  const respected = rules.respectedGameType;
+  const [count, implementation] = await Promise.all([
+    read<bigint>(factory, 'gameCount').then(Number),
+    read<Address>(factory, 'gameImpls', [respected]),
+  ]);
+  // A game type without an implementation (or one without a chess clock) adds no clock to the delay.
+  const maxClock =
+    implementation === zeroAddress
+      ? undefined
+      : await read<bigint>(implementation, 'maxClockDuration').catch(() => undefined);
+  const delays = {
+    proofMaturityDelaySeconds: Number(maturity),
+    disputeGameFinalityDelaySeconds: Number(finality),
+    maxClockDurationSeconds: maxClock === undefined ? undefined : Number(maxClock),
+  };
   const indices = Array.from({ length: Math.min(GAME_SCAN, count) }, (_, i) => count - 1 - i);
   const games = await Promise.all(
     indices.map((index) => read<readonly [number, bigint, Address]>(factory, 'gameAtIndex', [BigInt(index)])),
@@ -101,6 +137,11 @@ export async function readBridge(l1: ChainReader, portal: Address): Promise<Brid
     proofSystem: 'fault-proofs',
     finalizationPeriodSeconds: Number(maturity),
     disputeGameFinalitySeconds: Number(finality),
+    maxClockDurationSeconds: delays.maxClockDurationSeconds,
+    withdrawalDelaySeconds: faultProofWithdrawalDelaySeconds(delays),
+    respectedGameType: respected,
+    respectedGameTypeUpdatedAt: rules.respectedGameTypeUpdatedAt,
+    anchorStateRegistry: rules.anchorStateRegistry,
     proposals: factory,
     latestProposal:
       newest >= 0 ? { timestamp: Number(games[newest]?.[1] ?? 0n), index: indices[newest] ?? 0 } : undefined,

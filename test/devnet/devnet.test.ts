@@ -23,6 +23,8 @@ describe('devnet', () => {
       ...DEVNET_GOVERNANCE,
       batcher: batcher.address,
       portal: DEVNET_BRIDGE.portal,
+      disputeGameFactory: DEVNET_BRIDGE.disputeGameFactory,
+      anchorStateRegistry: DEVNET_BRIDGE.anchorStateRegistry,
     });
   });
 

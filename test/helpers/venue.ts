@@ -49,6 +49,8 @@ export function checklistYaml(
     ...DEVNET_GOVERNANCE,
     batcher: batcher.address,
     portal: DEVNET_BRIDGE.portal,
+    disputeGameFactory: DEVNET_BRIDGE.disputeGameFactory,
+    anchorStateRegistry: DEVNET_BRIDGE.anchorStateRegistry,
   })
     .map(([name, address]) => `    ${name}: "${address}"`)
     .join('\n');

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { address, duration, enumeration, integer } from '../../checklist/params.js';
 import { formatDuration } from '../../checklist/units.js';
 import type { ChainReader } from '../../engine/reader.js';
-import { readBridge } from '../../venues/opStack.js';
+import { readBridge, withdrawalDelaySeconds } from '../../venues/opStack.js';
 import { defineCheck, MeasurementError } from '../define.js';
 
 /** Views of OpenZeppelin's TimelockController and of a Safe; viem ships neither ABI. */
@@ -71,7 +71,7 @@ export const exitWindow = defineCheck({
   description:
     'Identifies the upgrade authority `admin`: an OpenZeppelin TimelockController (upgrade delay = getMinDelay), a ' +
     'Safe or a plain key (no delay: an upgrade can land in the next block). The withdrawal delay is `withdrawalDelay` ' +
-    "or, with `portal`, the OP Stack bridge's finalization period. Exit window = upgrade delay − withdrawal delay: how " +
+    "or, with `portal`, the OP Stack bridge's withdrawal delay (legacy: the finalization period; fault proofs: max(proof maturity, the respected game's max clock duration + dispute-game finality delay)). Exit window = upgrade delay − withdrawal delay: how " +
     'long users have to get out after a malicious upgrade is queued. Fails under `minExitWindow` (default 7d, the ' +
     "edge of L2BEAT's red band: < 7 d red, 7–30 d yellow, ≥ 30 d green) and when a Safe — the admin itself or " +
     '`safe`, the multisig behind the timelock — needs fewer than `minThreshold` signatures.',
@@ -111,8 +111,11 @@ export const exitWindow = defineCheck({
       params.safe ? readSafe(reader, params.safe) : undefined,
       params.portal && ctx.l1
         ? readBridge(ctx.l1, params.portal).then((bridge) => ({
-            ms: bridge.finalizationPeriodSeconds * 1000,
-            source: `finalization period of portal ${params.portal} (${bridge.proofSystem})`,
+            ms: withdrawalDelaySeconds(bridge) * 1000,
+            source:
+              bridge.proofSystem === 'fault-proofs'
+                ? `portal ${params.portal} (fault proofs): max(proof maturity, game clock + dispute-game finality delay)`
+                : `finalization period of portal ${params.portal} (${bridge.proofSystem})`,
           }))
         : { ms: params.withdrawalDelay ?? 0, source: 'withdrawalDelay in the checklist' },
     ]);

@@ -3,8 +3,87 @@ import { z } from 'zod';
 import { address, duration } from '../../checklist/params.js';
 import { formatDuration } from '../../checklist/units.js';
 import { readArbitrumRollup } from '../../venues/arbitrum.js';
-import { type BridgeState, readBridge } from '../../venues/opStack.js';
-import { defineCheck, MeasurementError } from '../define.js';
+import { type GameJudgement, judgeGames, readNewestGames } from '../../venues/faultProofs.js';
+import { type BridgeState, readBridge, withdrawalDelaySeconds } from '../../venues/opStack.js';
+import { defineCheck, type Judgement, MeasurementError } from '../define.js';
+
+/** How many of the newest dispute games (of any type) the check reads. */
+const GAME_SCAN = 30;
+
+type PathObservation = BridgeState & {
+  /** Fault proofs: the newest game a withdrawal can use, and the newer ones that do not count. */
+  games?: GameJudgement;
+  l2SafeTimestamp?: number;
+};
+
+interface PathParams {
+  maxFinalizationPeriod: number;
+  maxOutputAge: number;
+}
+
+const short = (address: string) => `${address.slice(0, 10)}…`;
+
+/**
+ * Fault proofs: liveness is the newest game the portal would accept whose root claim is the chain's
+ * own output root — not the newest game, which anyone can create with any root on a permissionless
+ * chain — and its L2 block must be near the L2 safe head.
+ */
+function evaluateFaultProofs(
+  params: PathParams,
+  bridge: BridgeState & { games: GameJudgement; l2SafeTimestamp?: number },
+  now: number,
+): Judgement {
+  const { honest, discounted, scanned } = bridge.games;
+  const delayMs = withdrawalDelaySeconds(bridge) * 1000;
+  const paused = bridge.portalPaused || bridge.superchainPaused === true;
+  const ageMs = honest ? Math.max(0, now - honest.createdAt * 1000) : undefined;
+  const behindSafeMs =
+    honest && bridge.l2SafeTimestamp !== undefined
+      ? Math.max(0, (bridge.l2SafeTimestamp - honest.l2BlockTimestamp) * 1000)
+      : undefined;
+  const wrongRoots = discounted.filter((game) => game.problems.some((p) => p.startsWith('WRONG ROOT')));
+  const notCounted = discounted.length
+    ? ` (${discounted.length} newer game(s) do not count: ${discounted
+        .slice(0, 3)
+        .map((game) => `#${game.index} ${game.problems.join(', ')}`)
+        .join('; ')}${discounted.length > 3 ? '; …' : ''})`
+    : '';
+  const problems = [
+    paused
+      ? `the ${bridge.superchainPaused ? 'SuperchainConfig' : 'portal'} is PAUSED: withdrawals can be neither proven nor finalized`
+      : '',
+    delayMs > params.maxFinalizationPeriod
+      ? `finalization takes ${formatDuration(delayMs)}, over ${formatDuration(params.maxFinalizationPeriod)}`
+      : '',
+    !honest
+      ? `no dispute game among the newest ${scanned} is one the portal accepts with the chain's output root: no withdrawal can be proven${notCounted}`
+      : ageMs !== undefined && ageMs > params.maxOutputAge
+        ? `the newest dispute game a withdrawal can use (#${honest.index}) is ${formatDuration(ageMs)} old (proposer stalled?)${notCounted}`
+        : '',
+    honest && behindSafeMs !== undefined && behindSafeMs > params.maxOutputAge
+      ? `the newest usable dispute game claims L2 block ${honest.l2BlockNumber}, ${formatDuration(behindSafeMs)} behind the L2 safe head`
+      : '',
+  ].filter(Boolean);
+  const concern = wrongRoots.length
+    ? ` CONCERN: ${wrongRoots.length} game(s) with a WRONG ROOT (${wrongRoots
+        .slice(0, 3)
+        .map((game) => `#${game.index} ${short(game.address)} for L2 block ${game.l2BlockNumber}`)
+        .join(', ')}) — they do not count; a challenger must dispute them.`
+    : '';
+  const what = 'usable dispute game';
+  return {
+    holds: problems.length === 0,
+    observed: `${paused ? 'paused' : 'open'}, finalization ${formatDuration(delayMs)}, ${ageMs === undefined ? `no ${what}` : `${what} ${formatDuration(ageMs)} old`}`,
+    threshold: `open, finalization <= ${formatDuration(params.maxFinalizationPeriod)}, ${what} <= ${formatDuration(params.maxOutputAge)}`,
+    message: `${
+      problems.length
+        ? problems.join('; ')
+        : `portal ${bridge.version} open; finalization ${formatDuration(delayMs)} (max of proof maturity ${formatDuration(bridge.finalizationPeriodSeconds * 1000)}, game clock ${formatDuration((bridge.maxClockDurationSeconds ?? 0) * 1000)} + finality delay ${formatDuration((bridge.disputeGameFinalitySeconds ?? 0) * 1000)}); newest usable dispute game #${honest?.index} ${formatDuration(ageMs ?? 0)} old, its root checked against the L2`
+    }${concern}`,
+    value: ageMs === undefined ? undefined : { value: ageMs / 1000, unit: 'seconds' },
+    evidence: { ...bridge },
+  };
+}
 
 export const path = defineCheck({
   type: 'withdrawal.path',
@@ -36,16 +115,32 @@ export const path = defineCheck({
     if (params.inbox !== undefined && params.rollup === undefined) return 'inbox goes with rollup (Arbitrum)';
     return undefined;
   },
-  async read(ctx, params): Promise<BridgeState> {
+  async read(ctx, params): Promise<PathObservation> {
     if (!ctx.l1) throw new MeasurementError('the bridge lives on L1: declare venue.l1 in the checklist');
     if (params.rollup) return readArbitrumRollup(ctx.l1, params.rollup, params.inbox);
-    return readBridge(ctx.l1, params.portal as Address);
+    const bridge = await readBridge(ctx.l1, params.portal as Address);
+    if (bridge.proofSystem !== 'fault-proofs' || bridge.respectedGameType === undefined) return bridge;
+    const [games, safe] = await Promise.all([
+      readNewestGames(ctx.l1, {
+        portal: bridge.portal,
+        factory: bridge.proposals,
+        anchorStateRegistry: bridge.anchorStateRegistry,
+        limit: GAME_SCAN,
+      }),
+      ctx.l2.taggedBlock('safe'),
+    ]);
+    const judgement = await judgeGames(ctx.l2, games, {
+      respectedGameType: bridge.respectedGameType,
+      respectedGameTypeUpdatedAt: bridge.respectedGameTypeUpdatedAt,
+    });
+    return { ...bridge, games: judgement, l2SafeTimestamp: Number(safe.timestamp) };
   },
   evaluate(params, bridge, now) {
+    if (bridge.games) return evaluateFaultProofs(params, { ...bridge, games: bridge.games }, now);
     const ageMs = bridge.latestProposal
       ? Math.max(0, now - bridge.latestProposal.timestamp * 1000)
       : undefined;
-    const periodMs = bridge.finalizationPeriodSeconds * 1000;
+    const periodMs = withdrawalDelaySeconds(bridge) * 1000;
     const paused = bridge.portalPaused || bridge.superchainPaused === true;
     const what = {
       'fault-proofs': 'dispute game',

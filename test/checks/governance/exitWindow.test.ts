@@ -30,12 +30,12 @@ describe('governance.exit-window on the devnet (OpenZeppelin TimelockController 
   beforeEach(() => instantUpgrades(venue.l1.clients, false));
   const run = (check: string) => runOne(venue.node.url, check, venue.l1.node.url);
 
-  it('passes: a 31-day timelock against a 12 s withdrawal delay, a 2-of-3 Safe', async () => {
+  it('passes: a 31-day timelock against the 12 s fault-proof withdrawal delay (not the 6 s proof maturity), a 2-of-3 Safe', async () => {
     const result = await run(CHECK);
     expect(result.status).toBe('pass');
     expect(result.status === 'pass' && result.observed).toBe('exit window 30d 23h (green); Safe 2 of 3');
     expect(result.message).toMatch(
-      /^upgrade delay 31d \(timelock 0x9A67.*\) − withdrawal delay 12s \(finalization period of portal/,
+      /^upgrade delay 31d \(timelock 0x7a20.*\) − withdrawal delay 12s \(portal 0x59b6.* \(fault proofs\): max\(proof maturity, game clock \+ dispute-game finality delay\)\)$/,
     );
   });
 

@@ -1,11 +1,16 @@
 import { decodeFunctionResult, encodeFunctionResult } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { path } from '../../../src/checks/withdrawal/path.js';
-import { DEVNET_BRIDGE } from '../../../src/devnet/constants.js';
-import type { RunningVenue } from '../../../src/devnet/venue.js';
+import { DEVNET_BRIDGE, DEVNET_LEGACY_BRIDGE } from '../../../src/devnet/constants.js';
+import { bootVenue, l1Admin, type RunningVenue } from '../../../src/devnet/venue.js';
 import { arbitrumRollupAbi } from '../../../src/venues/arbitrum.js';
+import {
+  faultProofWithdrawalDelaySeconds,
+  type GameView,
+  portalRefusals,
+} from '../../../src/venues/faultProofs.js';
 import { type BridgeState, proofSystemOf } from '../../../src/venues/opStack.js';
-import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
+import { applyScenario, runOne, startTestVenue, testPorts } from '../../helpers/venue.js';
 
 const CHECK = `type: withdrawal.path\nportal: "${DEVNET_BRIDGE.portal}"\nmaxFinalizationPeriod: 1m\nmaxOutputAge: 1m`;
 
@@ -23,7 +28,7 @@ describe('withdrawal.path evaluate', () => {
     superchainPaused: false,
     finalizationPeriodSeconds: 604_800,
     disputeGameFinalitySeconds: 302_400,
-    proposals: DEVNET_BRIDGE.l2OutputOracle,
+    proposals: DEVNET_BRIDGE.disputeGameFactory,
     latestProposal: { timestamp: 1_000, index: 42 },
   };
   it('tells the proof system from the portal version', () => {
@@ -39,6 +44,58 @@ describe('withdrawal.path evaluate', () => {
     const j = path.evaluate(params, { ...faultProofs, latestProposal: undefined }, 0);
     expect(j.holds).toBe(false);
     expect(j.message).toContain('no dispute game was ever proposed');
+  });
+});
+
+describe('which dispute games a fault-proof portal accepts (OptimismPortal2 3.x rules)', () => {
+  const game: GameView = {
+    index: 7,
+    address: DEVNET_BRIDGE.portal,
+    gameType: 0,
+    createdAt: 1_000,
+    l2BlockNumber: 500,
+    rootClaim: `0x${'11'.repeat(32)}`,
+    status: 'IN_PROGRESS',
+    blacklisted: false,
+  };
+  const rules = { respectedGameType: 0, respectedGameTypeUpdatedAt: 900 };
+  it.each([
+    ['an unresolved game of the respected type', game, []],
+    ['a resolved DEFENDER_WINS game', { ...game, status: 'DEFENDER_WINS' as const }, []],
+    ['a CHALLENGER_WINS game', { ...game, status: 'CHALLENGER_WINS' as const }, ['resolved CHALLENGER_WINS']],
+    ['a blacklisted game', { ...game, blacklisted: true }, ['blacklisted by the guardian']],
+    ['a game of another type', { ...game, gameType: 1 }, ['game type 1 is not the respected type 0']],
+    [
+      'a game created before the type was set',
+      { ...game, createdAt: 899 },
+      ['retired: created before respectedGameTypeUpdatedAt'],
+    ],
+    [
+      'a game the registry calls improper',
+      { ...game, blacklisted: undefined, proper: false },
+      ['not proper (blacklisted, retired or paused)'],
+    ],
+    [
+      'a game the registry calls not respected',
+      { ...game, gameType: 0, respected: false },
+      ['game type 0 is not the respected type 0'],
+    ],
+  ] as const)('%s', (_name, input, reasons) => {
+    expect(portalRefusals(input as GameView, rules)).toEqual(reasons);
+  });
+  it.each([
+    [
+      {
+        proofMaturityDelaySeconds: 604_800,
+        disputeGameFinalityDelaySeconds: 302_400,
+        maxClockDurationSeconds: 302_400,
+      },
+      604_800,
+    ],
+    [{ proofMaturityDelaySeconds: 6, disputeGameFinalityDelaySeconds: 4, maxClockDurationSeconds: 8 }, 12],
+    [{ proofMaturityDelaySeconds: 6, disputeGameFinalityDelaySeconds: 4 }, 6],
+  ])('withdrawal delay of %o is %is', (delays, seconds) => {
+    expect(faultProofWithdrawalDelaySeconds(delays)).toBe(seconds);
   });
 });
 
@@ -96,29 +153,42 @@ describe('withdrawal.path on Arbitrum (BoLD), decoding and judgement', () => {
   });
 });
 
-describe('withdrawal.path on the devnet (real OP Stack contracts)', () => {
+describe('withdrawal.path on the devnet (fault proofs: OptimismPortal2, DisputeGameFactory)', () => {
   let venue: RunningVenue;
   beforeAll(async () => {
     venue = await startTestVenue();
   });
   afterAll(() => venue?.stop());
+  const run = (check = CHECK) => runOne(venue.node.url, check, venue.l1.node.url);
+  const withAge = (age: string) => CHECK.replace('maxOutputAge: 1m', `maxOutputAge: ${age}`);
 
   it('passes on the open bridge with a live proposer, naming the addresses it read', async () => {
-    const result = await runOne(venue.node.url, CHECK, venue.l1.node.url);
+    const result = await run();
     expect(result.status).toBe('pass');
-    expect(result.message).toMatch(/portal 2\.8\.1-beta\.1 open; finalization 12s; latest output root #\d+/);
+    expect(result.message).toMatch(
+      /^portal 3\.10\.0 open; finalization 12s \(max of proof maturity 6s, game clock 8s \+ finality delay 4s\); newest usable dispute game #\d+ [\d.]+m?s old, its root checked against the L2$/,
+    );
     expect(result.status === 'pass' && result.evidence).toMatchObject({
       portal: DEVNET_BRIDGE.portal,
-      proposals: DEVNET_BRIDGE.l2OutputOracle,
+      proposals: DEVNET_BRIDGE.disputeGameFactory,
       superchainConfig: DEVNET_BRIDGE.superchainConfig,
-      proofSystem: 'output-oracle',
+      proofSystem: 'fault-proofs',
+      withdrawalDelaySeconds: 12,
+      respectedGameType: 0,
     });
+  });
+
+  it('the withdrawal delay is the game clock + finality delay when that exceeds the proof maturity', async () => {
+    // Proof maturity alone is 6 s on the devnet: a check reading only it would pass a 10 s maximum.
+    const result = await run(CHECK.replace('maxFinalizationPeriod: 1m', 'maxFinalizationPeriod: 10s'));
+    expect(result.status).toBe('fail');
+    expect(result.message).toContain('finalization takes 12s, over 10s');
   });
 
   it('fails when the bridge is paused', async () => {
     await applyScenario(venue, 'paused-bridge');
     try {
-      const result = await runOne(venue.node.url, CHECK, venue.l1.node.url);
+      const result = await run();
       expect(result.status).toBe('fail');
       expect(result.message).toContain('the SuperchainConfig is PAUSED');
     } finally {
@@ -130,25 +200,95 @@ describe('withdrawal.path on the devnet (real OP Stack contracts)', () => {
     await applyScenario(venue, 'proposer-stalled');
     try {
       await new Promise((r) => setTimeout(r, 3_500));
-      const result = await runOne(
-        venue.node.url,
-        CHECK.replace('maxOutputAge: 1m', 'maxOutputAge: 3s'),
-        venue.l1.node.url,
-      );
+      const result = await run(withAge('3s'));
       expect(result.status).toBe('fail');
-      expect(result.message).toMatch(/the latest output root is [\d.]+s old \(proposer stalled\?\)/);
+      expect(result.message).toMatch(
+        /the newest dispute game a withdrawal can use \(#\d+\) is [\d.]+s old \(proposer stalled\?\)/,
+      );
     } finally {
       await applyScenario(venue, 'healthy');
     }
   });
 
-  it('fails when the finalization period is longer than the desk accepts', async () => {
-    const result = await runOne(
-      venue.node.url,
-      CHECK.replace('maxFinalizationPeriod: 1m', 'maxFinalizationPeriod: 5s'),
-      venue.l1.node.url,
-    );
-    expect(result.status).toBe('fail');
-    expect(result.message).toContain('finalization takes 12s, over 5s');
+  it("garbage-game: an outsider's wrong-root game does not keep it green while the proposer is stalled", async () => {
+    await applyScenario(venue, 'proposer-stalled');
+    try {
+      // Every honest game is now older than the 4 s maximum; the outsider's game is newer.
+      await new Promise((r) => setTimeout(r, 4_500));
+      await applyScenario(venue, 'garbage-game');
+      const result = await run(withAge('4s'));
+      expect(result.status).toBe('fail');
+      expect(result.message).toMatch(/the newest dispute game a withdrawal can use \(#\d+\) is [\d.]+s old/);
+      expect(result.message).toMatch(/WRONG ROOT.*CONCERN: 1 game\(s\) with a WRONG ROOT \(#\d+ 0x/);
+    } finally {
+      await applyScenario(venue, 'healthy');
+    }
+    // healthy: the honest games are newer again; the wrong-root game is still reported, as a concern.
+    const healed = await run();
+    expect(healed.status).toBe('pass');
+  });
+
+  it('games-retired: every game retired by the guardian counts for nothing', async () => {
+    await applyScenario(venue, 'games-retired');
+    try {
+      const result = await run();
+      expect(result.status).toBe('fail');
+      expect(result.message).toContain(
+        "is one the portal accepts with the chain's output root: no withdrawal can be proven",
+      );
+      expect(result.message).toContain('retired: created before respectedGameTypeUpdatedAt');
+    } finally {
+      await applyScenario(venue, 'healthy');
+    }
+    expect((await run()).status).toBe('pass');
+  });
+
+  it('game-type-changed: games of the old type, and of the new type from before the switch, do not count', async () => {
+    await applyScenario(venue, 'game-type-changed');
+    try {
+      const result = await run();
+      expect(result.status).toBe('fail');
+      expect(result.message).toContain('game type 0 is not the respected type 1');
+      expect(result.message).toContain('retired: created before respectedGameTypeUpdatedAt');
+    } finally {
+      await applyScenario(venue, 'healthy');
+    }
+    expect((await run()).status).toBe('pass');
+  });
+});
+
+describe('withdrawal.path on a legacy devnet (L2OutputOracle + OptimismPortal 2.x)', () => {
+  let venue: RunningVenue;
+  beforeAll(async () => {
+    venue = await bootVenue(await testPorts(), { proofSystem: 'output-oracle' });
+  });
+  afterAll(() => venue?.stop());
+  const LEGACY = CHECK.replace(DEVNET_BRIDGE.portal, DEVNET_LEGACY_BRIDGE.portal);
+
+  it('passes with a live proposer, reading the oracle the portal names', async () => {
+    const result = await runOne(venue.node.url, LEGACY, venue.l1.node.url);
+    expect(result.status).toBe('pass');
+    expect(result.message).toMatch(/portal 2\.8\.1-beta\.1 open; finalization 12s; latest output root #\d+/);
+    expect(result.status === 'pass' && result.evidence).toMatchObject({
+      portal: DEVNET_LEGACY_BRIDGE.portal,
+      proposals: DEVNET_LEGACY_BRIDGE.l2OutputOracle,
+      proofSystem: 'output-oracle',
+    });
+  });
+
+  it('fails when the proposer has stalled for longer than maxOutputAge', async () => {
+    await applyScenario(venue, 'proposer-stalled');
+    try {
+      await new Promise((r) => setTimeout(r, 3_500));
+      const result = await runOne(
+        venue.node.url,
+        LEGACY.replace('maxOutputAge: 1m', 'maxOutputAge: 3s'),
+        venue.l1.node.url,
+      );
+      expect(result.status).toBe('fail');
+      expect(result.message).toMatch(/the latest output root is [\d.]+s old \(proposer stalled\?\)/);
+    } finally {
+      await l1Admin.fundProposer(venue.l1.clients);
+    }
   });
 });
