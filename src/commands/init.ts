@@ -41,7 +41,9 @@ export async function initCommand(
     }
     throw error;
   }
-  const env = preset ? presetEnvironment(preset) : ['L2_RPC_URL'];
+  const env = [
+    ...new Set([...(preset ? presetEnvironment(preset) : ['L2_RPC_URL']), ...referencedVariables(text)]),
+  ];
   return [
     `wrote ${target}: ${checklist.checks.length} checks for ${checklist.venue.name} (${checklist.venue.stack})`,
     'next:',
@@ -50,4 +52,14 @@ export async function initCommand(
     `  l2preflight run ${target}`,
     '',
   ].join('\n');
+}
+
+/** Variables the checklist reads itself (`${NAME}` outside comments), such as a reference chain's RPC. */
+function referencedVariables(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .flatMap((line) =>
+      [...line.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1] as string),
+    );
 }

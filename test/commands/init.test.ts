@@ -19,6 +19,15 @@ describe('l2preflight init', () => {
     expect(validate.code).toBe(0);
   });
 
+  it("names the variables the checklist reads itself: dYdX's markets read their reference through ETH_RPC_URL", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'l2p-init-'));
+    const { code, stdout } = await cli(['init', '--venue', 'dydx-v4', join(dir, 'dydx.yaml')]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      'export DYDX_INDEXER_URL=https://… DYDX_RPC_URL=https://… DYDX_REST_URL=https://… ETH_RPC_URL=https://…',
+    );
+  });
+
   it('never overwrites an existing file without --force', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'l2p-init-'));
     const file = join(dir, 'mine.yaml');

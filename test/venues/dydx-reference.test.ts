@@ -3,7 +3,7 @@
  * anvil node with the devnet's Chainlink-compatible ETH / USD feed as the reference (the fixture's
  * ETH-USD oracle price sits on that feed's latest round).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -98,6 +98,21 @@ describe('oracle.market holds the dYdX price against an independent reference (f
     const frozen = await run(ETH_USD(node.url));
     expect(frozen.status).toBe('fail');
     expect(frozen.message).toContain('the reference moved 0.90%');
+  });
+
+  it('a record that is not ours is set aside and said (warn), never read as a calm market', async () => {
+    expect((await run(ETH_USD(node.url))).status).toBe('pass');
+    const file = join(stateDir, 'dydx', 'checks', 'eth-usd.json');
+    await writeFile(file, JSON.stringify({ version: 1, ticker: 'BTC-USD', price: 1 }));
+    await moveReference(REFERENCE_USD * 1.01);
+    const result = await run(ETH_USD(node.url));
+    expect(result.status).toBe('warn');
+    expect(result.message).toContain(
+      "the last run's record was unusable (the record is for BTC-USD, not ETH-USD)",
+    );
+    expect(result.message).toContain('first run against this reference');
+    // the fresh record it wrote is the baseline from now on
+    expect((await run(ETH_USD(node.url))).message).toContain('a calm market');
   });
 
   it('a calm market passes: the price unchanged while the reference moved 0.3 %, within the band', async () => {
