@@ -10,8 +10,6 @@ import type { Stack } from '../engine/result.js';
 
 export type ChainSide = 'l1' | 'l2';
 
-export const STACKS: readonly Stack[] = ['op-stack', 'arbitrum', 'evm', 'dydx-v4'];
-
 /** What a venue offers, as its checklist declares it. */
 export interface VenueCapabilities {
   stack: Stack;

@@ -73,3 +73,14 @@ describe('describeRequirements', () => {
       expect(definition.requires, definition.type).toBeDefined();
   });
 });
+
+describe('stackDefaults', () => {
+  it('every per-stack default parses with the check’s own schema', () => {
+    for (const definition of checkRegistry.values()) {
+      for (const [stack, values] of Object.entries(definition.stackDefaults ?? {})) {
+        const parsed = definition.params.partial().strict().safeParse(values);
+        expect(parsed.success, `${definition.type} on ${stack}: ${parsed.error?.message}`).toBe(true);
+      }
+    }
+  });
+});
