@@ -63,7 +63,7 @@ describe('describeRequirements', () => {
       'nothing beyond the venue: runs on every stack',
     ]);
     expect(describeRequirements(requires('withdrawal.path'))).toContain(
-      '`portal`, when given: a contract on L1 (needs venue.l1)',
+      '`portal`: a contract on L1 (needs venue.l1)',
     );
     expect(describeRequirements(requires('fees.breakeven'))).toContain('with `feeTier`: stack dydx-v4');
   });
