@@ -111,7 +111,8 @@ describe('l2preflight run', () => {
       'warn.yaml',
       checklistYaml(
         venue.node.url,
-        '  - id: price\n    type: oracle.chainlink\n    feed: $ethUsdFeed\n    maxAge: 65m\n    max: 1\n    severity: warning\n',
+        // the critical head check is what a ROUTE stands on: without a measured critical check, no verdict
+        '  - id: head\n    type: sequencer.head-age\n  - id: price\n    type: oracle.chainlink\n    feed: $ethUsdFeed\n    maxAge: 65m\n    max: 1\n    severity: warning\n',
       ),
     );
     const lenient = await cli(['run', file, '--format', 'json']);
@@ -161,7 +162,7 @@ describe('l2preflight run', () => {
     }
   });
 
-  it('exits 3 with every check in error, none passed, when the only RPC is unreachable', async () => {
+  it('exits 3 with NO VERDICT and every check in error when the only RPC is unreachable', async () => {
     const deadPort = await freePort();
     const file = await writeChecklist(
       'dead.yaml',
@@ -173,7 +174,7 @@ describe('l2preflight run', () => {
     const { code, stdout } = await cli(['run', file, '--format', 'json']);
     expect(code).toBe(3);
     const report = JSON.parse(stdout);
-    expect(report.verdict).toBe('HOLD');
+    expect(report.verdict).toBe('NO VERDICT'); // nothing was measured
     expect(report.summary).toMatchObject({ pass: 0, error: 2 });
   });
 

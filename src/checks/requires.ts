@@ -10,8 +10,6 @@ import type { Stack } from '../engine/result.js';
 
 export type ChainSide = 'l1' | 'l2';
 
-export const STACKS: readonly Stack[] = ['op-stack', 'arbitrum', 'evm', 'dydx-v4'];
-
 /** What a venue offers, as its checklist declares it. */
 export interface VenueCapabilities {
   stack: Stack;
@@ -140,7 +138,7 @@ export function describeRequirements<P>(requires: Requirements<P>): string[] {
         : location === 'l2'
           ? 'the L2 (an EVM chain)'
           : `the chain \`${location.chainFrom}\` names (l1 needs venue.l1)`;
-    lines.push(`\`${param}\`, when given: a contract on ${where}`);
+    lines.push(`\`${param}\`: a contract on ${where}`);
   }
   for (const [param, needs] of Object.entries(requires.withParams ?? {}) as [string, Needs][]) {
     lines.push(`with \`${param}\`: ${describeNeeds(needs).join(', ')}`);

@@ -23,7 +23,7 @@ export async function historyCommand(
     head: ['STARTED', 'VERDICT', 'PASS', 'WARN', 'FAIL', 'ERROR', 'NOT PASSING'],
     style: { head: [], border: [] },
     wordWrap: true,
-    colWidths: [26, 9, 6, 6, 6, 7, 50],
+    colWidths: [26, 12, 6, 6, 6, 7, 47], // VERDICT fits "NO VERDICT" on one line
   });
   const runs = history.value.runs.slice(-limit).reverse();
   for (const run of runs) {

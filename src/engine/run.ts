@@ -75,7 +75,8 @@ async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) =>
 
 /**
  * The L2 reader of a venue that has no EVM chain (dYdX v4): every read rejects with NotApplicable, so
- * an EVM-only check is `skip` with the reason instead of an error.
+ * an EVM-only check is `skip` with the reason instead of an error. The loader already refuses a check
+ * that declares EVM needs on such a venue; this stays as the net under an undeclared read.
  */
 function noEvmChain(stack: string): ChainReader {
   const refuse = () =>

@@ -63,7 +63,7 @@ describe('describeRequirements', () => {
       'nothing beyond the venue: runs on every stack',
     ]);
     expect(describeRequirements(requires('withdrawal.path'))).toContain(
-      '`portal`, when given: a contract on L1 (needs venue.l1)',
+      '`portal`: a contract on L1 (needs venue.l1)',
     );
     expect(describeRequirements(requires('fees.breakeven'))).toContain('with `feeTier`: stack dydx-v4');
   });
@@ -71,5 +71,16 @@ describe('describeRequirements', () => {
   it('every check declares its needs', () => {
     for (const definition of checkRegistry.values())
       expect(definition.requires, definition.type).toBeDefined();
+  });
+});
+
+describe('stackDefaults', () => {
+  it('every per-stack default parses with the check’s own schema', () => {
+    for (const definition of checkRegistry.values()) {
+      for (const [stack, values] of Object.entries(definition.stackDefaults ?? {})) {
+        const parsed = definition.params.partial().strict().safeParse(values);
+        expect(parsed.success, `${definition.type} on ${stack}: ${parsed.error?.message}`).toBe(true);
+      }
+    }
   });
 });

@@ -93,7 +93,7 @@ describe('reports for CI', () => {
       ['run', 'checks/devnet.yaml', ...QUICK, '--state', fresh(), '--format', 'prometheus'],
       env,
     );
-    expect(parsePrometheusTextFormat(prom.stdout).length).toBe(6);
+    expect(parsePrometheusTextFormat(prom.stdout).length).toBe(7); // run: verdict_route, verdict, timestamp, duration; check: status, value, duration
   });
 
   it('rejects a malformed --report', async () => {

@@ -7,6 +7,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isVerdictChange } from '../../src/commands/notify.js';
+import type { RunResult } from '../../src/engine/result.js';
 import { cli } from '../helpers/cli.js';
 
 let dir: string;
@@ -114,5 +116,14 @@ describe('explain', () => {
   it('shows that oracle.market runs on dYdX v4 only', async () => {
     const { stdout } = await cli(['explain', 'oracle.market']);
     expect(stdout).toContain('Needs:\n  stack dydx-v4\n');
+  });
+});
+
+describe('--notify', () => {
+  it('treats a first run with no verdict as news, like a first HOLD, and a first ROUTE as none', () => {
+    const first = (verdict: RunResult['verdict']) => isVerdictChange({ verdict } as RunResult, undefined);
+    expect(first('NO VERDICT')).toBe(true);
+    expect(first('HOLD')).toBe(true);
+    expect(first('ROUTE')).toBe(false);
   });
 });

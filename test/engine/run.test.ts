@@ -37,7 +37,7 @@ describe('runChecklist', () => {
       message: 'could not measure: timed out after 500ms',
     });
     expect(run.results[0]?.durationMs).toBeLessThan(2_000);
-    expect(run.verdict).toBe('HOLD');
+    expect(run.verdict).toBe('NO VERDICT'); // its only critical check measured nothing: never ROUTE
   });
 
   it('ends every unfinished check at the run deadline', async () => {
@@ -124,7 +124,7 @@ describe('malformed RPC answers', () => {
         expect.stringContaining('could not measure'),
         expect.stringContaining('could not measure'),
       ]);
-      expect(run.verdict).toBe('HOLD');
+      expect(run.verdict).toBe('NO VERDICT'); // nothing was measured: never ROUTE
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
