@@ -214,7 +214,7 @@ devnet
   .description(
     'put the running devnet into a named state: healthy, sequencer-halt, stale-oracle, volatile-oracle, oracle-split, ' +
       'drained-fund, reorg, batcher-stalled, rpc-split, paused-bridge, proposer-stalled, gas-spike, l1-fee-spike, ' +
-      'instant-upgrades',
+      'instant-upgrades, admin-takeover',
   )
   .argument('<name>', 'scenario name')
   .option('--l2-rpc <url>', 'L2 RPC of the running devnet', 'http://127.0.0.1:9545')

@@ -68,6 +68,14 @@ export const DEVNET_GOVERNANCE = {
   timelock: at(14n),
 } as const;
 
+/**
+ * Deployed last of all on L1 (nonce 15; the admin handover is nonce 16), so no earlier address moves:
+ * the contracts-bedrock ProxyAdmin, owned by the timelock, which administers the portal's proxy.
+ */
+export const DEVNET_UPGRADE_AUTHORITY = {
+  proxyAdmin: at(15n),
+} as const;
+
 /** How often the devnet batcher posts a batch to L1. */
 export const BATCH_INTERVAL_MS = 5_000;
 export const BATCHER_BALANCE = 10_000n * 10n ** 18n;

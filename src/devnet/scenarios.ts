@@ -3,7 +3,7 @@
  * Each scenario is applied to a running devnet through its RPC endpoints, from any process.
  */
 import { DEVNET_ADDRESSES, DEVNET_OPEN_INTEREST } from './constants.js';
-import { instantUpgrades } from './governance.js';
+import { adminTakeover, instantUpgrades, UNKNOWN_UPGRADER } from './governance.js';
 import { CALM_L1_FEES, SPIKED_L1_FEES, setL1Fees } from './l1Fees.js';
 import { admin, anvilRpc, l1Admin, type RunningVenue, type VenueClients } from './venue.js';
 import { nowSeconds } from './venue-clients.js';
@@ -55,6 +55,7 @@ export const SCENARIOS: Record<string, Scenario> = {
       await l1Admin.fundProposer(l1);
       await l1Admin.setBridgePaused(l1, false);
       await instantUpgrades(l1, false);
+      await adminTakeover(l1, false);
       await replicaControl(replicaUrl, 'devnet_join');
       return 'the venue is healthy again: mining, calm fees, fresh price, sequencer up, fund full, batcher and proposer posting, bridge open, replica in sync';
     },
@@ -148,6 +149,14 @@ export const SCENARIOS: Record<string, Scenario> = {
     async apply({ l1 }) {
       await instantUpgrades(l1, true);
       return 'upgrades can now land at once, signed by one key; governance.exit-window fails';
+    },
+  },
+  'admin-takeover': {
+    summary:
+      "the portal proxy's EIP-1967 admin now names an unknown address instead of the timelock's ProxyAdmin",
+    async apply({ l1 }) {
+      await adminTakeover(l1, true);
+      return `${UNKNOWN_UPGRADER} can now upgrade the portal without the timelock; governance.exit-window fails (the timelock itself still reads 31 d)`;
     },
   },
   'rpc-split': {
