@@ -214,7 +214,7 @@ devnet
   .description(
     'put the running devnet into a named state: healthy, sequencer-halt, sequencer-resume, stale-oracle, volatile-oracle, oracle-split, ' +
       'oracle-future, oracle-at-bound, drained-fund, reorg, batcher-stalled, rpc-split, paused-bridge, proposer-stalled, garbage-game, ' +
-      'games-retired, game-type-changed, gas-spike, l1-fee-spike, instant-upgrades',
+      'games-retired, game-type-changed, gas-spike, l1-fee-spike, instant-upgrades, admin-takeover',
   )
   .argument('<name>', 'scenario name')
   .option('--l2-rpc <url>', 'L2 RPC of the running devnet', 'http://127.0.0.1:9545')

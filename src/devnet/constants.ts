@@ -100,6 +100,15 @@ export const DEVNET_GOVERNANCE = {
   timelock: at(GOVERNANCE_NONCE + 3n),
 } as const;
 
+/**
+ * Deployed last of all on L1, right after governance (the admin handover is the next nonce), so no
+ * earlier address moves: the contracts-bedrock ProxyAdmin, owned by the timelock, which administers the
+ * portal's proxy.
+ */
+export const DEVNET_UPGRADE_AUTHORITY = {
+  proxyAdmin: at(GOVERNANCE_NONCE + 4n),
+} as const;
+
 /** How often the devnet batcher posts a batch to L1. */
 export const BATCH_INTERVAL_MS = 5_000;
 export const BATCHER_BALANCE = 10_000n * 10n ** 18n;

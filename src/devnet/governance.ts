@@ -2,13 +2,25 @@
  * The devnet's governance on L1, from the real contracts: a Safe (2 of 3, anvil accounts 4–6) that
  * proposes to an OpenZeppelin TimelockController with a 31-day delay — long enough that the exit
  * window (delay − the bridge's 12 s withdrawal delay) is in L2BEAT's green band. Deployed right after
- * the bridge, in a fixed order, so the addresses never change.
+ * the bridge, in a fixed order, so the addresses never change. Last, the portal's proxy is handed to a
+ * ProxyAdmin the timelock owns — as on OP Mainnet, where the ProxyAdmin's owner is the upgrade
+ * authority — so the exit-window check reads the real chain of custody.
  */
-import { type Abi, type Address, encodeFunctionData, type Hex, numberToHex, zeroAddress } from 'viem';
+import {
+  type Abi,
+  type Address,
+  encodeFunctionData,
+  type Hex,
+  numberToHex,
+  pad,
+  parseAbi,
+  zeroAddress,
+} from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
-import { ANVIL_MNEMONIC, DEVNET_GOVERNANCE } from './constants.js';
-import { packageJson } from './packageArtifacts.js';
-import { anvilRpc, deploy, type VenueClients } from './venue-clients.js';
+import { addressInWord, EIP1967_ADMIN_SLOT } from '../venues/upgradeAuthority.js';
+import { ANVIL_MNEMONIC, DEVNET_BRIDGE, DEVNET_GOVERNANCE, DEVNET_UPGRADE_AUTHORITY } from './constants.js';
+import { bedrockArtifact, packageJson } from './packageArtifacts.js';
+import { anvilRpc, deploy, send, type VenueClients } from './venue-clients.js';
 
 interface HardhatArtifact {
   abi: Abi;
@@ -87,6 +99,58 @@ export async function deployGovernance(l1: VenueClients): Promise<void> {
     drifted('timelock storage layout', `slot ${TIMELOCK_MIN_DELAY_SLOT}`, '_minDelay');
   if ((await storageAt(l1, DEVNET_GOVERNANCE.safe, SAFE_THRESHOLD_SLOT)) !== BigInt(GOVERNANCE.threshold))
     drifted('Safe storage layout', `slot ${SAFE_THRESHOLD_SLOT}`, 'threshold');
+  await handPortalToGovernance(l1, timelockAddress);
+}
+
+/**
+ * The bridge deployer administers the portal's OP Proxy until here; `changeAdmin` (callable only by
+ * the current admin) moves it to a contracts-bedrock ProxyAdmin owned by the timelock. Runs at the
+ * very end of the L1 deployment so the deterministic addresses before it stay where they are.
+ */
+async function handPortalToGovernance(l1: VenueClients, timelock: Address): Promise<void> {
+  const [proxyAdmin, proxy] = await Promise.all([bedrockArtifact('ProxyAdmin'), bedrockArtifact('Proxy')]);
+  const proxyAdminAddress = await deploy(l1, { abi: proxyAdmin.abi, bytecode: proxyAdmin.bytecode.object }, [
+    timelock,
+  ]);
+  if (proxyAdminAddress.toLowerCase() !== DEVNET_UPGRADE_AUTHORITY.proxyAdmin.toLowerCase())
+    drifted('ProxyAdmin', proxyAdminAddress, DEVNET_UPGRADE_AUTHORITY.proxyAdmin);
+  await send(
+    l1,
+    l1.wallet.writeContract({
+      address: DEVNET_BRIDGE.portal,
+      abi: proxy.abi,
+      functionName: 'changeAdmin',
+      args: [proxyAdminAddress],
+    } as never),
+  );
+  const admin = await portalAdmin(l1);
+  if (admin.toLowerCase() !== proxyAdminAddress.toLowerCase())
+    drifted("portal proxy's EIP-1967 admin", admin, proxyAdminAddress);
+  const owner = await l1.public.readContract({
+    address: proxyAdminAddress,
+    abi: parseAbi(['function owner() view returns (address)']),
+    functionName: 'owner',
+  });
+  if (owner.toLowerCase() !== timelock.toLowerCase()) drifted('ProxyAdmin owner', owner, timelock);
+}
+
+async function portalAdmin(l1: VenueClients): Promise<Address> {
+  return addressInWord(
+    await l1.public.getStorageAt({ address: DEVNET_BRIDGE.portal, slot: EIP1967_ADMIN_SLOT }),
+  );
+}
+
+/** Whoever holds the admin key of the `admin-takeover` scenario: an address nobody pinned. */
+export const UNKNOWN_UPGRADER: Address = '0x000000000000000000000000000000000000dEaD';
+
+/**
+ * A takeover of the upgrade path: the portal proxy's EIP-1967 admin slot now names an unknown
+ * address (rewritten in storage, as an upgrade of the admin or a leaked ProxyAdmin key would leave it).
+ * The timelock and the Safe are untouched, so only a check that reads the slot can see it.
+ */
+export async function adminTakeover(l1: VenueClients, enabled: boolean): Promise<void> {
+  const admin = enabled ? UNKNOWN_UPGRADER : DEVNET_UPGRADE_AUTHORITY.proxyAdmin;
+  await anvilRpc(l1, 'anvil_setStorageAt', [DEVNET_BRIDGE.portal, EIP1967_ADMIN_SLOT, pad(admin)]);
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   L2_BLOCK_TIME_SECONDS,
   REORG_WINDOW_SECONDS,
 } from './constants.js';
-import { instantUpgrades } from './governance.js';
+import { adminTakeover, instantUpgrades, UNKNOWN_UPGRADER } from './governance.js';
 import { CALM_L1_FEES, SPIKED_L1_FEES, setL1Fees } from './l1Fees.js';
 import { haltSequencer, sequencerHalted, startSequencer } from './sequencer.js';
 import { admin, l1Admin, type RunningVenue, type VenueClients } from './venue.js';
@@ -106,6 +106,7 @@ export const SCENARIOS: Record<string, Scenario> = {
         // The running proposer may have created the same game a moment ago: its game serves as well.
       });
       await instantUpgrades(l1, false);
+      await adminTakeover(l1, false);
       await replicaControl(replicaUrl, 'devnet_join');
       return [
         "the venue is healthy again: mining, calm fees, fresh price, fund full, batcher and proposer posting, bridge open, replica in sync; the proposer created a fresh dispute game and the respected game type is CANNON (retired or blacklisted games stay so; an outsider's garbage-root game stays on L1 and no longer matters once honest games are newer)",
@@ -267,6 +268,14 @@ export const SCENARIOS: Record<string, Scenario> = {
     async apply({ l1 }) {
       await instantUpgrades(l1, true);
       return 'upgrades can now land at once, signed by one key; governance.exit-window fails';
+    },
+  },
+  'admin-takeover': {
+    summary:
+      "the portal proxy's EIP-1967 admin now names an unknown address instead of the timelock's ProxyAdmin",
+    async apply({ l1 }) {
+      await adminTakeover(l1, true);
+      return `${UNKNOWN_UPGRADER} can now upgrade the portal without the timelock; governance.exit-window fails (the timelock itself still reads 31 d)`;
     },
   },
   'rpc-split': {

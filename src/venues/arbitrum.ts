@@ -3,7 +3,7 @@
  * functions are declared here with the signatures of OffchainLabs' nitro-contracts RollupCore (BoLD):
  * `latestConfirmed() → bytes32` and `getAssertion(bytes32) → AssertionNode`.
  */
-import { type Address, type Hex, parseAbi } from 'viem';
+import { type Address, ContractFunctionExecutionError, type Hex, parseAbi } from 'viem';
 import type { ChainReader } from '../engine/reader.js';
 import type { BridgeState } from './opStack.js';
 
@@ -50,4 +50,59 @@ export async function readArbitrumRollup(
         }
       : undefined,
   };
+}
+
+/**
+ * SequencerInbox views that bound force inclusion (OffchainLabs/nitro-contracts
+ * src/bridge/ISequencerInbox.sol): `maxTimeVariation()` returns four uint256 in every version (a
+ * struct getter in older ones, an explicit tuple in delay-buffer ones); `isDelayBufferable()` and
+ * `forceInclusionDeadline(uint64)` exist only in delay-buffer versions.
+ */
+export const sequencerInboxDelayAbi = parseAbi([
+  'function maxTimeVariation() view returns (uint256 delayBlocks, uint256 futureBlocks, uint256 delaySeconds, uint256 futureSeconds)',
+  'function isDelayBufferable() view returns (bool)',
+  'function forceInclusionDeadline(uint64 blockNumber) view returns (uint64)',
+]);
+
+export interface ForceInclusionDelay {
+  delayBlocks: number;
+  delaySeconds: number;
+  /** Delay-buffer inboxes: how many blocks a message posted now waits (min(delayBlocks, buffer)). */
+  bufferedBlocks?: number;
+}
+
+/**
+ * How long a user censored by the sequencer waits before anyone may force-include their message.
+ * Older inboxes require both `delayBlocks` and `delaySeconds` to pass (SequencerInbox.forceInclusion
+ * reverts ForceIncludeBlockTooSoon / ForceIncludeTimeTooSoon); delay-buffer inboxes count blocks only,
+ * possibly fewer than `delayBlocks` once the buffer is depleted. Taking the larger of blocks × 12 s and
+ * seconds never understates the wait, so it never overstates an exit window.
+ */
+export function forceInclusionDelaySeconds(delay: ForceInclusionDelay): number {
+  const blocks = delay.bufferedBlocks ?? delay.delayBlocks;
+  return Math.max(blocks * L1_BLOCK_SECONDS, delay.delaySeconds);
+}
+
+export async function readForceInclusionDelay(l1: ChainReader, inbox: Address): Promise<ForceInclusionDelay> {
+  const read = <T>(functionName: string, args: unknown[] = []) =>
+    l1.readContract({
+      address: inbox,
+      abi: sequencerInboxDelayAbi,
+      functionName,
+      args,
+    } as never) as Promise<T>;
+  const [variation, bufferable] = await Promise.all([
+    read<readonly [bigint, bigint, bigint, bigint]>('maxTimeVariation'),
+    // Inboxes from before the delay buffer have no isDelayBufferable: they revert, which means "no".
+    read<boolean>('isDelayBufferable').catch((error: unknown) => {
+      if (error instanceof ContractFunctionExecutionError) return false;
+      throw error;
+    }),
+  ]);
+  const [delayBlocks, , delaySeconds] = variation;
+  const delay = { delayBlocks: Number(delayBlocks), delaySeconds: Number(delaySeconds) };
+  if (!bufferable) return delay;
+  const head = (await l1.latestBlock()).number ?? 0n;
+  const deadline = await read<bigint>('forceInclusionDeadline', [head]);
+  return { ...delay, bufferedBlocks: Number(deadline - head) };
 }

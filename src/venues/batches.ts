@@ -112,12 +112,18 @@ const MAX_NON_POSTER_HOPS = 3;
  * `isBatchPoster(address)`. An inbox without that view and no configured poster cannot tell a batch
  * poster from anyone, which is a measurement error, never a pass.
  */
-function batchPosterTest(client: PublicClient, sequencerInbox: Address, configured?: Address) {
+function batchPosterTest(
+  client: PublicClient,
+  sequencerInbox: Address,
+  configured: Address | undefined,
+  onRequest: () => void,
+) {
   const known = new Map<string, boolean>();
   return async (sender: Address): Promise<boolean> => {
     if (configured) return sender.toLowerCase() === configured.toLowerCase();
     const cached = known.get(sender.toLowerCase());
     if (cached !== undefined) return cached;
+    onRequest();
     const answer = await client
       .readContract({
         address: sequencerInbox,
@@ -151,12 +157,15 @@ export async function findBatchByLogs(
   },
 ): Promise<BatchSearch> {
   let requests = 0;
-  const isPoster = batchPosterTest(client, options.sequencerInbox, options.batchPoster);
+  const isPoster = batchPosterTest(client, options.sequencerInbox, options.batchPoster, () => {
+    requests += 1;
+  });
   const floor =
     options.head - BigInt(options.lookback) + 1n < 0n ? 0n : options.head - BigInt(options.lookback) + 1n;
   let batchesInRange = 0;
   let forceInclusions = 0;
   let skippedSenders = 0;
+  let searchedFrom = options.head + 1n;
   search: for (let to = options.head; to >= floor; to -= BigInt(options.logRange)) {
     const from = to - BigInt(options.logRange) + 1n < floor ? floor : to - BigInt(options.logRange) + 1n;
     requests += 1;
@@ -167,6 +176,7 @@ export async function findBatchByLogs(
       toBlock: to,
       strict: true,
     });
+    searchedFrom = from;
     // Only a batch poster's deliveries carry data; a force inclusion (NoData) is the opposite signal.
     const delivered = logs.filter((log) => log.args.dataLocation !== BATCH_DATA_LOCATION_NO_DATA);
     forceInclusions += logs.length - delivered.length;
@@ -177,7 +187,6 @@ export async function findBatchByLogs(
       if (skippedSenders > MAX_NON_POSTER_HOPS) break search;
       requests += 1;
       const tx = await client.getTransaction({ hash: log.transactionHash });
-      requests += options.batchPoster ? 0 : 1;
       if (!(await isPoster(tx.from))) {
         skippedSenders += 1;
         batchesInRange -= 1;
@@ -207,7 +216,7 @@ export async function findBatchByLogs(
   return {
     batchesInRange: 0,
     rangeSeconds: 0,
-    lookedBackBlocks: Number(options.head - floor + 1n),
+    lookedBackBlocks: Number(options.head - searchedFrom + 1n),
     requests,
     ignored: { forceInclusions, notFromPoster: skippedSenders },
   };

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { address, duration, enumeration, integer } from '../../checklist/params.js';
 import { formatDuration } from '../../checklist/units.js';
 import type { ChainReader } from '../../engine/reader.js';
+import { forceInclusionDelaySeconds, readForceInclusionDelay } from '../../venues/arbitrum.js';
 import { readBridge, withdrawalDelaySeconds } from '../../venues/opStack.js';
+import { readUpgradeAuthority, type UpgradeAuthority } from '../../venues/upgradeAuthority.js';
 import { defineCheck, MeasurementError } from '../define.js';
 
 /** Views of OpenZeppelin's TimelockController and of a Safe; viem ships neither ABI. */
@@ -19,6 +21,20 @@ const DAY_MS = 86_400_000;
 export function exitWindowBand(windowMs: number): 'red' | 'yellow' | 'green' {
   if (windowMs < 7 * DAY_MS) return 'red';
   return windowMs < 30 * DAY_MS ? 'yellow' : 'green';
+}
+
+/**
+ * L2BEAT's exit window: upgrade delay − exit delay, where on Arbitrum-stack chains the exit delay
+ * includes the force-inclusion delay — a user the sequencer censors must first wait it out before the
+ * withdrawal even starts (l2beat/l2beat packages/config/src/common/riskView.ts: EXIT_WINDOW,
+ * EXIT_WINDOW_NITRO and EXIT_WINDOW_PERMISSIONLESS_BOLD pass the self-sequencing delay as exitDelay).
+ */
+export function exitWindowMs(delays: {
+  upgradeDelayMs: number;
+  withdrawalDelayMs: number;
+  forceInclusionDelayMs?: number;
+}): number {
+  return delays.upgradeDelayMs - delays.withdrawalDelayMs - (delays.forceInclusionDelayMs ?? 0);
 }
 
 export type Authority =
@@ -38,6 +54,10 @@ export interface GovernanceObservation {
   multisig?: Multisig;
   withdrawalDelayMs: number;
   withdrawalDelaySource: string;
+  /** Who can upgrade `proxy`, read from the chain (absent when no proxy was given). */
+  upgrade?: UpgradeAuthority;
+  /** Arbitrum: the SequencerInbox's force-inclusion delay, counted into the exit delay. */
+  forceInclusion?: { delayMs: number; source: string };
 }
 
 async function readSafe(reader: ChainReader, address: Address): Promise<Multisig | undefined> {
@@ -70,8 +90,13 @@ export const exitWindow = defineCheck({
   summary: 'Exit window (upgrade delay − withdrawal delay) and the admin multisig threshold',
   description:
     'Identifies the upgrade authority `admin`: an OpenZeppelin TimelockController (upgrade delay = getMinDelay), a ' +
-    'Safe or a plain key (no delay: an upgrade can land in the next block). The withdrawal delay is `withdrawalDelay` ' +
-    "or, with `portal`, the OP Stack bridge's withdrawal delay (legacy: the finalization period; fault proofs: max(proof maturity, the respected game's max clock duration + dispute-game finality delay)). Exit window = upgrade delay − withdrawal delay: how " +
+    'Safe or a plain key (no delay: an upgrade can land in the next block) — and checks it on-chain: the EIP-1967 admin ' +
+    'slot of `proxy` (default `portal`) and, when that admin is a ProxyAdmin, its owner() must be `admin`, else an ' +
+    'unknown party can upgrade and the check fails (without a proxy it warns that the admin is only pinned). ' +
+    'The withdrawal delay is `withdrawalDelay` ' +
+    "or, with `portal`, the OP Stack bridge's withdrawal delay (legacy: the finalization period; fault proofs: " +
+    "max(proof maturity, the respected game's max clock duration + dispute-game finality delay)); on Arbitrum, `sequencerInbox` adds the force-inclusion " +
+    'delay (maxTimeVariation, or the delay buffer) to the exit delay as L2BEAT does. Exit window = upgrade delay − exit delay: how ' +
     'long users have to get out after a malicious upgrade is queued. Fails under `minExitWindow` (default 7d, the ' +
     "edge of L2BEAT's red band: < 7 d red, 7–30 d yellow, ≥ 30 d green) and when a Safe — the admin itself or " +
     '`safe`, the multisig behind the timelock — needs fewer than `minThreshold` signatures.',
@@ -83,6 +108,12 @@ export const exitWindow = defineCheck({
     ).optional(),
     withdrawalDelay: duration(
       'The withdrawal delay, when it is not read from a portal (e.g. 6d10h on Arbitrum One).',
+    ).optional(),
+    proxy: address(
+      'An upgradeable proxy of the venue (EIP-1967): its admin slot, then the ProxyAdmin owner, must be `admin`. Defaults to `portal`.',
+    ).optional(),
+    sequencerInbox: address(
+      "Arbitrum: the SequencerInbox on L1; its force-inclusion delay counts into the exit delay, as L2BEAT's does.",
     ).optional(),
     on: enumeration(['l1', 'l2'] as const, 'Which chain the admin contracts live on.', 'l1'),
     minExitWindow: duration('Shortest acceptable exit window.', '7d'),
@@ -106,7 +137,10 @@ export const exitWindow = defineCheck({
     if (!reader) throw new MeasurementError('the admin lives on L1, but the checklist declares no venue.l1');
     if (params.portal && !ctx.l1)
       throw new MeasurementError('portal is on L1, but the checklist declares no venue.l1');
-    const [admin, declaredSafe, withdrawal] = await Promise.all([
+    if (params.sequencerInbox && !ctx.l1)
+      throw new MeasurementError('sequencerInbox is on L1, but the checklist declares no venue.l1');
+    const proxy = params.proxy ?? (params.on === 'l1' ? params.portal : undefined);
+    const [admin, declaredSafe, withdrawal, upgrade, forceInclusion] = await Promise.all([
       identifyAuthority(reader, params.admin),
       params.safe ? readSafe(reader, params.safe) : undefined,
       params.portal && ctx.l1
@@ -118,17 +152,35 @@ export const exitWindow = defineCheck({
                 : `finalization period of portal ${params.portal} (${bridge.proofSystem})`,
           }))
         : { ms: params.withdrawalDelay ?? 0, source: 'withdrawalDelay in the checklist' },
+      proxy ? readUpgradeAuthority(reader, proxy) : undefined,
+      params.sequencerInbox && ctx.l1
+        ? readForceInclusionDelay(ctx.l1, params.sequencerInbox).then((delay) => ({
+            delayMs: forceInclusionDelaySeconds(delay) * 1000,
+            source: `SequencerInbox ${params.sequencerInbox}: ${delay.bufferedBlocks ?? delay.delayBlocks} L1 blocks${delay.bufferedBlocks === undefined ? '' : ' (delay buffer)'}, ${delay.delaySeconds}s`,
+          }))
+        : undefined,
     ]);
     if (params.safe && !declaredSafe) {
       throw new MeasurementError(`safe ${params.safe} does not answer getThreshold/getOwners: is it a Safe?`);
     }
     const multisig = declaredSafe ?? (admin.kind === 'safe' ? admin : undefined);
-    return { admin, multisig, withdrawalDelayMs: withdrawal.ms, withdrawalDelaySource: withdrawal.source };
+    return {
+      admin,
+      multisig,
+      withdrawalDelayMs: withdrawal.ms,
+      withdrawalDelaySource: withdrawal.source,
+      upgrade,
+      forceInclusion,
+    };
   },
   evaluate(params, observation: GovernanceObservation) {
-    const { admin, multisig, withdrawalDelayMs } = observation;
+    const { admin, multisig, withdrawalDelayMs, upgrade, forceInclusion } = observation;
     const upgradeDelayMs = admin.kind === 'timelock' ? admin.delayMs : 0;
-    const windowMs = upgradeDelayMs - withdrawalDelayMs;
+    const windowMs = exitWindowMs({
+      upgradeDelayMs,
+      withdrawalDelayMs,
+      forceInclusionDelayMs: forceInclusion?.delayMs,
+    });
     const band = exitWindowBand(windowMs);
     const who =
       admin.kind === 'timelock'
@@ -138,6 +190,14 @@ export const exitWindow = defineCheck({
           : `a single key (${admin.address}) with no delay`;
     const signers = multisig ? `; Safe ${multisig.threshold} of ${multisig.owners}` : '';
     const problems: string[] = [];
+    if (upgrade && upgrade.authority.toLowerCase() !== params.admin.toLowerCase()) {
+      const custody = upgrade.proxyAdminOwner
+        ? `its EIP-1967 admin ${upgrade.proxyAdmin} is owned by ${upgrade.proxyAdminOwner}`
+        : `its EIP-1967 admin is ${upgrade.proxyAdmin}`;
+      problems.push(
+        `an unknown party can upgrade ${upgrade.proxy}: ${custody}, not the pinned admin ${params.admin}`,
+      );
+    }
     if (windowMs < params.minExitWindow) {
       problems.push(
         windowMs <= 0
@@ -150,14 +210,34 @@ export const exitWindow = defineCheck({
         `Safe ${multisig.address} needs only ${multisig.threshold} of ${multisig.owners} signatures (min ${params.minThreshold})`,
       );
     }
-    const explanation = `upgrade delay ${formatDuration(upgradeDelayMs)} (${who}) − withdrawal delay ${formatDuration(withdrawalDelayMs)} (${observation.withdrawalDelaySource})`;
+    const forced = forceInclusion
+      ? ` − force-inclusion delay ${formatDuration(forceInclusion.delayMs)} (${forceInclusion.source})`
+      : '';
+    const explanation = `upgrade delay ${formatDuration(upgradeDelayMs)} (${who}) − withdrawal delay ${formatDuration(withdrawalDelayMs)} (${observation.withdrawalDelaySource})${forced}`;
+    const custody = upgrade
+      ? `; upgrade authority read from ${upgrade.proxy}'s EIP-1967 admin${upgrade.proxyAdminOwner ? ' → ProxyAdmin owner' : ''}`
+      : '';
+    // Without a proxy to read, the admin is the checklist's word: the window may be someone else's.
+    const concern = upgrade
+      ? undefined
+      : 'the admin is pinned in the checklist, not read from the chain: give proxy (or portal) so the check sees who can really upgrade';
     return {
       holds: problems.length === 0,
       observed: `exit window ${windowMs < 0 ? '−' : ''}${formatDuration(Math.abs(windowMs))} (${band})${signers}`,
       threshold: `>= ${formatDuration(params.minExitWindow)}${multisig ? `, Safe threshold >= ${params.minThreshold}` : ''}`,
-      message: `${problems.length ? `${problems.join('; ')}: ` : ''}${explanation}`,
+      concern,
+      message: `${problems.length ? `${problems.join('; ')}: ` : ''}${explanation}${custody}`,
       value: { value: windowMs / 1000, unit: 'seconds' },
-      evidence: { admin, multisig, upgradeDelayMs, withdrawalDelayMs, exitWindowMs: windowMs, band },
+      evidence: {
+        admin,
+        multisig,
+        upgradeDelayMs,
+        withdrawalDelayMs,
+        forceInclusionDelayMs: forceInclusion?.delayMs,
+        upgrade,
+        exitWindowMs: windowMs,
+        band,
+      },
     };
   },
 });

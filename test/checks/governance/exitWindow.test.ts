@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { exitWindowBand } from '../../../src/checks/governance/exitWindow.js';
-import { deployer } from '../../../src/devnet/constants.js';
-import { instantUpgrades } from '../../../src/devnet/governance.js';
+import { exitWindowBand, exitWindowMs } from '../../../src/checks/governance/exitWindow.js';
+import { DEVNET_BRIDGE, DEVNET_UPGRADE_AUTHORITY, deployer } from '../../../src/devnet/constants.js';
+import { adminTakeover, instantUpgrades, UNKNOWN_UPGRADER } from '../../../src/devnet/governance.js';
 import type { RunningVenue } from '../../../src/devnet/venue.js';
+import { forceInclusionDelaySeconds } from '../../../src/venues/arbitrum.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const CHECK = 'type: governance.exit-window\nadmin: $timelock\nsafe: $safe\nportal: $portal';
@@ -21,13 +22,43 @@ describe('exitWindowBand (L2BEAT)', () => {
   });
 });
 
+describe('exitWindowMs (L2BEAT EXIT_WINDOW(upgradeDelay, exitDelay), exit delay incl. force inclusion)', () => {
+  it.each([
+    // Arbitrum One today, L2BEAT's permissionless-BoLD reading: 3 d L2 timelock + 6.4 d challenge
+    // + 3 d L1 timelock to upgrade; 1 d force inclusion + 6.4 d challenge to exit → 5 d.
+    [{ upgradeDelayMs: 12.4 * DAY, withdrawalDelayMs: 6.4 * DAY, forceInclusionDelayMs: DAY }, 5 * DAY],
+    [{ upgradeDelayMs: 31 * DAY, withdrawalDelayMs: 7 * DAY }, 24 * DAY],
+    [{ upgradeDelayMs: 31 * DAY, withdrawalDelayMs: 7 * DAY, forceInclusionDelayMs: 0 }, 24 * DAY],
+    [{ upgradeDelayMs: 0, withdrawalDelayMs: 7 * DAY, forceInclusionDelayMs: DAY }, -8 * DAY],
+  ])('%o → %d ms', (delays, expected) => {
+    expect(exitWindowMs(delays)).toBeCloseTo(expected, 0);
+  });
+});
+
+describe('forceInclusionDelaySeconds (SequencerInbox maxTimeVariation / delay buffer)', () => {
+  it.each([
+    // Arbitrum One: 7200 blocks and 86 400 s — the same day either way.
+    [{ delayBlocks: 7200, delaySeconds: 86_400 }, 86_400],
+    // Both must pass on older inboxes: the longer one decides.
+    [{ delayBlocks: 100, delaySeconds: 86_400 }, 86_400],
+    [{ delayBlocks: 14_400, delaySeconds: 3_600 }, 172_800],
+    // A depleted delay buffer shortens the wait to its blocks.
+    [{ delayBlocks: 7200, delaySeconds: 0, bufferedBlocks: 600 }, 7_200],
+  ])('%o → %d s', (delay, expected) => {
+    expect(forceInclusionDelaySeconds(delay)).toBe(expected);
+  });
+});
+
 describe('governance.exit-window on the devnet (OpenZeppelin TimelockController + Safe on L1)', () => {
   let venue: RunningVenue;
   beforeAll(async () => {
     venue = await startTestVenue();
   });
   afterAll(() => venue?.stop());
-  beforeEach(() => instantUpgrades(venue.l1.clients, false));
+  beforeEach(async () => {
+    await instantUpgrades(venue.l1.clients, false);
+    await adminTakeover(venue.l1.clients, false);
+  });
   const run = (check: string) => runOne(venue.node.url, check, venue.l1.node.url);
 
   it('passes: a 31-day timelock against the 12 s fault-proof withdrawal delay (not the 6 s proof maturity), a 2-of-3 Safe', async () => {
@@ -37,6 +68,51 @@ describe('governance.exit-window on the devnet (OpenZeppelin TimelockController 
     expect(result.message).toMatch(
       /^upgrade delay 31d \(timelock 0x7a20.*\) − withdrawal delay 12s \(portal 0x59b6.* \(fault proofs\): max\(proof maturity, game clock \+ dispute-game finality delay\)\)$/,
     );
+  });
+
+  it("reads who can upgrade: the portal proxy's EIP-1967 admin is a ProxyAdmin the timelock owns", async () => {
+    const result = await run(CHECK);
+    expect(result.status).toBe('pass');
+    expect(result.message).toContain(
+      `upgrade authority read from ${DEVNET_BRIDGE.portal}'s EIP-1967 admin → ProxyAdmin owner`,
+    );
+    const evidence = 'evidence' in result ? result.evidence : undefined;
+    expect(evidence?.upgrade).toMatchObject({ proxyAdmin: DEVNET_UPGRADE_AUTHORITY.proxyAdmin });
+  });
+
+  it('fails when the proxy admin slot names an unknown party (admin-takeover), passes again after healthy', async () => {
+    await applyScenario(venue, 'admin-takeover');
+    const taken = await run(CHECK);
+    expect(taken.status).toBe('fail');
+    expect(taken.message).toContain(
+      `an unknown party can upgrade ${DEVNET_BRIDGE.portal}: its EIP-1967 admin is ${UNKNOWN_UPGRADER}, not the pinned admin`,
+    );
+    await applyScenario(venue, 'healthy');
+    expect((await run(CHECK)).status).toBe('pass');
+  });
+
+  it('fails when the pinned admin is not the ProxyAdmin owner (the Safe pinned, the timelock owns)', async () => {
+    const result = await run('type: governance.exit-window\nadmin: $safe\nportal: $portal');
+    expect(result.status).toBe('fail');
+    expect(result.message).toMatch(
+      /an unknown party can upgrade 0x\w+: its EIP-1967 admin 0x\w+ is owned by 0x9A67/,
+    );
+  });
+
+  it("warns, never passes, when no proxy is given: the admin is only the checklist's word", async () => {
+    const result = await run('type: governance.exit-window\nadmin: $timelock\nwithdrawalDelay: 7d');
+    expect(result.status).toBe('warn');
+    expect(result.message).toContain('the admin is pinned in the checklist, not read from the chain');
+  });
+
+  it("Arbitrum: counts the SequencerInbox's force-inclusion delay into the exit delay (stand-in inbox)", async () => {
+    const result = await run(`${CHECK}\nsequencerInbox: $batchInbox`);
+    expect(result.status).toBe('pass');
+    // 31 d − 12 s − 1 d (7200 L1 blocks / 86 400 s): from green into yellow.
+    expect(result.status === 'pass' && result.observed).toBe('exit window 29d 23h (yellow); Safe 2 of 3');
+    expect(result.message).toContain('− force-inclusion delay 1d (SequencerInbox');
+    const tight = await run(`${CHECK}\nsequencerInbox: $batchInbox\nminExitWindow: 30d`);
+    expect(tight.status).toBe('fail');
   });
 
   it('fails after a governance takeover: no delay, one signature', async () => {

@@ -43,6 +43,17 @@ describe('batch runway', () => {
   });
 });
 
+describe('batch-age parameters', () => {
+  const base = { max: 3_600_000, lookback: 1200, logRange: 5000, minRunway: 259_200_000 };
+  const poster = '0x0000000000000000000000000000000000000001' as const;
+  it('takes batchPoster only with the Arbitrum method', () => {
+    expect(batchAge.validate?.({ ...base, sequencerInbox: poster, batchPoster: poster })).toBeUndefined();
+    expect(batchAge.validate?.({ ...base, batcher: poster, inbox: poster, batchPoster: poster })).toBe(
+      'batchPoster belongs to the Arbitrum method: give it with sequencerInbox',
+    );
+  });
+});
+
 describe('sequencer.batch-age on the devnet', () => {
   let venue: RunningVenue;
   beforeAll(async () => {
