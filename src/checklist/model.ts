@@ -37,7 +37,7 @@ export interface Checklist {
     dydx?: DydxEndpoints;
     contracts: Record<string, Address>;
   };
-  defaults: { timeoutMs: number; severity: Severity };
+  defaults: { timeoutMs: number; severity: Severity; clockToleranceMs?: number };
   drill?: DrillConfig;
   checks: CheckInstance[];
 }

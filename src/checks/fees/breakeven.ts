@@ -41,6 +41,7 @@ const rate = (value: number) => `${value < 0 ? '−' : ''}${(Math.abs(value) * 1
 
 export const breakeven = defineCheck({
   type: 'fees.breakeven',
+  readsClock: (params) => params.nativePrice?.kind === 'feed',
   summary:
     "Breakeven edge (market making) or funding rate (funding capture) at today's gas and the venue's fees",
   description:

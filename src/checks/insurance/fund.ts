@@ -176,6 +176,9 @@ type FundParams = z.output<typeof fundParams>;
 
 export const fund = defineCheck({
   type: 'insurance.fund',
+  // Feed prices have ages; the drawdown window is measured back from now.
+  readsClock: (params) =>
+    params.assets.some((asset) => asset.price.kind === 'feed') || params.maxDrawdown !== undefined,
   summary:
     "USD value of the venue's insurance fund: a floor, a ratio to open interest, drawdown since the last run",
   description:

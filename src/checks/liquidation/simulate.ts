@@ -23,6 +23,7 @@ const signedPercent = (move: number) => `${move >= 0 ? '+' : '−'}${formatPerce
 
 export const simulate = defineCheck({
   type: 'liquidation.simulate',
+  readsClock: true,
   summary:
     "Probability that a position's liquidation price is touched within a horizon, from the oracle's volatility",
   description:

@@ -11,6 +11,7 @@ export interface MarketObservation {
 
 export const market = defineCheck({
   type: 'oracle.market',
+  readsClock: true,
   summary: "A venue market's oracle price: tradable, plausible, and fresh as served (dYdX v4)",
   description:
     "Reads the market from the venue's own API (dYdX v4: the indexer's perpetualMarkets) and the chain head. " +

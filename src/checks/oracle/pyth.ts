@@ -6,6 +6,7 @@ import { defineCheck } from '../define.js';
 
 export const pyth = defineCheck({
   type: 'oracle.pyth',
+  readsClock: true,
   summary: 'Pyth price: publish age, confidence interval relative to the price, bounds',
   description:
     "Reads getPriceUnsafe(priceId) from the chain's Pyth contract. Fails when the publish time is older than " +

@@ -8,6 +8,7 @@ import { defineCheck, MeasurementError } from '../define.js';
 
 export const path = defineCheck({
   type: 'withdrawal.path',
+  readsClock: true,
   summary:
     'Can funds get out: bridge not paused, finalization period, proposer liveness (OP Stack, Arbitrum)',
   description:
