@@ -360,6 +360,8 @@ function judgeFund(
       const drawdown = (previous.totalUsd - total) / previous.totalUsd;
       const window = formatDuration(params.drawdownWindow);
       evidence.drawdown = {
+        // previousUsd is the field's published name; it now holds the high-water mark.
+        previousUsd: previous.totalUsd,
         highWaterMarkUsd: previous.totalUsd,
         since: previous.savedAt,
         windowMs: params.drawdownWindow,
