@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
-import type { RunningVenue } from '../../src/devnet/venue.js';
+import { anvilRpc, type RunningVenue } from '../../src/devnet/venue.js';
 import { runChecklist } from '../../src/engine/run.js';
 import { checklistYaml, startTestVenue } from '../helpers/venue.js';
 
@@ -198,5 +198,20 @@ describe("this machine's clock against the chain heads", () => {
     // 60 s fast: every head looks 60 s old, as with a halted chain. Nothing proves the clock wrong.
     const { run } = await runChecklist(withL1(ageChecks), { now: () => Date.now() + 60_000 });
     expect(run.results.find((r) => r.id === 'head')).toMatchObject({ status: 'fail' });
+  });
+
+  it('fails head-age, not a clock error, when the L2 really halts while L1 goes on', async () => {
+    await anvilRpc(venue.clients, 'evm_setIntervalMining', [0]);
+    try {
+      // Wait on the condition (the head is older than head-age's max), not on a fixed sleep.
+      const head = await venue.clients.public.getBlock({ blockTag: 'latest' });
+      while (Date.now() - Number(head.timestamp) * 1000 <= 3_000)
+        await new Promise((r) => setTimeout(r, 200));
+      const { run } = await runChecklist(withL1('  - id: head\n    type: sequencer.head-age\n    max: 2s\n'));
+      expect(run.results[0]).toMatchObject({ status: 'fail' });
+      expect(run.results[0]?.message).toMatch(/latest L2 block \d+ is [\d.]+s old/);
+    } finally {
+      await anvilRpc(venue.clients, 'evm_setIntervalMining', [1]);
+    }
   });
 });
