@@ -72,6 +72,10 @@ program
   )
   .option('--timeout <duration>', 'per-check deadline when a check sets none, e.g. 30s')
   .option('--deadline <duration>', 'deadline for the whole run, e.g. 2m')
+  .option(
+    '--clock-tolerance <duration>',
+    "how far this machine's clock may lag the chain head before age checks are error (default 30s)",
+  )
   .option('--concurrency <n>', 'checks in flight at once', '16')
   .option('--state <dir>', 'where run history lives (default: .l2preflight/ next to the checklist)')
   .option('--watch <interval>', 're-run every INTERVAL (e.g. 60s) until Ctrl-C; redraws on a terminal')

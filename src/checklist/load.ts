@@ -450,7 +450,11 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
     version: 1,
     name: top.data.name,
     venue,
-    defaults: { timeoutMs: defaults.timeout as number, severity: defaults.severity },
+    defaults: {
+      timeoutMs: defaults.timeout as number,
+      severity: defaults.severity,
+      clockToleranceMs: defaults.clockTolerance as number,
+    },
     drill: drill?.data
       ? {
           amountWei: drill.data.amount,

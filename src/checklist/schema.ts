@@ -66,6 +66,10 @@ export const defaultsSchema = z
   .strictObject({
     timeout: duration('Per-check deadline unless a check or --timeout says otherwise.', '20s'),
     severity: z.enum(SEVERITIES, { error: 'expected critical or warning' }).default('critical'),
+    clockTolerance: duration(
+      "How far this machine's clock may lag the chain head before checks that judge ages are error (--clock-tolerance overrides).",
+      '30s',
+    ),
   })
   .prefault({});
 

@@ -87,6 +87,13 @@ export interface CheckDefinition<Params extends z.ZodObject = z.ZodObject, Obser
   requires: Requirements<z.output<Params>>;
   /** Parameter defaults that differ by stack, applied when the checklist leaves the parameter out. */
   stackDefaults?: StackDefaults<z.input<Params>>;
+  /**
+   * The check judges ages against this machine's clock (now − a chain or feed timestamp). When the
+   * run finds the clock behind the chain's head past its tolerance, such a check is `error`, the skew
+   * named, instead of judging ages that read fresher than they are. A function when only some
+   * parameters make it read the clock (a feed price rather than a fixed one).
+   */
+  readsClock?: boolean | ((params: z.output<Params>) => boolean);
   /** A checklist entry (without id/type) that `explain` prints and tests validate. */
   example: Record<string, unknown>;
   /** Rules across parameters that a schema of single fields cannot say; returns what is wrong. */

@@ -24,6 +24,8 @@ export interface RunCommandOptions {
   skip?: string[];
   failOn?: string;
   timeout?: string;
+  /** How far this machine's clock may lag the chain head before age checks are error. */
+  clockTolerance?: string;
   deadline?: string;
   concurrency?: string;
   /** Where run history lives; default `.l2preflight/` next to the checklist. */
@@ -52,6 +54,7 @@ interface Settings {
   reports: { format: Format; file: string }[];
   concurrency?: number;
   timeoutMs?: number;
+  clockToleranceMs?: number;
   deadlineMs?: number;
   watchMs?: number;
 }
@@ -104,6 +107,7 @@ function parseSettings(options: RunCommandOptions): Settings {
     reports,
     concurrency,
     timeoutMs: durationOption('--timeout', options.timeout),
+    clockToleranceMs: durationOption('--clock-tolerance', options.clockTolerance),
     deadlineMs: durationOption('--deadline', options.deadline),
     watchMs: durationOption('--watch', options.watch),
   };
@@ -155,6 +159,7 @@ async function runOnce(
     skip: options.skip,
     concurrency: settings.concurrency,
     timeoutMs: settings.timeoutMs,
+    clockToleranceMs: settings.clockToleranceMs,
     deadlineMs: settings.deadlineMs,
     version: options.version,
     redactor,

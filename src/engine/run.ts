@@ -11,6 +11,7 @@ import { type CheckContext, type Judgement, NotApplicable } from '../checks/defi
 import { checklistKey, StateStore } from '../state/store.js';
 import { EvmAdapter, type VenueAdapter } from '../venues/adapter.js';
 import { DydxAdapter } from '../venues/dydx.js';
+import { clockProblem, DEFAULT_CLOCK_TOLERANCE_MS, readClock } from './clock.js';
 import { ChainReader } from './reader.js';
 import { Redactor } from './redact.js';
 import type { CheckResult, FailOn, RunResult } from './result.js';
@@ -36,6 +37,8 @@ export interface RunOptions {
   stateDir?: string;
   /** Aborts every unfinished check (they end as error), e.g. when --watch is interrupted. */
   signal?: AbortSignal;
+  /** Largest accepted lag of this machine's clock behind the chain head; overrides defaults.clockTolerance. */
+  clockToleranceMs?: number;
 }
 
 export interface RunOutcome {
@@ -145,6 +148,15 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
   const selected = options.only?.length
     ? checklist.checks.filter((c) => matches(c, options.only ?? []))
     : checklist.checks;
+  const readsClock = (check: CheckInstance) => {
+    const flag = check.definition.readsClock;
+    return typeof flag === 'function' ? flag(check.params as never) : flag === true;
+  };
+  // Read once, early, and awaited only by the checks that judge ages (under their own timeouts).
+  const clockTolerance =
+    options.clockToleranceMs ?? checklist.defaults.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS;
+  const clock = selected.some(readsClock) ? readClock({ l1, l2 }, now) : undefined;
+  clock?.catch(() => {});
   let done = 0;
   const store = options.stateDir ? new StateStore(options.stateDir) : undefined;
   const historyKey = (check: CheckInstance) => [checklistKey(checklist.file), 'checks', check.id];
@@ -201,6 +213,18 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       abort.signal.addEventListener('abort', () => reject(abort.signal.reason));
     });
     try {
+      if (clock && readsClock(check)) {
+        const problem = clockProblem(await Promise.race([clock, aborted]), clockTolerance);
+        if (problem) {
+          return {
+            ...base,
+            status: 'error',
+            message: `could not measure: ${problem}`,
+            evidence: { clock: { ...(await clock), toleranceMs: clockTolerance } },
+            durationMs: Math.round(performance.now() - checkStarted),
+          };
+        }
+      }
       const observation = await Promise.race([
         check.definition.read(context, check.params as never),
         aborted,

@@ -27,10 +27,11 @@ export const boundedAggregatorAbi = parseAbi([
 ]);
 
 /**
- * How far ahead of this machine's clock a round may be dated before it is judged wrong: rounds are
- * stamped by the oracle network's clocks, not ours. (This machine's own clock is checked by the run.)
+ * How far ahead of this machine's clock a round may be dated before it is judged wrong. Rounds are
+ * stamped by the oracle network's clocks, not ours, and a run may accept a clock lag of a minute or two
+ * (--clock-tolerance): 5 minutes leaves room for both and still fails a round 50 minutes ahead.
  */
-export const MAX_FUTURE_MS = 60_000;
+export const MAX_FUTURE_MS = 5 * 60_000;
 
 export interface FeedRound {
   feed: Address;

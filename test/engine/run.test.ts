@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
-import type { RunningVenue } from '../../src/devnet/venue.js';
+import { anvilRpc, type RunningVenue } from '../../src/devnet/venue.js';
 import { runChecklist } from '../../src/engine/run.js';
 import { checklistYaml, startTestVenue } from '../helpers/venue.js';
 
@@ -24,8 +24,9 @@ describe('runChecklist', () => {
     expect(three.run.summary.pass).toBe(3);
     // Three checks reading the same feed cost no more JSON-RPC calls than one.
     expect(three.traffic.rpcCalls).toBe(one.traffic.rpcCalls);
-    // chain-id probe, multicall probe, then one batched multicall for the feed's three reads.
-    expect(three.traffic.httpRequests).toBeLessThanOrEqual(3);
+    // chain-id probe, multicall probe, one batched multicall for the feed's reads (and its aggregator),
+    // the clock's head, then the aggregator's bounds.
+    expect(three.traffic.httpRequests).toBeLessThanOrEqual(5);
   });
 
   it('turns a check that outlives its timeout into error, not pass', async () => {
@@ -127,6 +128,90 @@ describe('malformed RPC answers', () => {
       expect(run.verdict).toBe('NO VERDICT'); // nothing was measured: never ROUTE
     } finally {
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe("this machine's clock against the chain heads", () => {
+  const ageChecks = `  - id: head\n    type: sequencer.head-age\n${feedCheck('price')}`;
+  const withL1 = (checks: string, defaults = '') =>
+    parseChecklist(
+      checklistYaml(venue.node.url, checks, 901, venue.l1.node.url).replace(
+        'defaults:\n',
+        `defaults:\n${defaults}`,
+      ),
+      'clock.yaml',
+      { env: {} },
+    );
+  const slow = (ms: number) => () => Date.now() - ms;
+
+  it('passes the age checks when the clock agrees with the L1 head', async () => {
+    const { run } = await runChecklist(withL1(ageChecks));
+    expect(run.results.map((r) => [r.id, r.status])).toEqual([
+      ['head', 'pass'],
+      ['price', 'pass'],
+    ]);
+  });
+
+  it('makes every age check error, the skew named, when the clock is 60 s behind the L1 head', async () => {
+    const { run } = await runChecklist(
+      withL1(`${ageChecks}  - id: depth\n    type: reorg.probe\n    wait: 100ms\n`),
+      {
+        now: slow(60_000),
+      },
+    );
+    for (const id of ['head', 'price']) {
+      const result = run.results.find((r) => r.id === id);
+      expect(result?.status).toBe('error');
+      expect(result?.message).toMatch(
+        /^could not measure: this machine's clock is (5\ds|1m( \ds)?) behind the L1 head \(block \d+ at .*\), more than the 30s tolerance: every age would read/,
+      );
+      expect(result?.status === 'error' && result.evidence?.clock).toMatchObject({
+        reference: { chain: 'l1' },
+        toleranceMs: 30_000,
+      });
+    }
+    // A check that judges no age runs as usual.
+    expect(run.results.find((r) => r.id === 'depth')?.status).toBe('pass');
+    expect(run.verdict).toBe('HOLD');
+  });
+
+  it('names the L2 head when the checklist declares no L1', async () => {
+    const { run } = await runChecklist(load(ageChecks), { now: slow(60_000) });
+    expect(run.results[0]?.status).toBe('error');
+    expect(run.results[0]?.message).toMatch(/clock is (5\ds|1m( \ds)?) behind the L2 head/);
+  });
+
+  it('accepts a larger lag with defaults.clockTolerance or --clock-tolerance', async () => {
+    const fromChecklist = await runChecklist(withL1(ageChecks, '  clockTolerance: 2m\n'), {
+      now: slow(60_000),
+    });
+    const fromFlag = await runChecklist(withL1(ageChecks), { now: slow(60_000), clockToleranceMs: 120_000 });
+    for (const { run } of [fromChecklist, fromFlag]) {
+      // The checks judge again (head-age keeps its own rule for a head dated ahead of its max).
+      expect(run.summary.error).toBe(0);
+      expect(run.results.find((r) => r.id === 'price')?.status).toBe('pass');
+    }
+  });
+
+  it('never turns a stale head into a clock error: a fast clock or a halted L2 still fails head-age', async () => {
+    // 60 s fast: every head looks 60 s old, as with a halted chain. Nothing proves the clock wrong.
+    const { run } = await runChecklist(withL1(ageChecks), { now: () => Date.now() + 60_000 });
+    expect(run.results.find((r) => r.id === 'head')).toMatchObject({ status: 'fail' });
+  });
+
+  it('fails head-age, not a clock error, when the L2 really halts while L1 goes on', async () => {
+    await anvilRpc(venue.clients, 'evm_setIntervalMining', [0]);
+    try {
+      // Wait on the condition (the head is older than head-age's max), not on a fixed sleep.
+      const head = await venue.clients.public.getBlock({ blockTag: 'latest' });
+      while (Date.now() - Number(head.timestamp) * 1000 <= 3_000)
+        await new Promise((r) => setTimeout(r, 200));
+      const { run } = await runChecklist(withL1('  - id: head\n    type: sequencer.head-age\n    max: 2s\n'));
+      expect(run.results[0]).toMatchObject({ status: 'fail' });
+      expect(run.results[0]?.message).toMatch(/latest L2 block \d+ is [\d.]+s old/);
+    } finally {
+      await anvilRpc(venue.clients, 'evm_setIntervalMining', [1]);
     }
   });
 });

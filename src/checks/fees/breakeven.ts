@@ -42,6 +42,7 @@ const rate = (value: number) => `${value < 0 ? '−' : ''}${(Math.abs(value) * 1
 export const breakeven = defineCheck({
   type: 'fees.breakeven',
   requires: { withParams: { feeTier: { stacks: ['dydx-v4'] }, fundingMarket: { stacks: ['dydx-v4'] } } },
+  readsClock: (params) => params.nativePrice?.kind === 'feed',
   summary:
     "Breakeven edge (market making) or funding rate (funding capture) at today's gas and the venue's fees",
   description:

@@ -177,6 +177,9 @@ type FundParams = z.output<typeof fundParams>;
 export const fund = defineCheck({
   type: 'insurance.fund',
   requires: { evm: true },
+  // Feed prices have ages; the drawdown window is measured back from now.
+  readsClock: (params) =>
+    params.assets.some((asset) => asset.price.kind === 'feed') || params.maxDrawdown !== undefined,
   summary:
     "USD value of the venue's insurance fund: a floor, a ratio to open interest, drawdown since the last run",
   description:
@@ -358,6 +361,8 @@ function judgeFund(
       const drawdown = (previous.totalUsd - total) / previous.totalUsd;
       const window = formatDuration(params.drawdownWindow);
       evidence.drawdown = {
+        // previousUsd is the field's published name; it now holds the high-water mark.
+        previousUsd: previous.totalUsd,
         highWaterMarkUsd: previous.totalUsd,
         since: previous.savedAt,
         windowMs: params.drawdownWindow,

@@ -24,6 +24,7 @@ const signedPercent = (move: number) => `${move >= 0 ? '+' : '−'}${formatPerce
 export const simulate = defineCheck({
   type: 'liquidation.simulate',
   requires: { evm: true, contracts: { feed: 'l2' } },
+  readsClock: true,
   summary:
     "Probability that a position's liquidation price is touched within a horizon, from the oracle's volatility",
   description:

@@ -61,6 +61,7 @@ function cadenceNote(params: { heartbeat?: number; lookback: number }, history: 
 export const chainlink = defineCheck({
   type: 'oracle.chainlink',
   requires: { evm: true, contracts: { feed: 'l2' } },
+  readsClock: true,
   summary:
     "Chainlink price feed: fresh round, positive answer, within bounds, not pinned at the aggregator's",
   description:

@@ -43,6 +43,7 @@ export function spreadOf(prices: readonly SourcePrice[]) {
 export const deviation = defineCheck({
   type: 'oracle.deviation',
   requires: { evm: true },
+  readsClock: true,
   summary: 'Largest relative difference between two or more price sources, naming the outlier',
   description:
     'Reads every source — Chainlink-compatible feeds, Pyth price ids, fixed prices — and compares the highest ' +

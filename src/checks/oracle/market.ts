@@ -171,6 +171,7 @@ const marketParams = z.object({
 export const market = defineCheck({
   type: 'oracle.market',
   requires: { stacks: ['dydx-v4'] },
+  readsClock: true,
   summary:
     "A venue market's oracle price: tradable, fresh as served, and moving with an independent reference (dYdX v4)",
   description:

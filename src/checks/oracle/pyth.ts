@@ -7,6 +7,7 @@ import { defineCheck } from '../define.js';
 export const pyth = defineCheck({
   type: 'oracle.pyth',
   requires: { evm: true, contracts: { contract: 'l2' } },
+  readsClock: true,
   summary: 'Pyth price: publish age, confidence interval relative to the price, bounds',
   description:
     "Reads getPriceUnsafe(priceId) from the chain's Pyth contract. Fails when the publish time is older than " +

@@ -25,6 +25,7 @@ export function runwayMs(observation: BatchObservation): number | undefined {
 export const batchAge = defineCheck({
   type: 'sequencer.batch-age',
   requires: { l1: true, contracts: { sequencerInbox: 'l1' } },
+  readsClock: true,
   summary: "Time since the venue last posted an L2 batch to L1, and the batch poster's runway",
   description:
     'Finds the latest L2 batch on L1 within `lookback` L1 blocks, newest first. OP Stack: give `batcher` and ' +

@@ -6,6 +6,7 @@ import { defineCheck } from '../define.js';
 export const headAge = defineCheck({
   type: 'sequencer.head-age',
   requires: {},
+  readsClock: true,
   summary: 'Age of the latest L2 block: is the sequencer producing blocks right now?',
   description:
     "Reads the latest L2 block and compares its timestamp with this machine's clock. A head older than `max` " +

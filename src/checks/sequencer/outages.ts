@@ -99,6 +99,7 @@ export const outages = defineCheck({
   type: 'sequencer.outages',
   // Reads genesis and the uptime feed on an EVM L2.
   requires: { evm: true, contracts: { feed: 'l2' } },
+  readsClock: true,
   summary:
     'Sequencer outages that happened within the lookback: uptime-feed rounds and head ages across runs',
   description:

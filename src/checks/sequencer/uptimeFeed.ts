@@ -7,6 +7,7 @@ import { defineCheck } from '../define.js';
 export const uptimeFeed = defineCheck({
   type: 'sequencer.uptime-feed',
   requires: { evm: true, contracts: { feed: 'l2' } },
+  readsClock: true,
   summary: 'Chainlink L2 sequencer uptime feed: up, and up for longer than the grace period',
   description:
     'Reads the Chainlink L2 sequencer uptime feed. answer 0 means up, 1 means down; startedAt is when the status ' +

@@ -19,6 +19,7 @@ function stageOf(drill: Drill): string {
 export const drillCheck = defineCheck({
   type: 'withdrawal.drill',
   requires: { stacks: ['op-stack', 'evm'] },
+  readsClock: true,
   summary: "The venue's last withdrawal drill: finished within its SLA, or stuck in a stage",
   description:
     'Reads the drill journal that `l2preflight drill withdraw` keeps in the state directory. The last drill ' +

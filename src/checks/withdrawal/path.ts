@@ -88,6 +88,7 @@ function evaluateFaultProofs(
 export const path = defineCheck({
   type: 'withdrawal.path',
   requires: { contracts: { portal: 'l1', rollup: 'l1', inbox: 'l1' } },
+  readsClock: true,
   summary:
     'Can funds get out: bridge not paused, finalization period, proposer liveness (OP Stack, Arbitrum)',
   description:

@@ -60,7 +60,7 @@ describe('oracle.chainlink on the devnet', () => {
       /dated (49|50)m \d+s in the future|dated 50m in the future/,
     );
     expect(result.message).toMatch(
-      /in the future \(more than 1m\): a round from the future is not a fresh one/,
+      /in the future \(more than 5m\): a round from the future is not a fresh one/,
     );
   });
 
