@@ -118,7 +118,7 @@ describe('sequencer.outages on the devnet', () => {
     const during = await run(RUNS_ONLY, runsOnly);
     expect(during.status).toBe('fail'); // this run records the head's age
     const message = await applyScenario(venue, 'healthy');
-    expect(message).toContain('sequencer.outages while the outage is inside its lookback');
+    expect(message).toContain('sequencer.outages fails while an outage longer than its maxOutage');
     // The chain shows nothing now: the head is fresh and the slots were back-filled.
     expect((await runOne(venue.node.url, 'type: sequencer.head-age\nmax: 3s')).status).toBe('pass');
 
