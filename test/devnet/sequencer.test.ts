@@ -3,9 +3,16 @@
  * halted sequencer back-fills its missed slots as op-node does, a reorg keeps the grid, and the head
  * stays at wall time.
  */
+
+import { parseAbi, parseGwei } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVNET_ADDRESSES, L2_BLOCK_TIME_SECONDS } from '../../src/devnet/constants.js';
-import type { RunningVenue, VenueClients } from '../../src/devnet/venue.js';
+import {
+  DEVNET_ADDRESSES,
+  L2_BLOCK_TIME_SECONDS,
+  L2_TO_L1_MESSAGE_PASSER,
+} from '../../src/devnet/constants.js';
+import { L1_BLOCK } from '../../src/devnet/l1Fees.js';
+import { admin, anvilRpc, type RunningVenue, type VenueClients } from '../../src/devnet/venue.js';
 import { aggregatorV3Abi } from '../../src/venues/chainlink.js';
 import { applyScenario, startTestVenue } from '../helpers/venue.js';
 
@@ -99,5 +106,34 @@ describe('the devnet sequencer', () => {
       'mining after the reorg',
     );
     expect(await headLag(venue.clients)).toBeLessThan(L2_BLOCK_TIME_SECONDS + 0.5);
+  });
+
+  it('the competing branch keeps what the replaced blocks did: transactions, impersonated ones, cheat writes', async () => {
+    const l1Block = parseAbi(['function basefee() view returns (uint256)']);
+    await applyScenario(venue, 'l1-fee-spike'); // transactions from the impersonated depositor
+    await applyScenario(venue, 'drained-fund'); // a transaction and an anvil_setBalance
+    const passer = await venue.clients.public.getCode({ address: L2_TO_L1_MESSAGE_PASSER });
+    await applyScenario(venue, 'reorg');
+    expect(
+      await venue.clients.public.readContract({ address: L1_BLOCK, abi: l1Block, functionName: 'basefee' }),
+    ).toBe(parseGwei('200'));
+    expect(await admin.tokenBalance(venue.clients, DEVNET_ADDRESSES.insuranceFund)).toBe(0n);
+    expect(await venue.clients.public.getBalance({ address: DEVNET_ADDRESSES.insuranceFund })).toBe(0n);
+    expect(await venue.clients.public.getCode({ address: L2_TO_L1_MESSAGE_PASSER })).toBe(passer);
+    await applyScenario(venue, 'healthy');
+    expect(
+      await venue.clients.public.getBalance({ address: DEVNET_ADDRESSES.insuranceFund }),
+    ).toBeGreaterThan(0n);
+  });
+
+  it('catches the head up when the miner has fallen behind the clock', async () => {
+    // A miner restarted without a back-fill trails the clock, as one starved of CPU would.
+    await anvilRpc(venue.clients, 'evm_setIntervalMining', [0]);
+    const stopped = await venue.clients.public.getBlock({ blockTag: 'latest' });
+    while (Date.now() / 1000 - Number(stopped.timestamp) < 4) await new Promise((r) => setTimeout(r, 100));
+    await anvilRpc(venue.clients, 'evm_setIntervalMining', [L2_BLOCK_TIME_SECONDS]);
+    expect(await headLag(venue.clients)).toBeGreaterThan(2);
+    await waitUntil(async () => (await headLag(venue.clients)) < L2_BLOCK_TIME_SECONDS + 0.5, 'the catch-up');
+    expect(new Set(intervals(await timestamps(venue.clients, 20)))).toEqual(new Set([L2_BLOCK_TIME_SECONDS]));
   });
 });
