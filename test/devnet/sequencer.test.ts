@@ -28,6 +28,14 @@ async function timestamps(clients: VenueClients, count: number): Promise<number[
 
 const intervals = (ts: number[]) => ts.slice(1).map((t, i) => t - (ts[i] as number));
 
+/** The head reaches wall time again (a head stuck in the past never does). */
+const atWallTime = (clients: VenueClients) =>
+  waitUntil(
+    async () => (await headLag(clients)) < L2_BLOCK_TIME_SECONDS + 0.5,
+    'the head at wall time',
+    10_000,
+  );
+
 /** How far the head trails this machine's clock, in seconds (negative: ahead of it). */
 async function headLag(clients: VenueClients): Promise<number> {
   const head = await clients.public.getBlock({ blockTag: 'latest' });
@@ -56,13 +64,20 @@ describe('the devnet sequencer', () => {
   });
 
   it('keeps the head within a block time of wall time while mining', async () => {
-    // Sampled across several blocks; the small margin is the RPC round trip, not clock drift.
-    for (let i = 0; i < 5; i += 1) {
-      const lag = await headLag(venue.clients);
-      expect(lag).toBeGreaterThan(-0.5);
-      expect(lag).toBeLessThan(L2_BLOCK_TIME_SECONDS + 0.5);
+    // Sampled across several blocks, the clock read before each request: a loaded machine delays
+    // single answers, so the median is judged, not the worst sample.
+    const lags: number[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      const asked = Date.now() / 1000;
+      const head = await venue.clients.public.getBlock({ blockTag: 'latest' });
+      lags.push(asked - Number(head.timestamp));
+      expect(Date.now() / 1000 - Number(head.timestamp)).toBeGreaterThan(-0.5); // never ahead of the clock
       await new Promise((r) => setTimeout(r, 300));
     }
+    const median = [...lags].sort((a, b) => a - b)[3] as number;
+    expect(median, `lags ${lags.map((l) => l.toFixed(2)).join(', ')}`).toBeLessThan(
+      L2_BLOCK_TIME_SECONDS + 0.5,
+    );
   });
 
   it('after sequencer-halt and sequencer-resume the chain shows no gap, and the uptime feed holds the outage', async () => {
@@ -74,7 +89,7 @@ describe('the devnet sequencer', () => {
     expect(message).toContain('sequencer.cadence cannot see the outage');
     await waitUntil(async () => (await venue.clients.public.getBlockNumber()) > 0n, 'a block');
     expect(new Set(intervals(await timestamps(venue.clients, 60)))).toEqual(new Set([L2_BLOCK_TIME_SECONDS]));
-    expect(await headLag(venue.clients)).toBeLessThan(L2_BLOCK_TIME_SECONDS + 0.5);
+    await atWallTime(venue.clients);
     const [roundId, answer, startedAt] = await venue.clients.public.readContract({
       address: DEVNET_ADDRESSES.sequencerUptimeFeed,
       abi: aggregatorV3Abi,
@@ -105,7 +120,7 @@ describe('the devnet sequencer', () => {
       async () => (await venue.clients.public.getBlockNumber()) > (before.number ?? 0n) + 2n,
       'mining after the reorg',
     );
-    expect(await headLag(venue.clients)).toBeLessThan(L2_BLOCK_TIME_SECONDS + 0.5);
+    await atWallTime(venue.clients);
   });
 
   it('the competing branch keeps what the replaced blocks did: transactions, impersonated ones, cheat writes', async () => {
