@@ -67,7 +67,8 @@ async function resumeSequencer(l2: VenueClients): Promise<string | undefined> {
     `${seconds(L2_BLOCK_TIME_SECONDS)} apart, as op-node does, so the block timestamps show no gap: ` +
     'sequencer.cadence cannot see the outage (it skips on op-stack) and sequencer.head-age passes again. ' +
     'The uptime feed recorded it (a down round and an up round): sequencer.uptime-feed fails for its grace ' +
-    'period (1h in checks/devnet.yaml) and sequencer.outages while the outage is inside its lookback (24h). ' +
+    'period (1h in checks/devnet.yaml), and sequencer.outages fails while an outage longer than its maxOutage ' +
+    '(30s there) is inside its lookback (24h). ' +
     'A record cannot be undone: restart the devnet for a clean one'
   );
 }

@@ -57,6 +57,6 @@ describe('rehearsing a reorg on the devnet', () => {
     // the replacement blocks sit on the same grid: the head did not move into the past
     const fresh = results.find((r) => r.id === 'head-fresh');
     expect(fresh?.status).toBe('pass');
-    expect(fresh?.value).toBeLessThan(3);
+    expect(fresh?.value).toBeLessThan(5);
   });
 });

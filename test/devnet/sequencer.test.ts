@@ -3,9 +3,16 @@
  * halted sequencer back-fills its missed slots as op-node does, a reorg keeps the grid, and the head
  * stays at wall time.
  */
+
+import { parseAbi, parseGwei } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVNET_ADDRESSES, L2_BLOCK_TIME_SECONDS } from '../../src/devnet/constants.js';
-import type { RunningVenue, VenueClients } from '../../src/devnet/venue.js';
+import {
+  DEVNET_ADDRESSES,
+  L2_BLOCK_TIME_SECONDS,
+  L2_TO_L1_MESSAGE_PASSER,
+} from '../../src/devnet/constants.js';
+import { L1_BLOCK } from '../../src/devnet/l1Fees.js';
+import { admin, anvilRpc, type RunningVenue, type VenueClients } from '../../src/devnet/venue.js';
 import { aggregatorV3Abi } from '../../src/venues/chainlink.js';
 import { applyScenario, startTestVenue } from '../helpers/venue.js';
 
@@ -20,6 +27,14 @@ async function timestamps(clients: VenueClients, count: number): Promise<number[
 }
 
 const intervals = (ts: number[]) => ts.slice(1).map((t, i) => t - (ts[i] as number));
+
+/** The head reaches wall time again (a head stuck in the past never does). */
+const atWallTime = (clients: VenueClients) =>
+  waitUntil(
+    async () => (await headLag(clients)) < L2_BLOCK_TIME_SECONDS + 0.5,
+    'the head at wall time',
+    10_000,
+  );
 
 /** How far the head trails this machine's clock, in seconds (negative: ahead of it). */
 async function headLag(clients: VenueClients): Promise<number> {
@@ -49,13 +64,20 @@ describe('the devnet sequencer', () => {
   });
 
   it('keeps the head within a block time of wall time while mining', async () => {
-    // Sampled across several blocks; the small margin is the RPC round trip, not clock drift.
-    for (let i = 0; i < 5; i += 1) {
-      const lag = await headLag(venue.clients);
-      expect(lag).toBeGreaterThan(-0.5);
-      expect(lag).toBeLessThan(L2_BLOCK_TIME_SECONDS + 0.5);
+    // Sampled across several blocks, the clock read before each request: a loaded machine delays
+    // single answers, so the median is judged, not the worst sample.
+    const lags: number[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      const asked = Date.now() / 1000;
+      const head = await venue.clients.public.getBlock({ blockTag: 'latest' });
+      lags.push(asked - Number(head.timestamp));
+      expect(Date.now() / 1000 - Number(head.timestamp)).toBeGreaterThan(-0.5); // never ahead of the clock
       await new Promise((r) => setTimeout(r, 300));
     }
+    const median = [...lags].sort((a, b) => a - b)[3] as number;
+    expect(median, `lags ${lags.map((l) => l.toFixed(2)).join(', ')}`).toBeLessThan(
+      L2_BLOCK_TIME_SECONDS + 0.5,
+    );
   });
 
   it('after sequencer-halt and sequencer-resume the chain shows no gap, and the uptime feed holds the outage', async () => {
@@ -67,7 +89,7 @@ describe('the devnet sequencer', () => {
     expect(message).toContain('sequencer.cadence cannot see the outage');
     await waitUntil(async () => (await venue.clients.public.getBlockNumber()) > 0n, 'a block');
     expect(new Set(intervals(await timestamps(venue.clients, 60)))).toEqual(new Set([L2_BLOCK_TIME_SECONDS]));
-    expect(await headLag(venue.clients)).toBeLessThan(L2_BLOCK_TIME_SECONDS + 0.5);
+    await atWallTime(venue.clients);
     const [roundId, answer, startedAt] = await venue.clients.public.readContract({
       address: DEVNET_ADDRESSES.sequencerUptimeFeed,
       abi: aggregatorV3Abi,
@@ -98,6 +120,35 @@ describe('the devnet sequencer', () => {
       async () => (await venue.clients.public.getBlockNumber()) > (before.number ?? 0n) + 2n,
       'mining after the reorg',
     );
-    expect(await headLag(venue.clients)).toBeLessThan(L2_BLOCK_TIME_SECONDS + 0.5);
+    await atWallTime(venue.clients);
+  });
+
+  it('the competing branch keeps what the replaced blocks did: transactions, impersonated ones, cheat writes', async () => {
+    const l1Block = parseAbi(['function basefee() view returns (uint256)']);
+    await applyScenario(venue, 'l1-fee-spike'); // transactions from the impersonated depositor
+    await applyScenario(venue, 'drained-fund'); // a transaction and an anvil_setBalance
+    const passer = await venue.clients.public.getCode({ address: L2_TO_L1_MESSAGE_PASSER });
+    await applyScenario(venue, 'reorg');
+    expect(
+      await venue.clients.public.readContract({ address: L1_BLOCK, abi: l1Block, functionName: 'basefee' }),
+    ).toBe(parseGwei('200'));
+    expect(await admin.tokenBalance(venue.clients, DEVNET_ADDRESSES.insuranceFund)).toBe(0n);
+    expect(await venue.clients.public.getBalance({ address: DEVNET_ADDRESSES.insuranceFund })).toBe(0n);
+    expect(await venue.clients.public.getCode({ address: L2_TO_L1_MESSAGE_PASSER })).toBe(passer);
+    await applyScenario(venue, 'healthy');
+    expect(
+      await venue.clients.public.getBalance({ address: DEVNET_ADDRESSES.insuranceFund }),
+    ).toBeGreaterThan(0n);
+  });
+
+  it('catches the head up when the miner has fallen behind the clock', async () => {
+    // A miner restarted without a back-fill trails the clock, as one starved of CPU would.
+    await anvilRpc(venue.clients, 'evm_setIntervalMining', [0]);
+    const stopped = await venue.clients.public.getBlock({ blockTag: 'latest' });
+    while (Date.now() / 1000 - Number(stopped.timestamp) < 4) await new Promise((r) => setTimeout(r, 100));
+    await anvilRpc(venue.clients, 'evm_setIntervalMining', [L2_BLOCK_TIME_SECONDS]);
+    expect(await headLag(venue.clients)).toBeGreaterThan(2);
+    await waitUntil(async () => (await headLag(venue.clients)) < L2_BLOCK_TIME_SECONDS + 0.5, 'the catch-up');
+    expect(new Set(intervals(await timestamps(venue.clients, 20)))).toEqual(new Set([L2_BLOCK_TIME_SECONDS]));
   });
 });
