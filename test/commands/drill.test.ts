@@ -42,8 +42,12 @@ describe('drill withdraw', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('every RPC answered with the declared chain id');
     expect(stdout).toContain('amount      0.001 ETH (cap 0.01 ETH)');
-    expect(stdout).toMatch(/portal 0x[0-9a-fA-F]{40} 2\.8\.1-beta\.1 \(output-oracle\), open/);
-    expect(stdout).toContain('finalize  on L1, 12s after proving');
+    expect(stdout).toMatch(/portal 0x[0-9a-fA-F]{40} 3\.10\.0 \(fault-proofs\), open/);
+    expect(stdout).toContain('prove     on L1, once a dispute game covers the withdrawal');
+    // max(proof maturity 6 s, game clock 8 s + finality airgap 4 s)
+    expect(stdout).toContain(
+      'finalize  on L1, 12s after proving (once the game has resolved and its finality airgap passed)',
+    );
     expect(stdout).toMatch(
       /L1 gas +prove ~300000 \+ finalize ~150000 gas \(typical\) ≈ [\d.]+ ETH at [\d.]+ gwei/,
     );
