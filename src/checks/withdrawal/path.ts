@@ -65,7 +65,7 @@ function evaluateFaultProofs(
       : '',
   ].filter(Boolean);
   const concern = wrongRoots.length
-    ? ` CONCERN: ${wrongRoots.length} game(s) with a WRONG ROOT (${wrongRoots
+    ? `. CONCERN: ${wrongRoots.length} game(s) with a WRONG ROOT (${wrongRoots
         .slice(0, 3)
         .map((game) => `#${game.index} ${short(game.address)} for L2 block ${game.l2BlockNumber}`)
         .join(', ')}) — they do not count; a challenger must dispute them.`
