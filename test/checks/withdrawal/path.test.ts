@@ -2,7 +2,7 @@ import { decodeFunctionResult, encodeFunctionResult } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { path } from '../../../src/checks/withdrawal/path.js';
 import { DEVNET_BRIDGE, DEVNET_LEGACY_BRIDGE } from '../../../src/devnet/constants.js';
-import { bootVenue, l1Admin, type RunningVenue } from '../../../src/devnet/venue.js';
+import { bootVenue, type RunningVenue } from '../../../src/devnet/venue.js';
 import { arbitrumRollupAbi } from '../../../src/venues/arbitrum.js';
 import {
   faultProofWithdrawalDelaySeconds,
@@ -363,7 +363,8 @@ describe('withdrawal.path on a legacy devnet (L2OutputOracle + OptimismPortal 2.
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(/the latest output root is [\d.]+s old \(proposer stalled\?\)/);
     } finally {
-      await l1Admin.fundProposer(venue.l1.clients);
+      await applyScenario(venue, 'healthy');
     }
+    expect((await runOne(venue.node.url, LEGACY, venue.l1.node.url)).status).toBe('pass');
   });
 });
