@@ -7,6 +7,7 @@ import { suggest } from '../checklist/suggest.js';
 import {
   batcher,
   DEVNET_ADDRESSES,
+  DEVNET_BRIDGE,
   DEVNET_L1_ADDRESSES,
   DEVNET_L1_CHAIN_ID,
   DEVNET_L2_CHAIN_ID,
@@ -28,6 +29,7 @@ function describe(venue: RunningVenue): string {
     `devnet L1 (chain ${DEVNET_L1_CHAIN_ID}) on ${venue.l1.node.url}`,
     ...Object.entries(DEVNET_L1_ADDRESSES).map(([name, address]) => row(name, address)),
     row('batcher', batcher.address),
+    ...Object.entries(DEVNET_BRIDGE).map(([name, address]) => row(name, address)),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -13,6 +13,7 @@ import { advance } from '../drill/run.js';
 import { Redactor } from '../engine/redact.js';
 import { L2PreflightError, UsageError } from '../errors.js';
 import { checklistKey, StateStore } from '../state/store.js';
+import { withdrawalDelaySeconds } from '../venues/opStack.js';
 import { readBridgeFromUrl } from '../venues/opStackDirect.js';
 
 export interface DrillCommandOptions {
@@ -196,7 +197,10 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
     l1,
     l2: checklist.venue.l2,
     portal: config.portal,
-    l2OutputOracle: bridge.proposals,
+    proposals:
+      bridge.proofSystem === 'fault-proofs'
+        ? { disputeGameFactory: bridge.proposals }
+        : { l2OutputOracle: bridge.proposals },
   });
   const store = new StateStore(options.state ?? join(dirname(file), '.l2preflight'));
   const stored = await readJournal(store, checklistKey(file));
@@ -231,8 +235,8 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
         `  bridge      portal ${config.portal} ${bridge.version} (${bridge.proofSystem}), ${bridge.portalPaused || bridge.superchainPaused ? 'PAUSED' : 'open'}`,
         '  stages',
         `    initiate  on L2: L2ToL1MessagePasser.initiateWithdrawal; one L2 block; ${costs.initiate}`,
-        `    prove     on L1, once an ${bridge.proofSystem === 'fault-proofs' ? 'dispute game' : 'output root'} covers the withdrawal (latest is ${bridge.latestProposal ? `${formatDuration(Date.now() - bridge.latestProposal.timestamp * 1000)} old` : 'missing'})${config.sla.proveMs ? `; SLA ${formatDuration(config.sla.proveMs)}` : ''}`,
-        `    finalize  on L1, ${formatDuration(bridge.finalizationPeriodSeconds * 1000)} after proving${config.sla.finalizeMs ? `; SLA ${formatDuration(config.sla.finalizeMs)} in all` : ''}`,
+        `    prove     on L1, once ${bridge.proofSystem === 'fault-proofs' ? 'a dispute game' : 'an output root'} covers the withdrawal (latest is ${bridge.latestProposal ? `${formatDuration(Date.now() - bridge.latestProposal.timestamp * 1000)} old` : 'missing'})${config.sla.proveMs ? `; SLA ${formatDuration(config.sla.proveMs)}` : ''}`,
+        `    finalize  on L1, ${formatDuration(withdrawalDelaySeconds(bridge) * 1000)} after proving${bridge.proofSystem === 'fault-proofs' ? ' (once the game has resolved and its finality airgap passed)' : ''}${config.sla.finalizeMs ? `; SLA ${formatDuration(config.sla.finalizeMs)} in all` : ''}`,
         `  L1 gas      ${costs.l1}`,
         open
           ? `  open drill  ${open.id} (${open.status}); --execute resumes it, it never starts a second one`
@@ -276,7 +280,15 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
     options.log(`resuming drill ${open.id}`);
   }
 
-  const runtime = { chains, account, journal, log: (line: string) => options.log(redactor.apply(line)) };
+  const runtime = {
+    chains,
+    account,
+    journal,
+    proofSystem:
+      bridge.proofSystem === 'fault-proofs' ? ('fault-proofs' as const) : ('output-oracle' as const),
+    portal: config.portal,
+    log: (line: string) => options.log(redactor.apply(line)),
+  };
   for (;;) {
     const step = await advance(runtime);
     if (step.kind === 'waiting') {

@@ -99,13 +99,16 @@ export const SCENARIOS: Record<string, Scenario> = {
       await l1Admin.fundBatcher(l1);
       await l1Admin.fundProposer(l1);
       await l1Admin.setBridgePaused(l1, false);
-      // Setting the respected type retires every older game: only when a scenario changed it.
-      if ((await l1Admin.respectedGameType(l1)) !== GAME_TYPES.cannon)
-        await l1Admin.setRespectedGameType(l1, GAME_TYPES.cannon);
-      // A fresh honest game at once, so retired or stale games stop mattering now, not in a few seconds.
-      await l1Admin.proposeHonestGame(l1, l2).catch(() => {
-        // The running proposer may have created the same game a moment ago: its game serves as well.
-      });
+      // A legacy bridge (L2OutputOracle) has no game type: nothing to restore there.
+      const respected = await l1Admin.respectedGameType(l1).catch(() => undefined);
+      if (respected !== undefined) {
+        // Setting the respected type retires every older game: only when a scenario changed it.
+        if (respected !== GAME_TYPES.cannon) await l1Admin.setRespectedGameType(l1, GAME_TYPES.cannon);
+        // A fresh honest game at once, so retired or stale games stop mattering now, not in a few seconds.
+        await l1Admin.proposeHonestGame(l1, l2).catch(() => {
+          // The running proposer may have created the same game a moment ago: its game serves as well.
+        });
+      }
       await instantUpgrades(l1, false);
       await adminTakeover(l1, false);
       await replicaControl(replicaUrl, 'devnet_join');

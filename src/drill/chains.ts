@@ -29,7 +29,8 @@ export function drillChains(options: {
   l1: { chainId: number; rpc: string[] };
   l2: { chainId: number; rpc: string[] };
   portal: Address;
-  l2OutputOracle: Address;
+  /** Where proposals live: the L2OutputOracle (legacy) or the DisputeGameFactory (fault proofs). */
+  proposals: { l2OutputOracle: Address } | { disputeGameFactory: Address };
 }): DrillChains {
   const eth = { name: 'Ether', symbol: 'ETH', decimals: 18 };
   const l1 = defineChain({
@@ -47,7 +48,11 @@ export function drillChains(options: {
     sourceId: options.l1.chainId,
     contracts: {
       portal: { [options.l1.chainId]: { address: options.portal } },
-      l2OutputOracle: { [options.l1.chainId]: { address: options.l2OutputOracle } },
+      ...('l2OutputOracle' in options.proposals
+        ? { l2OutputOracle: { [options.l1.chainId]: { address: options.proposals.l2OutputOracle } } }
+        : {
+            disputeGameFactory: { [options.l1.chainId]: { address: options.proposals.disputeGameFactory } },
+          }),
       l2ToL1MessagePasser: { address: L2_TO_L1_MESSAGE_PASSER },
     },
   });

@@ -6,6 +6,7 @@
  */
 import {
   type Account,
+  type Address,
   formatEther,
   type Hash,
   type Hex,
@@ -23,6 +24,7 @@ import {
 } from 'viem/op-stack';
 import type { DrillChains } from './chains.js';
 import { publicClient, walletClient } from './chains.js';
+import { faultProofWithdrawalStatus } from './faultProofs.js';
 import type { Drill, JournalWriter, Stage } from './journal.js';
 
 /** Test-only: L2PREFLIGHT_CRASH_AT=<stage>:<journaled|sent|mined> kills the process there (SIGKILL). */
@@ -37,6 +39,9 @@ export type DrillStep =
 
 export interface DrillRuntime {
   chains: DrillChains;
+  /** Fault-proof portals (OptimismPortal2 ≥ 3) prove against dispute games, read in chain time. */
+  proofSystem?: 'output-oracle' | 'fault-proofs';
+  portal?: Address;
   account: Account;
   journal: JournalWriter;
   log: (line: string) => void;
@@ -112,7 +117,8 @@ async function send(
  * devnet's interval miner, a slow L1). A revert saying "not yet" during gas estimation sent nothing:
  * it means wait, not fail.
  */
-const NOT_YET = /finalization period has not elapsed|output root .* not .* proposed|cannot get output/i;
+const NOT_YET =
+  /finalization period has not elapsed|output root .* not .* proposed|cannot get output|has not matured yet|air-gap|has not been validated/i;
 
 async function sendUnlessNotYet(
   ...args: Parameters<typeof send>
@@ -134,6 +140,101 @@ async function fail(rt: DrillRuntime, reason: string): Promise<DrillStep> {
     d.finishedAt = now();
   });
   return { kind: 'failed', reason };
+}
+
+type Withdrawal = ReturnType<typeof getWithdrawals>[number];
+
+/** The prove → finalize stages against a dispute game (fault proofs), driven by the portal's own checks. */
+async function advanceOnGames(
+  rt: DrillRuntime,
+  clients: Clients,
+  initiated: TransactionReceipt,
+  withdrawal: Withdrawal,
+  portal: Address,
+): Promise<DrillStep> {
+  const drill: Drill = rt.journal.drill;
+  for (;;) {
+    const status = await faultProofWithdrawalStatus({
+      chains: rt.chains,
+      portal,
+      withdrawalHash: withdrawal.withdrawalHash,
+      submitter: rt.account.address,
+      l2BlockNumber: initiated.blockNumber,
+    });
+    if (status.status === 'void') return fail(rt, status.reason);
+    if (status.status === 'waiting-to-prove') {
+      if (drill.stages.prove && !drill.stages.prove.minedAt) {
+        await ensureMined(rt, 'prove', clients.l1);
+        continue;
+      }
+      return { kind: 'waiting', reason: status.reason };
+    }
+    if (status.status === 'ready-to-prove') {
+      if (drill.stages.prove && !drill.stages.prove.minedAt) {
+        const proved = await ensureMined(rt, 'prove', clients.l1);
+        if (proved.status !== 'success')
+          return fail(rt, `the prove transaction ${proved.transactionHash} reverted`);
+        continue;
+      }
+      const args = await buildProveWithdrawal(clients.l2, {
+        account: rt.account,
+        game: { ...status.game, usesSuperRoots: false },
+        withdrawal,
+      } as never);
+      const proved = await send(rt, 'prove', rt.chains.l1, clients.l1, (wallet) =>
+        proveWithdrawal(wallet, {
+          ...args,
+          account: rt.account,
+          chain: rt.chains.l1,
+          targetChain: rt.chains.l2,
+        } as never),
+      );
+      if (proved.status !== 'success')
+        return fail(rt, `the prove transaction ${proved.transactionHash} reverted`);
+      rt.log(
+        `prove: proven against dispute game #${status.game.index} (L2 block ${status.game.l2BlockNumber})`,
+      );
+      continue;
+    }
+    if (status.status === 'waiting-to-finalize') {
+      if (drill.stages.prove && !drill.stages.prove.minedAt) await ensureMined(rt, 'prove', clients.l1);
+      return { kind: 'waiting', reason: status.reason };
+    }
+    if (status.status === 'ready-to-finalize') {
+      if (drill.stages.finalize && !drill.stages.finalize.minedAt) {
+        const finalized = await ensureMined(rt, 'finalize', clients.l1);
+        if (finalized.status !== 'success')
+          return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
+        continue;
+      }
+      const finalized = await sendUnlessNotYet(rt, 'finalize', rt.chains.l1, clients.l1, (wallet) =>
+        finalizeWithdrawal(wallet, {
+          account: rt.account,
+          chain: rt.chains.l1,
+          targetChain: rt.chains.l2,
+          withdrawal,
+        } as never),
+      );
+      if ('notYet' in finalized)
+        return { kind: 'waiting', reason: `L1 time has not caught up yet (${finalized.notYet})` };
+      if (finalized.status !== 'success')
+        return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
+      continue;
+    }
+    return finish(rt, clients);
+  }
+}
+
+/** The withdrawal is finalized on L1: closes the journal's drill. */
+async function finish(rt: DrillRuntime, clients: Clients): Promise<DrillStep> {
+  const drill = rt.journal.drill;
+  if (drill.stages.finalize && !drill.stages.finalize.minedAt) await ensureMined(rt, 'finalize', clients.l1);
+  await rt.journal.update((d) => {
+    d.status = 'finalized';
+    d.finishedAt = now();
+  });
+  rt.log(`finalized: ${formatEther(BigInt(drill.amountWei))} ETH withdrawn to ${drill.recipient} on L1`);
+  return { kind: 'finalized' };
 }
 
 /** Advances the open drill by as many stages as are ready now. */
@@ -158,6 +259,9 @@ export async function advance(rt: DrillRuntime): Promise<DrillStep> {
     await rt.journal.update((d) => {
       d.withdrawalHash = withdrawal.withdrawalHash;
     });
+
+  if (rt.proofSystem === 'fault-proofs' && rt.portal)
+    return advanceOnGames(rt, clients, initiated, withdrawal, rt.portal);
 
   for (;;) {
     const status = await getWithdrawalStatus(clients.l1, {

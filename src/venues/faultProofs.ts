@@ -220,9 +220,12 @@ export async function judgeGames(
     rootChecks += 1;
     const honest = await honestOutputRoot(l2, game.l2BlockNumber);
     if (!honest) {
+      // A block this endpoint has not seen: a lagging endpoint, or a claim about the future.
       discounted.push({
         ...game,
-        problems: [`WRONG ROOT: claims L2 block ${game.l2BlockNumber}, beyond the L2 head`],
+        problems: [
+          `claims L2 block ${game.l2BlockNumber}, beyond the L2 endpoint's head: its root cannot be checked`,
+        ],
       });
       continue;
     }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployer, L2_TO_L1_MESSAGE_PASSER } from '../../src/devnet/constants.js';
 import { devnetEnvironment, type RunningVenue } from '../../src/devnet/venue.js';
 import { cli, ROOT } from '../helpers/cli.js';
-import { startTestVenue } from '../helpers/venue.js';
+import { applyScenario, startTestVenue } from '../helpers/venue.js';
 
 /** anvil's first test key: public, only ever holds devnet ether. */
 const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
@@ -42,8 +42,12 @@ describe('drill withdraw', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('every RPC answered with the declared chain id');
     expect(stdout).toContain('amount      0.001 ETH (cap 0.01 ETH)');
-    expect(stdout).toMatch(/portal 0x[0-9a-fA-F]{40} 2\.8\.1-beta\.1 \(output-oracle\), open/);
-    expect(stdout).toContain('finalize  on L1, 12s after proving');
+    expect(stdout).toMatch(/portal 0x[0-9a-fA-F]{40} 3\.10\.0 \(fault-proofs\), open/);
+    expect(stdout).toContain('prove     on L1, once a dispute game covers the withdrawal');
+    // max(proof maturity 6 s, game clock 8 s + finality airgap 4 s)
+    expect(stdout).toContain(
+      'finalize  on L1, 12s after proving (once the game has resolved and its finality airgap passed)',
+    );
     expect(stdout).toMatch(
       /L1 gas +prove ~300000 \+ finalize ~150000 gas \(typical\) ≈ [\d.]+ ETH at [\d.]+ gwei/,
     );
@@ -143,4 +147,22 @@ describe('drill withdraw', () => {
     // without --wait it stops at the first wait and says what it waits for
     expect(resumed.stdout).toMatch(/initiate +0x[0-9a-f]{64} mined/);
   }, 60_000);
+  it('fails, naming why, when the game it proved against is retired by the guardian', async () => {
+    const state = join(dir, `s${++states}`);
+    const killed = await drill(state, ['--execute', '--wait'], {
+      L2PREFLIGHT_DRILL_KEY: KEY,
+      L2PREFLIGHT_CRASH_AT: 'prove:mined',
+    });
+    expect(killed.code).toBe(null);
+    await applyScenario(venue, 'games-retired');
+    try {
+      const resumed = await drill(state, ['--execute', '--wait'], { L2PREFLIGHT_DRILL_KEY: KEY });
+      expect(resumed.code).toBe(1);
+      expect(resumed.stdout).toMatch(
+        /failed: the dispute game #\d+ \(0x[0-9a-fA-F]{40}\) the withdrawal was proven against no longer counts: retired: created before respectedGameTypeUpdatedAt/,
+      );
+    } finally {
+      await applyScenario(venue, 'healthy');
+    }
+  }, 90_000);
 });

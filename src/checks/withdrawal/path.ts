@@ -65,7 +65,7 @@ function evaluateFaultProofs(
       : '',
   ].filter(Boolean);
   const concern = wrongRoots.length
-    ? ` CONCERN: ${wrongRoots.length} game(s) with a WRONG ROOT (${wrongRoots
+    ? `. CONCERN: ${wrongRoots.length} game(s) with a WRONG ROOT (${wrongRoots
         .slice(0, 3)
         .map((game) => `#${game.index} ${short(game.address)} for L2 block ${game.l2BlockNumber}`)
         .join(', ')}) — they do not count; a challenger must dispute them.`
@@ -93,12 +93,14 @@ export const path = defineCheck({
     'Can funds get out: bridge not paused, finalization period, proposer liveness (OP Stack, Arbitrum)',
   description:
     'Reads the OP Stack bridge on L1 from its OptimismPortal: whether the portal or the SuperchainConfig is ' +
-    'paused (withdrawals can then be neither proven nor finalized), the finalization period (legacy ' +
-    'L2OutputOracle) or proof maturity delay (fault proofs, OptimismPortal2 3.x) against ' +
-    '`maxFinalizationPeriod`, and the age of the latest output root or dispute game of the respected type ' +
-    'against `maxOutputAge` — a stalled proposer means new withdrawals cannot be proven at all. The ' +
-    'addresses actually read are in the evidence. OP Mainnet and Base take 7 days (proof maturity) plus ' +
-    "dispute game finality. Arbitrum (BoLD): give `rollup` (and `inbox`) instead of `portal` — the rollup's " +
+    'paused (withdrawals can then be neither proven nor finalized); the withdrawal delay against ' +
+    '`maxFinalizationPeriod` — legacy L2OutputOracle: its finalization period; fault proofs (OptimismPortal2 3.x+): ' +
+    "max(proof maturity, the respected game type's max clock duration + dispute-game finality delay); and proposer " +
+    'liveness against `maxOutputAge` — legacy: the age of the latest output root; fault proofs: the newest dispute ' +
+    'game the portal would accept (respected type, not blacklisted or retired, not CHALLENGER_WINS) whose root ' +
+    "claim equals the output root recomputed from the L2 (needs the L2's state at the game's block), with its L2 " +
+    'block near the L2 safe head. A game with a wrong root never counts and is named as a concern. OP Mainnet and ' +
+    "Base take 7 days. Arbitrum (BoLD): give `rollup` (and `inbox`) instead of `portal` — the rollup's " +
     "and inbox's pause, the confirm period (confirmPeriodBlocks × 12 s of L1 slots; ~6.4 days on Arbitrum " +
     'One) and the age of the latest *confirmed* assertion, which on a healthy chain is about the confirm ' +
     'period plus the assertion interval — set `maxOutputAge` accordingly (e.g. 8d).',
@@ -107,7 +109,7 @@ export const path = defineCheck({
     rollup: address('Arbitrum (BoLD): the Rollup proxy on L1 (or $name).').optional(),
     inbox: address('Arbitrum: the Inbox on L1, whose pause blocks deposits and force inclusion.').optional(),
     maxFinalizationPeriod: duration('Longest acceptable wait between proving and finalizing.', '7d'),
-    maxOutputAge: duration('Oldest acceptable latest output root / dispute game.', '3h'),
+    maxOutputAge: duration('Oldest acceptable latest output root / usable dispute game.', '3h'),
   }),
   example: { portal: '$portal', maxFinalizationPeriod: '7d', maxOutputAge: '3h' },
   validate(params) {

@@ -2,10 +2,11 @@ import { decodeFunctionResult, encodeFunctionResult } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { path } from '../../../src/checks/withdrawal/path.js';
 import { DEVNET_BRIDGE, DEVNET_LEGACY_BRIDGE } from '../../../src/devnet/constants.js';
-import { bootVenue, l1Admin, type RunningVenue } from '../../../src/devnet/venue.js';
+import { bootVenue, type RunningVenue } from '../../../src/devnet/venue.js';
 import { arbitrumRollupAbi } from '../../../src/venues/arbitrum.js';
 import {
   faultProofWithdrawalDelaySeconds,
+  type GameJudgement,
   type GameView,
   portalRefusals,
 } from '../../../src/venues/faultProofs.js';
@@ -44,6 +45,80 @@ describe('withdrawal.path evaluate', () => {
     const j = path.evaluate(params, { ...faultProofs, latestProposal: undefined }, 0);
     expect(j.holds).toBe(false);
     expect(j.message).toContain('no dispute game was ever proposed');
+  });
+});
+
+describe('withdrawal.path evaluate on fault proofs (judged games)', () => {
+  const params = { portal: DEVNET_BRIDGE.portal, maxFinalizationPeriod: 86_400_000, maxOutputAge: 60_000 };
+  const game: GameView = {
+    index: 7,
+    address: DEVNET_BRIDGE.portal,
+    gameType: 0,
+    createdAt: 1_000,
+    l2BlockNumber: 500,
+    rootClaim: `0x${'11'.repeat(32)}`,
+    status: 'IN_PROGRESS',
+  };
+  const bridge: BridgeState = {
+    portal: DEVNET_BRIDGE.portal,
+    version: '3.10.0',
+    proofSystem: 'fault-proofs',
+    portalPaused: false,
+    superchainPaused: false,
+    finalizationPeriodSeconds: 6,
+    disputeGameFinalitySeconds: 4,
+    maxClockDurationSeconds: 8,
+    withdrawalDelaySeconds: 12,
+    proposals: DEVNET_BRIDGE.disputeGameFactory,
+  };
+  const observe = (games: GameJudgement, l2SafeTimestamp = 1_000) => ({ ...bridge, games, l2SafeTimestamp });
+  const honest = { ...game, l2BlockTimestamp: 990 };
+  const garbage = {
+    ...game,
+    index: 8,
+    createdAt: 1_100,
+    problems: ["WRONG ROOT: its root claim is not the L2's output root at block 600"],
+  };
+  it.each([
+    [
+      'a fresh honest game',
+      observe({ honest, discounted: [], scanned: 2 }),
+      1_030_000,
+      true,
+      /newest usable dispute game #7 30s old/,
+    ],
+    [
+      'a fresh wrong-root game over a stale honest one',
+      observe({ honest, discounted: [garbage], scanned: 2 }),
+      1_090_000,
+      false,
+      /can use \(#7\) is 1m 30s old.*CONCERN: 1 game\(s\) with a WRONG ROOT \(#8/,
+    ],
+    [
+      'a wrong-root game beside a fresh honest one (pass, with the concern)',
+      observe({ honest, discounted: [garbage], scanned: 2 }),
+      1_030_000,
+      true,
+      /CONCERN: 1 game\(s\) with a WRONG ROOT/,
+    ],
+    [
+      'no usable game at all',
+      observe({ discounted: [garbage], scanned: 1 }),
+      1_030_000,
+      false,
+      /no dispute game among the newest 1 is one the portal accepts/,
+    ],
+    [
+      'an honest game for an L2 block far behind the safe head',
+      observe({ honest, discounted: [], scanned: 1 }, 1_000 + 3_600),
+      1_030_000,
+      false,
+      /claims L2 block 500, 1h\s?\d*m?\s?\d*s? behind the L2 safe head/,
+    ],
+  ] as const)('%s', (_name, observation, now, holds, message) => {
+    const judgement = path.evaluate(params, observation as never, now);
+    expect(judgement.holds).toBe(holds);
+    expect(judgement.message).toMatch(message);
   });
 });
 
@@ -288,7 +363,8 @@ describe('withdrawal.path on a legacy devnet (L2OutputOracle + OptimismPortal 2.
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(/the latest output root is [\d.]+s old \(proposer stalled\?\)/);
     } finally {
-      await l1Admin.fundProposer(venue.l1.clients);
+      await applyScenario(venue, 'healthy');
     }
+    expect((await runOne(venue.node.url, LEGACY, venue.l1.node.url)).status).toBe('pass');
   });
 });
