@@ -44,7 +44,7 @@ describe('parseChecklist', () => {
       { env: { TEST_RPC: 'https://rpc.example/v2/SECRETKEY' } },
     );
     expect(parsed.venue.l2?.rpc).toEqual(['https://rpc.example/v2/SECRETKEY']);
-    expect(parsed.defaults).toEqual({ timeoutMs: 20_000, severity: 'critical' });
+    expect(parsed.defaults).toEqual({ timeoutMs: 20_000, severity: 'critical', clockToleranceMs: 30_000 });
     const [head, price] = parsed.checks;
     expect(head?.params).toEqual({ max: 30_000 });
     expect(head?.severity).toBe('critical');

@@ -179,10 +179,11 @@ describe('oracle.market holds the dYdX price against an independent reference (f
     ).toBeGreaterThanOrEqual(2);
   });
 
-  it('on an EVM venue the check is skip, even with a reference that cannot be read', async () => {
-    const result = await runOne('http://127.0.0.1:9', ETH_USD('http://127.0.0.1:9'));
-    expect(result.status).toBe('skip');
-    expect(result.message).toContain('publishes no market data');
+  it('on an EVM venue the checklist is refused, even with a reference it could read', async () => {
+    // A check that could only skip there would measure nothing: the loader says so at its line.
+    await expect(runOne('http://127.0.0.1:9', ETH_USD('http://127.0.0.1:9'))).rejects.toThrow(
+      /oracle\.market cannot run on this venue: it runs on dydx-v4 only/,
+    );
   });
 
   it('without a reference the check warns that the price itself is not measured', async () => {
