@@ -10,7 +10,7 @@ import type { ChainConfig, Checklist } from '../checklist/model.js';
 import { formatDuration, parseNativeAmount, UnitError } from '../checklist/units.js';
 import { drillChains, publicClient } from '../drill/chains.js';
 import { type Drill, JournalWriter, journalLockFile, readJournal, STAGES } from '../drill/journal.js';
-import { type HeldLock, releaseOnSignals, tryLock } from '../drill/lock.js';
+import { type HeldLock, lockHolder, releaseOnSignals, tryLock } from '../drill/lock.js';
 import { advance } from '../drill/run.js';
 import { Redactor } from '../engine/redact.js';
 import { L2PreflightError, UsageError } from '../errors.js';
@@ -56,6 +56,16 @@ function lockJournal(store: StateStore, key: string, log: (text: string) => void
       ? [`it runs on another host: if ${holder.host} no longer runs it, delete the lock file`]
       : []),
   ]);
+}
+
+/** The plan's line for a drill running now (its lock), if one is. */
+function running(file: string): string[] {
+  const holder = lockHolder(file);
+  return holder
+    ? [
+        `  running     pid ${holder.pid} on ${holder.host} since ${holder.since}: --execute refuses until it ends`,
+      ]
+    : [];
 }
 
 async function loadKey(options: DrillCommandOptions): Promise<Hex | undefined> {
@@ -268,6 +278,7 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
           open
             ? `  open drill  ${open.id} (${open.status}); --execute resumes it, it never starts a second one`
             : '  open drill  none; --execute starts one',
+          ...running(journalLockFile(store, checklistKey(file))),
           '',
         ].join('\n'),
       );

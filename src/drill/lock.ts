@@ -26,6 +26,11 @@ export type LockAttempt =
 /** A takeover guard older than this was left by a process that died mid-takeover (it takes milliseconds). */
 const GUARD_STALE_MS = 10_000;
 
+/** Who holds the lock at `file` now, if anyone (for the plan: a drill may be running). */
+export function lockHolder(file: string): LockHolder | undefined {
+  return readHolder(file);
+}
+
 function readHolder(file: string): LockHolder | undefined {
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;

@@ -257,6 +257,9 @@ describe('drill withdraw', () => {
       const before = await withdrawalsInitiated();
       const a = startDrill(stateA, ['--execute', '--wait'], { L2PREFLIGHT_PAUSE_AT: pauseAt });
       expect(await eventually(() => a.output().includes(`paused at ${pauseAt}`), 90_000)).toBe(true);
+      // the plan, which needs no lock, says who is running A's drill (paused, so surely still running)
+      const plan = await drill(stateA);
+      expect(plan.stdout).toContain(`running     pid ${a.child.pid} on ${hostname()} since `);
       await mkdir(join(stateB, 'devnet'), { recursive: true });
       await copyFile(journalFile(stateA), journalFile(stateB));
       const b = await drill(stateB, ['--execute', '--wait'], { L2PREFLIGHT_DRILL_KEY: KEY });
