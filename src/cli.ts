@@ -191,15 +191,23 @@ program
 
 const devnet = program.command('devnet').description('a local venue on anvil, with no network at all');
 
+/**
+ * No commander defaults: src/commands/devnet.ts (devnetEndpoints) resolves flag, then the
+ * L2PREFLIGHT_DEVNET_* variable, then the default, the same way for every devnet command.
+ */
 function portOptions(command: Command): Command {
   return command
-    .option('--l2-port <port>', 'L2 RPC port on 127.0.0.1', '9545')
-    .option('--l1-port <port>', 'L1 RPC port on 127.0.0.1', '9546')
-    .option('--l2-replica-port <port>', "port of the L2's second endpoint", '9547');
+    .option('--l2-port <port>', "L2 RPC port on 127.0.0.1 (default: L2PREFLIGHT_DEVNET_L2_RPC's, else 9545)")
+    .option('--l1-port <port>', "L1 RPC port on 127.0.0.1 (default: L2PREFLIGHT_DEVNET_L1_RPC's, else 9546)")
+    .option(
+      '--l2-replica-port <port>',
+      "port of the L2's second endpoint (default: L2PREFLIGHT_DEVNET_L2_REPLICA_RPC's, else 9547)",
+    );
 }
 
-function ports(options: { l2Port: string; l1Port: string; l2ReplicaPort: string }) {
-  return { l2: Number(options.l2Port), l1: Number(options.l1Port), l2Replica: Number(options.l2ReplicaPort) };
+async function ports(options: { l2Port?: string; l1Port?: string; l2ReplicaPort?: string }) {
+  const { devnetEndpoints } = await import('./commands/devnet.js');
+  return devnetEndpoints(options).ports;
 }
 
 portOptions(
@@ -210,28 +218,28 @@ portOptions(
     ),
 ).action(async (options) => {
   const { devnetUpCommand } = await import('./commands/devnet.js');
-  process.exitCode = await devnetUpCommand({ ports: ports(options), write });
+  process.exitCode = await devnetUpCommand({ ports: await ports(options), write });
 });
 
-devnet
-  .command('scenario')
-  .description(
-    'put the running devnet into a named state: healthy, sequencer-halt, sequencer-resume, stale-oracle, volatile-oracle, oracle-split, ' +
-      'oracle-future, oracle-at-bound, drained-fund, reorg, batcher-stalled, rpc-split, paused-bridge, proposer-stalled, garbage-game, ' +
-      'games-retired, game-type-changed, gas-spike, l1-fee-spike, instant-upgrades, admin-takeover',
-  )
-  .argument('<name>', 'scenario name')
-  .option('--l2-rpc <url>', 'L2 RPC of the running devnet', 'http://127.0.0.1:9545')
-  .option('--l1-rpc <url>', 'L1 RPC of the running devnet', 'http://127.0.0.1:9546')
-  .option('--l2-replica-rpc <url>', "the L2's second endpoint", 'http://127.0.0.1:9547')
+portOptions(
+  devnet
+    .command('scenario')
+    .description(
+      'put the running devnet into a named state: healthy, sequencer-halt, sequencer-resume, stale-oracle, volatile-oracle, oracle-split, ' +
+        'oracle-future, oracle-at-bound, drained-fund, reorg, batcher-stalled, rpc-split, paused-bridge, proposer-stalled, garbage-game, ' +
+        'games-retired, game-type-changed, gas-spike, l1-fee-spike, instant-upgrades, admin-takeover',
+    )
+    .argument('<name>', 'scenario name'),
+)
+  .option('--l2-rpc <url>', 'L2 RPC of the running devnet (wins over --l2-port)')
+  .option('--l1-rpc <url>', 'L1 RPC of the running devnet (wins over --l1-port)')
+  .option('--l2-replica-rpc <url>', "the L2's second endpoint (wins over --l2-replica-port)")
   .option('--depth <blocks>', 'reorg depth (reorg scenario; default: every block of the last 2 minutes)')
-  .action(
-    async (name: string, options: { l2Rpc: string; l1Rpc: string; l2ReplicaRpc: string; depth?: string }) => {
-      const { devnetScenarioCommand } = await import('./commands/devnet.js');
-      const depth = options.depth === undefined ? undefined : Number(options.depth);
-      write(await devnetScenarioCommand(name, { ...options, depth }));
-    },
-  );
+  .action(async (name: string, options: { depth?: string }) => {
+    const { devnetScenarioCommand } = await import('./commands/devnet.js');
+    const depth = options.depth === undefined ? undefined : Number(options.depth);
+    write(await devnetScenarioCommand(name, { ...options, depth }));
+  });
 
 portOptions(
   devnet
@@ -242,7 +250,7 @@ portOptions(
 ).action(async (options) => {
   const { devnetDemoCommand } = await import('./commands/devnet.js');
   process.exitCode = await devnetDemoCommand({
-    ports: ports(options),
+    ports: await ports(options),
     version,
     stdoutColor: colorAllowed(process.stdout),
     width: process.stdout.columns,

@@ -37,6 +37,77 @@ function describe(venue: RunningVenue): string {
 const isDefault = (ports: DevnetPorts) =>
   ports.l2 === DEVNET_PORTS.l2 && ports.l1 === DEVNET_PORTS.l1 && ports.l2Replica === DEVNET_PORTS.l2Replica;
 
+/** The port flags that `devnet up`, `demo` and `scenario` all take (strings, as commander gives them). */
+export interface DevnetPortFlags {
+  l2Port?: string;
+  l1Port?: string;
+  l2ReplicaPort?: string;
+}
+
+/**
+ * Each endpoint's flag, its environment variable (the URLs `devnet up` prints for custom ports, which
+ * checks/devnet.yaml reads too), and its default port.
+ */
+const ENDPOINTS = [
+  { key: 'l2', flag: 'l2Port', option: '--l2-port', variable: 'L2PREFLIGHT_DEVNET_L2_RPC' },
+  { key: 'l1', flag: 'l1Port', option: '--l1-port', variable: 'L2PREFLIGHT_DEVNET_L1_RPC' },
+  {
+    key: 'l2Replica',
+    flag: 'l2ReplicaPort',
+    option: '--l2-replica-port',
+    variable: 'L2PREFLIGHT_DEVNET_L2_REPLICA_RPC',
+  },
+] as const;
+
+function parsePort(text: string, source: string): number {
+  const port = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new UsageError(`${source}: expected a port number 1–65535, got "${text}"`);
+  return port;
+}
+
+/**
+ * Where the devnet's endpoints are, read one way by every devnet command: a port flag wins, then the
+ * L2PREFLIGHT_DEVNET_* variable (the URL; its port for `up`), then the default. So the line that
+ * `devnet up` prints for custom ports, exported once, points `run`, `scenario` and `up` at one devnet.
+ */
+export function devnetEndpoints(
+  flags: DevnetPortFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): { ports: DevnetPorts; urls: Record<keyof DevnetPorts, string> } {
+  const ports = { ...DEVNET_PORTS };
+  const urls = {} as Record<keyof DevnetPorts, string>;
+  for (const endpoint of ENDPOINTS) {
+    const flag = flags[endpoint.flag];
+    const fromEnv = env[endpoint.variable]?.trim();
+    if (flag !== undefined) {
+      ports[endpoint.key] = parsePort(flag, endpoint.option);
+      urls[endpoint.key] = `http://127.0.0.1:${ports[endpoint.key]}`;
+    } else if (fromEnv) {
+      let url: URL;
+      try {
+        url = new URL(fromEnv);
+      } catch {
+        throw new UsageError(
+          `${endpoint.variable}: "${fromEnv}" is not a URL (expected http://127.0.0.1:PORT)`,
+        );
+      }
+      ports[endpoint.key] = parsePort(
+        url.port || (url.protocol === 'https:' ? '443' : '80'),
+        endpoint.variable,
+      );
+      urls[endpoint.key] = fromEnv;
+    } else {
+      urls[endpoint.key] = `http://127.0.0.1:${ports[endpoint.key]}`;
+    }
+  }
+  return { ports, urls };
+}
+
+/** The port flags for these ports, as a user would type them. */
+const portFlags = (ports: DevnetPorts) =>
+  ENDPOINTS.map((endpoint) => `${endpoint.option} ${ports[endpoint.key]}`).join(' ');
+
 export async function devnetUpCommand(options: {
   ports: DevnetPorts;
   write: (text: string) => void;
@@ -50,7 +121,8 @@ export async function devnetUpCommand(options: {
   options.write(
     `ready in ${Math.round(performance.now() - started)} ms. In another terminal:\n` +
       `  ${isDefault(options.ports) ? '' : `${env} `}l2preflight run checks/devnet.yaml\n` +
-      `  l2preflight devnet scenario stale-oracle   (then: healthy)\n` +
+      `  l2preflight devnet scenario stale-oracle${isDefault(options.ports) ? '' : ` ${portFlags(options.ports)}`}   (then: healthy)\n` +
+      (isDefault(options.ports) ? '' : `  (or export ${env} once: run and devnet scenario both read it)\n`) +
       'Ctrl-C stops the devnet.\n',
   );
   const keeper = setInterval(() => {
@@ -71,7 +143,8 @@ export async function devnetUpCommand(options: {
 
 export async function devnetScenarioCommand(
   name: string,
-  options: { l2Rpc: string; l1Rpc: string; l2ReplicaRpc: string; depth?: number },
+  flags: DevnetPortFlags & { l2Rpc?: string; l1Rpc?: string; l2ReplicaRpc?: string; depth?: number },
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
   const scenario = SCENARIOS[name];
   if (!scenario) {
@@ -80,8 +153,16 @@ export async function devnetScenarioCommand(
       ...Object.entries(SCENARIOS).map(([n, s]) => `  ${n.padEnd(16)} ${s.summary}`),
     ]);
   }
-  if (options.depth !== undefined && (!Number.isInteger(options.depth) || options.depth < 1))
+  if (flags.depth !== undefined && (!Number.isInteger(flags.depth) || flags.depth < 1))
     throw new UsageError('--depth: expected a whole number >= 1');
+  // The URL flags, older than the port flags, still win: they name a devnet on another host too.
+  const { urls } = devnetEndpoints(flags, env);
+  const options = {
+    l2Rpc: flags.l2Rpc ?? urls.l2,
+    l1Rpc: flags.l1Rpc ?? urls.l1,
+    l2ReplicaRpc: flags.l2ReplicaRpc ?? urls.l2Replica,
+    depth: flags.depth,
+  };
   const target = {
     l2: venueClients(options.l2Rpc),
     l1: venueClients(options.l1Rpc, DEVNET_L1_CHAIN_ID),

@@ -1,5 +1,6 @@
 /** `l2preflight drill withdraw CHECKLIST`: plan (default) or --execute a resumable withdrawal drill. */
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Address, formatEther, formatGwei, type Hex, isHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -8,7 +9,8 @@ import { loadChecklist } from '../checklist/load.js';
 import type { ChainConfig, Checklist } from '../checklist/model.js';
 import { formatDuration, parseNativeAmount, UnitError } from '../checklist/units.js';
 import { drillChains, publicClient } from '../drill/chains.js';
-import { type Drill, JournalWriter, readJournal, STAGES } from '../drill/journal.js';
+import { type Drill, JournalWriter, journalLockFile, readJournal, STAGES } from '../drill/journal.js';
+import { type HeldLock, lockHolder, releaseOnSignals, tryLock } from '../drill/lock.js';
 import { advance } from '../drill/run.js';
 import { Redactor } from '../engine/redact.js';
 import { L2PreflightError, UsageError } from '../errors.js';
@@ -31,6 +33,40 @@ class DrillRefused extends L2PreflightError {
   constructor(message: string, details: string[] = []) {
     super(message, { details, exitCode: 2 });
   }
+}
+
+/** Takes the journal's lock, or refuses (exit 2) naming the process that holds it. */
+function lockJournal(store: StateStore, key: string, log: (text: string) => void): HeldLock {
+  const attempt = tryLock(journalLockFile(store, key));
+  if (attempt.kind === 'acquired') {
+    const was = attempt.tookOverFrom;
+    if (was)
+      log(
+        `took over the drill lock of pid ${was.pid} on ${was.host} (since ${was.since}): that process no longer runs`,
+      );
+    return attempt.lock;
+  }
+  const holder = attempt.holder;
+  const who = holder
+    ? `pid ${holder.pid} on ${holder.host}, since ${holder.since} (${formatDuration(Math.max(0, Date.now() - Date.parse(holder.since)))} ago)`
+    : 'a process that has not written its name yet';
+  throw new DrillRefused(`another drill is running on this journal: ${who}`, [
+    `lock file ${attempt.file}`,
+    'wait for it to finish, then run again: it resumes or reports that drill, and never sends a second withdrawal while one is open',
+    ...(holder && holder.host !== hostname()
+      ? [`it runs on another host: if ${holder.host} no longer runs it, delete the lock file`]
+      : []),
+  ]);
+}
+
+/** The plan's line for a drill running now (its lock), if one is. */
+function running(file: string): string[] {
+  const holder = lockHolder(file);
+  return holder
+    ? [
+        `  running     pid ${holder.pid} on ${holder.host} since ${holder.since}: --execute refuses until it ends`,
+      ]
+    : [];
 }
 
 async function loadKey(options: DrillCommandOptions): Promise<Hex | undefined> {
@@ -111,7 +147,8 @@ function timeline(drill: Drill, sla: { proveMs?: number; finalizeMs?: number }):
   ];
   for (const stage of STAGES) {
     const record = drill.stages[stage];
-    const mined = at(record?.minedAt);
+    const seenDone = drill.doneOnChain?.[stage];
+    const mined = at(record?.minedAt ?? seenDone);
     const elapsed = start !== undefined && mined !== undefined ? mined - start : undefined;
     const limit = stage === 'prove' ? sla.proveMs : stage === 'finalize' ? sla.finalizeMs : undefined;
     const verdict =
@@ -121,7 +158,7 @@ function timeline(drill: Drill, sla: { proveMs?: number; finalizeMs?: number }):
           : `OVER SLA ${formatDuration(limit)}`
         : '';
     lines.push(
-      `  ${stage.padEnd(9)} ${record ? `${record.txHash} ${record.minedAt ? `mined ${record.minedAt}` : `sent ${record.sentAt}, not mined yet`}` : 'not yet'}${elapsed !== undefined ? ` (+${formatDuration(elapsed)} ${verdict})` : ''}`,
+      `  ${stage.padEnd(9)} ${record ? `${record.txHash} ${record.minedAt ? `mined ${record.minedAt}` : `sent ${record.sentAt}, not mined yet`}` : seenDone ? `done on chain by another transaction (seen ${seenDone})` : 'not yet'}${elapsed !== undefined ? ` (+${formatDuration(elapsed)} ${verdict})` : ''}`,
     );
   }
   if (drill.failure) lines.push(`  failed: ${drill.failure}`);
@@ -203,104 +240,115 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
         : { l2OutputOracle: bridge.proposals },
   });
   const store = new StateStore(options.state ?? join(dirname(file), '.l2preflight'));
-  const stored = await readJournal(store, checklistKey(file));
-  if (stored.kind === 'set-aside') {
-    throw new DrillRefused(
-      `the drill journal was unusable (${stored.reason}); it was set aside to ${stored.setAsideTo}`,
-      ['check the chain for an open withdrawal from the sender before starting a new drill'],
-    );
-  }
-  const journal = new JournalWriter(
-    store,
-    checklistKey(file),
-    stored.kind === 'ok' ? stored.value : { version: 1, past: [] },
-  );
-  const open = journal.journal.current;
-
-  if (!options.execute) {
-    const sender = account?.address ?? open?.sender;
-    const costs = await estimateCosts(
-      chains,
-      sender ?? config.recipient,
-      config.recipient ?? sender,
-      amountWei,
-    );
-    options.write(
-      [
-        `drill plan for ${checklist.venue.name} (${file})`,
-        `  chains      L2 ${checklist.venue.l2.chainId} and L1 ${l1.chainId}: every RPC answered with the declared chain id`,
-        `  sender      ${sender ?? '(set L2PREFLIGHT_DRILL_KEY or --key-file to see it)'}`,
-        `  recipient   ${config.recipient ?? sender ?? '(the sender)'} on L1`,
-        `  amount      ${formatEther(amountWei)} ETH (cap ${formatEther(config.maxAmountWei)} ETH)`,
-        `  bridge      portal ${config.portal} ${bridge.version} (${bridge.proofSystem}), ${bridge.portalPaused || bridge.superchainPaused ? 'PAUSED' : 'open'}`,
-        '  stages',
-        `    initiate  on L2: L2ToL1MessagePasser.initiateWithdrawal; one L2 block; ${costs.initiate}`,
-        `    prove     on L1, once ${bridge.proofSystem === 'fault-proofs' ? 'a dispute game' : 'an output root'} covers the withdrawal (latest is ${bridge.latestProposal ? `${formatDuration(Date.now() - bridge.latestProposal.timestamp * 1000)} old` : 'missing'})${config.sla.proveMs ? `; SLA ${formatDuration(config.sla.proveMs)}` : ''}`,
-        `    finalize  on L1, ${formatDuration(withdrawalDelaySeconds(bridge) * 1000)} after proving${bridge.proofSystem === 'fault-proofs' ? ' (once the game has resolved and its finality airgap passed)' : ''}${config.sla.finalizeMs ? `; SLA ${formatDuration(config.sla.finalizeMs)} in all` : ''}`,
-        `  L1 gas      ${costs.l1}`,
-        open
-          ? `  open drill  ${open.id} (${open.status}); --execute resumes it, it never starts a second one`
-          : '  open drill  none; --execute starts one',
-        '',
-      ].join('\n'),
-    );
-    if (open) options.write(timeline(open, config.sla));
-    return 0;
-  }
-
-  if (!account)
-    throw new UsageError('--execute needs the drill key: set L2PREFLIGHT_DRILL_KEY or pass --key-file FILE');
-  if (open && open.sender.toLowerCase() !== account.address.toLowerCase()) {
-    throw new DrillRefused(
-      `an open drill ${open.id} belongs to ${open.sender}, not to this key's ${account.address}: finish it with its own key`,
-    );
-  }
-  if (!open) {
-    const l2Balance = await publicClient(chains.l2).getBalance({ address: account.address });
-    if (l2Balance <= amountWei) {
+  // Only --execute writes the journal: it owns it from before the first read until it exits.
+  const lock = options.execute ? lockJournal(store, checklistKey(file), options.log) : undefined;
+  const stopWatchingSignals = lock ? releaseOnSignals(lock) : undefined;
+  try {
+    const stored = await readJournal(store, checklistKey(file));
+    if (stored.kind === 'set-aside') {
       throw new DrillRefused(
-        `the sender ${account.address} holds ${formatEther(l2Balance)} ETH on L2, not enough for ${formatEther(amountWei)} ETH plus gas`,
+        `the drill journal was unusable (${stored.reason}); it was set aside to ${stored.setAsideTo}`,
+        ['check the chain for an open withdrawal from the sender before starting a new drill'],
       );
     }
-    await journal.open({
-      id: new Date().toISOString(),
-      checklist: file,
-      l1ChainId: l1.chainId,
-      l2ChainId: checklist.venue.l2.chainId,
-      portal: config.portal,
-      sender: account.address,
-      recipient: (config.recipient ?? account.address) as Address,
-      amountWei: amountWei.toString(),
-      startedAt: new Date().toISOString(),
-      status: 'open',
-      stages: {},
-    });
-    options.log(`drill ${journal.drill.id} opened: withdrawing ${formatEther(amountWei)} ETH`);
-  } else {
-    options.log(`resuming drill ${open.id}`);
-  }
+    const journal = new JournalWriter(
+      store,
+      checklistKey(file),
+      stored.kind === 'ok' ? stored.value : { version: 1, past: [] },
+    );
+    const open = journal.journal.current;
 
-  const runtime = {
-    chains,
-    account,
-    journal,
-    proofSystem:
-      bridge.proofSystem === 'fault-proofs' ? ('fault-proofs' as const) : ('output-oracle' as const),
-    portal: config.portal,
-    log: (line: string) => options.log(redactor.apply(line)),
-  };
-  for (;;) {
-    const step = await advance(runtime);
-    if (step.kind === 'waiting') {
-      options.log(step.reason);
-      if (!options.wait) break;
-      await new Promise((r) => setTimeout(r, 1_000));
-      continue;
+    if (!options.execute) {
+      const sender = account?.address ?? open?.sender;
+      const costs = await estimateCosts(
+        chains,
+        sender ?? config.recipient,
+        config.recipient ?? sender,
+        amountWei,
+      );
+      options.write(
+        [
+          `drill plan for ${checklist.venue.name} (${file})`,
+          `  chains      L2 ${checklist.venue.l2.chainId} and L1 ${l1.chainId}: every RPC answered with the declared chain id`,
+          `  sender      ${sender ?? '(set L2PREFLIGHT_DRILL_KEY or --key-file to see it)'}`,
+          `  recipient   ${config.recipient ?? sender ?? '(the sender)'} on L1`,
+          `  amount      ${formatEther(amountWei)} ETH (cap ${formatEther(config.maxAmountWei)} ETH)`,
+          `  bridge      portal ${config.portal} ${bridge.version} (${bridge.proofSystem}), ${bridge.portalPaused || bridge.superchainPaused ? 'PAUSED' : 'open'}`,
+          '  stages',
+          `    initiate  on L2: L2ToL1MessagePasser.initiateWithdrawal; one L2 block; ${costs.initiate}`,
+          `    prove     on L1, once ${bridge.proofSystem === 'fault-proofs' ? 'a dispute game' : 'an output root'} covers the withdrawal (latest is ${bridge.latestProposal ? `${formatDuration(Date.now() - bridge.latestProposal.timestamp * 1000)} old` : 'missing'})${config.sla.proveMs ? `; SLA ${formatDuration(config.sla.proveMs)}` : ''}`,
+          `    finalize  on L1, ${formatDuration(withdrawalDelaySeconds(bridge) * 1000)} after proving${bridge.proofSystem === 'fault-proofs' ? ' (once the game has resolved and its finality airgap passed)' : ''}${config.sla.finalizeMs ? `; SLA ${formatDuration(config.sla.finalizeMs)} in all` : ''}`,
+          `  L1 gas      ${costs.l1}`,
+          open
+            ? `  open drill  ${open.id} (${open.status}); --execute resumes it, it never starts a second one`
+            : '  open drill  none; --execute starts one',
+          ...running(journalLockFile(store, checklistKey(file))),
+          '',
+        ].join('\n'),
+      );
+      if (open) options.write(timeline(open, config.sla));
+      return 0;
     }
-    break;
+
+    if (!account)
+      throw new UsageError(
+        '--execute needs the drill key: set L2PREFLIGHT_DRILL_KEY or pass --key-file FILE',
+      );
+    if (open && open.sender.toLowerCase() !== account.address.toLowerCase()) {
+      throw new DrillRefused(
+        `an open drill ${open.id} belongs to ${open.sender}, not to this key's ${account.address}: finish it with its own key`,
+      );
+    }
+    if (!open) {
+      const l2Balance = await publicClient(chains.l2).getBalance({ address: account.address });
+      if (l2Balance <= amountWei) {
+        throw new DrillRefused(
+          `the sender ${account.address} holds ${formatEther(l2Balance)} ETH on L2, not enough for ${formatEther(amountWei)} ETH plus gas`,
+        );
+      }
+      await journal.open({
+        id: new Date().toISOString(),
+        checklist: file,
+        l1ChainId: l1.chainId,
+        l2ChainId: checklist.venue.l2.chainId,
+        portal: config.portal,
+        sender: account.address,
+        recipient: (config.recipient ?? account.address) as Address,
+        amountWei: amountWei.toString(),
+        startedAt: new Date().toISOString(),
+        status: 'open',
+        stages: {},
+      });
+      options.log(`drill ${journal.drill.id} opened: withdrawing ${formatEther(amountWei)} ETH`);
+    } else {
+      options.log(`resuming drill ${open.id}`);
+    }
+
+    const runtime = {
+      chains,
+      account,
+      journal,
+      proofSystem:
+        bridge.proofSystem === 'fault-proofs' ? ('fault-proofs' as const) : ('output-oracle' as const),
+      portal: config.portal,
+      log: (line: string) => options.log(redactor.apply(line)),
+    };
+    for (;;) {
+      const step = await advance(runtime);
+      if (step.kind === 'waiting') {
+        options.log(step.reason);
+        if (!options.wait) break;
+        await new Promise((r) => setTimeout(r, 1_000));
+        continue;
+      }
+      break;
+    }
+    const drill = journal.drill;
+    options.write(redactor.apply(timeline(drill, config.sla)));
+    if (drill.status !== 'open') await journal.close();
+    return drill.status === 'failed' ? 1 : 0;
+  } finally {
+    stopWatchingSignals?.();
+    lock?.release();
   }
-  const drill = journal.drill;
-  options.write(redactor.apply(timeline(drill, config.sla)));
-  if (drill.status !== 'open') await journal.close();
-  return drill.status === 'failed' ? 1 : 0;
 }

@@ -34,6 +34,11 @@ export interface Drill {
   finishedAt?: string;
   withdrawalHash?: Hex;
   stages: Partial<Record<Stage, StageRecord>>;
+  /**
+   * Stages found done on chain by a transaction this drill did not send (proving and finalizing are
+   * permissionless), with when the drill saw it.
+   */
+  doneOnChain?: Partial<Record<Stage, string>>;
 }
 
 export interface DrillJournal {
@@ -62,6 +67,10 @@ export function validateJournal(data: unknown): DrillJournal | string {
 }
 
 export const journalKey = (checklistKey: string) => [checklistKey, 'drill'];
+
+/** The lock beside the journal (src/drill/lock.ts): `<state>/<checklist>/drill.lock`. */
+export const journalLockFile = (store: StateStore, checklistKey: string) =>
+  store.fileFor(journalKey(checklistKey)).replace(/\.json$/, '.lock');
 
 export function readJournal(store: StateStore, checklistKey: string): Promise<StateRead<DrillJournal>> {
   return store.read(journalKey(checklistKey), validateJournal);

@@ -32,6 +32,16 @@ function crashPoint(point: string): void {
   if (process.env.L2PREFLIGHT_CRASH_AT === point) process.kill(process.pid, 'SIGKILL');
 }
 
+/**
+ * Test-only: L2PREFLIGHT_PAUSE_AT=<stage>:ready stops the process (SIGSTOP) once it has decided to send
+ * that stage, so a test can let another party get there first and then continue it (SIGCONT).
+ */
+function pausePoint(point: string): void {
+  if (!process.env.L2PREFLIGHT_PAUSE_AT?.split(',').includes(point)) return;
+  process.stderr.write(`paused at ${point}\n`);
+  process.kill(process.pid, 'SIGSTOP');
+}
+
 export type DrillStep =
   | { kind: 'waiting'; reason: string }
   | { kind: 'finalized' }
@@ -133,6 +143,51 @@ async function sendUnlessNotYet(
   }
 }
 
+/**
+ * Proving and finalizing are permissionless: another process or anyone may get there first, and then
+ * our transaction reverts ("already been proven", "already been finalized"). That is progress, never a
+ * crash — once the chain's own status confirms the stage is done; the journal records when we saw it.
+ */
+const ALREADY_DONE = /already been proven|already been finalized|AlreadyFinalized|AlreadyProven/i;
+const DONE_WHEN: Record<'prove' | 'finalize', readonly string[]> = {
+  prove: ['waiting-to-finalize', 'ready-to-finalize', 'finalized'],
+  finalize: ['finalized'],
+};
+
+async function doneByAnother(
+  rt: DrillRuntime,
+  stage: 'prove' | 'finalize',
+  status: () => Promise<string>,
+  why: string,
+): Promise<boolean> {
+  const now = await status();
+  if (!DONE_WHEN[stage].includes(now)) return false;
+  rt.log(`${stage}: already done on chain (${why}); the withdrawal is ${now}, moving on`);
+  await noteDoneOnChain(rt, stage);
+  return true;
+}
+
+/** Records that the chain shows a stage done that this drill sent no transaction for. */
+async function noteDoneOnChain(rt: DrillRuntime, stage: 'prove' | 'finalize'): Promise<void> {
+  if (rt.journal.drill.stages[stage] || rt.journal.drill.doneOnChain?.[stage]) return;
+  await rt.journal.update((d) => {
+    d.doneOnChain = { ...d.doneOnChain, [stage]: now() };
+  });
+}
+
+/** Rethrows unless the error is an "already done" revert that the chain's status confirms. */
+async function progressIfAlreadyDone(
+  rt: DrillRuntime,
+  stage: 'prove' | 'finalize',
+  status: () => Promise<string>,
+  error: unknown,
+): Promise<undefined> {
+  const text = `${(error as { details?: string }).details ?? ''} ${(error as Error).message}`;
+  const match = ALREADY_DONE.exec(text);
+  if (match && (await doneByAnother(rt, stage, status, match[0]))) return undefined;
+  throw error;
+}
+
 async function fail(rt: DrillRuntime, reason: string): Promise<DrillStep> {
   await rt.journal.update((d) => {
     d.status = 'failed';
@@ -153,14 +208,17 @@ async function advanceOnGames(
   portal: Address,
 ): Promise<DrillStep> {
   const drill: Drill = rt.journal.drill;
-  for (;;) {
-    const status = await faultProofWithdrawalStatus({
+  const readGameStatus = () =>
+    faultProofWithdrawalStatus({
       chains: rt.chains,
       portal,
       withdrawalHash: withdrawal.withdrawalHash,
       submitter: rt.account.address,
       l2BlockNumber: initiated.blockNumber,
     });
+  const readStatus = async () => (await readGameStatus()).status;
+  for (;;) {
+    const status = await readGameStatus();
     if (status.status === 'void') return fail(rt, status.reason);
     if (status.status === 'waiting-to-prove') {
       if (drill.stages.prove && !drill.stages.prove.minedAt) {
@@ -181,6 +239,7 @@ async function advanceOnGames(
         game: { ...status.game, usesSuperRoots: false },
         withdrawal,
       } as never);
+      pausePoint('prove:ready');
       const proved = await send(rt, 'prove', rt.chains.l1, clients.l1, (wallet) =>
         proveWithdrawal(wallet, {
           ...args,
@@ -188,9 +247,13 @@ async function advanceOnGames(
           chain: rt.chains.l1,
           targetChain: rt.chains.l2,
         } as never),
-      );
-      if (proved.status !== 'success')
+      ).catch((error) => progressIfAlreadyDone(rt, 'prove', readStatus, error));
+      if (!proved) continue;
+      if (proved.status !== 'success') {
+        // mined, but reverted: someone else's proof may have landed first
+        if (await doneByAnother(rt, 'prove', readStatus, 'our transaction reverted')) continue;
         return fail(rt, `the prove transaction ${proved.transactionHash} reverted`);
+      }
       rt.log(
         `prove: proven against dispute game #${status.game.index} (L2 block ${status.game.l2BlockNumber})`,
       );
@@ -198,6 +261,7 @@ async function advanceOnGames(
     }
     if (status.status === 'waiting-to-finalize') {
       if (drill.stages.prove && !drill.stages.prove.minedAt) await ensureMined(rt, 'prove', clients.l1);
+      await noteDoneOnChain(rt, 'prove');
       return { kind: 'waiting', reason: status.reason };
     }
     if (status.status === 'ready-to-finalize') {
@@ -207,6 +271,7 @@ async function advanceOnGames(
           return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
         continue;
       }
+      pausePoint('finalize:ready');
       const finalized = await sendUnlessNotYet(rt, 'finalize', rt.chains.l1, clients.l1, (wallet) =>
         finalizeWithdrawal(wallet, {
           account: rt.account,
@@ -214,11 +279,14 @@ async function advanceOnGames(
           targetChain: rt.chains.l2,
           withdrawal,
         } as never),
-      );
+      ).catch((error) => progressIfAlreadyDone(rt, 'finalize', readStatus, error));
+      if (!finalized) continue;
       if ('notYet' in finalized)
         return { kind: 'waiting', reason: `L1 time has not caught up yet (${finalized.notYet})` };
-      if (finalized.status !== 'success')
+      if (finalized.status !== 'success') {
+        if (await doneByAnother(rt, 'finalize', readStatus, 'our transaction reverted')) continue;
         return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
+      }
       continue;
     }
     return finish(rt, clients);
@@ -229,6 +297,8 @@ async function advanceOnGames(
 async function finish(rt: DrillRuntime, clients: Clients): Promise<DrillStep> {
   const drill = rt.journal.drill;
   if (drill.stages.finalize && !drill.stages.finalize.minedAt) await ensureMined(rt, 'finalize', clients.l1);
+  await noteDoneOnChain(rt, 'prove');
+  await noteDoneOnChain(rt, 'finalize');
   await rt.journal.update((d) => {
     d.status = 'finalized';
     d.finishedAt = now();
@@ -263,11 +333,10 @@ export async function advance(rt: DrillRuntime): Promise<DrillStep> {
   if (rt.proofSystem === 'fault-proofs' && rt.portal)
     return advanceOnGames(rt, clients, initiated, withdrawal, rt.portal);
 
+  const readStatus = () =>
+    getWithdrawalStatus(clients.l1, { receipt: initiated, targetChain: rt.chains.l2 } as never);
   for (;;) {
-    const status = await getWithdrawalStatus(clients.l1, {
-      receipt: initiated,
-      targetChain: rt.chains.l2,
-    } as never);
+    const status = await readStatus();
     if (status === 'waiting-to-prove') {
       return {
         kind: 'waiting',
@@ -290,6 +359,7 @@ export async function advance(rt: DrillRuntime): Promise<DrillStep> {
         output,
         withdrawal,
       } as never);
+      pausePoint('prove:ready');
       const proved = await send(rt, 'prove', rt.chains.l1, clients.l1, (wallet) =>
         proveWithdrawal(wallet, {
           ...args,
@@ -297,13 +367,17 @@ export async function advance(rt: DrillRuntime): Promise<DrillStep> {
           chain: rt.chains.l1,
           targetChain: rt.chains.l2,
         } as never),
-      );
-      if (proved.status !== 'success')
+      ).catch((error) => progressIfAlreadyDone(rt, 'prove', readStatus, error));
+      if (proved && proved.status !== 'success') {
+        // mined, but reverted: someone else's proof may have landed first
+        if (await doneByAnother(rt, 'prove', readStatus, 'our transaction reverted')) continue;
         return fail(rt, `the prove transaction ${proved.transactionHash} reverted`);
+      }
       continue;
     }
     if (status === 'waiting-to-finalize') {
       if (drill.stages.prove && !drill.stages.prove.minedAt) await ensureMined(rt, 'prove', clients.l1);
+      await noteDoneOnChain(rt, 'prove');
       return { kind: 'waiting', reason: 'proven; waiting for the finalization period to pass' };
     }
     if (status === 'ready-to-finalize') {
@@ -313,6 +387,7 @@ export async function advance(rt: DrillRuntime): Promise<DrillStep> {
           return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
         continue;
       }
+      pausePoint('finalize:ready');
       const finalized = await sendUnlessNotYet(rt, 'finalize', rt.chains.l1, clients.l1, (wallet) =>
         finalizeWithdrawal(wallet, {
           account: rt.account,
@@ -320,16 +395,21 @@ export async function advance(rt: DrillRuntime): Promise<DrillStep> {
           targetChain: rt.chains.l2,
           withdrawal,
         } as never),
-      );
+      ).catch((error) => progressIfAlreadyDone(rt, 'finalize', readStatus, error));
+      if (!finalized) continue;
       if ('notYet' in finalized)
         return { kind: 'waiting', reason: `L1 time has not caught up yet (${finalized.notYet})` };
-      if (finalized.status !== 'success')
+      if (finalized.status !== 'success') {
+        if (await doneByAnother(rt, 'finalize', readStatus, 'our transaction reverted')) continue;
         return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
+      }
       continue;
     }
     // finalized
     if (drill.stages.finalize && !drill.stages.finalize.minedAt)
       await ensureMined(rt, 'finalize', clients.l1);
+    await noteDoneOnChain(rt, 'prove');
+    await noteDoneOnChain(rt, 'finalize');
     await rt.journal.update((d) => {
       d.status = 'finalized';
       d.finishedAt = now();

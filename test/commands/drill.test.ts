@@ -1,11 +1,12 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { access, copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAbi, parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployer, L2_TO_L1_MESSAGE_PASSER } from '../../src/devnet/constants.js';
 import { devnetEnvironment, type RunningVenue } from '../../src/devnet/venue.js';
-import { cli, ROOT } from '../helpers/cli.js';
+import { type CliResult, cli, eventually, ROOT } from '../helpers/cli.js';
 import { applyScenario, startTestVenue } from '../helpers/venue.js';
 
 /** anvil's first test key: public, only ever holds devnet ether. */
@@ -34,6 +35,43 @@ const withdrawalsInitiated = () =>
 const recipientBalance = () => venue.l1.clients.public.getBalance({ address: RECIPIENT });
 const drill = (state: string, extra: string[] = [], more: Record<string, string> = {}) =>
   cli(['drill', 'withdraw', 'checks/devnet.yaml', '--state', state, ...extra], { ...env, ...more });
+
+/** A drill process the test can signal while it runs: `cli` only hands back the finished result. */
+function startDrill(
+  state: string,
+  extra: string[],
+  more: Record<string, string> = {},
+): { child: ChildProcess; output: () => string; done: Promise<CliResult> } {
+  const child = spawn(
+    process.execPath,
+    ['bin/l2preflight.js', 'drill', 'withdraw', 'checks/devnet.yaml', '--state', state, ...extra],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '', CI: 'true', ...env, L2PREFLIGHT_DRILL_KEY: KEY, ...more },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const done = new Promise<CliResult>((resolve) =>
+    child.once('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, output: () => stdout + stderr, done };
+}
+
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+const journalFile = (state: string) => join(state, 'devnet', 'drill.json');
+const lockFile = (state: string) => join(state, 'devnet', 'drill.lock');
 
 describe('drill withdraw', () => {
   it('plans without a key and without sending anything', async () => {
@@ -93,7 +131,7 @@ describe('drill withdraw', () => {
     expect(badKey.code).toBe(2);
     expect(badKey.stderr).not.toContain(KEY.slice(2, 40));
     expect(await venue.clients.public.getTransactionCount({ address: deployer.address })).toBe(before);
-  });
+  }, 60_000);
 
   it('survives a kill before and after each broadcast and after each mining, with exactly one withdrawal', async () => {
     const state = join(dir, `s${++states}`);
@@ -113,9 +151,13 @@ describe('drill withdraw', () => {
       });
       expect(killed.code, `killed at ${point}: ${killed.stderr.slice(-1500)}`).toBe(null);
       expect(killed.stdout + killed.stderr).not.toContain(KEY.slice(2));
+      // SIGKILL cannot be caught: the lock stays, naming a process that no longer runs
+      expect(await exists(lockFile(state))).toBe(true);
     }
     const done = await drill(state, ['--execute', '--wait'], { L2PREFLIGHT_DRILL_KEY: KEY });
-    expect(done.code).toBe(0);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toMatch(/took over the drill lock of pid \d+ on .*: that process no longer runs/);
+    expect(await exists(lockFile(state))).toBe(false);
     expect(done.stdout).toMatch(/finalize +0x[0-9a-f]{64} mined .*within SLA 1m/);
     expect(done.stdout).toContain('— finalized');
     expect(await withdrawalsInitiated()).toBe(nonceBefore + 1n);
@@ -128,7 +170,7 @@ describe('drill withdraw', () => {
       ['run', 'checks/devnet.yaml', '--only', 'drill-sla', '--state', state, '--format', 'json'],
       env,
     );
-    expect(check.code).toBe(0);
+    expect(check.code, check.stdout).toBe(0);
     expect(JSON.parse(check.stdout).results[0]).toMatchObject({ status: 'pass' });
   }, 120_000);
 
@@ -165,4 +207,99 @@ describe('drill withdraw', () => {
       await applyScenario(venue, 'healthy');
     }
   }, 90_000);
+
+  it('a second drill on the same journal while one runs names the holder and exits 2; the first finishes alone', async () => {
+    // the issue's repro: a cron drill overlapping a manual one on one state directory
+    const state = join(dir, `s${++states}`);
+    const [nonceBefore, balanceBefore] = await Promise.all([withdrawalsInitiated(), recipientBalance()]);
+    const first = startDrill(state, ['--execute', '--wait']);
+    expect(await eventually(() => exists(journalFile(state)), 60_000)).toBe(true);
+    const second = await drill(state, ['--execute', '--wait'], { L2PREFLIGHT_DRILL_KEY: KEY });
+    expect(second.code, second.stderr).toBe(2);
+    expect(second.stderr).toContain(
+      `error: another drill is running on this journal: pid ${first.child.pid} on ${hostname()}, since `,
+    );
+    expect(second.stderr).toContain(`lock file ${lockFile(state)}`);
+    expect(second.stderr).not.toContain('resuming drill');
+    const done = await first.done;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toContain('— finalized');
+    expect(await withdrawalsInitiated()).toBe(nonceBefore + 1n);
+    expect((await recipientBalance()) - balanceBefore).toBe(parseEther('0.001'));
+    expect(await exists(lockFile(state))).toBe(false);
+  }, 120_000);
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)(
+    'releases the lock on %s, and the next run resumes the same drill',
+    async (signal, code) => {
+      const state = join(dir, `s${++states}`);
+      const before = await withdrawalsInitiated();
+      const running = startDrill(state, ['--execute', '--wait']);
+      expect(await eventually(() => exists(journalFile(state)), 60_000)).toBe(true);
+      running.child.kill(signal);
+      const stopped = await running.done;
+      expect(stopped.code).toBe(code);
+      expect(await exists(lockFile(state))).toBe(false);
+      // without --wait: it takes the lock, resumes the same drill and stops at the first wait
+      const resumed = await drill(state, ['--execute'], { L2PREFLIGHT_DRILL_KEY: KEY });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toContain('resuming drill');
+      expect(resumed.stderr).not.toContain('took over');
+      expect(await withdrawalsInitiated()).toBe(before + 1n);
+    },
+    120_000,
+  );
+
+  it('respects a lock held on another host: it cannot tell whether that drill still runs', async () => {
+    const state = join(dir, `s${++states}`);
+    await mkdir(join(state, 'devnet'), { recursive: true });
+    const since = new Date(Date.now() - 90_000).toISOString();
+    await writeFile(lockFile(state), JSON.stringify({ pid: 4242, host: 'ci-runner-7', since, token: 'x' }));
+    const refused = await drill(state, ['--execute'], { L2PREFLIGHT_DRILL_KEY: KEY });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`pid 4242 on ci-runner-7, since ${since} (1m`);
+    expect(refused.stderr).toContain('if ci-runner-7 no longer runs it, delete the lock file');
+    expect(await exists(journalFile(state))).toBe(false);
+  }, 60_000);
+
+  it.each([
+    ['prove:ready', 'prove'],
+    ['finalize:ready', 'finalize'],
+  ] as const)(
+    'treats an on-chain "already done" as progress when another party wins the race at %s',
+    async (pauseAt, stage) => {
+      // Proving and finalizing are permissionless. Drill A stops right before sending a stage; drill B,
+      // on a copy of A's journal (another host, a restored backup), resumes the same withdrawal and
+      // finishes it; then A continues and its transaction reverts "already …".
+      const stateA = join(dir, `s${++states}`);
+      const stateB = join(dir, `s${++states}`);
+      const before = await withdrawalsInitiated();
+      const a = startDrill(stateA, ['--execute', '--wait'], { L2PREFLIGHT_PAUSE_AT: pauseAt });
+      expect(await eventually(() => a.output().includes(`paused at ${pauseAt}`), 90_000)).toBe(true);
+      // the plan, which needs no lock, says who is running A's drill (paused, so surely still running)
+      const plan = await drill(stateA);
+      expect(plan.stdout).toContain(`running     pid ${a.child.pid} on ${hostname()} since `);
+      await mkdir(join(stateB, 'devnet'), { recursive: true });
+      await copyFile(journalFile(stateA), journalFile(stateB));
+      const b = await drill(stateB, ['--execute', '--wait'], { L2PREFLIGHT_DRILL_KEY: KEY });
+      expect(b.code, b.stderr).toBe(0);
+      expect(b.stdout).toContain('— finalized');
+      a.child.kill('SIGCONT');
+      const done = await a.done;
+      expect(done.stderr).not.toContain('internal error');
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stderr).toMatch(
+        new RegExp(
+          `${stage}: already done on chain \\(already been (proven|finalized)\\); the withdrawal is finalized`,
+        ),
+      );
+      expect(done.stdout).toMatch(new RegExp(`${stage} +done on chain by another transaction`));
+      expect(done.stdout).toContain('— finalized');
+      expect(await withdrawalsInitiated()).toBe(before + 1n);
+    },
+    180_000,
+  );
 });

@@ -12,7 +12,7 @@ type JournalView =
 const at = (iso?: string) => (iso ? Date.parse(iso) : undefined);
 
 function stageOf(drill: Drill): string {
-  const next = STAGES.find((stage) => !drill.stages[stage]?.minedAt);
+  const next = STAGES.find((stage) => !drill.stages[stage]?.minedAt && !drill.doneOnChain?.[stage]);
   return next ?? 'finalize';
 }
 
@@ -53,8 +53,9 @@ export const drillCheck = defineCheck({
       };
     }
     const start = at(drill.stages.initiate?.sentAt) ?? at(drill.startedAt) ?? now;
-    const proveAt = at(drill.stages.prove?.minedAt);
-    const doneAt = at(drill.stages.finalize?.minedAt);
+    // a stage another party did first counts from when the drill saw it done
+    const proveAt = at(drill.stages.prove?.minedAt ?? drill.doneOnChain?.prove);
+    const doneAt = at(drill.stages.finalize?.minedAt ?? drill.doneOnChain?.finalize);
     const proveMs = (proveAt ?? now) - start;
     const totalMs = (doneAt ?? now) - start;
     const evidence = {

@@ -84,6 +84,17 @@ describe('withdrawal.drill', () => {
     expect(result?.message).toMatch(/finalized in 2m \(proof after 1m\)/);
   });
 
+  it('times a stage another party did first from when the drill saw it done on chain', async () => {
+    const base = drill();
+    const { prove: _proved, ...stages } = base.stages;
+    const result = await check({
+      version: 1,
+      past: [{ ...base, stages, doneOnChain: { prove: iso(9 * minute) } }],
+    });
+    expect(result?.status).toBe('pass');
+    expect(result?.message).toMatch(/finalized in 2m \(proof after 1m\)/);
+  });
+
   it('fails when the last drill missed its SLA', async () => {
     const result = await check({
       version: 1,
