@@ -240,6 +240,18 @@ async function advanceOnGames(
         withdrawal,
       } as never);
       pausePoint('prove:ready');
+      // OptimismPortal2 lets a submitter prove again against a newer game, even a finalized withdrawal:
+      // where the legacy portal reverts "already been proven", this one would take a second proof and
+      // its gas. So look again right before sending.
+      if (
+        await doneByAnother(
+          rt,
+          'prove',
+          readStatus,
+          'done by another transaction while this one was prepared',
+        )
+      )
+        continue;
       const proved = await send(rt, 'prove', rt.chains.l1, clients.l1, (wallet) =>
         proveWithdrawal(wallet, {
           ...args,

@@ -87,7 +87,8 @@ function evaluateFaultProofs(
 
 export const path = defineCheck({
   type: 'withdrawal.path',
-  requires: { contracts: { portal: 'l1', rollup: 'l1', inbox: 'l1' } },
+  // Fault-proof games are judged against output roots recomputed from the L2's own state.
+  requires: { evm: true, contracts: { portal: 'l1', rollup: 'l1', inbox: 'l1' } },
   readsClock: true,
   summary:
     'Can funds get out: bridge not paused, finalization period, proposer liveness (OP Stack, Arbitrum)',
