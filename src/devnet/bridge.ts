@@ -28,6 +28,7 @@ import {
   L2_TO_L1_MESSAGE_PASSER,
   MULTICALL3,
   proposer,
+  RECEIPT_TIMEOUT_MS,
 } from './constants.js';
 import { bedrockArtifact as artifact, type ForgeArtifact } from './packageArtifacts.js';
 import { anvilRpc, deploy, send, type VenueClients } from './venue-clients.js';
@@ -328,7 +329,11 @@ export function proposerWallet(l1: VenueClients, account: Account = proposer) {
 }
 
 async function mined(l1: VenueClients, hash: Hex): Promise<boolean> {
-  const receipt = await l1.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  const receipt = await l1.public.waitForTransactionReceipt({
+    hash,
+    pollingInterval: 50,
+    timeout: RECEIPT_TIMEOUT_MS,
+  });
   return receipt.status === 'success';
 }
 

@@ -129,3 +129,11 @@ export const SEQUENCER_UP_AT_BOOT_SECONDS = 7 * 24 * 3_600;
 
 /** The `reorg` scenario's default: replace every block of this window, so a run made in it saw them. */
 export const REORG_WINDOW_SECONDS = 120;
+
+/**
+ * How long the devnet waits for one of its own transactions to be mined. Scenarios run in another
+ * process than `devnet up`'s proposer, batcher and keeper, sometimes from the same account: a
+ * transaction replaced or dropped in that race must end in an error (and a retry on the next tick),
+ * never in a wait that holds the proposer — or a scenario — forever.
+ */
+export const RECEIPT_TIMEOUT_MS = 30_000;

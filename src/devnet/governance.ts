@@ -18,7 +18,13 @@ import {
 } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { addressInWord, EIP1967_ADMIN_SLOT } from '../venues/upgradeAuthority.js';
-import { ANVIL_MNEMONIC, DEVNET_BRIDGE, DEVNET_GOVERNANCE, DEVNET_UPGRADE_AUTHORITY } from './constants.js';
+import {
+  ANVIL_MNEMONIC,
+  DEVNET_BRIDGE,
+  DEVNET_GOVERNANCE,
+  DEVNET_UPGRADE_AUTHORITY,
+  RECEIPT_TIMEOUT_MS,
+} from './constants.js';
 import { bedrockArtifact, packageJson } from './packageArtifacts.js';
 import { anvilRpc, deploy, send, type VenueClients } from './venue-clients.js';
 
@@ -83,7 +89,7 @@ export async function deployGovernance(l1: VenueClients): Promise<void> {
   } as const;
   const { result: proxy } = await l1.public.simulateContract({ ...create, account: l1.wallet.account });
   const hash = await l1.wallet.writeContract(create as never);
-  await l1.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  await l1.public.waitForTransactionReceipt({ hash, pollingInterval: 50, timeout: RECEIPT_TIMEOUT_MS });
   const timelockAddress = await deploy(l1, timelock, [
     BigInt(GOVERNANCE.minDelaySeconds),
     [proxy],

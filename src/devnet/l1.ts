@@ -13,6 +13,7 @@ import {
   DEVNET_L1_ADDRESSES,
   DEVNET_L1_CHAIN_ID,
   HISTORY_SECONDS,
+  RECEIPT_TIMEOUT_MS,
 } from './constants.js';
 import {
   anvilRpc,
@@ -77,7 +78,11 @@ export async function bootL1(options: {
     // History first, then a batch at the head: the venue boots with a fresh batch on L1.
     await catchUpAndMine(clients);
     const first = await postBatch();
-    await clients.public.waitForTransactionReceipt({ hash: first, pollingInterval: 50 });
+    await clients.public.waitForTransactionReceipt({
+      hash: first,
+      pollingInterval: 50,
+      timeout: RECEIPT_TIMEOUT_MS,
+    });
     timer = setInterval(() => {
       // A batcher without funds (batcher-stalled) fails to post: that is the scenario, not an error.
       postBatch().catch(() => {});

@@ -6,6 +6,7 @@
  * L1-attributes deposit updates L1Block every block; the devnet plays the depositor when the fees change.
  */
 import { type Address, concat, encodeFunctionData, encodePacked, type Hex, parseAbi, parseGwei } from 'viem';
+import { RECEIPT_TIMEOUT_MS } from './constants.js';
 import { bedrockArtifact } from './packageArtifacts.js';
 import { anvilRpc, type VenueClients } from './venue-clients.js';
 
@@ -40,7 +41,11 @@ async function sendAsDepositor(l2: VenueClients, to: Address, data: Hex): Promis
   const hash = await anvilRpc<Hex>(l2, 'eth_sendTransaction', [
     { from: DEPOSITOR, to, data, gas: '0x100000' },
   ]);
-  const receipt = await l2.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  const receipt = await l2.public.waitForTransactionReceipt({
+    hash,
+    pollingInterval: 50,
+    timeout: RECEIPT_TIMEOUT_MS,
+  });
   if (receipt.status !== 'success') throw new Error(`devnet L1-attributes call to ${to} reverted`);
 }
 

@@ -11,7 +11,7 @@ import {
   type WalletClient,
 } from 'viem';
 import type { HDAccount } from 'viem/accounts';
-import { DEVNET_L2_CHAIN_ID, deployer } from './constants.js';
+import { DEVNET_L2_CHAIN_ID, deployer, RECEIPT_TIMEOUT_MS } from './constants.js';
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -49,7 +49,11 @@ export async function anvilRpc<T = unknown>(
 
 export async function send(clients: VenueClients, tx: Promise<Hex>): Promise<void> {
   const hash = await tx;
-  const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  const receipt = await clients.public.waitForTransactionReceipt({
+    hash,
+    pollingInterval: 50,
+    timeout: RECEIPT_TIMEOUT_MS,
+  });
   if (receipt.status !== 'success') throw new Error(`devnet transaction ${hash} reverted`);
 }
 
@@ -63,7 +67,11 @@ export async function deploy(
     bytecode: artifact.bytecode,
     args,
   } as never);
-  const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  const receipt = await clients.public.waitForTransactionReceipt({
+    hash,
+    pollingInterval: 50,
+    timeout: RECEIPT_TIMEOUT_MS,
+  });
   if (!receipt.contractAddress) throw new Error('devnet deployment produced no contract');
   return receipt.contractAddress;
 }

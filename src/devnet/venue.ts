@@ -27,6 +27,7 @@ import {
   GAME_TYPES,
   MULTICALL3,
   proposer,
+  RECEIPT_TIMEOUT_MS,
 } from './constants.js';
 import { deployGovernance } from './governance.js';
 import { bootL1, type RunningL1, setBatcherBalance } from './l1.js';
@@ -107,7 +108,11 @@ export const admin = {
       ),
     );
     for (const hash of hashes) {
-      const receipt = await clients.public.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+      const receipt = await clients.public.waitForTransactionReceipt({
+        hash,
+        pollingInterval: 50,
+        timeout: RECEIPT_TIMEOUT_MS,
+      });
       if (receipt.status !== 'success') throw new Error(`devnet transaction ${hash} reverted`);
     }
   },
