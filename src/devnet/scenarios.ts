@@ -4,6 +4,7 @@
  */
 import { formatDuration } from '../checklist/units.js';
 import { aggregatorV3Abi } from '../venues/chainlink.js';
+import { BRIDGE_TIMING } from './bridge.js';
 import {
   DEVNET_ADDRESSES,
   DEVNET_OPEN_INTEREST,
@@ -105,9 +106,15 @@ export const SCENARIOS: Record<string, Scenario> = {
         // Setting the respected type retires every older game: only when a scenario changed it.
         if (respected !== GAME_TYPES.cannon) await l1Admin.setRespectedGameType(l1, GAME_TYPES.cannon);
         // A fresh honest game at once, so retired or stale games stop mattering now, not in a few seconds.
-        await l1Admin.proposeHonestGame(l1, l2).catch(() => {
-          // The running proposer may have created the same game a moment ago: its game serves as well.
-        });
+        // `devnet up`'s proposer sends from the same account and may have just created the game for this
+        // very block (a game's id is its type, root and block): a failed attempt tries one block older.
+        for (let lag = BRIDGE_TIMING.proposalLagBlocks; lag < BRIDGE_TIMING.proposalLagBlocks + 3; lag += 1) {
+          const created = await l1Admin.proposeHonestGame(l1, l2, GAME_TYPES.cannon, lag).then(
+            () => true,
+            () => false,
+          );
+          if (created) break;
+        }
       }
       await instantUpgrades(l1, false);
       await adminTakeover(l1, false);

@@ -491,9 +491,13 @@ export const l1Admin = {
       functionName: 'respectedGameType',
     }),
   /** Creates a game for a settled L2 block with the honest output root, as the proposer would. */
-  async proposeHonestGame(l1: VenueClients, l2: VenueClients, gameType: number = GAME_TYPES.cannon) {
-    const target =
-      (await l2.public.getBlockNumber({ cacheTime: 0 })) - BigInt(BRIDGE_TIMING.proposalLagBlocks);
+  async proposeHonestGame(
+    l1: VenueClients,
+    l2: VenueClients,
+    gameType: number = GAME_TYPES.cannon,
+    lagBlocks: number = BRIDGE_TIMING.proposalLagBlocks,
+  ) {
+    const target = (await l2.public.getBlockNumber({ cacheTime: 0 })) - BigInt(lagBlocks);
     const root = await outputRootAt(l2, target);
     if (!(await createGame(l1, proposerWallet(l1), { gameType, root, l2BlockNumber: target })))
       throw new Error(`the devnet proposer could not create a game for L2 block ${target}`);

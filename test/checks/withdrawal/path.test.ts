@@ -315,7 +315,8 @@ describe('withdrawal.path on the devnet (fault proofs: OptimismPortal2, DisputeG
     } finally {
       await applyScenario(venue, 'healthy');
     }
-    expect((await run()).status).toBe('pass');
+    const healed = await run();
+    expect(healed.status, healed.message).toBe('pass');
   });
 
   it('game-type-changed: games of the old type, and of the new type from before the switch, do not count', async () => {
@@ -328,7 +329,8 @@ describe('withdrawal.path on the devnet (fault proofs: OptimismPortal2, DisputeG
     } finally {
       await applyScenario(venue, 'healthy');
     }
-    expect((await run()).status).toBe('pass');
+    const healed = await run();
+    expect(healed.status, healed.message).toBe('pass');
   });
 });
 
