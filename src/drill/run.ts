@@ -199,6 +199,43 @@ async function fail(rt: DrillRuntime, reason: string): Promise<DrillStep> {
 
 type Withdrawal = ReturnType<typeof getWithdrawals>[number];
 
+/**
+ * The finalize stage once the portal allows it, alike on both proof systems: completes a transaction
+ * this drill already sent, else sends one; another party's finalization is progress. Returns the step
+ * to stop at, or undefined to read the withdrawal's status again.
+ */
+async function finalizeWhenReady(
+  rt: DrillRuntime,
+  clients: Clients,
+  withdrawal: Withdrawal,
+  readStatus: () => Promise<string>,
+): Promise<DrillStep | undefined> {
+  const drill: Drill = rt.journal.drill;
+  if (drill.stages.finalize && !drill.stages.finalize.minedAt) {
+    const finalized = await ensureMined(rt, 'finalize', clients.l1);
+    if (finalized.status !== 'success')
+      return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
+    return undefined;
+  }
+  pausePoint('finalize:ready');
+  const finalized = await sendUnlessNotYet(rt, 'finalize', rt.chains.l1, clients.l1, (wallet) =>
+    finalizeWithdrawal(wallet, {
+      account: rt.account,
+      chain: rt.chains.l1,
+      targetChain: rt.chains.l2,
+      withdrawal,
+    } as never),
+  ).catch((error) => progressIfAlreadyDone(rt, 'finalize', readStatus, error));
+  if (!finalized) return undefined;
+  if ('notYet' in finalized)
+    return { kind: 'waiting', reason: `L1 time has not caught up yet (${finalized.notYet})` };
+  if (finalized.status !== 'success') {
+    if (await doneByAnother(rt, 'finalize', readStatus, 'our transaction reverted')) return undefined;
+    return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
+  }
+  return undefined;
+}
+
 /** The prove → finalize stages against a dispute game (fault proofs), driven by the portal's own checks. */
 async function advanceOnGames(
   rt: DrillRuntime,
@@ -277,28 +314,8 @@ async function advanceOnGames(
       return { kind: 'waiting', reason: status.reason };
     }
     if (status.status === 'ready-to-finalize') {
-      if (drill.stages.finalize && !drill.stages.finalize.minedAt) {
-        const finalized = await ensureMined(rt, 'finalize', clients.l1);
-        if (finalized.status !== 'success')
-          return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
-        continue;
-      }
-      pausePoint('finalize:ready');
-      const finalized = await sendUnlessNotYet(rt, 'finalize', rt.chains.l1, clients.l1, (wallet) =>
-        finalizeWithdrawal(wallet, {
-          account: rt.account,
-          chain: rt.chains.l1,
-          targetChain: rt.chains.l2,
-          withdrawal,
-        } as never),
-      ).catch((error) => progressIfAlreadyDone(rt, 'finalize', readStatus, error));
-      if (!finalized) continue;
-      if ('notYet' in finalized)
-        return { kind: 'waiting', reason: `L1 time has not caught up yet (${finalized.notYet})` };
-      if (finalized.status !== 'success') {
-        if (await doneByAnother(rt, 'finalize', readStatus, 'our transaction reverted')) continue;
-        return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
-      }
+      const step = await finalizeWhenReady(rt, clients, withdrawal, readStatus);
+      if (step) return step;
       continue;
     }
     return finish(rt, clients);
@@ -393,28 +410,8 @@ export async function advance(rt: DrillRuntime): Promise<DrillStep> {
       return { kind: 'waiting', reason: 'proven; waiting for the finalization period to pass' };
     }
     if (status === 'ready-to-finalize') {
-      if (drill.stages.finalize && !drill.stages.finalize.minedAt) {
-        const finalized = await ensureMined(rt, 'finalize', clients.l1);
-        if (finalized.status !== 'success')
-          return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
-        continue;
-      }
-      pausePoint('finalize:ready');
-      const finalized = await sendUnlessNotYet(rt, 'finalize', rt.chains.l1, clients.l1, (wallet) =>
-        finalizeWithdrawal(wallet, {
-          account: rt.account,
-          chain: rt.chains.l1,
-          targetChain: rt.chains.l2,
-          withdrawal,
-        } as never),
-      ).catch((error) => progressIfAlreadyDone(rt, 'finalize', readStatus, error));
-      if (!finalized) continue;
-      if ('notYet' in finalized)
-        return { kind: 'waiting', reason: `L1 time has not caught up yet (${finalized.notYet})` };
-      if (finalized.status !== 'success') {
-        if (await doneByAnother(rt, 'finalize', readStatus, 'our transaction reverted')) continue;
-        return fail(rt, `the finalize transaction ${finalized.transactionHash} reverted`);
-      }
+      const step = await finalizeWhenReady(rt, clients, withdrawal, readStatus);
+      if (step) return step;
       continue;
     }
     // finalized
