@@ -1,11 +1,14 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseChecklist } from '../src/checklist/load.js';
 import { PRESETS } from '../src/venues/presets.js';
 import { ROOT } from './helpers/cli.js';
 
 const dir = join(ROOT, 'checks');
+const run = promisify(execFile);
 const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml')).sort();
 
 describe('shipped checklists', () => {
@@ -29,4 +32,21 @@ describe('shipped checklists', () => {
       }
     },
   );
+});
+
+describe('the npm package', () => {
+  it('ships the checklists but never the run state kept next to them', async () => {
+    // A run of checks/devnet.yaml (npm start, a desk's rehearsal) keeps its history in checks/.l2preflight/.
+    const probe = join(dir, '.l2preflight', 'pack-probe.json');
+    await mkdir(dirname(probe), { recursive: true });
+    await writeFile(probe, '{}');
+    try {
+      const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
+      const paths: string[] = JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path);
+      expect(paths).toContain('checks/devnet.yaml');
+      expect(paths.filter((p) => p.includes('.l2preflight'))).toEqual([]);
+    } finally {
+      await rm(probe, { force: true });
+    }
+  }, 60_000);
 });
