@@ -200,6 +200,49 @@ async function fail(rt: DrillRuntime, reason: string): Promise<DrillStep> {
 type Withdrawal = ReturnType<typeof getWithdrawals>[number];
 
 /**
+ * The prove stage once a proposal covers the withdrawal, alike on both proof systems: completes a
+ * transaction this drill already sent, else builds the proof and sends it — unless the chain shows the
+ * stage done by another party. Returns the step to stop at, 'proved' when our proof landed, or
+ * undefined to read the withdrawal's status again.
+ */
+async function proveWhenReady(
+  rt: DrillRuntime,
+  clients: Clients,
+  readStatus: () => Promise<string>,
+  buildArgs: () => Promise<unknown>,
+): Promise<DrillStep | 'proved' | undefined> {
+  const drill: Drill = rt.journal.drill;
+  if (drill.stages.prove && !drill.stages.prove.minedAt) {
+    const proved = await ensureMined(rt, 'prove', clients.l1);
+    if (proved.status !== 'success')
+      return fail(rt, `the prove transaction ${proved.transactionHash} reverted`);
+    return undefined;
+  }
+  const args = await buildArgs();
+  pausePoint('prove:ready');
+  // OptimismPortal2 lets a submitter prove again against a newer game, even a finalized withdrawal:
+  // where the legacy portal reverts "already been proven", it would take a second proof and its gas.
+  // So look again right before sending.
+  if (await doneByAnother(rt, 'prove', readStatus, 'done by another transaction while this one was prepared'))
+    return undefined;
+  const proved = await send(rt, 'prove', rt.chains.l1, clients.l1, (wallet) =>
+    proveWithdrawal(wallet, {
+      ...(args as object),
+      account: rt.account,
+      chain: rt.chains.l1,
+      targetChain: rt.chains.l2,
+    } as never),
+  ).catch((error) => progressIfAlreadyDone(rt, 'prove', readStatus, error));
+  if (!proved) return undefined;
+  if (proved.status !== 'success') {
+    // mined, but reverted: someone else's proof may have landed first
+    if (await doneByAnother(rt, 'prove', readStatus, 'our transaction reverted')) return undefined;
+    return fail(rt, `the prove transaction ${proved.transactionHash} reverted`);
+  }
+  return 'proved';
+}
+
+/**
  * The finalize stage once the portal allows it, alike on both proof systems: completes a transaction
  * this drill already sent, else sends one; another party's finalization is progress. Returns the step
  * to stop at, or undefined to read the withdrawal's status again.
@@ -265,47 +308,17 @@ async function advanceOnGames(
       return { kind: 'waiting', reason: status.reason };
     }
     if (status.status === 'ready-to-prove') {
-      if (drill.stages.prove && !drill.stages.prove.minedAt) {
-        const proved = await ensureMined(rt, 'prove', clients.l1);
-        if (proved.status !== 'success')
-          return fail(rt, `the prove transaction ${proved.transactionHash} reverted`);
-        continue;
-      }
-      const args = await buildProveWithdrawal(clients.l2, {
-        account: rt.account,
-        game: { ...status.game, usesSuperRoots: false },
-        withdrawal,
-      } as never);
-      pausePoint('prove:ready');
-      // OptimismPortal2 lets a submitter prove again against a newer game, even a finalized withdrawal:
-      // where the legacy portal reverts "already been proven", this one would take a second proof and
-      // its gas. So look again right before sending.
-      if (
-        await doneByAnother(
-          rt,
-          'prove',
-          readStatus,
-          'done by another transaction while this one was prepared',
-        )
-      )
-        continue;
-      const proved = await send(rt, 'prove', rt.chains.l1, clients.l1, (wallet) =>
-        proveWithdrawal(wallet, {
-          ...args,
+      const { game } = status;
+      const step = await proveWhenReady(rt, clients, readStatus, () =>
+        buildProveWithdrawal(clients.l2, {
           account: rt.account,
-          chain: rt.chains.l1,
-          targetChain: rt.chains.l2,
+          game: { ...game, usesSuperRoots: false },
+          withdrawal,
         } as never),
-      ).catch((error) => progressIfAlreadyDone(rt, 'prove', readStatus, error));
-      if (!proved) continue;
-      if (proved.status !== 'success') {
-        // mined, but reverted: someone else's proof may have landed first
-        if (await doneByAnother(rt, 'prove', readStatus, 'our transaction reverted')) continue;
-        return fail(rt, `the prove transaction ${proved.transactionHash} reverted`);
-      }
-      rt.log(
-        `prove: proven against dispute game #${status.game.index} (L2 block ${status.game.l2BlockNumber})`,
       );
+      if (step === 'proved')
+        rt.log(`prove: proven against dispute game #${game.index} (L2 block ${game.l2BlockNumber})`);
+      else if (step) return step;
       continue;
     }
     if (status.status === 'waiting-to-finalize') {
@@ -373,35 +386,14 @@ export async function advance(rt: DrillRuntime): Promise<DrillStep> {
       };
     }
     if (status === 'ready-to-prove') {
-      if (drill.stages.prove && !drill.stages.prove.minedAt) {
-        const proved = await ensureMined(rt, 'prove', clients.l1);
-        if (proved.status !== 'success')
-          return fail(rt, `the prove transaction ${proved.transactionHash} reverted`);
-        continue;
-      }
-      const output = await getL2Output(clients.l1, {
-        l2BlockNumber: initiated.blockNumber,
-        targetChain: rt.chains.l2,
-      } as never);
-      const args = await buildProveWithdrawal(clients.l2, {
-        account: rt.account,
-        output,
-        withdrawal,
-      } as never);
-      pausePoint('prove:ready');
-      const proved = await send(rt, 'prove', rt.chains.l1, clients.l1, (wallet) =>
-        proveWithdrawal(wallet, {
-          ...args,
-          account: rt.account,
-          chain: rt.chains.l1,
+      const step = await proveWhenReady(rt, clients, readStatus, async () => {
+        const output = await getL2Output(clients.l1, {
+          l2BlockNumber: initiated.blockNumber,
           targetChain: rt.chains.l2,
-        } as never),
-      ).catch((error) => progressIfAlreadyDone(rt, 'prove', readStatus, error));
-      if (proved && proved.status !== 'success') {
-        // mined, but reverted: someone else's proof may have landed first
-        if (await doneByAnother(rt, 'prove', readStatus, 'our transaction reverted')) continue;
-        return fail(rt, `the prove transaction ${proved.transactionHash} reverted`);
-      }
+        } as never);
+        return buildProveWithdrawal(clients.l2, { account: rt.account, output, withdrawal } as never);
+      });
+      if (step && step !== 'proved') return step;
       continue;
     }
     if (status === 'waiting-to-finalize') {
