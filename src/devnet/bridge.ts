@@ -171,11 +171,10 @@ const fundPortal = (l1: VenueClients, portal: Address) =>
   anvilRpc(l1, 'anvil_setBalance', [portal, `0x${(1_000n * 10n ** 18n).toString(16)}`]);
 
 /**
- * Deploys the fault-proof bridge (OptimismPortal2 3.x, DisputeGameFactory, AnchorStateRegistry,
- * DelayedWETH, PreimageOracle + MIPS, a permissionless FaultDisputeGame and a PermissionedDisputeGame);
- * call while L1 still automines (deployment is 22 transactions, see DEVNET_BRIDGE).
+ * What both bridges start with, in this order (the first deployer nonces): the predeploys, then
+ * SuperchainConfig behind a Proxy and SystemConfig.
  */
-export async function deployBridge(l1: VenueClients, l2: VenueClients): Promise<void> {
+async function deploySystemBase(l1: VenueClients, l2: VenueClients) {
   await installPredeploys(l1, l2);
   const proxy = await artifact('Proxy');
   const superchainConfig = await proxied(
@@ -185,6 +184,16 @@ export async function deployBridge(l1: VenueClients, l2: VenueClients): Promise<
     proxy,
   );
   const systemConfig = await deployDirect(l1, 'SystemConfig', []);
+  return { proxy, superchainConfig, systemConfig };
+}
+
+/**
+ * Deploys the fault-proof bridge (OptimismPortal2 3.x, DisputeGameFactory, AnchorStateRegistry,
+ * DelayedWETH, PreimageOracle + MIPS, a permissionless FaultDisputeGame and a PermissionedDisputeGame);
+ * call while L1 still automines (deployment is 22 transactions, see DEVNET_BRIDGE).
+ */
+export async function deployBridge(l1: VenueClients, l2: VenueClients): Promise<void> {
+  const { proxy, superchainConfig, systemConfig } = await deploySystemBase(l1, l2);
   const disputeGameFactory = await proxied(
     l1,
     'DisputeGameFactory',
@@ -278,15 +287,7 @@ export async function deployBridge(l1: VenueClients, l2: VenueClients): Promise<
 
 /** Deploys the legacy bridge (L2OutputOracle + OptimismPortal 2.x), for chains that still run it. */
 export async function deployLegacyBridge(l1: VenueClients, l2: VenueClients): Promise<void> {
-  await installPredeploys(l1, l2);
-  const proxy = await artifact('Proxy');
-  const superchainConfig = await proxied(
-    l1,
-    'SuperchainConfig',
-    { functionName: 'initialize', args: [deployer.address, false] },
-    proxy,
-  );
-  const systemConfig = await deployDirect(l1, 'SystemConfig', []);
+  const { proxy, superchainConfig, systemConfig } = await deploySystemBase(l1, l2);
   // Start the oracle one submission interval back, so the first output can be proposed at boot.
   const l2Head = await l2.public.getBlockNumber({ cacheTime: 0 });
   const [head, l1Head] = await Promise.all([
