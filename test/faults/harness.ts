@@ -198,13 +198,15 @@ async function historyCount(checklist: string, state: string): Promise<number | 
   return null;
 }
 
+interface Baseline {
+  statuses: Record<string, string>;
+  exitCode: number | null;
+}
+
 export class FaultBench {
   private venue!: RunningVenue;
   private dir!: string;
-  private readonly baselines = new Map<
-    string,
-    { statuses: Record<string, string>; exitCode: number | null }
-  >();
+  private readonly baselines = new Map<string, Promise<Baseline>>();
   private scenario = 'healthy';
 
   async start(): Promise<void> {
@@ -273,29 +275,37 @@ export class FaultBench {
     }
   }
 
-  /** The same command against the same devnet state, without faults. */
-  private async baseline(c: FaultCase) {
+  /**
+   * The same command against the same devnet state, without faults; cached as a promise so cases run
+   * at once share one baseline.
+   */
+  private baseline(c: FaultCase): Promise<Baseline> {
     const key = `${this.scenario}|${c.checklist ?? 'devnet'}|${c.only ?? ''}`;
     const known = this.baselines.get(key);
     if (known) return known;
-    const { outcome } = await this.once({
+    const pending = this.once({
       name: 'baseline',
       checklist: c.checklist,
       only: c.only,
       l2: [{ kind: 'pass' }, { kind: 'pass' }],
       deadlineMs: 60_000,
+    }).then(({ outcome }) => {
+      const report = parseReport(outcome.stdout);
+      if (!report?.results)
+        throw new Error(`the fault-free run gave no report: ${outcome.stderr.slice(0, 500)}`);
+      return {
+        statuses: Object.fromEntries(report.results.map((r) => [r.id, r.status])),
+        exitCode: outcome.exitCode,
+      };
     });
-    const report = parseReport(outcome.stdout);
-    if (!report?.results)
-      throw new Error(`the fault-free run gave no report: ${outcome.stderr.slice(0, 500)}`);
-    const baseline = {
-      statuses: Object.fromEntries(report.results.map((r) => [r.id, r.status])),
-      exitCode: outcome.exitCode,
-    };
-    this.baselines.set(key, baseline);
-    return baseline;
+    this.baselines.set(key, pending);
+    return pending;
   }
 
+  /**
+   * Runs a case (after its fault-free baseline). Cases of the same scenario may run at once; a case
+   * with a scenario must run alone, since it changes the devnet every other run reads.
+   */
   async run(c: FaultCase): Promise<CaseResult> {
     await this.setScenario(c.scenario ?? 'healthy');
     try {
@@ -308,10 +318,7 @@ export class FaultBench {
     }
   }
 
-  private async concurrent(
-    c: FaultCase,
-    baseline: { statuses: Record<string, string>; exitCode: number | null },
-  ): Promise<CaseResult> {
+  private async concurrent(c: FaultCase, baseline: Baseline): Promise<CaseResult> {
     const state = await mkdtemp(join(this.dir, 'shared-'));
     const runs = await Promise.all(Array.from({ length: c.concurrent ?? 1 }, () => this.once(c, state)));
     const results = runs.map(({ outcome, args }) => this.judge(c, args, outcome, baseline));
@@ -329,12 +336,7 @@ export class FaultBench {
     };
   }
 
-  private judge(
-    c: FaultCase,
-    args: string[],
-    outcome: RunOutcome,
-    baseline: { statuses: Record<string, string>; exitCode: number | null },
-  ): CaseResult {
+  private judge(c: FaultCase, args: string[], outcome: RunOutcome, baseline: Baseline): CaseResult {
     const report = parseReport(outcome.stdout);
     const statuses = Object.fromEntries((report?.results ?? []).map((r) => [r.id, r.status]));
     const messages = Object.fromEntries(
