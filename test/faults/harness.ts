@@ -40,6 +40,13 @@ export interface FaultCase {
   timeout?: string;
   /** Send SIGINT this long after the start. */
   sigintAtMs?: number;
+  /**
+   * Run on a pseudo-terminal (table format, spinner on, as a person sees it) and type Ctrl-C at these
+   * times after its first output; needs python3 (test/faults/ptyrun.py), else the case is recorded as not run.
+   */
+  ctrlCAtMs?: number[];
+  /** The pseudo-terminal's rows x columns (default 40x120); 0x0 is a pty nobody sized. */
+  terminalSize?: string;
   /** Runs at once sharing one --state directory; their history records are counted. */
   concurrent?: number;
   /** Kill the process after this long (recorded as killed). */
@@ -185,6 +192,69 @@ export function spawnCli(
   });
 }
 
+/** Runs the CLI on a pseudo-terminal through ptyrun.py and types Ctrl-C at the given times. */
+export function spawnOnTerminal(
+  args: string[],
+  env: Record<string, string>,
+  options: { ctrlCAtMs: number[]; hardCapMs: number; size?: string },
+): Promise<RunOutcome | null> {
+  return new Promise((resolve) => {
+    const environment: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...env,
+      TERM: 'xterm',
+      PTYRUN_SIZE: options.size ?? '40x120',
+    };
+    // The spinner only shows on a terminal outside CI, which is the case this reproduces.
+    delete environment.CI;
+    delete environment.NO_COLOR;
+    const child = spawn(
+      'python3',
+      [
+        join(ROOT, 'test/faults/ptyrun.py'),
+        options.ctrlCAtMs.join(','),
+        String(options.hardCapMs),
+        process.execPath,
+        'bin/l2preflight.js',
+        ...args,
+      ],
+      { cwd: ROOT, env: environment, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.once('error', () => resolve(null));
+    child.once('close', () => {
+      try {
+        const r = JSON.parse(stdout) as {
+          exitCode: number | null;
+          signal: string | null;
+          killed: boolean;
+          ctrlCAtMs: number[];
+          reportMs: number | null;
+          lifetimeMs: number;
+          output: string;
+        };
+        const firstCtrlC = r.ctrlCAtMs[0];
+        resolve({
+          exitCode: r.exitCode,
+          signal: r.signal,
+          killed: r.killed,
+          reportMs: r.reportMs,
+          lifetimeMs: r.lifetimeMs,
+          afterSigintMs: firstCtrlC === undefined ? null : r.lifetimeMs - firstCtrlC,
+          // The terminal mixes stdout and stderr: the whole screen is judged as stderr.
+          stdout: '',
+          stderr: r.output,
+        });
+      } catch {
+        resolve(null);
+      }
+    });
+  });
+}
+
 /** How many runs `history` says the state directory kept (null: it did not say). */
 async function historyCount(checklist: string, state: string): Promise<number | null> {
   const outcome = await spawnCli(
@@ -265,6 +335,19 @@ export class FaultBench {
     const { env, close } = await this.endpoints(c);
     const args = this.args(c, dir);
     try {
+      if (c.ctrlCAtMs) {
+        // Table on the terminal (the spinner shows only with it); the JSON report goes to a file.
+        const report = join(dir, 'report.json');
+        const terminalArgs = [...args.map((a) => (a === 'json' ? 'table' : a)), '--report', `json=${report}`];
+        const outcome = await spawnOnTerminal(terminalArgs, env, {
+          ctrlCAtMs: c.ctrlCAtMs,
+          hardCapMs: c.hardCapMs ?? c.deadlineMs + 60_000,
+          size: c.terminalSize,
+        });
+        if (!outcome) throw new Error('could not run on a pseudo-terminal (python3 missing?)');
+        outcome.stdout = await readFile(report, 'utf8').catch(() => '');
+        return { outcome, args: terminalArgs };
+      }
       const outcome = await spawnCli(args, env, {
         sigintAtMs: c.sigintAtMs,
         hardCapMs: c.hardCapMs ?? c.deadlineMs + 60_000,
@@ -396,7 +479,7 @@ export function markdownTable(results: CaseResult[]): string {
   const rows = results.map((r) => {
     const exit = r.killed ? 'killed' : `${r.exitCode}${r.signal ? ` (${r.signal})` : ''}`;
     const extra = [
-      r.afterSigintMs !== null ? `gone ${seconds(r.afterSigintMs)} after SIGINT` : '',
+      r.afterSigintMs !== null ? `gone ${seconds(r.afterSigintMs)} after Ctrl-C` : '',
       r.history ? `history kept ${r.history.kept ?? '?'} of ${r.history.runs}` : '',
     ]
       .filter(Boolean)
