@@ -158,7 +158,7 @@ describe('history and notifications', () => {
 });
 
 describe('run --watch', () => {
-  it('re-runs, prints one line per change in a log, and stops cleanly on SIGINT after writing history', async () => {
+  it('re-runs, prints one line per change in a log, and stops on SIGINT keeping the history written', async () => {
     const state = fresh();
     const child = spawn(
       process.execPath,
@@ -189,7 +189,9 @@ describe('run --watch', () => {
     expect(stdout).toMatch(/verdict ROUTE → HOLD/);
     expect(stdout).toMatch(/insurance-fund pass → fail/);
     expect(stdout.match(/head-fresh/g)).toHaveLength(1); // unchanged checks are not repeated
-    expect(code).toBe(1); // the last completed run was a HOLD
+    // Between runs the watch exits with the last run's code (a HOLD); a signal that lands during a run
+    // stops it at once with 130 (lifetime.test.ts pins both cases apart).
+    expect([1, 130]).toContain(code);
     expect(await recorded()).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });

@@ -53,6 +53,20 @@ describe('runChecklist', () => {
     expect(run.results.find((r) => r.id === 'fast')?.status).toBe('pass');
   });
 
+  it('ends at once a check the pool starts after the deadline, and names every check the deadline cut', async () => {
+    const started = Date.now();
+    const probes = [1, 2, 3]
+      .map((i) => `  - id: probe-${i}\n    type: reorg.probe\n    wait: 5s\n    timeout: 20s\n`)
+      .join('');
+    // One at a time: probe-2 and probe-3 start after the deadline has already passed.
+    const { run } = await runChecklist(load(probes), { deadlineMs: 800, concurrency: 1 });
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(run.results.map((r) => r.status)).toEqual(['error', 'error', 'error']);
+    expect(run.cutByDeadline).toEqual(['probe-1', 'probe-2', 'probe-3']);
+    expect(run.verdict).toBe('NO VERDICT');
+    expect(run.verdictReason).toContain('run deadline of 800ms reached');
+  });
+
   it('runs checks concurrently: wall time is close to the slowest check, not the sum', async () => {
     const probes = [1, 2, 3].map((i) => `  - id: probe-${i}\n    type: reorg.probe\n    wait: 1s\n`).join('');
     const { run } = await runChecklist(load(probes));
