@@ -196,7 +196,7 @@ async function runOnce(
 
   await appendRun(store, key, past, run);
   if (options.notify) {
-    const failure = await notifyVerdictChange(options.notify, run, previous);
+    const failure = await withinDeadline(notifyVerdictChange(options.notify, run, previous), settings);
     if (failure)
       options.warn?.(
         `--notify ${redactUrl(options.notify)} failed: ${redactor.apply(failure)} (the verdict stands)`,
@@ -216,6 +216,30 @@ function runDeadlineMs(settings: Settings): number | undefined {
   if (settings.watchMs) return settings.deadlineMs;
   return Math.max(0, Math.floor(settings.deadlineMs - process.uptime() * 1000 - AFTER_RUN_MARGIN_MS));
 }
+
+/**
+ * The webhook waits up to its own timeout (seconds); under a single run's --deadline it gets only what
+ * is left of the process's time, and the process ends with the verdict either way.
+ */
+async function withinDeadline(
+  notified: Promise<string | undefined>,
+  settings: Settings,
+): Promise<string | undefined> {
+  if (settings.deadlineMs === undefined || settings.watchMs) return notified;
+  const left = Math.max(0, settings.deadlineMs - process.uptime() * 1000 - NOTIFY_EXIT_MARGIN_MS);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('no answer before the run deadline'), left);
+  });
+  try {
+    return await Promise.race([notified, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Kept back from --deadline for the process to exit once the webhook has had its turn. */
+const NOTIFY_EXIT_MARGIN_MS = 100;
 
 /** Kept back from --deadline for rendering, writing reports and history, and exiting. */
 const AFTER_RUN_MARGIN_MS = 300;
