@@ -93,7 +93,9 @@ describe('reports for CI', () => {
       ['run', 'checks/devnet.yaml', ...QUICK, '--state', fresh(), '--format', 'prometheus'],
       env,
     );
-    expect(parsePrometheusTextFormat(prom.stdout).length).toBe(7); // run: verdict_route, verdict, timestamp, duration; check: status, value, duration
+    // run: verdict_route, verdict, verdict_cause, checks_run, checks_in_checklist, checks_cut_by_deadline,
+    // timestamp, duration; check: status, value, duration
+    expect(parsePrometheusTextFormat(prom.stdout).length).toBe(11);
   });
 
   it('rejects a malformed --report', async () => {

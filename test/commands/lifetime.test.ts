@@ -37,6 +37,8 @@ interface Running {
   child: ChildProcess;
   output: () => string;
   stdout: () => string;
+  /** When the first byte of stdout (the report) arrived, from spawn. */
+  reportAtMs: () => number | undefined;
   /** Exit code and how long the process lived, from spawn to exit. */
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; lifetimeMs: number }>;
 }
@@ -46,7 +48,9 @@ function start(command: string, args: string[], env: Record<string, string | und
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   let stdout = '';
+  let reportAtMs: number | undefined;
   child.stdout?.on('data', (chunk) => {
+    reportAtMs ??= performance.now() - started;
     output += chunk;
     stdout += chunk;
   });
@@ -59,7 +63,7 @@ function start(command: string, args: string[], env: Record<string, string | und
         resolve({ code, signal, lifetimeMs: performance.now() - started }),
       ),
   );
-  return { child, output: () => output, stdout: () => stdout, done };
+  return { child, output: () => output, stdout: () => stdout, reportAtMs: () => reportAtMs, done };
 }
 
 /** Without a terminal, as cron or CI runs it. */
@@ -140,9 +144,13 @@ describe('--deadline', () => {
     ]);
     const exit = await exitWithin(running, 30_000);
     expect(exit, running.output().slice(-600)).toBeDefined();
-    expect(exit?.lifetimeMs).toBeLessThan(6_000);
     expect(exit?.code).toBe(3);
     const report = JSON.parse(running.stdout());
+    // Once the report is out the process ends, whatever still hangs.
+    expect((exit?.lifetimeMs ?? Infinity) - (running.reportAtMs() ?? 0)).toBeLessThan(1_000);
+    // The deadline counts from process start. Only a machine so loaded that starting Node used up the
+    // whole deadline (the checks then get 0 ms) may exceed deadline + 1 s: no program can do better.
+    if (report.deadlineMs !== 0) expect(exit?.lifetimeMs).toBeLessThan(6_000);
     expect(report.verdict).toBe('NO VERDICT');
     expect(report.verdictReason).toContain('could not measure');
     expect(report.cutByDeadline).toEqual(['head-fresh', 'probe', 'safe']);
@@ -187,7 +195,7 @@ describe('Ctrl-C and SIGTERM', () => {
       const exit = await exitWithin(running, 10_000);
       expect(exit, running.output().slice(-600)).toBeDefined();
       expect(exit?.code).toBe(code);
-      expect(performance.now() - sent).toBeLessThan(3_000);
+      expect(performance.now() - sent).toBeLessThan(5_000);
       expect(running.output()).toContain(`interrupted by ${signal}`);
     },
     40_000,
@@ -204,7 +212,7 @@ describe('--watch and Ctrl-C', () => {
     const exit = await exitWithin(running, 10_000);
     expect(exit, running.output().slice(-600)).toBeDefined();
     expect(exit?.code).toBe(3); // the last run had no verdict
-    expect(performance.now() - sent).toBeLessThan(3_000);
+    expect(performance.now() - sent).toBeLessThan(5_000);
   }, 40_000);
 
   it('during a run: stops at once, exit 130', async () => {
@@ -216,7 +224,7 @@ describe('--watch and Ctrl-C', () => {
     const exit = await exitWithin(running, 10_000);
     expect(exit, running.output().slice(-600)).toBeDefined();
     expect(exit?.code).toBe(130);
-    expect(performance.now() - sent).toBeLessThan(3_000);
+    expect(performance.now() - sent).toBeLessThan(5_000);
     expect(running.output()).toContain('interrupted by SIGINT');
   }, 40_000);
 });
