@@ -123,9 +123,10 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
         )
       : undefined;
 
-  const interrupt = () => runAbort.abort(new TimeoutError('the run was interrupted'));
-  if (options.signal?.aborted) interrupt();
-  else options.signal?.addEventListener('abort', interrupt, { once: true });
+  // Removed when the run ends: --watch passes one signal to every run, and listeners must not pile up.
+  const stopInterrupt = options.signal
+    ? onAbort(options.signal, () => runAbort.abort(new TimeoutError('the run was interrupted')))
+    : () => {};
   const l2 = checklist.venue.l2
     ? new ChainReader({
         label: 'l2',
@@ -290,6 +291,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     return result;
   });
   clearTimeout(deadline);
+  stopInterrupt();
   // The run is over: whatever a check left behind (a read it no longer awaits, the clock read) is
   // cancelled now rather than left holding sockets open.
   if (!runAbort.signal.aborted) runAbort.abort(new TimeoutError('the run is over'));

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
@@ -65,6 +66,12 @@ describe('runChecklist', () => {
     expect(run.cutByDeadline).toEqual(['probe-1', 'probe-2', 'probe-3']);
     expect(run.verdict).toBe('NO VERDICT');
     expect(run.verdictReason).toContain('run deadline of 800ms reached');
+  });
+
+  it("leaves no listener on the caller's signal: --watch passes one signal to every run", async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 2; i++) await runChecklist(load(feedCheck('a')), { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('runs checks concurrently: wall time is close to the slowest check, not the sum', async () => {
