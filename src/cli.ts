@@ -32,6 +32,25 @@ function colorAllowed(stream: NodeJS.WriteStream): boolean {
 
 const write = (text: string) => process.stdout.write(text);
 
+/**
+ * Set by `run`: once its report and history are written, the process ends with the exit code rather
+ * than waiting for whatever still holds the event loop (a socket to a hung endpoint, a timer of a
+ * check the deadline abandoned). --deadline is a promise about the process, not about the report.
+ */
+let endProcessWhenDone = false;
+
+/** Waits until what was written to `stream` has been handed to the OS (bounded: a stalled reader cannot hold the exit). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || !stream.writable) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 500);
+    stream.write('', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 // `l2preflight list | head`: a closed pipe is the reader saying "enough", not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -71,7 +90,10 @@ program
       .default('fail'),
   )
   .option('--timeout <duration>', 'per-check deadline when a check sets none, e.g. 30s')
-  .option('--deadline <duration>', 'deadline for the whole run, e.g. 2m')
+  .option(
+    '--deadline <duration>',
+    'deadline for the whole process, counted from its start (per run with --watch), e.g. 2m; unfinished checks end as error and the process exits',
+  )
   .option(
     '--clock-tolerance <duration>',
     "how far this machine's clock may lag the chain head before age checks are error (default 30s)",
@@ -83,9 +105,12 @@ program
   .addHelpText(
     'after',
     '\nExit codes: 0 nothing at or above --fail-on; 1 a check failed (or warned with --fail-on warn);\n' +
-      '2 usage or checklist error (nothing ran); 3 a critical check could not measure (RPC down, timeout).',
+      '2 usage or checklist error (nothing ran); 3 NO VERDICT: a critical check could not measure (RPC down,\n' +
+      'timeout, deadline) or none measured anything; 130 interrupted by Ctrl-C (143 by SIGTERM): no report,\n' +
+      "no history record. --watch: Ctrl-C between runs exits with the last run's code.",
   )
   .action(async (file: string, options) => {
+    endProcessWhenDone = true;
     const { runCommand } = await import('./commands/run.js');
     process.exitCode = await runCommand(file, {
       ...options,
@@ -268,9 +293,12 @@ async function main(): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
-    const { L2PreflightError } = await import('./errors.js');
+    const { InterruptedError, L2PreflightError } = await import('./errors.js');
     if (error instanceof L2PreflightError) {
-      process.stderr.write(`error: ${error.message}\n`);
+      // Ctrl-C is the user's own doing, not an error to report as one.
+      process.stderr.write(
+        `${error instanceof InterruptedError ? 'l2preflight' : 'error'}: ${error.message}\n`,
+      );
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
       process.exitCode = error.exitCode;
       return;
@@ -284,3 +312,7 @@ async function main(): Promise<void> {
 }
 
 await main();
+if (endProcessWhenDone) {
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(process.exitCode ?? 0);
+}

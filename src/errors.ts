@@ -69,3 +69,18 @@ export class DevnetError extends L2PreflightError {
     super(shortMessage, { details, exitCode: 1, cause });
   }
 }
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM stopped a run before it finished: no report, no history record. Exits as
+ * a signalled process would (130, 143), like the drill.
+ */
+export class InterruptedError extends L2PreflightError {
+  readonly signal: 'SIGINT' | 'SIGTERM';
+
+  constructor(signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signal}: the run was stopped; no report written, no history recorded`, {
+      exitCode: signal === 'SIGTERM' ? 143 : 130,
+    });
+    this.signal = signal;
+  }
+}

@@ -50,6 +50,10 @@ describe('l2preflight run', () => {
       'results',
       'failOn',
       'endpoints',
+      'verdictReason',
+      'checksRun',
+      'checksInChecklist',
+      'cutByDeadline',
     ]);
     expect(report).toMatchObject({
       schemaVersion: 1,

@@ -13,6 +13,7 @@ import { UsageError } from '../errors.js';
 import { FORMATS, type Format, render } from '../report/index.js';
 import { appendRun, type RunRecord, readRunHistory, withPreviousStatuses } from '../state/runs.js';
 import { checklistKey, StateStore, writeFileAtomic } from '../state/store.js';
+import { interruption, listenForInterrupt } from './interrupt.js';
 import { notifyVerdictChange } from './notify.js';
 
 export interface RunCommandOptions {
@@ -153,21 +154,30 @@ async function runOnce(
     options.stderrIsTty && settings.format === 'table' && !settings.watchMs
       ? await startSpinner(checklist.checks.length)
       : undefined;
-  const { run: fresh, traffic } = await runChecklist(checklist, {
-    failOn: settings.failOn,
-    only: options.only,
-    skip: options.skip,
-    concurrency: settings.concurrency,
-    timeoutMs: settings.timeoutMs,
-    clockToleranceMs: settings.clockToleranceMs,
-    deadlineMs: settings.deadlineMs,
-    version: options.version,
-    redactor,
-    stateDir: store.dir,
-    signal,
-    onResult: spinner?.update,
-  });
-  spinner?.stop();
+  let outcome: Awaited<ReturnType<typeof runChecklist>>;
+  try {
+    outcome = await runChecklist(checklist, {
+      failOn: settings.failOn,
+      only: options.only,
+      skip: options.skip,
+      concurrency: settings.concurrency,
+      timeoutMs: settings.timeoutMs,
+      clockToleranceMs: settings.clockToleranceMs,
+      deadlineMs: runDeadlineMs(settings),
+      version: options.version,
+      redactor,
+      stateDir: store.dir,
+      signal,
+      onResult: spinner?.update,
+    });
+  } finally {
+    spinner?.stop();
+  }
+  // An interrupted run's results are errors the user caused: no report, no history record (a record
+  // of them would read as an outage in `history` and flip --notify and previousStatus next time).
+  const interrupted = interruption(signal);
+  if (interrupted) throw interrupted;
+  const { run: fresh, traffic } = outcome;
   options.log?.(
     `traffic: ${traffic.httpRequests} HTTP requests carrying ${traffic.rpcCalls} JSON-RPC calls in ${formatDuration(fresh.durationMs)}`,
   );
@@ -186,7 +196,7 @@ async function runOnce(
 
   await appendRun(store, key, past, run);
   if (options.notify) {
-    const failure = await notifyVerdictChange(options.notify, run, previous);
+    const failure = await withinDeadline(notifyVerdictChange(options.notify, run, previous), settings);
     if (failure)
       options.warn?.(
         `--notify ${redactUrl(options.notify)} failed: ${redactor.apply(failure)} (the verdict stands)`,
@@ -195,7 +205,59 @@ async function runOnce(
   return { run, previous };
 }
 
+/**
+ * Time left for the checks. A single run's --deadline counts from process start, because a scheduler's
+ * limit (cron overlap, a CI step's timeout) is on the process: loading, reading history, rendering and
+ * writing count too, so the checks get what is left minus a margin for what follows them. Under
+ * --watch the deadline is per run, counted from the run's start.
+ */
+function runDeadlineMs(settings: Settings): number | undefined {
+  if (settings.deadlineMs === undefined) return undefined;
+  if (settings.watchMs) return settings.deadlineMs;
+  return Math.max(0, Math.floor(settings.deadlineMs - process.uptime() * 1000 - AFTER_RUN_MARGIN_MS));
+}
+
+/**
+ * The webhook waits up to its own timeout (seconds); under a single run's --deadline it gets only what
+ * is left of the process's time, and the process ends with the verdict either way.
+ */
+async function withinDeadline(
+  notified: Promise<string | undefined>,
+  settings: Settings,
+): Promise<string | undefined> {
+  if (settings.deadlineMs === undefined || settings.watchMs) return notified;
+  const left = Math.max(0, settings.deadlineMs - process.uptime() * 1000 - NOTIFY_EXIT_MARGIN_MS);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('no answer before the run deadline'), left);
+  });
+  try {
+    return await Promise.race([notified, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Kept back from --deadline for the process to exit once the webhook has had its turn. */
+const NOTIFY_EXIT_MARGIN_MS = 100;
+
+/** Kept back from --deadline for rendering, writing reports and history, and exiting. */
+const AFTER_RUN_MARGIN_MS = 300;
+
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
+  const interrupt = listenForInterrupt();
+  try {
+    return await runInterruptibly(file, options, interrupt.signal);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function runInterruptibly(
+  file: string,
+  options: RunCommandOptions,
+  signal: AbortSignal,
+): Promise<number> {
   const settings = parseSettings(options);
   const checklist = await loadChecklist(file);
   checkSelectors(checklist, '--only', options.only);
@@ -211,9 +273,13 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   };
   if (settings.watchMs) {
     const { watch } = await import('./watch.js');
-    return watch(session, settings.watchMs, runOnce);
+    return watch(session, settings.watchMs, runOnce, signal);
   }
-  const { run } = await runOnce(session);
+  const { run } = await runOnce(session, signal);
+  // A signal that came while the finished run was being written: the report and record are complete
+  // (atomic writes), so the run's verdict stands.
+  if (signal.aborted)
+    options.warn?.('interrupted after the run finished: its report and history were written');
   return exitCodeOf(run.results, settings.failOn);
 }
 
@@ -221,7 +287,13 @@ export type { Session };
 
 async function startSpinner(total: number) {
   const { default: ora } = await import('ora');
-  const spinner = ora({ text: `running ${total} checks`, stream: process.stderr }).start();
+  // discardStdin (ora's default) puts stdin in raw mode: Ctrl-C then reaches ora as a keystroke instead
+  // of the kernel turning it into SIGINT, and nothing can stop the run.
+  const spinner = ora({
+    text: `running ${total} checks`,
+    stream: process.stderr,
+    discardStdin: false,
+  }).start();
   return {
     update: (result: CheckResult, done: number) => {
       spinner.text = `${done}/${total} checks done (last: ${result.id} ${result.status})`;

@@ -1,7 +1,8 @@
 /**
  * `run --watch 60s`: re-runs the checklist on an interval. On a terminal it redraws the table; in a
- * log it prints one line per status change. SIGINT/SIGTERM stop it cleanly: the run in progress is
- * allowed to finish (and write its history) before the process exits; a second signal exits at once.
+ * log it prints one line per status change. SIGINT/SIGTERM between runs stop it with the last run's
+ * exit code (what the desk last saw); during a run they stop it at once — the run's requests are
+ * cancelled, nothing of it is recorded — and exit 130 (143 for SIGTERM), as a single run would.
  */
 import { formatDuration } from '../checklist/units.js';
 import type { RunResult } from '../engine/result.js';
@@ -28,46 +29,44 @@ export function changeLines(run: RunResult, previous: RunRecord | undefined): st
   return lines;
 }
 
-export async function watch(session: Session, intervalMs: number, runOnce: RunOnce): Promise<number> {
+export async function watch(
+  session: Session,
+  intervalMs: number,
+  runOnce: RunOnce,
+  signal: AbortSignal,
+): Promise<number> {
   const { options, settings } = session;
-  let stopping = false;
-  let wake: () => void = () => {};
-  const onSignal = () => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    options.warn?.('stopping after the run in progress (signal again to exit now)');
-    wake();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   let exitCode = 0;
-  try {
-    while (!stopping) {
-      const { run, previous } = await runOnce(session);
-      exitCode = exitCodeOf(run.results, settings.failOn);
-      if (settings.format === 'table') {
-        if (options.stdoutIsTty) {
-          // Clear the screen and redraw: the terminal shows the latest state, not a scroll of them.
-          options.write(
-            `\u001b[2J\u001b[H${render('table', run, { color: options.stdoutColor, width: options.width })}`,
-          );
-          options.write(`next run in ${formatDuration(intervalMs)} · Ctrl-C stops\n`);
-        } else {
-          for (const line of changeLines(run, previous)) options.write(`${line}\n`);
-        }
+  while (!signal.aborted) {
+    // Throws InterruptedError when a signal stops this run: the CLI exits 130/143.
+    const { run, previous } = await runOnce(session, signal);
+    exitCode = exitCodeOf(run.results, settings.failOn);
+    if (settings.format === 'table') {
+      if (options.stdoutIsTty) {
+        // Clear the screen and redraw: the terminal shows the latest state, not a scroll of them.
+        options.write(
+          `\u001b[2J\u001b[H${render('table', run, { color: options.stdoutColor, width: options.width })}`,
+        );
+        options.write(`next run in ${formatDuration(intervalMs)} · Ctrl-C stops\n`);
+      } else {
+        for (const line of changeLines(run, previous)) options.write(`${line}\n`);
       }
-      if (stopping) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
     }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    await idle(intervalMs, signal);
   }
   return exitCode;
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function idle(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

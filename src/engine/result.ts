@@ -5,7 +5,10 @@
 
 export type Status = 'pass' | 'warn' | 'fail' | 'error' | 'skip';
 export type Severity = 'critical' | 'warning';
-/** NO VERDICT: no critical check measured anything (all skipped or not applicable), and none failed. */
+/**
+ * NO VERDICT: the run cannot back a decision (exit code 3): nothing failed, but a check at or above
+ * --fail-on could not measure, or no critical check measured anything. HOLD: a check failed (exit 1).
+ */
 export type Verdict = 'ROUTE' | 'HOLD' | 'NO VERDICT';
 export type FailOn = 'fail' | 'warn';
 export type Stack = 'op-stack' | 'arbitrum' | 'evm' | 'dydx-v4';
@@ -81,4 +84,14 @@ export interface RunResult {
   summary: Record<Status, number>;
   results: CheckResult[];
   endpoints: EndpointReport[];
+  /** Why the verdict is what it is, in one sentence (for NO VERDICT: what could not be measured). */
+  verdictReason: string;
+  /** Checks that ran (pass, warn, fail or error): a checklist that shrank shows here. */
+  checksRun: number;
+  /** Checks the checklist declares, before --only and --skip. */
+  checksInChecklist: number;
+  /** The run's deadline, when one was set (what was left of --deadline when the run started). */
+  deadlineMs?: number;
+  /** Ids of the checks that the run deadline ended before they measured (they are `error`). */
+  cutByDeadline: string[];
 }

@@ -15,7 +15,7 @@ import { clockProblem, DEFAULT_CLOCK_TOLERANCE_MS, readClock } from './clock.js'
 import { ChainReader } from './reader.js';
 import { Redactor } from './redact.js';
 import type { CheckResult, FailOn, RunResult } from './result.js';
-import { statusOf, summarize, verdictOf } from './status.js';
+import { statusOf, summarize, verdictOf, verdictReasonOf } from './status.js';
 
 export interface RunOptions {
   failOn?: FailOn;
@@ -47,6 +47,18 @@ export interface RunOutcome {
 }
 
 class TimeoutError extends Error {}
+/** The run's deadline passed: the checks it ends are reported as cut by the deadline. */
+class DeadlineError extends TimeoutError {}
+
+/** Calls `listener` once when `signal` aborts — at once when it already has (addEventListener would never fire). */
+function onAbort(signal: AbortSignal, listener: () => void): () => void {
+  if (signal.aborted) {
+    listener();
+    return () => {};
+  }
+  signal.addEventListener('abort', listener, { once: true });
+  return () => signal.removeEventListener('abort', listener);
+}
 
 function matches(check: CheckInstance, selectors: string[]): boolean {
   return selectors.includes(check.id) || check.tags.some((tag) => selectors.includes(tag));
@@ -100,19 +112,21 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
   const runAbort = new AbortController();
   // Every check listens for the run's deadline; a long checklist is not a listener leak.
   setMaxListeners(0, runAbort.signal);
-  const deadline = options.deadlineMs
-    ? setTimeout(
-        () =>
-          runAbort.abort(
-            new TimeoutError(`run deadline of ${formatDuration(options.deadlineMs ?? 0)} reached`),
-          ),
-        options.deadlineMs,
-      )
-    : undefined;
+  const deadlineMs = options.deadlineMs !== undefined ? Math.max(0, options.deadlineMs) : undefined;
+  // Aborting the run-level signal ends every unfinished check and cancels every in-flight request
+  // (the readers and the dYdX adapter take it), so nothing keeps the process alive past the deadline.
+  const deadline =
+    deadlineMs !== undefined
+      ? setTimeout(
+          () => runAbort.abort(new DeadlineError(`run deadline of ${formatDuration(deadlineMs)} reached`)),
+          deadlineMs,
+        )
+      : undefined;
 
-  options.signal?.addEventListener('abort', () =>
-    runAbort.abort(new TimeoutError('the run was interrupted')),
-  );
+  // Removed when the run ends: --watch passes one signal to every run, and listeners must not pile up.
+  const stopInterrupt = options.signal
+    ? onAbort(options.signal, () => runAbort.abort(new TimeoutError('the run was interrupted')))
+    : () => {};
   const l2 = checklist.venue.l2
     ? new ChainReader({
         label: 'l2',
@@ -158,6 +172,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
   const clock = selected.some(readsClock) ? readClock({ l1, l2 }, now) : undefined;
   clock?.catch(() => {});
   let done = 0;
+  const cut = new Set<string>();
   const store = options.stateDir ? new StateStore(options.stateDir) : undefined;
   const historyKey = (check: CheckInstance) => [checklistKey(checklist.file), 'checks', check.id];
 
@@ -175,9 +190,20 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     if (skipReason) return { ...base, status: 'skip', message: skipReason, durationMs: 0 };
 
     const timeoutMs = check.timeoutMs ?? options.timeoutMs ?? checklist.defaults.timeoutMs;
+    // A check that the pool starts after the deadline (or an interrupt) has nothing left to run in:
+    // it ends at once, without sending a request.
+    if (runAbort.signal.aborted) {
+      const reason = runAbort.signal.reason;
+      if (reason instanceof DeadlineError) cut.add(check.id);
+      return {
+        ...base,
+        status: 'error',
+        message: `could not measure: ${errorMessage(reason)}`,
+        durationMs: 0,
+      };
+    }
     const abort = new AbortController();
-    const onRunAbort = () => abort.abort(runAbort.signal.reason);
-    runAbort.signal.addEventListener('abort', onRunAbort);
+    const stopListening = onAbort(runAbort.signal, () => abort.abort(runAbort.signal.reason));
     const timer = setTimeout(
       () => abort.abort(new TimeoutError(`timed out after ${formatDuration(timeoutMs)}`)),
       timeoutMs,
@@ -202,15 +228,14 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       sleep: (ms) =>
         new Promise((resolve, reject) => {
           const t = setTimeout(resolve, ms);
-          abort.signal.addEventListener('abort', () => {
+          onAbort(abort.signal, () => {
             clearTimeout(t);
             reject(abort.signal.reason);
           });
         }),
     };
     const aborted = new Promise<never>((_, reject) => {
-      if (abort.signal.aborted) reject(abort.signal.reason);
-      abort.signal.addEventListener('abort', () => reject(abort.signal.reason));
+      onAbort(abort.signal, () => reject(abort.signal.reason));
     });
     try {
       if (clock && readsClock(check)) {
@@ -244,6 +269,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       if (error instanceof NotApplicable) {
         return { ...base, status: 'skip', message: `not applicable: ${error.message}`, durationMs: 0 };
       }
+      if (error instanceof DeadlineError) cut.add(check.id);
       return {
         ...base,
         status: 'error',
@@ -253,7 +279,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       };
     } finally {
       clearTimeout(timer);
-      runAbort.signal.removeEventListener('abort', onRunAbort);
+      stopListening();
       abort.abort();
     }
   };
@@ -265,6 +291,10 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     return result;
   });
   clearTimeout(deadline);
+  stopInterrupt();
+  // The run is over: whatever a check left behind (a read it no longer awaits, the clock read) is
+  // cancelled now rather than left holding sockets open.
+  if (!runAbort.signal.aborted) runAbort.abort(new TimeoutError('the run is over'));
 
   const traffic = [l2, l1, ...referenceReaders.values()].reduce(
     (sum, reader) => {
@@ -293,6 +323,11 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       verdict: verdictOf(results, failOn),
       summary: summarize(results),
       results,
+      verdictReason: verdictReasonOf(results, failOn),
+      checksRun: results.filter((r) => r.status !== 'skip').length,
+      checksInChecklist: checklist.checks.length,
+      ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+      cutByDeadline: results.filter((r) => cut.has(r.id)).map((r) => r.id),
       endpoints: [
         ...(l2?.endpoints() ?? []),
         ...(l1?.endpoints() ?? []),

@@ -35,6 +35,12 @@ export function renderJson(run: RunResult): string {
     results: run.results.map(orderedResult),
     failOn: run.failOn,
     endpoints: run.endpoints,
+    // Added after schemaVersion 1 shipped: appended, so existing keys keep their order.
+    verdictReason: run.verdictReason,
+    checksRun: run.checksRun,
+    checksInChecklist: run.checksInChecklist,
+    deadlineMs: run.deadlineMs,
+    cutByDeadline: run.cutByDeadline,
   };
   return `${JSON.stringify(ordered, (_key, value) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`;
 }

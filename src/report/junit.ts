@@ -1,5 +1,6 @@
 /** JUnit XML for CI systems: one testcase per check. */
 import type { CheckResult, RunResult } from '../engine/result.js';
+import { errorAdvice } from './text.js';
 
 // XML 1.0 allows tab, newline and carriage return among the control characters, and no lone
 // surrogates or U+FFFE/U+FFFF; a CI parser rejects the whole report over one such character.
@@ -23,14 +24,16 @@ function escapeAttr(text: string): string {
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
-function body(result: CheckResult): string {
+function body(run: RunResult, result: CheckResult): string {
   const lines = [result.message];
   if (result.status === 'pass' || result.status === 'warn' || result.status === 'fail') {
     lines.push(`observed: ${result.observed}`, `threshold: ${result.threshold}`);
   } else if (result.status === 'error' && result.threshold !== undefined) {
     lines.push(`threshold: ${result.threshold}`);
   }
-  if (result.remediation) lines.push(`remediation: ${result.remediation}`);
+  // An error measured nothing: what to do about the measurement, never the check's fail remediation.
+  if (result.status === 'error') lines.push(`what to do: ${errorAdvice(run, result)}`);
+  else if (result.remediation) lines.push(`remediation: ${result.remediation}`);
   return escapeText(lines.join('\n'));
 }
 
@@ -38,7 +41,8 @@ function body(result: CheckResult): string {
 const countsAsFailure = (result: CheckResult, failOn: RunResult['failOn']) =>
   result.status === 'fail' || (result.status === 'warn' && failOn === 'warn');
 
-function testcase(result: CheckResult, failOn: RunResult['failOn']): string {
+function testcase(run: RunResult, result: CheckResult): string {
+  const failOn = run.failOn;
   const open = `    <testcase name="${escapeAttr(result.id)}" classname="${escapeAttr(result.type)}" time="${seconds(result.durationMs)}"`;
   const child = (xml: string) => `${open}>\n      ${xml}\n    </testcase>`;
   const message = escapeAttr(result.message);
@@ -48,10 +52,10 @@ function testcase(result: CheckResult, failOn: RunResult['failOn']): string {
     case 'fail':
     case 'warn':
       return countsAsFailure(result, failOn)
-        ? child(`<failure message="${message}" type="${result.status}">${body(result)}</failure>`)
-        : child(`<system-out>warning: ${body(result)}</system-out>`);
+        ? child(`<failure message="${message}" type="${result.status}">${body(run, result)}</failure>`)
+        : child(`<system-out>warning: ${body(run, result)}</system-out>`);
     case 'error':
-      return child(`<error message="${message}" type="error">${body(result)}</error>`);
+      return child(`<error message="${message}" type="error">${body(run, result)}</error>`);
     case 'skip':
       return child(`<skipped message="${message}"/>`);
   }
@@ -72,8 +76,16 @@ export function renderJunit(run: RunResult): string {
     `<testsuites name="l2preflight" ${counts}>`,
     `  <testsuite name="${escapeAttr(run.venue.name)}" ${counts} timestamp="${escapeAttr(run.startedAt)}">`,
     // Skipped testcases fail no build: the verdict says when nothing critical was measured at all.
-    `    <properties><property name="verdict" value="${escapeAttr(run.verdict)}"/></properties>`,
-    ...run.results.map((r) => testcase(r, run.failOn)),
+    '    <properties>',
+    ...[
+      ['verdict', run.verdict],
+      ['verdictReason', run.verdictReason],
+      ['checksRun', String(run.checksRun)],
+      ['checksInChecklist', String(run.checksInChecklist)],
+      ...(run.cutByDeadline.length > 0 ? [['cutByDeadline', run.cutByDeadline.join(',')]] : []),
+    ].map(([name, value]) => `      <property name="${name}" value="${escapeAttr(value ?? '')}"/>`),
+    '    </properties>',
+    ...run.results.map((r) => testcase(run, r)),
     '  </testsuite>',
     '</testsuites>',
     '',

@@ -1,7 +1,7 @@
 /** A Markdown summary for pull requests and CI job summaries (GitHub's GITHUB_STEP_SUMMARY). */
 import type { CheckResult, RunResult, Status, Verdict } from '../engine/result.js';
 import { blocking } from '../engine/status.js';
-import { unmeasuredText, visible } from './text.js';
+import { checksRunText, deadlineText, errorAdvice, visible } from './text.js';
 
 const HEADLINE: Record<Verdict, string> = {
   ROUTE: '✅ ROUTE',
@@ -33,7 +33,7 @@ export function renderMarkdown(run: RunResult): string {
   const lines = [
     `### l2preflight: ${HEADLINE[run.verdict]} — ${cell(run.venue.name)}`,
     '',
-    `\`${cell(run.checklist)}\` · ${s.pass} pass · ${s.warn} warn · ${s.fail} fail · ${s.error} error · ${s.skip} skip · ${run.durationMs} ms · ${run.startedAt}`,
+    `\`${cell(run.checklist)}\` · ${checksRunText(run)} · ${s.pass} pass · ${s.warn} warn · ${s.fail} fail · ${s.error} error · ${s.skip} skip · ${run.durationMs} ms · ${run.startedAt}`,
     '',
     '| Check | Status | Observed | Threshold | Message |',
     '| --- | --- | --- | --- | --- |',
@@ -43,9 +43,14 @@ export function renderMarkdown(run: RunResult): string {
       return `| ${cell(r.id)} | ${statusCell(r)} | ${cell(observed)} | ${cell(threshold)} | ${cell(r.message)} |`;
     }),
   ];
+  const cut = deadlineText(run);
+  if (cut) lines.push('', `**Deadline**: ${cell(cut)}.`);
+  // An error measured nothing about the venue: it gets what to do about the measurement, never the
+  // check's remediation (which is for when the venue fails it).
   const remediations = run.results.filter(
-    (r) => (r.status === 'fail' || r.status === 'warn' || r.status === 'error') && r.remediation,
+    (r) => (r.status === 'fail' || r.status === 'warn') && r.remediation,
   );
+  const errors = run.results.filter((r) => r.status === 'error');
   if (remediations.length > 0) {
     lines.push(
       '',
@@ -54,10 +59,18 @@ export function renderMarkdown(run: RunResult): string {
       ...remediations.map((r) => `- **${cell(r.id)}**: ${cell(r.remediation)}`),
     );
   }
+  if (errors.length > 0) {
+    lines.push(
+      '',
+      '**Could not measure**',
+      '',
+      ...errors.map((r) => `- **${cell(r.id)}**: ${cell(errorAdvice(run, r))}`),
+    );
+  }
   const verdict = {
     ROUTE: `Verdict **ROUTE**: nothing at or above \`--fail-on ${run.failOn}\`.`,
     HOLD: `Verdict **HOLD**: ${blockers.map((r) => cell(r.id)).join(', ')} at or above \`--fail-on ${run.failOn}\`.`,
-    'NO VERDICT': `**NO VERDICT**: ${cell(unmeasuredText(run))}.`,
+    'NO VERDICT': `**NO VERDICT**: ${cell(run.verdictReason)}.`,
   } satisfies Record<Verdict, string>;
   lines.push('', verdict[run.verdict]);
   return `${lines.join('\n')}\n`;

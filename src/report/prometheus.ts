@@ -3,6 +3,7 @@
  * file per checklist, rewritten atomically by each run.
  */
 import { type RunResult, STATUSES, VERDICTS } from '../engine/result.js';
+import { verdictCauseOf } from '../engine/status.js';
 
 /** Label values escape backslash, double quote and line feed; nothing else. */
 function label(value: string): string {
@@ -38,6 +39,28 @@ export function renderPrometheus(run: RunResult): string {
         (verdict) =>
           `l2preflight_run_verdict${labels({ ...base, verdict })} ${run.verdict === verdict ? 1 : 0}`,
       ),
+    ),
+    ...family(
+      'l2preflight_run_verdict_cause',
+      "Why the run's verdict is what it is: cause is clear (ROUTE), failed (HOLD), could-not-measure or nothing-measured (NO VERDICT).",
+      [
+        `l2preflight_run_verdict_cause${labels({ ...base, verdict: run.verdict, cause: verdictCauseOf(run.results, run.failOn) })} 1`,
+      ],
+    ),
+    // The reason as a sentence changes with every message: a comment (ignored by scrapers), not a label.
+    `# verdict reason: ${run.verdictReason.replace(/[\r\n]+/g, ' ')}`,
+    ...family('l2preflight_run_checks_run', 'Checks that ran (pass, warn, fail or error) in this run.', [
+      `l2preflight_run_checks_run${labels(base)} ${run.checksRun}`,
+    ]),
+    ...family(
+      'l2preflight_run_checks_in_checklist',
+      'Checks the checklist declares, before --only and --skip.',
+      [`l2preflight_run_checks_in_checklist${labels(base)} ${run.checksInChecklist}`],
+    ),
+    ...family(
+      'l2preflight_run_checks_cut_by_deadline',
+      'Checks the run deadline ended before they measured (they are error).',
+      [`l2preflight_run_checks_cut_by_deadline${labels(base)} ${run.cutByDeadline.length}`],
     ),
     ...family('l2preflight_run_timestamp_seconds', 'When the run started, in Unix seconds.', [
       `l2preflight_run_timestamp_seconds${labels(base)} ${Date.parse(run.startedAt) / 1000}`,

@@ -3,14 +3,14 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { CheckResult, RunResult, Status } from '../engine/result.js';
 import { blocking, changeOf } from '../engine/status.js';
-import { unmeasuredText, visible } from './text.js';
+import { checksRunText, deadlineText, errorAdvice, visible } from './text.js';
 
 function verdictLine(chalk: ChalkInstance, run: RunResult, blockers: CheckResult[]): string {
   switch (run.verdict) {
     case 'ROUTE':
       return chalk.green.bold(`VERDICT: ROUTE — nothing at or above --fail-on ${run.failOn}`);
     case 'NO VERDICT':
-      return chalk.magenta.bold(`VERDICT: NO VERDICT — ${unmeasuredText(run)}`);
+      return chalk.magenta.bold(`VERDICT: NO VERDICT — ${visible(run.verdictReason)}`);
     case 'HOLD':
       return chalk.red.bold(
         `VERDICT: HOLD — ${blockers.length} check(s) at or above --fail-on ${run.failOn}: ${blockers.map((r) => visible(r.id)).join(', ')}`,
@@ -110,8 +110,10 @@ export function renderTable(run: RunResult, options: TableOptions): string {
   const lines = [
     chalk.bold(visible(`${run.checklist} — ${venue.name} (${venue.stack}, ${chains})`)),
     table.toString(),
-    `${s.pass} pass · ${s.warn} warn · ${s.fail} fail · ${s.error} error · ${s.skip} skip  in ${run.durationMs} ms`,
+    `${checksRunText(run)} · ${s.pass} pass · ${s.warn} warn · ${s.fail} fail · ${s.error} error · ${s.skip} skip  in ${run.durationMs} ms`,
   ];
+  const cut = deadlineText(run);
+  if (cut) lines.push(chalk.magenta(visible(cut)));
 
   const problems = run.results.filter(
     (r) => r.status === 'fail' || r.status === 'warn' || r.status === 'error',
@@ -123,7 +125,10 @@ export function renderTable(run: RunResult, options: TableOptions): string {
     lines.push(
       `${paint(chalk, result.status, '✗')} ${chalk.bold(visible(result.id))}: ${indented(result.message)}${note}`,
     );
-    if (result.remediation) lines.push(`    remediation: ${indented(result.remediation)}`);
+    // An error measured nothing: the check's remediation (what to do when the venue fails it) would
+    // send the reader after the venue when the endpoint or the deadline is the problem.
+    if (result.status === 'error') lines.push(`    what to do: ${indented(errorAdvice(run, result))}`);
+    else if (result.remediation) lines.push(`    remediation: ${indented(result.remediation)}`);
     else if (result.description) lines.push(`    checks that: ${indented(result.description)}`);
   }
 

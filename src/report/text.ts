@@ -1,5 +1,6 @@
 /** Text hygiene and wording shared by the human-readable renderers. */
-import type { RunResult } from '../engine/result.js';
+import { formatDuration } from '../checklist/units.js';
+import type { CheckResult, RunResult } from '../engine/result.js';
 
 // Messages carry text from chains and RPCs (revert reasons, error bodies). A stray ESC would restyle
 // the reader's terminal and defeat `color: false`, so control characters are shown, never sent.
@@ -12,9 +13,25 @@ export function visible(text: string): string {
   );
 }
 
-/** Why a run has no verdict, naming the critical checks that measured nothing. */
-export function unmeasuredText(run: RunResult): string {
-  const critical = run.results.filter((r) => r.severity === 'critical');
-  if (critical.length === 0) return 'no critical check ran: nothing measured can back a ROUTE';
-  return `no critical check measured anything (${critical.map((r) => `${visible(r.id)}: ${r.status}`).join(', ')}): nothing measured can back a ROUTE`;
+/** "12 checks run of 14 in the checklist": a checklist that shrank (cut short, mis-merged) shows here. */
+export function checksRunText(run: RunResult): string {
+  return `${run.checksRun} check${run.checksRun === 1 ? '' : 's'} run of ${run.checksInChecklist} in the checklist`;
+}
+
+/** Which checks the run deadline ended before they measured, or undefined when it ended none. */
+export function deadlineText(run: RunResult): string | undefined {
+  if (run.cutByDeadline.length === 0) return undefined;
+  const limit = run.deadlineMs !== undefined ? ` (${formatDuration(run.deadlineMs)})` : '';
+  return `the run deadline${limit} cut ${run.cutByDeadline.length} check(s) before they measured: ${run.cutByDeadline.join(', ')}`;
+}
+
+/**
+ * What to do about an error. The check's own remediation says what to do when the venue fails it;
+ * an error measured nothing about the venue, so that advice would be wrong here.
+ */
+export function errorAdvice(run: RunResult, result: CheckResult): string {
+  if (run.cutByDeadline.includes(result.id)) {
+    return 'the run deadline ended it before it measured: give the run a longer --deadline, or find the slow endpoint (--debug prints the traffic)';
+  }
+  return 'nothing about the venue was measured: check the endpoint the message names (reachable, the right chain id, not rate-limited, fast enough for --timeout) and run again';
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
@@ -51,6 +52,26 @@ describe('runChecklist', () => {
     expect(run.results.find((r) => r.id === 'slow')).toMatchObject({ status: 'error' });
     expect(run.results.find((r) => r.id === 'slow')?.message).toContain('run deadline of 800ms reached');
     expect(run.results.find((r) => r.id === 'fast')?.status).toBe('pass');
+  });
+
+  it('ends at once a check the pool starts after the deadline, and names every check the deadline cut', async () => {
+    const started = Date.now();
+    const probes = [1, 2, 3]
+      .map((i) => `  - id: probe-${i}\n    type: reorg.probe\n    wait: 5s\n    timeout: 20s\n`)
+      .join('');
+    // One at a time: probe-2 and probe-3 start after the deadline has already passed.
+    const { run } = await runChecklist(load(probes), { deadlineMs: 800, concurrency: 1 });
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(run.results.map((r) => r.status)).toEqual(['error', 'error', 'error']);
+    expect(run.cutByDeadline).toEqual(['probe-1', 'probe-2', 'probe-3']);
+    expect(run.verdict).toBe('NO VERDICT');
+    expect(run.verdictReason).toContain('run deadline of 800ms reached');
+  });
+
+  it("leaves no listener on the caller's signal: --watch passes one signal to every run", async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 2; i++) await runChecklist(load(feedCheck('a')), { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('runs checks concurrently: wall time is close to the slowest check, not the sum', async () => {
@@ -173,7 +194,8 @@ describe("this machine's clock against the chain heads", () => {
     }
     // A check that judges no age runs as usual.
     expect(run.results.find((r) => r.id === 'depth')?.status).toBe('pass');
-    expect(run.verdict).toBe('HOLD');
+    // critical checks could not measure and none failed: no verdict (exit 3), not HOLD
+    expect(run.verdict).toBe('NO VERDICT');
   });
 
   it('names the L2 head when the checklist declares no L1', async () => {

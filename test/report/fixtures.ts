@@ -1,5 +1,5 @@
 import type { CheckResult, FailOn, RunResult } from '../../src/engine/result.js';
-import { summarize, verdictOf } from '../../src/engine/status.js';
+import { summarize, verdictOf, verdictReasonOf } from '../../src/engine/status.js';
 
 /** Text that XML must escape, plus BEL and ESC, which no report may pass through raw. */
 export const HOSTILE = 'fund holds <nothing> & "none" \'at all\'\u0007\u001b[31m';
@@ -69,7 +69,9 @@ export function fixtureResults(): CheckResult[] {
 }
 
 /** A run whose summary and verdict follow from its results and failOn, as the engine would set them. */
-export function fixtureRun(overrides: { failOn?: FailOn; results?: CheckResult[] } = {}): RunResult {
+export function fixtureRun(
+  overrides: { failOn?: FailOn; results?: CheckResult[]; cutByDeadline?: string[] } = {},
+): RunResult {
   const failOn = overrides.failOn ?? 'fail';
   const results = overrides.results ?? fixtureResults();
   return {
@@ -84,6 +86,10 @@ export function fixtureRun(overrides: { failOn?: FailOn; results?: CheckResult[]
     summary: summarize(results),
     results,
     endpoints: [{ chain: 'l2', url: 'https://mainnet.base.org', requests: 3, failures: 0 }],
+    verdictReason: verdictReasonOf(results, failOn),
+    checksRun: results.filter((r) => r.status !== 'skip').length,
+    checksInChecklist: results.length + 2,
+    cutByDeadline: overrides.cutByDeadline ?? [],
   };
 }
 
@@ -92,3 +98,16 @@ export const byStatus = (run: RunResult, status: CheckResult['status']): CheckRe
   if (!found) throw new Error(`fixture has no ${status} result`);
   return found;
 };
+
+/** The fixture's results with the error carrying a remediation: the human formats must not print it. */
+export function resultsWithErrorRemediation(): CheckResult[] {
+  return fixtureResults().map((r) =>
+    r.status === 'error' ? { ...r, remediation: 'Error remediation must not be shown.' } : r,
+  );
+}
+
+/** A run whose only critical measurement is an error: exit 3, NO VERDICT. */
+export function unmeasuredRun(cutByDeadline: string[] = []): RunResult {
+  const results = resultsWithErrorRemediation().filter((r) => r.id === 'probe' || r.id === 'later');
+  return fixtureRun({ results, cutByDeadline });
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/report/json.js';
-import { fixtureRun, HOSTILE } from './fixtures.js';
+import { fixtureRun, HOSTILE, unmeasuredRun } from './fixtures.js';
 
 const RUN_KEYS = [
   'schemaVersion',
@@ -14,6 +14,10 @@ const RUN_KEYS = [
   'results',
   'failOn',
   'endpoints',
+  'verdictReason',
+  'checksRun',
+  'checksInChecklist',
+  'cutByDeadline',
 ];
 
 describe('renderJson', () => {
@@ -116,5 +120,22 @@ describe('renderJson', () => {
 
   it('round-trips hostile message text exactly', () => {
     expect(parsed.results[2].message).toBe(HOSTILE);
+  });
+
+  it('says why there is no verdict, how many checks ran, and which the deadline cut', () => {
+    expect(parsed).toMatchObject({
+      verdictReason: '1 check(s) at or above --fail-on fail: fund; 1 could not measure: probe',
+      checksRun: 4,
+      checksInChecklist: 7,
+      cutByDeadline: [],
+    });
+    const none = JSON.parse(renderJson({ ...unmeasuredRun(['probe']), deadlineMs: 4700 }));
+    expect(none).toMatchObject({
+      verdict: 'NO VERDICT',
+      verdictReason: 'critical check probe could not measure: HTTP request failed',
+      checksRun: 1,
+      deadlineMs: 4700,
+      cutByDeadline: ['probe'],
+    });
   });
 });

@@ -2,7 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/engine/result.js';
 import { renderJunit } from '../../src/report/junit.js';
-import { fixtureRun } from './fixtures.js';
+import { fixtureRun, resultsWithErrorRemediation, unmeasuredRun } from './fixtures.js';
 
 type Node = Record<string, unknown>;
 
@@ -13,6 +13,11 @@ function parse(xml: string): { suites: Node; suite: Node; cases: Record<string, 
   const cases = Object.fromEntries((suite.testcase as Node[]).map((c) => [c['@_name'] as string, c]));
   return { suites, suite, cases };
 }
+
+const properties = (suite: Node) =>
+  Object.fromEntries(
+    ((suite.properties as { property: Node[] }).property ?? []).map((p) => [p['@_name'], p['@_value']]),
+  );
 
 const children = (node: Node | undefined) => Object.keys(node ?? {}).filter((k) => !k.startsWith('@_'));
 
@@ -115,9 +120,25 @@ describe('renderJunit', () => {
   it('carries the verdict as a suite property, so an all-skipped run is not read as a green one', () => {
     const skipped = fixtureRun().results.filter((r) => r.status === 'skip');
     const { suite } = render(fixtureRun({ results: skipped }));
-    expect(suite.properties).toEqual({ property: { '@_name': 'verdict', '@_value': 'NO VERDICT' } });
-    expect(render(fixtureRun()).suite.properties).toEqual({
-      property: { '@_name': 'verdict', '@_value': 'HOLD' },
+    expect(properties(suite).verdict).toBe('NO VERDICT');
+    expect(properties(render(fixtureRun()).suite).verdict).toBe('HOLD');
+  });
+
+  it('says why there is no verdict, how many checks ran, and which the deadline cut', () => {
+    expect(properties(render(unmeasuredRun(['probe'])).suite)).toEqual({
+      verdict: 'NO VERDICT',
+      verdictReason: 'critical check probe could not measure: HTTP request failed',
+      checksRun: '1',
+      checksInChecklist: '4',
+      cutByDeadline: 'probe',
     });
+    expect(properties(render(fixtureRun()).suite)).toMatchObject({ checksRun: '4', checksInChecklist: '7' });
+  });
+
+  it('never puts the fail remediation under an error, but what to do about the measurement', () => {
+    const { cases } = render(fixtureRun({ results: resultsWithErrorRemediation() }));
+    const body = String((cases.probe?.error as Node | undefined)?.['#text'] ?? '');
+    expect(body).not.toContain('Error remediation');
+    expect(body).toContain('what to do: nothing about the venue was measured: check the endpoint');
   });
 });

@@ -1,7 +1,7 @@
 import { lexer, type Tokens } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { fixtureResults, fixtureRun } from './fixtures.js';
+import { fixtureResults, fixtureRun, resultsWithErrorRemediation, unmeasuredRun } from './fixtures.js';
 
 function table(markdown: string): Tokens.Table {
   const token = lexer(markdown).find((t) => t.type === 'table');
@@ -46,6 +46,18 @@ describe('renderMarkdown', () => {
     expect(text).toContain('### l2preflight: 🚫 NO VERDICT — Base');
     expect(text.trimEnd().split('\n').at(-1)).toBe(
       '**NO VERDICT**: no critical check measured anything (later: skip): nothing measured can back a ROUTE.',
+    );
+  });
+
+  it('says NO VERDICT with the reason when a critical check could not measure, never its fail remediation', () => {
+    const text = renderMarkdown(unmeasuredRun(['probe']));
+    expect(text).toContain('### l2preflight: 🚫 NO VERDICT — Base');
+    expect(text).toContain('**NO VERDICT**: critical check probe could not measure: HTTP request failed.');
+    expect(text).toContain('1 check run of 4 in the checklist');
+    expect(text).toContain('**Deadline**: the run deadline cut 1 check(s) before they measured: probe.');
+    expect(text).toContain('- **probe**: the run deadline ended it before it measured');
+    expect(renderMarkdown(fixtureRun({ results: resultsWithErrorRemediation() }))).not.toContain(
+      'Error remediation',
     );
   });
 });

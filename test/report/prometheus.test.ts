@@ -1,7 +1,7 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
 import { renderPrometheus } from '../../src/report/prometheus.js';
-import { fixtureResults, fixtureRun } from './fixtures.js';
+import { fixtureResults, fixtureRun, unmeasuredRun } from './fixtures.js';
 
 describe('renderPrometheus', () => {
   it('parses as Prometheus text format with run and per-check families', () => {
@@ -15,11 +15,21 @@ describe('renderPrometheus', () => {
       'l2preflight_check_duration_seconds',
       'l2preflight_check_status',
       'l2preflight_check_value',
+      'l2preflight_run_checks_cut_by_deadline',
+      'l2preflight_run_checks_in_checklist',
+      'l2preflight_run_checks_run',
       'l2preflight_run_duration_seconds',
       'l2preflight_run_timestamp_seconds',
       'l2preflight_run_verdict',
+      'l2preflight_run_verdict_cause',
       'l2preflight_run_verdict_route',
     ]);
+    expect(byName.l2preflight_run_checks_run?.metrics[0]?.value).toBe('4');
+    expect(byName.l2preflight_run_checks_in_checklist?.metrics[0]?.value).toBe('7');
+    expect(byName.l2preflight_run_verdict_cause?.metrics[0]?.labels).toMatchObject({
+      verdict: 'HOLD',
+      cause: 'failed',
+    });
     for (const family of families) expect(family.type).toBe('GAUGE');
     expect(byName.l2preflight_run_verdict_route?.metrics[0]?.value).toBe('0');
     expect(byName.l2preflight_run_verdict?.metrics.map((m) => `${m.labels?.verdict}=${m.value}`)).toEqual([
@@ -63,5 +73,16 @@ describe('renderPrometheus', () => {
       'HOLD=0',
       'NO VERDICT=1',
     ]);
+  });
+
+  it('says why there is no verdict (a cause label, the sentence as a comment) and what the deadline cut', () => {
+    const text = renderPrometheus(unmeasuredRun(['probe']));
+    const byName = Object.fromEntries(parsePrometheusTextFormat(text).map((f) => [f.name, f]));
+    expect(byName.l2preflight_run_verdict_cause?.metrics[0]?.labels).toMatchObject({
+      verdict: 'NO VERDICT',
+      cause: 'could-not-measure',
+    });
+    expect(byName.l2preflight_run_checks_cut_by_deadline?.metrics[0]?.value).toBe('1');
+    expect(text).toContain('# verdict reason: critical check probe could not measure: HTTP request failed\n');
   });
 });

@@ -2,7 +2,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/engine/result.js';
 import { renderTable } from '../../src/report/table.js';
-import { fixtureResults, fixtureRun } from './fixtures.js';
+import { fixtureResults, fixtureRun, resultsWithErrorRemediation, unmeasuredRun } from './fixtures.js';
 
 const ESC = '\u001b';
 // Visible width, ignoring colour codes; every character the fixture uses is one column wide.
@@ -25,7 +25,9 @@ describe('renderTable', () => {
 
   it('names the checklist and venue, and sums up the statuses', () => {
     expect(plain).toContain('checks/base.yaml — Base (op-stack, L2 8453, L1 1)');
-    expect(plain).toContain('1 pass · 1 warn · 1 fail · 1 error · 1 skip  in 812 ms');
+    expect(plain).toContain(
+      '4 checks run of 7 in the checklist · 1 pass · 1 warn · 1 fail · 1 error · 1 skip  in 812 ms',
+    );
   });
 
   it('contains no escape sequence at all without colour, even when a message carries one', () => {
@@ -54,10 +56,23 @@ describe('renderTable', () => {
     expect(plain).not.toContain('✗ later');
   });
 
-  it('says an error is not a pass, and falls back to the description without a remediation', () => {
-    expect(plain).toContain(
-      '✗ probe: could not measure: HTTP request failed (an error is never a pass)\n    checks that: no block of the last 64 was replaced',
+  it('says an error is not a pass, and what to do about the measurement instead of the fail remediation', () => {
+    const text = renderTable(fixtureRun({ results: resultsWithErrorRemediation() }), { color: false });
+    expect(text).toContain(
+      '✗ probe: could not measure: HTTP request failed (an error is never a pass)\n    what to do: nothing about the venue was measured: check the endpoint',
     );
+    expect(text).not.toContain('Error remediation');
+  });
+
+  it('says NO VERDICT with the reason when a critical check could not measure, and what the deadline cut', () => {
+    const text = renderTable({ ...unmeasuredRun(['probe']), deadlineMs: 4700 }, { color: false });
+    expect(text).toContain(
+      'VERDICT: NO VERDICT — critical check probe could not measure: HTTP request failed',
+    );
+    expect(text).not.toContain('VERDICT: HOLD');
+    expect(text).toContain('1 check run of 4 in the checklist');
+    expect(text).toContain('the run deadline (4.7s) cut 1 check(s) before they measured: probe');
+    expect(text).toContain('what to do: the run deadline ended it before it measured');
   });
 
   it('holds on the checks at or above --fail-on, naming them', () => {

@@ -22,6 +22,14 @@ async function hashAt(client: PublicClient, height: number): Promise<Hash> {
   return (await client.getBlock({ blockNumber: BigInt(height) })).hash as Hash;
 }
 
+/** Why an endpoint did not answer, in its own words (viem's short message plus its details). */
+function failure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { shortMessage, details } = error as { shortMessage?: unknown; details?: unknown };
+  const base = typeof shortMessage === 'string' ? shortMessage : error.message;
+  return typeof details === 'string' && details && !base.includes(details) ? `${base} (${details})` : base;
+}
+
 /** Endpoints outside the largest group agreeing on the hash (the first endpoint wins a tie). */
 export function dissenters(endpoints: EndpointView[]): EndpointView[] {
   const answered = endpoints.filter((e) => e.hashAtCommon);
@@ -61,28 +69,41 @@ export const rpcDivergence = defineCheck({
           const block = await client.getBlock({ blockTag: 'latest' });
           return { label, head: { number: Number(block.number), timestamp: Number(block.timestamp) } };
         } catch (error) {
-          return { label, error: (error as { shortMessage?: string }).shortMessage ?? String(error) };
+          return { label, error: failure(error) };
         }
       }),
     );
     const live = views.filter((v) => v.head);
-    if (live.length < 2) {
+    // One endpoint answering is still a measurement of it (and a warning naming the others); none
+    // answering measured nothing.
+    if (live.length === 0) {
       throw new MeasurementError(
-        `only ${live.length} of ${views.length} L2 endpoints answered; nothing to compare`,
-        {
-          endpoints: views,
-        },
+        `none of the ${views.length} L2 endpoints answered: ${views.map((v) => `${v.label}: ${v.error}`).join('; ')}`,
+        { endpoints: views },
       );
     }
     const commonHeight = Math.min(...live.map((v) => v.head?.number ?? 0));
+    // An endpoint that answered the head but not the hash has stopped answering: it is named as such,
+    // not taken for a fork, and the others are still compared.
     const readHashes = () =>
       Promise.all(
         views.map(async (view, index) => {
-          if (!view.head) return;
-          view.hashAtCommon = await hashAt(endpoints[index]?.client as PublicClient, commonHeight);
+          if (!view.head || view.error) return;
+          try {
+            view.hashAtCommon = await hashAt(endpoints[index]?.client as PublicClient, commonHeight);
+          } catch (error) {
+            view.hashAtCommon = undefined;
+            view.error = failure(error);
+          }
         }),
       );
     await readHashes();
+    if (!views.some((v) => v.hashAtCommon)) {
+      throw new MeasurementError(
+        `no L2 endpoint answered for block ${commonHeight}: ${views.map((v) => `${v.label}: ${v.error}`).join('; ')}`,
+        { endpoints: views },
+      );
+    }
     let rechecked = false;
     if (dissenters(views).length > 0) {
       await ctx.sleep(params.recheck);
@@ -92,7 +113,7 @@ export const rpcDivergence = defineCheck({
     return { commonHeight, endpoints: views, rechecked };
   },
   evaluate(params, observation) {
-    const live = observation.endpoints.filter((e) => e.head);
+    const live = observation.endpoints.filter((e) => e.head && !e.error);
     const heights = live.map((e) => e.head?.number ?? 0);
     const times = live.map((e) => e.head?.timestamp ?? 0);
     const skew = Math.max(...heights) - Math.min(...heights);
@@ -106,14 +127,19 @@ export const rpcDivergence = defineCheck({
         : '',
       skew > params.maxHeadSkew ? `heads are ${skew} blocks apart, over ${params.maxHeadSkew}` : '',
     ].filter(Boolean);
+    const alone = live.length < 2 ? '; one endpoint left: nothing to compare it with' : '';
     return {
       holds: problems.length === 0,
-      concern: dead.length ? `${dead.map((e) => e.label).join(', ')} did not answer` : undefined,
+      concern: dead.length
+        ? `${dead.map((e) => `${e.label} did not answer (${e.error})`).join(', ')}${alone}`
+        : undefined,
       observed,
       threshold: `skew <= ${params.maxHeadSkew} blocks, same hash`,
       message: problems.length
         ? problems.join('; ')
-        : `${live.length} endpoints agree on block ${observation.commonHeight}; heads ${Math.min(...heights)}–${Math.max(...heights)}`,
+        : live.length < 2
+          ? `only ${live.map((e) => e.label).join('')} answered (head ${Math.max(...heights)}): nothing to compare`
+          : `${live.length} endpoints agree on block ${observation.commonHeight}; heads ${Math.min(...heights)}–${Math.max(...heights)}`,
       value: { value: skew, unit: 'blocks' },
       evidence: {
         commonHeight: observation.commonHeight,

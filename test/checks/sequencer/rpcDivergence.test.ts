@@ -41,4 +41,18 @@ describe('sequencer.rpc-divergence on the devnet', () => {
     expect(result.status).toBe('warn');
     expect(result.message).toContain(`#3 ${dead} did not answer`);
   });
+
+  it('warns naming the dead endpoint when one of two does not answer (README), and errors when both do not', async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const one = await runOne([venue.node.url, dead], CHECK);
+    expect(one.status).toBe('warn');
+    expect(one.message).toContain(`#2 ${dead} did not answer`);
+    expect(one.message).toContain('nothing to compare');
+    const other = await runOne([dead, venue.node.url], CHECK);
+    expect(other.status).toBe('warn');
+    expect(other.message).toContain(`#1 ${dead} did not answer`);
+    const deadToo = `http://127.0.0.1:${await freePort()}`;
+    const both = await runOne([dead, deadToo], CHECK);
+    expect(both.status).toBe('error');
+  });
 });
