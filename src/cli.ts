@@ -73,6 +73,10 @@ program
   .option('--timeout <duration>', 'per-check deadline when a check sets none, e.g. 30s')
   .option('--deadline <duration>', 'deadline for the whole run, e.g. 2m')
   .option(
+    '--rpc-timeout <duration>',
+    'per HTTP request to an RPC endpoint before the next endpoint is tried (default 3s, below --timeout)',
+  )
+  .option(
     '--clock-tolerance <duration>',
     "how far this machine's clock may lag the chain head before age checks are error (default 30s)",
   )
