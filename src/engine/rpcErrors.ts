@@ -4,7 +4,7 @@
  * what we know (status, error codes, our own timeout), never from the bytes the endpoint sent: a garbage
  * or hostile body must not end up in a report.
  */
-import { ResponseBodyTooLargeError, TimeoutError } from 'viem';
+import { BaseError, ResponseBodyTooLargeError, TimeoutError } from 'viem';
 import { formatDuration } from '../checklist/units.js';
 
 export type RpcFailureCause =
@@ -25,14 +25,16 @@ export type RpcFailureCause =
 
 export type RpcChain = 'l1' | 'l2' | 'reference';
 
-/** One endpoint failed (or, with `failures`, every endpoint of the chain did). */
-export class RpcEndpointError extends Error {
+/**
+ * One endpoint failed (or, with `failures`, every endpoint of the chain did). A viem BaseError, so that
+ * viem passes it through its request layer as it is (anything else becomes an "unknown RPC error"), with
+ * the message kept to the one line (no viem version and docs lines).
+ */
+export class RpcEndpointError extends BaseError {
   readonly chain: RpcChain;
   /** Redacted and numbered: `#2 https://host/…`. */
   readonly endpoint: string;
   override readonly cause: RpcFailureCause;
-  /** viem's errors wrap ours and show `shortMessage`; the engine prints it too. */
-  readonly shortMessage: string;
   /** When every endpoint failed: what each one did, in the order they were tried. */
   readonly failures: RpcEndpointError[];
 
@@ -43,12 +45,11 @@ export class RpcEndpointError extends Error {
     message: string,
     failures: RpcEndpointError[] = [],
   ) {
-    super(message);
-    this.name = 'RpcEndpointError';
+    super(message, { name: 'RpcEndpointError' });
+    this.message = message;
     this.chain = chain;
     this.endpoint = endpoint;
     this.cause = cause;
-    this.shortMessage = message;
     this.failures = failures;
   }
 }

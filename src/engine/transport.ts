@@ -60,6 +60,8 @@ export class Endpoint {
   calls = 0;
   failures = 0;
   standing: number = Standing.Healthy;
+  /** Passed the gate (its chain id checked): preferred over one whose check is still pending. */
+  admitted = false;
   private readonly send: EIP1193RequestFn;
 
   constructor(
@@ -126,9 +128,11 @@ export class EndpointPool {
     this.endpoints = options.urls.map((url, index) => new Endpoint(index, url, options.timeoutMs));
   }
 
-  /** Healthy endpoints first, then slow, then failed; the checklist's order within each. */
+  /** Healthy endpoints first, then slow, then failed; admitted before unchecked; else the checklist's order. */
   preferred(): Endpoint[] {
-    return [...this.endpoints].sort((a, b) => a.standing - b.standing || a.index - b.index);
+    return [...this.endpoints].sort(
+      (a, b) => a.standing - b.standing || Number(b.admitted) - Number(a.admitted) || a.index - b.index,
+    );
   }
 
   /** The error for one endpoint's failure, or undefined for a deterministic answer (pass it through). */
@@ -170,6 +174,7 @@ export class EndpointPool {
   async admit(endpoint: Endpoint): Promise<void> {
     try {
       await this.gate(endpoint);
+      endpoint.admitted = true;
     } catch (error) {
       throw this.fail(endpoint, error) ?? error;
     }
