@@ -2,15 +2,22 @@
  * The hedged transport against a real anvil behind fault proxies: a hanging or slow URL is raced, a
  * failing one is demoted, every failure names its endpoint and cause, the run's signal cancels requests.
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { erc20Abi } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
 import { freePort } from '../../src/devnet/anvil.js';
+import { DEVNET_ADDRESSES } from '../../src/devnet/constants.js';
 import type { RunningVenue } from '../../src/devnet/venue.js';
 import { ChainMismatchError, ChainReader } from '../../src/engine/reader.js';
 import { Redactor } from '../../src/engine/redact.js';
 import { RpcEndpointError } from '../../src/engine/rpcErrors.js';
 import { runChecklist } from '../../src/engine/run.js';
+import { defaultHedgeDelay, resolveRpcTimeout, rpcTimeoutProblem } from '../../src/engine/transport.js';
+import { cli } from '../helpers/cli.js';
 import { type FaultMode, type FaultProxy, GARBAGE_SECRET, startFaultProxy } from '../helpers/faultProxy.js';
 import { checklistYaml, startTestVenue } from '../helpers/venue.js';
 
@@ -190,5 +197,77 @@ describe('hedged RPC transport', () => {
       server?.closeAllConnections();
       await new Promise((resolve) => server?.close(resolve));
     }
+  });
+});
+
+describe('RPC failures in a run', () => {
+  it('reach the check row as endpoint and cause, through viem contract reads too, with no response bytes', async () => {
+    const garbled = await proxy({ kind: 'garbage' });
+    const { run } = await runChecklist(
+      parseChecklist(checklistYaml([garbled.url], READ_ONLY), 'c.yaml', { env: {} }),
+    );
+    for (const result of run.results) {
+      expect(result).toMatchObject({
+        status: 'error',
+        message: `could not measure: l2 RPC #1 ${garbled.url} answered with something that is not a JSON-RPC response`,
+      });
+    }
+    expect(JSON.stringify(run)).not.toMatch(new RegExp(`${GARBAGE_SECRET}|html|Gateway`));
+
+    // A contract read that fails after the endpoint was admitted: viem wraps the error, the message stays ours.
+    const limited = await proxy();
+    const chain = reader([limited.url]);
+    await chain.freshBlock(1n);
+    limited.setMode({ kind: 'status', code: 429 });
+    const error = await chain
+      .readContract({ address: DEVNET_ADDRESSES.ethUsdFeed, abi: erc20Abi, functionName: 'decimals' })
+      .then(
+        () => undefined,
+        (e: unknown) => e as { shortMessage?: string },
+      );
+    expect(error?.shortMessage).toBe(`l2 RPC #1 ${limited.url} answered HTTP 429 (rate limited)`);
+  });
+});
+
+describe('the RPC timeout', () => {
+  it('defaults to 3s, at most half the check timeout; an explicit one is kept', () => {
+    expect(resolveRpcTimeout(20_000)).toBe(3_000);
+    expect(resolveRpcTimeout(4_000)).toBe(2_000);
+    expect(resolveRpcTimeout(20_000, 5_000)).toBe(5_000);
+    expect(defaultHedgeDelay(3_000)).toBe(1_000);
+    expect(defaultHedgeDelay(600)).toBe(200);
+  });
+
+  it('must be below the check timeout', () => {
+    expect(rpcTimeoutProblem(3_000, 10_000)).toBeUndefined();
+    expect(rpcTimeoutProblem(10_000, 10_000)).toBe(
+      'the RPC timeout (10s) must be below the check timeout (10s): a check would end before its first request could fail over',
+    );
+  });
+
+  it('is refused by run at or above the check timeout, from the flag or the checklist', async () => {
+    const flag = await cli(['run', 'checks/devnet.yaml', '--rpc-timeout', '10s']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain(
+      '--rpc-timeout: the RPC timeout (10s) must be below the check timeout (10s)',
+    );
+    expect(flag.stderr).not.toContain('    at ');
+
+    const dir = await mkdtemp(join(tmpdir(), 'rpc-timeout-'));
+    const file = join(dir, 'c.yaml');
+    await writeFile(
+      file,
+      checklistYaml('http://127.0.0.1:1', READ_ONLY).replace(
+        '  timeout: 10s',
+        '  timeout: 10s\n  rpcTimeout: 10s',
+      ),
+    );
+    const checklist = await cli(['validate', file]);
+    expect(checklist.code).toBe(2);
+    expect(checklist.stderr).toMatch(
+      /c\.yaml:\d+:\d+: .*rpcTimeout.*expected an RPC timeout below defaults\.timeout/,
+    );
+    const shorter = await cli(['run', file, '--timeout', '5s', '--rpc-timeout', '5s']);
+    expect(shorter.code).toBe(2);
   });
 });
