@@ -74,8 +74,8 @@ const has = <T>(error: unknown, type: abstract new (...args: never[]) => T): boo
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/;
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 const CONNECT_TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
-/** Node and undici error codes: ours to print (they describe the socket, not the body). */
-const NODE_CODE = /^(E[A-Z]+|UND_ERR_[A-Z_]+|ERR_[A-Z_]+)$/;
+/** Node, undici and OpenSSL error codes: ours to print (they describe the socket, not the body). */
+const NODE_CODE = /^[A-Z][A-Z0-9_]{2,40}$/;
 
 /**
  * Answers that are the same from every honest node (a revert, a malformed argument): failing over would
@@ -138,7 +138,10 @@ export function classifyRpcFailure(error: unknown, timeoutMs: number): Classifie
           : '';
     return { cause: 'rpc-error', says: `answered JSON-RPC error ${code}${why}` };
   }
-  const system = find(error, (e) => typeof e.code === 'string' && NODE_CODE.test(e.code));
+  const system = find(
+    error,
+    (e) => e instanceof Error && typeof e.code === 'string' && NODE_CODE.test(e.code),
+  );
   const code = system?.code as string | undefined;
   if (code) {
     if (DNS_CODES.has(code)) return { cause: 'dns', says: `host name did not resolve (${code})` };
