@@ -107,8 +107,11 @@ export function classifyRpcFailure(error: unknown, timeoutMs: number): Classifie
   }
   if (has(error, TimeoutError))
     return { cause: 'timeout', says: `timed out after ${formatDuration(timeoutMs)}` };
-  if (has(error, ResponseBodyTooLargeError)) {
-    return { cause: 'too-large', says: 'sent a response over the size limit (refused, not read)' };
+  const tooLarge = find(error, (e) => e instanceof ResponseBodyTooLargeError);
+  if (tooLarge) {
+    const limit = Number(tooLarge.maxSize);
+    const size = limit >= 1024 * 1024 ? `${Math.round(limit / (1024 * 1024))} MB` : `${limit} bytes`;
+    return { cause: 'too-large', says: `sent a response over ${size} (refused, not read)` };
   }
   const rpc = find(error, (e) => typeof e.code === 'number' && e.code !== -1);
   const status = find(error, (e) => typeof e.status === 'number')?.status as number | undefined;

@@ -195,8 +195,10 @@ export class EndpointPool {
    * none has answered within the hedge delay. First good answer wins; the others are left to end by
    * their own timeout (they share a JSON-RPC batch with other calls, so they cannot be cancelled alone).
    */
-  request(args: RequestArgs, order: Endpoint[] = this.preferred()): Promise<unknown> {
+  request(args: RequestArgs, endpoints: Endpoint[] = this.preferred()): Promise<unknown> {
     if (this.fatal) return Promise.reject(this.fatal);
+    // A transaction is sent once, to one endpoint: never raced (the readers only read; this is a guard).
+    const order = args.method.startsWith('eth_send') ? endpoints.slice(0, 1) : endpoints;
     const signal = this.signal;
     return new Promise((resolve, reject) => {
       const failures: RpcEndpointError[] = [];

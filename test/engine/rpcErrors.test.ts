@@ -50,9 +50,9 @@ describe('classifyRpcFailure', () => {
     ['timeout', new TimeoutError({ url, body }), 'timeout', 'timed out after 3s'],
     [
       'too large',
-      new ResponseBodyTooLargeError({ maxSize: 10, size: 20 }),
+      new ResponseBodyTooLargeError({ maxSize: 16 * 1024 * 1024, size: 20 * 1024 * 1024 }),
       'too-large',
-      'sent a response over the size limit (refused, not read)',
+      'sent a response over 16 MB (refused, not read)',
     ],
     [
       'not JSON',

@@ -152,6 +152,7 @@ describe('hedged RPC transport', () => {
     huge.setMode({ kind: 'huge', bytes: 50 * 1024 * 1024 });
     const error = await failure(chain.freshBlock(2n));
     expect(error.cause).toBe('too-large');
+    expect(error.message).toBe(`l2 RPC #1 ${huge.url} sent a response over 16 MB (refused, not read)`);
   });
 
   it('calls truncated and short batch answers bad JSON, and still fails a chain on a wrong chain id', async () => {
