@@ -116,7 +116,11 @@ export class ChainReader {
     let probe = this.verified.get(endpoint);
     if (!probe) {
       probe = (async () => {
-        const id = hexToNumber((await endpoint.request({ method: 'eth_chainId' }, this.signal)) as Hex);
+        const answer = await endpoint.request({ method: 'eth_chainId' }, this.signal);
+        if (typeof answer !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(answer)) {
+          throw new Error('eth_chainId answered with something that is not a quantity');
+        }
+        const id = hexToNumber(answer as Hex);
         if (id === this.chainId) return;
         const mismatch = new ChainMismatchError(
           this.label,

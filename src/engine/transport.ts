@@ -224,13 +224,21 @@ export class EndpointPool {
           (result) => {
             inFlight.delete(endpoint);
             if (done) return;
-            // Whoever was asked before and is still silent lost the race: ask it last from now on.
-            for (const slow of inFlight) slow.standing = Math.max(slow.standing, Standing.Slow);
+            // Whoever was asked before the winner and is still silent lost the race: ask it later from now on.
+            for (const slow of inFlight) {
+              if (order.indexOf(slow) < order.indexOf(endpoint))
+                slow.standing = Math.max(slow.standing, Standing.Slow);
+            }
             finish(() => resolve(result));
           },
           (error: unknown) => {
             inFlight.delete(endpoint);
-            if (!(error instanceof RpcEndpointError) || error.cause === 'aborted') {
+            // A deterministic answer, the run's abort, or a live endpoint on another chain: no failover.
+            if (
+              !(error instanceof RpcEndpointError) ||
+              error.cause === 'aborted' ||
+              error.cause === 'wrong-chain'
+            ) {
               finish(() => reject(error));
               return;
             }

@@ -268,7 +268,5 @@ describe('the RPC timeout', () => {
     expect(checklist.stderr).toMatch(
       /c\.yaml:\d+:\d+: .*rpcTimeout.*expected an RPC timeout below defaults\.timeout/,
     );
-    const shorter = await cli(['run', file, '--timeout', '5s', '--rpc-timeout', '5s']);
-    expect(shorter.code).toBe(2);
-  });
+  }, 120_000);
 });
