@@ -95,6 +95,10 @@ program
     'deadline for the whole process, counted from its start (per run with --watch), e.g. 2m; unfinished checks end as error and the process exits',
   )
   .option(
+    '--rpc-timeout <duration>',
+    'per HTTP request to an RPC endpoint before the next endpoint is tried (default 3s, below --timeout)',
+  )
+  .option(
     '--clock-tolerance <duration>',
     "how far this machine's clock may lag the chain head before age checks are error (default 30s)",
   )

@@ -454,6 +454,7 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
       timeoutMs: defaults.timeout as number,
       severity: defaults.severity,
       clockToleranceMs: defaults.clockTolerance as number,
+      rpcTimeoutMs: defaults.rpcTimeout as number | undefined,
     },
     drill: drill?.data
       ? {

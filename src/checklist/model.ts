@@ -38,7 +38,7 @@ export interface Checklist {
     dydx?: DydxEndpoints;
     contracts: Record<string, Address>;
   };
-  defaults: { timeoutMs: number; severity: Severity; clockToleranceMs?: number };
+  defaults: { timeoutMs: number; severity: Severity; clockToleranceMs?: number; rpcTimeoutMs?: number };
   drill?: DrillConfig;
   checks: CheckInstance[];
   /** What `advise` of the checks said: printed by `validate`, never fatal. */

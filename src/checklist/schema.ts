@@ -70,6 +70,13 @@ export const defaultsSchema = z
       "How far this machine's clock may lag the chain head before checks that judge ages are error (--clock-tolerance overrides).",
       '30s',
     ),
+    rpcTimeout: duration(
+      'Per-HTTP-request timeout for RPC calls (default 3s, at most half of timeout); below timeout (--rpc-timeout overrides).',
+    ).optional(),
+  })
+  .refine((d) => d.rpcTimeout === undefined || d.rpcTimeout < d.timeout, {
+    path: ['rpcTimeout'],
+    error: 'expected an RPC timeout below defaults.timeout (a check must outlive its first failed request)',
   })
   .prefault({});
 

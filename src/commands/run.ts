@@ -9,6 +9,7 @@ import { Redactor, redactUrl } from '../engine/redact.js';
 import type { CheckResult, FailOn, RunResult } from '../engine/result.js';
 import { runChecklist } from '../engine/run.js';
 import { exitCodeOf } from '../engine/status.js';
+import { rpcTimeoutProblem } from '../engine/transport.js';
 import { UsageError } from '../errors.js';
 import { FORMATS, type Format, render } from '../report/index.js';
 import { appendRun, type RunRecord, readRunHistory, withPreviousStatuses } from '../state/runs.js';
@@ -25,6 +26,8 @@ export interface RunCommandOptions {
   skip?: string[];
   failOn?: string;
   timeout?: string;
+  /** Per HTTP request to an RPC endpoint, e.g. 3s; below the check timeout. */
+  rpcTimeout?: string;
   /** How far this machine's clock may lag the chain head before age checks are error. */
   clockTolerance?: string;
   deadline?: string;
@@ -55,6 +58,7 @@ interface Settings {
   reports: { format: Format; file: string }[];
   concurrency?: number;
   timeoutMs?: number;
+  rpcTimeoutMs?: number;
   clockToleranceMs?: number;
   deadlineMs?: number;
   watchMs?: number;
@@ -108,6 +112,7 @@ function parseSettings(options: RunCommandOptions): Settings {
     reports,
     concurrency,
     timeoutMs: durationOption('--timeout', options.timeout),
+    rpcTimeoutMs: durationOption('--rpc-timeout', options.rpcTimeout),
     clockToleranceMs: durationOption('--clock-tolerance', options.clockTolerance),
     deadlineMs: durationOption('--deadline', options.deadline),
     watchMs: durationOption('--watch', options.watch),
@@ -126,6 +131,18 @@ function checkSelectors(checklist: Checklist, flag: string, selectors: string[] 
     throw new UsageError(`${flag}: "${selector}" is neither a check id nor a tag in ${checklist.file}`, [
       hint ? `did you mean "${hint}"?` : `ids and tags: ${[...known].join(', ')}`,
     ]);
+  }
+}
+
+/** An explicit RPC timeout at or above the check timeout would let a check end before it can fail over. */
+function checkRpcTimeout(checklist: Checklist, settings: Settings): void {
+  const rpcTimeoutMs = settings.rpcTimeoutMs ?? checklist.defaults.rpcTimeoutMs;
+  if (rpcTimeoutMs === undefined) return;
+  const problem = rpcTimeoutProblem(rpcTimeoutMs, settings.timeoutMs ?? checklist.defaults.timeoutMs);
+  if (problem) {
+    const source =
+      settings.rpcTimeoutMs !== undefined ? '--rpc-timeout' : `defaults.rpcTimeout in ${checklist.file}`;
+    throw new UsageError(`${source}: ${problem}`);
   }
 }
 
@@ -162,6 +179,7 @@ async function runOnce(
       skip: options.skip,
       concurrency: settings.concurrency,
       timeoutMs: settings.timeoutMs,
+      rpcTimeoutMs: settings.rpcTimeoutMs,
       clockToleranceMs: settings.clockToleranceMs,
       deadlineMs: runDeadlineMs(settings),
       version: options.version,
@@ -262,6 +280,7 @@ async function runInterruptibly(
   const checklist = await loadChecklist(file);
   checkSelectors(checklist, '--only', options.only);
   checkSelectors(checklist, '--skip', options.skip);
+  checkRpcTimeout(checklist, settings);
   const redactor = new Redactor();
   if (options.notify) redactor.addUrl(options.notify);
   const session: Session = {

@@ -1,6 +1,6 @@
 /**
  * One reader per chain per run. It wraps a viem public client over every RPC URL of the chain
- * (fallback), batches JSON-RPC calls in the same tick, aggregates contract reads through Multicall3
+ * (hedged fallback, see transport.ts), batches JSON-RPC calls in the same tick, aggregates contract reads through Multicall3
  * when the chain has it, and de-duplicates identical reads across checks for the life of the run.
  * Before the first read it checks that every live endpoint serves the declared chain id.
  */
@@ -11,9 +11,8 @@ import {
   type ContractFunctionArgs,
   type ContractFunctionName,
   createPublicClient,
-  fallback,
   type Hex,
-  http,
+  hexToNumber,
   type PublicClient,
   type ReadContractParameters,
   type ReadContractReturnType,
@@ -21,8 +20,11 @@ import {
 import { MULTICALL3 } from '../venues/wellKnown.js';
 import { type Redactor, redactUrl } from './redact.js';
 import type { EndpointReport } from './result.js';
+import { allFailedMessage, RpcEndpointError } from './rpcErrors.js';
+import { DEFAULT_RPC_TIMEOUT_MS, defaultHedgeDelay, type Endpoint, EndpointPool } from './transport.js';
 
-export class ChainMismatchError extends Error {}
+/** A live endpoint serves another chain than the checklist declares: the whole chain fails. */
+export class ChainMismatchError extends RpcEndpointError {}
 
 /** The endpoint answered, but not with what the JSON-RPC spec promises. */
 export class MalformedResponseError extends Error {}
@@ -46,13 +48,6 @@ function checkedBlock(block: Block, label: string): Block {
   return block;
 }
 
-interface EndpointCounters {
-  url: string;
-  requests: number;
-  calls: number;
-  failures: number;
-}
-
 /** Which chain: the venue's L2 or L1, or a chain a check reads a reference from (oracle.market). */
 export type ChainLabel = 'l1' | 'l2' | 'reference';
 
@@ -61,82 +56,98 @@ export interface ChainReaderOptions {
   chainId: number;
   urls: string[];
   redactor: Redactor;
-  /** Per-HTTP-request timeout. */
+  /** Per HTTP request (connect, headers, body); default 3 s (`--rpc-timeout`, `defaults.rpcTimeout`). */
   requestTimeoutMs?: number;
+  /** When to send a request that the preferred endpoint has not answered to the next one too. */
+  hedgeDelayMs?: number;
+  /** The run's: aborting it cancels every in-flight HTTP request of this reader. */
+  signal?: AbortSignal;
 }
 
 export class ChainReader {
   readonly label: ChainLabel;
   readonly chainId: number;
-  private readonly counters: EndpointCounters[];
-  private readonly options: ChainReaderOptions;
+  private readonly pool: EndpointPool;
   private readonly memo = new Map<string, Promise<unknown>>();
+  /** Each endpoint's chain-id check, memoized while it holds (a failed probe is tried again). */
+  private readonly verified = new Map<Endpoint, Promise<void>>();
   private readyPromise?: Promise<PublicClient>;
+  private readonly signal?: AbortSignal;
 
   constructor(options: ChainReaderOptions) {
-    this.options = options;
     this.label = options.label;
+    this.signal = options.signal;
     this.chainId = options.chainId;
-    this.counters = options.urls.map((url) => ({ url, requests: 0, calls: 0, failures: 0 }));
+    const timeoutMs = options.requestTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
+    this.pool = new EndpointPool({
+      chain: options.label,
+      urls: options.urls,
+      timeoutMs,
+      hedgeDelayMs: options.hedgeDelayMs ?? defaultHedgeDelay(timeoutMs),
+      signal: options.signal,
+      gate: (endpoint) => this.verify(endpoint),
+    });
     for (const url of options.urls) options.redactor.addUrl(url);
   }
 
   /** Requests and failures per endpoint, URLs redacted. */
   endpoints(): EndpointReport[] {
-    return this.counters.map((c) => ({
+    return this.pool.endpoints.map((e) => ({
       chain: this.label,
-      url: redactUrl(c.url),
-      requests: c.requests,
-      failures: c.failures,
+      url: redactUrl(e.url),
+      requests: e.requests,
+      failures: e.failures,
     }));
   }
 
   /** Total JSON-RPC calls and HTTP requests made so far (batching makes calls ≥ requests). */
   traffic(): { httpRequests: number; rpcCalls: number } {
-    return this.counters.reduce(
-      (sum, c) => ({ httpRequests: sum.httpRequests + c.requests, rpcCalls: sum.rpcCalls + c.calls }),
+    return this.pool.endpoints.reduce(
+      (sum, e) => ({ httpRequests: sum.httpRequests + e.requests, rpcCalls: sum.rpcCalls + e.calls }),
       { httpRequests: 0, rpcCalls: 0 },
     );
   }
 
-  private countingFetch(counter: EndpointCounters): typeof fetch {
-    return async (input, init) => {
-      counter.requests += 1;
-      const body = typeof init?.body === 'string' ? init.body : '';
-      counter.calls += body.startsWith('[') ? (JSON.parse(body) as unknown[]).length : 1;
-      try {
-        const response = await fetch(input, init);
-        if (!response.ok) counter.failures += 1;
-        return response;
-      } catch (error) {
-        counter.failures += 1;
-        throw error;
-      }
-    };
+  /**
+   * An endpoint serves reads once it said the declared chain id. A live endpoint on another chain is a
+   * misconfiguration that could make a check read the wrong venue: the whole chain fails from then on.
+   */
+  private verify(endpoint: Endpoint): Promise<void> {
+    let probe = this.verified.get(endpoint);
+    if (!probe) {
+      probe = (async () => {
+        const answer = await endpoint.request({ method: 'eth_chainId' }, this.signal);
+        if (typeof answer !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(answer)) {
+          throw new Error('eth_chainId answered with something that is not a quantity');
+        }
+        const id = hexToNumber(answer as Hex);
+        if (id === this.chainId) return;
+        const mismatch = new ChainMismatchError(
+          this.label,
+          endpoint.label,
+          'wrong-chain',
+          `${this.label} RPC ${endpoint.label} serves chain id ${id}, but the checklist declares ${this.chainId}`,
+        );
+        this.pool.fatal ??= mismatch;
+        throw mismatch;
+      })();
+      this.verified.set(endpoint, probe);
+      probe.catch((error: unknown) => {
+        if (!(error instanceof ChainMismatchError)) this.verified.delete(endpoint);
+      });
+    }
+    return probe;
   }
 
-  private transport(counter: EndpointCounters, batch: boolean) {
-    return http(counter.url, {
-      batch: batch ? { wait: 0 } : false,
-      retryCount: 1,
-      retryDelay: 100,
-      timeout: this.options.requestTimeoutMs ?? 10_000,
-      fetchFn: this.countingFetch(counter),
-    });
-  }
-
-  private makeClient(order: EndpointCounters[], multicall: boolean): PublicClient {
+  private makeClient(multicall: boolean): PublicClient {
     return createPublicClient({
-      transport: fallback(
-        order.map((c) => this.transport(c, true)),
-        { retryCount: 0 },
-      ),
+      transport: this.pool.transport(),
       batch: multicall ? { multicall: { wait: 0 } } : undefined,
       chain: {
         id: this.chainId,
         name: `${this.label} ${this.chainId}`,
         nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-        rpcUrls: { default: { http: this.counters.map((c) => c.url) } },
+        rpcUrls: { default: { http: this.pool.endpoints.map((e) => e.url) } },
         contracts: multicall ? { multicall3: { address: MULTICALL3 } } : undefined,
       },
       cacheTime: 0,
@@ -144,39 +155,48 @@ export class ChainReader {
   }
 
   /**
-   * Verifies each endpoint's chain id (a live endpoint on another chain is a misconfiguration that
-   * could make a check read the wrong venue) and probes for Multicall3. Memoized.
+   * Checks the endpoints' chain ids, then probes for Multicall3. Memoized. Waits for every endpoint's
+   * answer, but not long for a silent one: once an endpoint answered, the others get the hedge delay;
+   * one that answers later is checked before it serves its first read, and a wrong chain id then
+   * still fails the chain.
    */
   private ready(): Promise<PublicClient> {
     this.readyPromise ??= (async () => {
-      const answers = await Promise.allSettled(
-        this.counters.map(async (counter) => {
-          const probe = createPublicClient({ transport: this.transport(counter, false) });
-          return probe.getChainId();
-        }),
+      const probes = this.pool.endpoints.map((e) => this.pool.admit(e));
+      const settled = Promise.allSettled(probes);
+      const first = await Promise.any(probes).then(
+        () => true,
+        () => false,
       );
-      const live = answers.flatMap((answer, index) =>
-        answer.status === 'fulfilled' ? [{ id: answer.value, counter: this.counters[index] }] : [],
-      );
-      for (const { id, counter } of live) {
-        if (id !== this.chainId) {
-          throw new ChainMismatchError(
-            `${this.label} RPC ${redactUrl(counter?.url ?? '')} serves chain id ${id}, but the checklist declares ${this.chainId}`,
-          );
-        }
+      if (first) {
+        let grace: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          settled,
+          new Promise((resolve) => {
+            grace = setTimeout(resolve, this.pool.hedgeDelayMs);
+          }),
+        ]);
+        clearTimeout(grace);
       }
-      if (live.length === 0) {
-        const first = answers.find((a): a is PromiseRejectedResult => a.status === 'rejected');
-        throw first?.reason ?? new Error(`no ${this.label} RPC endpoint answered`);
+      if (this.pool.fatal) throw this.pool.fatal;
+      if (!first) {
+        const failures = (await settled).flatMap((a) =>
+          a.status === 'rejected' && a.reason instanceof RpcEndpointError ? [a.reason] : [],
+        );
+        const rejected = (await settled).find((a): a is PromiseRejectedResult => a.status === 'rejected');
+        throw failures.length > 1
+          ? new RpcEndpointError(
+              this.label,
+              failures[0]?.endpoint ?? '',
+              failures[0]?.cause ?? 'refused',
+              allFailedMessage(this.label, failures),
+              failures,
+            )
+          : (rejected?.reason ?? new Error(`no ${this.label} RPC endpoint answered`));
       }
-      // Endpoints that answered go first, so a dead one does not cost every request a failed try.
-      const liveCounters = new Set(live.map((l) => l.counter));
-      const order = [...this.counters].sort(
-        (a, b) => Number(liveCounters.has(b)) - Number(liveCounters.has(a)),
-      );
-      const base = this.makeClient(order, false);
+      const base = this.makeClient(false);
       const code = await base.getCode({ address: MULTICALL3 });
-      return code && code !== '0x' ? this.makeClient(order, true) : base;
+      return code && code !== '0x' ? this.makeClient(true) : base;
     })();
     return this.readyPromise;
   }
@@ -187,9 +207,9 @@ export class ChainReader {
    */
   async endpointClients(): Promise<{ label: string; client: PublicClient }[]> {
     await this.ready();
-    return this.counters.map((counter, index) => ({
-      label: `#${index + 1} ${redactUrl(counter.url)}`,
-      client: createPublicClient({ transport: this.transport(counter, true), cacheTime: 0 }) as PublicClient,
+    return this.pool.endpoints.map((endpoint) => ({
+      label: endpoint.label,
+      client: createPublicClient({ transport: this.pool.transport(endpoint), cacheTime: 0 }) as PublicClient,
     }));
   }
 

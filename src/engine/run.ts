@@ -16,6 +16,7 @@ import { ChainReader } from './reader.js';
 import { Redactor } from './redact.js';
 import type { CheckResult, FailOn, RunResult } from './result.js';
 import { statusOf, summarize, verdictOf, verdictReasonOf } from './status.js';
+import { resolveRpcTimeout } from './transport.js';
 
 export interface RunOptions {
   failOn?: FailOn;
@@ -39,6 +40,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Largest accepted lag of this machine's clock behind the chain head; overrides defaults.clockTolerance. */
   clockToleranceMs?: number;
+  /** Per HTTP request to an RPC endpoint; overrides defaults.rpcTimeout (see resolveRpcTimeout). */
+  rpcTimeoutMs?: number;
 }
 
 export interface RunOutcome {
@@ -127,12 +130,18 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
   const stopInterrupt = options.signal
     ? onAbort(options.signal, () => runAbort.abort(new TimeoutError('the run was interrupted')))
     : () => {};
+  const requestTimeoutMs = resolveRpcTimeout(
+    options.timeoutMs ?? checklist.defaults.timeoutMs,
+    options.rpcTimeoutMs ?? checklist.defaults.rpcTimeoutMs,
+  );
   const l2 = checklist.venue.l2
     ? new ChainReader({
         label: 'l2',
         chainId: checklist.venue.l2.chainId,
         urls: checklist.venue.l2.rpc,
         redactor,
+        requestTimeoutMs,
+        signal: runAbort.signal,
       })
     : undefined;
   const l2OrAbsent = l2 ?? noEvmChain(checklist.venue.stack);
@@ -145,6 +154,8 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
         chainId: checklist.venue.l1.chainId,
         urls: checklist.venue.l1.rpc,
         redactor,
+        requestTimeoutMs,
+        signal: runAbort.signal,
       })
     : undefined;
 
@@ -153,7 +164,14 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     const key = `${chain.chainId} ${chain.rpc.join(' ')}`;
     let reader = referenceReaders.get(key);
     if (!reader) {
-      reader = new ChainReader({ label: 'reference', chainId: chain.chainId, urls: chain.rpc, redactor });
+      reader = new ChainReader({
+        label: 'reference',
+        chainId: chain.chainId,
+        urls: chain.rpc,
+        redactor,
+        requestTimeoutMs,
+        signal: runAbort.signal,
+      });
       referenceReaders.set(key, reader);
     }
     return reader;
