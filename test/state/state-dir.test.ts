@@ -16,8 +16,9 @@ let checklist: string;
 let states = 0;
 const fresh = () => join(dir, `state-${++states}`);
 
-// Read-only checks on a bare anvil: the head's age and the sequencer.outages series (one head-age sample
-// per run, kept across runs in <state>/venue/checks/outages.json).
+// Read-only checks on a bare anvil: the head's age, the sequencer.outages series (one head-age sample
+// per run, kept across runs in <state>/venue/checks/outages.json), and reorg.probe, whose 3 s wait
+// between its reads keeps concurrent runs overlapping however slowly each process starts.
 const YAML = (rpc: string) => `version: 1
 name: state test venue
 venue:
@@ -33,6 +34,10 @@ checks:
     type: sequencer.outages
     lookback: 1h
     maxOutage: 1d
+  - id: probe
+    type: reorg.probe
+    depth: 2
+    wait: 3s
 `;
 
 beforeAll(async () => {
