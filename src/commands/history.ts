@@ -43,5 +43,5 @@ export async function historyCommand(
     ]);
   }
   const note = skippedNote(history.value);
-  return `${file}: last ${runs.length} of ${history.value.runs.length} runs, newest first\n${table.toString()}\n${note ? `note: ${note}\n` : ''}`;
+  return `${file}: last ${runs.length} of ${history.value.runs.length} runs, newest first\n${table.toString()}\n${note ? `note: ${note}; the next run moves them to runs.malformed-<time>.json beside it\n` : ''}`;
 }

@@ -13,13 +13,7 @@ import { StateError, UsageError } from '../errors.js';
 import { FORMATS, type Format, render } from '../report/index.js';
 import { causeOf } from '../state/fsErrors.js';
 import { stateWarning } from '../state/problems.js';
-import {
-  appendRun,
-  type RunRecord,
-  readRunHistory,
-  skippedNote,
-  withPreviousStatuses,
-} from '../state/runs.js';
+import { appendRun, type RunRecord, readRunHistory, withPreviousStatuses } from '../state/runs.js';
 import { checklistKey, StateStore, UPDATE_LOCK_WAIT_MS, writeFileAtomic } from '../state/store.js';
 import { notifyVerdictChange } from './notify.js';
 
@@ -224,15 +218,11 @@ async function runOnce(
 
 /** The runs before this one; `readable: false` when the history's path cannot be read at all. */
 async function readPast(session: Session, key: string): Promise<{ past: RunRecord[]; readable: boolean }> {
-  const { store, options } = session;
+  const { store } = session;
   try {
     const history = await readRunHistory(store, key);
-    if (history.kind === 'unusable')
-      options.warn?.(`run history is unusable (${history.reason}); it is set aside when this run is saved`);
-    if (history.kind !== 'ok') return { past: [], readable: true };
-    const note = skippedNote(history.value);
-    if (note) options.warn?.(`run history: ${note}`);
-    return { past: history.value.runs, readable: true };
+    // An unusable file, or malformed records, are moved aside when this run is saved, and said then.
+    return { past: history.kind === 'ok' ? history.value.runs : [], readable: true };
   } catch (error) {
     if (!(error instanceof StateError)) throw error;
     store.problems.push({ file: error.path, action: 'read', message: error.shortMessage, code: error.code });
@@ -248,6 +238,10 @@ async function saveRun(session: Session, key: string, run: RunResult): Promise<v
     if (outcome.kind === 'written' && outcome.setAside)
       options.warn?.(
         `run history was unusable (${outcome.setAside.reason}); set aside to ${outcome.setAside.setAsideTo}`,
+      );
+    if (outcome.malformed)
+      options.warn?.(
+        `run history: ${outcome.malformed.count} malformed record(s) left out, moved to ${outcome.malformed.movedTo}`,
       );
     if (outcome.kind === 'busy') {
       const who = outcome.holder

@@ -22,10 +22,7 @@ export interface RunHistory {
   checklist: string;
   /** The records that passed validation, oldest first: the only ones anything is judged on. */
   runs: RunRecord[];
-  /**
-   * Every record as stored, malformed ones included: an append writes these back, so a record this
-   * version cannot read (hand-edited, or from a newer version) is kept, never silently dropped.
-   */
+  /** Every record as stored, malformed ones included (the next append moves those to a file of their own). */
   stored: unknown[];
   /** Records left out of `runs`: their position in the file (1-based) and why. */
   skipped: { index: number; reason: string }[];
@@ -90,7 +87,7 @@ export function skippedNote(history: RunHistory): string | undefined {
   const first = history.skipped[0];
   if (!first) return undefined;
   const count = history.skipped.length;
-  return `${count} of ${history.stored.length} run record${history.stored.length === 1 ? '' : 's'} ${count === 1 ? 'is' : 'are'} malformed and left out (record ${first.index}: ${first.reason}); the file keeps ${count === 1 ? 'it' : 'them'} as ${count === 1 ? 'it is' : 'they are'}`;
+  return `${count} of ${history.stored.length} run record${history.stored.length === 1 ? '' : 's'} ${count === 1 ? 'is' : 'are'} malformed and left out (record ${first.index}: ${first.reason})`;
 }
 
 export function recordOf(run: RunResult): RunRecord {
@@ -106,25 +103,36 @@ export function recordOf(run: RunResult): RunRecord {
 /**
  * Appends this run's record to the history as it is on disk now (under the lock, re-read: another run
  * may have appended since this one started), keeping the last RUN_HISTORY_LIMIT. An unusable file is
- * set aside first. Throws StateError when the directory cannot be used.
+ * set aside first; malformed records are moved to `runs.malformed-<time>.json` (kept, not dropped,
+ * and not warned about on every run after). Throws StateError when the directory cannot be used.
  */
-export function appendRun(
+export async function appendRun(
   store: StateStore,
   checklistKey: string,
   run: RunResult,
   waitMs?: number,
-): Promise<UpdateOutcome> {
-  return store.update(
+): Promise<UpdateOutcome & { malformed?: { count: number; movedTo: string } }> {
+  let malformed: { count: number; movedTo: string } | undefined;
+  const outcome = await store.update(
     key(checklistKey),
     validate(checklistKey),
-    (current) => {
-      const before = current.kind === 'ok' ? current.value.stored : [];
-      const runs = [...before, recordOf(run)].slice(-RUN_HISTORY_LIMIT);
-      return { version: 1, checklist: checklistKey, runs };
+    async (current) => {
+      const before = current.kind === 'ok' ? current.value : undefined;
+      if (before?.skipped.length) {
+        const movedKey = [checklistKey, `runs.malformed-${fileTime()}`];
+        const records = before.skipped.map((s) => before.stored[s.index - 1]);
+        await store.write(movedKey, { version: 1, checklist: checklistKey, runs: records });
+        malformed = { count: records.length, movedTo: store.fileFor(movedKey) };
+      }
+      const runs = [...(before?.runs ?? []), recordOf(run)].slice(-RUN_HISTORY_LIMIT);
+      return { version: 1, checklist: checklistKey, runs } satisfies Omit<RunHistory, 'stored' | 'skipped'>;
     },
     waitMs,
   );
+  return malformed ? { ...outcome, malformed } : outcome;
 }
+
+const fileTime = () => new Date().toISOString().replace(/[:.]/g, '-');
 
 /** Marks each result with its status in the previous run (pure). */
 export function withPreviousStatuses(run: RunResult, previous: RunRecord | undefined): RunResult {

@@ -146,7 +146,7 @@ export class StateStore {
   async update<T>(
     key: string[],
     validate: (data: unknown) => T | string,
-    change: (current: StateRead<T>) => unknown,
+    change: (current: StateRead<T>) => unknown | Promise<unknown>,
     waitMs = UPDATE_LOCK_WAIT_MS,
   ): Promise<UpdateOutcome> {
     const file = this.fileFor(key);
@@ -155,7 +155,7 @@ export class StateStore {
     if (attempt.kind === 'held') return { kind: 'busy', file, lockFile, holder: attempt.holder };
     try {
       const current = await this.read(key, validate);
-      const next = change(current);
+      const next = await change(current);
       if (next === undefined) return { kind: 'unchanged' };
       await this.write(key, next);
       return current.kind === 'set-aside'

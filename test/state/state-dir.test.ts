@@ -195,11 +195,18 @@ describe('a state directory that cannot be used', () => {
     expect(history.stdout).toContain('outages (fail)');
     expect(history.stdout).toContain('3 of 4 run records are malformed and left out (record 1: no summary)');
 
-    // a run keeps the records it cannot read, and appends its own
-    expect((await run(state)).code).toBe(0);
+    // a run moves the records it cannot read to a file of their own (kept, said once), and appends its own
+    const next = await run(state);
+    expect(next.code).toBe(0);
+    const moved = next.stderr.match(/3 malformed record\(s\) left out, moved to (\S+)/)?.[1];
+    expect(moved, next.stderr).toBeDefined();
+    expect(JSON.parse(await readFile(moved as string, 'utf8')).runs).toEqual([runs[0], runs[2], runs[3]]);
     const stored = await runsIn(state);
-    expect(stored).toHaveLength(5);
-    expect(stored.slice(0, 4)).toEqual(runs);
+    expect(stored).toHaveLength(2);
+    expect(stored[0]).toEqual(good);
+    const again = await run(state);
+    expect(again.stderr).not.toContain('malformed');
+    expect(await runsIn(state)).toHaveLength(3);
   }, 60_000);
 });
 
