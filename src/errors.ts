@@ -84,3 +84,20 @@ export class InterruptedError extends L2PreflightError {
     this.signal = signal;
   }
 }
+
+/**
+ * The state directory (run history, per-check history, the drill journal) cannot be used as asked: a
+ * path that is a file where a directory belongs (or the reverse), no permission, a read-only disk.
+ * Names the path and the cause. Exit code 2: the path is the user's to fix.
+ */
+export class StateError extends L2PreflightError {
+  readonly path: string;
+  /** The errno code behind it (EACCES, ENOTDIR, EISDIR, EROFS…), when there is one. */
+  readonly code?: string;
+
+  constructor(shortMessage: string, path: string, code?: string, cause?: unknown) {
+    super(shortMessage, { exitCode: 2, cause });
+    this.path = path;
+    this.code = code;
+  }
+}

@@ -5,7 +5,8 @@
 import type { z } from 'zod';
 import type { ChainReader } from '../engine/reader.js';
 import type { Stack } from '../engine/result.js';
-import type { StateRead, StateStore } from '../state/store.js';
+import type { CheckHistory } from '../state/checkHistory.js';
+import type { StateStore } from '../state/store.js';
 import type { VenueAdapter } from '../venues/adapter.js';
 import type { Requirements, StackDefaults } from './requires.js';
 
@@ -28,10 +29,7 @@ export interface Measurement {
 }
 
 /** Per-check memory between runs (in the state directory), scoped to this checklist and check id. */
-export interface CheckHistory {
-  read<T>(validate: (data: unknown) => T | string): Promise<StateRead<T>>;
-  write(value: unknown): Promise<void>;
-}
+export type { CheckHistory, CheckHistoryRead } from '../state/checkHistory.js';
 
 export interface CheckContext {
   /** The venue's L2 reader, shared by every check of the run. */

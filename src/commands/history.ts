@@ -2,7 +2,7 @@
 import { dirname, join } from 'node:path';
 import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
-import { readRunHistory } from '../state/runs.js';
+import { readRunHistory, skippedNote } from '../state/runs.js';
 import { checklistKey, StateStore } from '../state/store.js';
 
 export async function historyCommand(
@@ -16,8 +16,10 @@ export async function historyCommand(
   const history = await readRunHistory(store, checklistKey(file));
   if (history.kind === 'missing')
     return `no runs recorded for ${file} in ${store.dir} yet (l2preflight run ${file})\n`;
-  if (history.kind === 'set-aside') {
-    return `the run history for ${file} was unusable (${history.reason}); it was set aside to ${history.setAsideTo}\n`;
+  if (history.kind === 'unusable') {
+    // Left in place: the next run sets it aside under the history's lock (moving it here could move a
+    // good file a concurrent run has just written).
+    return `the run history for ${file} in ${store.dir} is unusable (${history.reason}); the next run sets it aside and starts a new one\n`;
   }
   const table = new Table({
     head: ['STARTED', 'VERDICT', 'PASS', 'WARN', 'FAIL', 'ERROR', 'NOT PASSING'],
@@ -40,5 +42,6 @@ export async function historyCommand(
       notPassing.join(', '),
     ]);
   }
-  return `${file}: last ${runs.length} of ${history.value.runs.length} runs, newest first\n${table.toString()}\n`;
+  const note = skippedNote(history.value);
+  return `${file}: last ${runs.length} of ${history.value.runs.length} runs, newest first\n${table.toString()}\n${note ? `note: ${note}; the next run moves them to runs.malformed-<time>.json beside it\n` : ''}`;
 }

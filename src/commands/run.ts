@@ -10,10 +10,12 @@ import type { CheckResult, FailOn, RunResult } from '../engine/result.js';
 import { runChecklist } from '../engine/run.js';
 import { exitCodeOf } from '../engine/status.js';
 import { rpcTimeoutProblem } from '../engine/transport.js';
-import { UsageError } from '../errors.js';
+import { StateError, UsageError } from '../errors.js';
 import { FORMATS, type Format, render } from '../report/index.js';
+import { causeOf } from '../state/fsErrors.js';
+import { stateWarning } from '../state/problems.js';
 import { appendRun, type RunRecord, readRunHistory, withPreviousStatuses } from '../state/runs.js';
-import { checklistKey, StateStore, writeFileAtomic } from '../state/store.js';
+import { checklistKey, StateStore, UPDATE_LOCK_WAIT_MS, writeFileAtomic } from '../state/store.js';
 import { interruption, listenForInterrupt } from './interrupt.js';
 import { notifyVerdictChange } from './notify.js';
 
@@ -152,19 +154,18 @@ interface Session {
   options: RunCommandOptions;
   store: StateStore;
   redactor: Redactor;
+  /** State problems already warned about (so --watch says each once, not every run). */
+  stateWarned: Set<string>;
 }
 
 /** One run: history in, checks, reports out, history and notification after. */
 async function runOnce(
   session: Session,
   signal?: AbortSignal,
-): Promise<{ run: RunResult; previous?: RunRecord }> {
+): Promise<{ run: RunResult; previous?: RunRecord; unwritten: string[] }> {
   const { checklist, settings, options, store, redactor } = session;
   const key = checklistKey(checklist.file);
-  const history = await readRunHistory(store, key);
-  if (history.kind === 'set-aside')
-    options.warn?.(`run history was unusable (${history.reason}); set aside to ${history.setAsideTo}`);
-  const past = history.kind === 'ok' ? history.value.runs : [];
+  const { past, readable } = await readPast(session, key);
   const previous = past.at(-1);
 
   const spinner =
@@ -184,7 +185,7 @@ async function runOnce(
       deadlineMs: runDeadlineMs(settings),
       version: options.version,
       redactor,
-      stateDir: store.dir,
+      store,
       signal,
       onResult: spinner?.update,
     });
@@ -208,11 +209,31 @@ async function runOnce(
       redactor.apply(render(settings.format, run, { color: options.stdoutColor, width: options.width })),
     );
   }
-  if (options.output) await writeFileAtomic(resolve(options.output), plain(settings.format));
-  for (const report of settings.reports) await writeFileAtomic(resolve(report.file), plain(report.format));
-  if (options.stepSummary) await appendFile(options.stepSummary, plain('markdown'));
+  // Everything below runs after the report is out: a file that cannot be written is said, never a crash.
+  const unwritten: string[] = [];
+  const reports = [
+    ...(options.output ? [{ format: settings.format, file: options.output }] : []),
+    ...settings.reports,
+  ];
+  for (const report of reports) {
+    try {
+      await writeFileAtomic(resolve(report.file), plain(report.format));
+    } catch (error) {
+      unwritten.push(report.file);
+      options.warn?.(`could not write the ${report.format} report to ${report.file}: ${causeOf(error)}`);
+    }
+  }
+  if (options.stepSummary) {
+    try {
+      await appendFile(options.stepSummary, plain('markdown'));
+    } catch (error) {
+      options.warn?.(`could not append the summary to ${options.stepSummary}: ${causeOf(error)}`);
+    }
+  }
 
-  await appendRun(store, key, past, run);
+  // A history that could not be read is not rewritten: this run's record alone would replace it.
+  if (readable) await saveRun(session, key, run);
+  warnStateOnce(session);
   if (options.notify) {
     const failure = await withinDeadline(notifyVerdictChange(options.notify, run, previous), settings);
     if (failure)
@@ -220,7 +241,61 @@ async function runOnce(
         `--notify ${redactUrl(options.notify)} failed: ${redactor.apply(failure)} (the verdict stands)`,
       );
   }
-  return { run, previous };
+  return { run, previous, unwritten };
+}
+
+/** The runs before this one; `readable: false` when the history's path cannot be read at all. */
+async function readPast(session: Session, key: string): Promise<{ past: RunRecord[]; readable: boolean }> {
+  const { store } = session;
+  try {
+    const history = await readRunHistory(store, key);
+    // An unusable file, or malformed records, are moved aside when this run is saved, and said then.
+    return { past: history.kind === 'ok' ? history.value.runs : [], readable: true };
+  } catch (error) {
+    if (!(error instanceof StateError)) throw error;
+    store.problems.push({ file: error.path, action: 'read', message: error.shortMessage, code: error.code });
+    return { past: [], readable: false };
+  }
+}
+
+/** Appends this run's record under the history's lock (concurrent runs all keep theirs). */
+async function saveRun(session: Session, key: string, run: RunResult): Promise<void> {
+  const { store, options } = session;
+  try {
+    const outcome = await appendRun(store, key, run);
+    if (outcome.kind === 'written' && outcome.setAside)
+      options.warn?.(
+        `run history was unusable (${outcome.setAside.reason}); set aside to ${outcome.setAside.setAsideTo}`,
+      );
+    if (outcome.malformed)
+      options.warn?.(
+        `run history: ${outcome.malformed.count} malformed record(s) left out, moved to ${outcome.malformed.movedTo}`,
+      );
+    if (outcome.kind === 'busy') {
+      const who = outcome.holder
+        ? `pid ${outcome.holder.pid} on ${outcome.holder.host} since ${outcome.holder.since}`
+        : 'a process that has not written its name';
+      store.problems.push({
+        file: outcome.file,
+        action: 'write',
+        message: `${outcome.lockFile} is held by ${who} for longer than ${formatDuration(UPDATE_LOCK_WAIT_MS)} (delete it if that process is stuck)`,
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof StateError)) throw error;
+    store.problems.push({ file: error.path, action: 'write', message: error.shortMessage, code: error.code });
+  }
+}
+
+/** One warning for the run's state problems; under --watch, a warning already given is not repeated. */
+function warnStateOnce(session: Session): void {
+  const { store, options } = session;
+  const problems = store.problems.splice(0);
+  const warning = stateWarning(store.dir, problems);
+  const said = problems[0]?.message;
+  if (!warning || said === undefined || session.stateWarned.has(said)) return;
+  session.stateWarned.add(said);
+  options.warn?.(warning);
 }
 
 /**
@@ -289,16 +364,19 @@ async function runInterruptibly(
     options,
     store: new StateStore(options.state ?? join(dirname(file), '.l2preflight')),
     redactor,
+    stateWarned: new Set(),
   };
   if (settings.watchMs) {
     const { watch } = await import('./watch.js');
     return watch(session, settings.watchMs, runOnce, signal);
   }
-  const { run } = await runOnce(session, signal);
+  const { run, unwritten } = await runOnce(session, signal);
   // A signal that came while the finished run was being written: the report and record are complete
   // (atomic writes), so the run's verdict stands.
   if (signal.aborted)
     options.warn?.('interrupted after the run finished: its report and history were written');
+  // A report the user asked for and did not get is a usage problem (the path), whatever the verdict.
+  if (unwritten.length) return 2;
   return exitCodeOf(run.results, settings.failOn);
 }
 

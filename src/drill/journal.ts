@@ -68,7 +68,7 @@ export function validateJournal(data: unknown): DrillJournal | string {
 
 export const journalKey = (checklistKey: string) => [checklistKey, 'drill'];
 
-/** The lock beside the journal (src/drill/lock.ts): `<state>/<checklist>/drill.lock`. */
+/** The lock beside the journal (src/state/lock.ts): `<state>/<checklist>/drill.lock`. */
 export const journalLockFile = (store: StateStore, checklistKey: string) =>
   store.fileFor(journalKey(checklistKey)).replace(/\.json$/, '.lock');
 

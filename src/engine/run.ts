@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import type { CheckInstance, Checklist } from '../checklist/model.js';
 import { formatDuration } from '../checklist/units.js';
 import { type CheckContext, type Judgement, NotApplicable } from '../checks/define.js';
+import { checkHistory, NO_HISTORY } from '../state/checkHistory.js';
 import { checklistKey, StateStore } from '../state/store.js';
 import { EvmAdapter, type VenueAdapter } from '../venues/adapter.js';
 import { DydxAdapter } from '../venues/dydx.js';
@@ -36,6 +37,8 @@ export interface RunOptions {
   redactor?: Redactor;
   /** Where run history lives; without it, checks that compare with the last run see no history. */
   stateDir?: string;
+  /** The state store itself (wins over stateDir): the caller reads its `problems` after the run. */
+  store?: StateStore;
   /** Aborts every unfinished check (they end as error), e.g. when --watch is interrupted. */
   signal?: AbortSignal;
   /** Largest accepted lag of this machine's clock behind the chain head; overrides defaults.clockTolerance. */
@@ -191,7 +194,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
   clock?.catch(() => {});
   let done = 0;
   const cut = new Set<string>();
-  const store = options.stateDir ? new StateStore(options.stateDir) : undefined;
+  const store = options.store ?? (options.stateDir ? new StateStore(options.stateDir) : undefined);
   const historyKey = (check: CheckInstance) => [checklistKey(checklist.file), 'checks', check.id];
 
   const runOne = async (check: CheckInstance): Promise<CheckResult> => {
@@ -227,12 +230,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       timeoutMs,
     );
     const checkStarted = performance.now();
-    const history = store
-      ? {
-          read: <T>(validate: (data: unknown) => T | string) => store.read(historyKey(check), validate),
-          write: (value: unknown) => store.write(historyKey(check), value),
-        }
-      : { read: async () => ({ kind: 'missing' as const }), write: async () => {} };
+    const history = store ? checkHistory(store, historyKey(check)) : NO_HISTORY;
     const context: CheckContext = {
       history,
       state: store ? { store, checklistKey: checklistKey(checklist.file) } : undefined,

@@ -1,10 +1,11 @@
 /**
  * The checklist's run history: the last runs' verdicts and statuses, kept in the state directory so a
- * scheduled job can say what changed since it last ran. Bounded and written atomically.
+ * scheduled job can say what changed since it last ran. Bounded and written atomically; appended under
+ * a lock, so runs sharing a state directory never lose each other's records.
  */
 import type { RunResult, Status, Verdict } from '../engine/result.js';
 import { STATUSES, VERDICTS } from '../engine/result.js';
-import type { StateRead, StateStore } from './store.js';
+import type { StateStore, UpdateOutcome } from './store.js';
 
 export const RUN_HISTORY_LIMIT = 200;
 
@@ -19,32 +20,74 @@ export interface RunRecord {
 export interface RunHistory {
   version: 1;
   checklist: string;
+  /** The records that passed validation, oldest first: the only ones anything is judged on. */
   runs: RunRecord[];
+  /** Every record as stored, malformed ones included (the next append moves those to a file of their own). */
+  stored: unknown[];
+  /** Records left out of `runs`: their position in the file (1-based) and why. */
+  skipped: { index: number; reason: string }[];
+}
+
+/** Reading the history: `unusable` is a file that is not a run history at all (not JSON, not ours). */
+export type RunHistoryRead =
+  | { kind: 'missing' }
+  | { kind: 'ok'; value: RunHistory }
+  | { kind: 'unusable'; reason: string };
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** Why a record cannot be used, or undefined when every field a reader touches is there and sound. */
+export function recordProblem(record: unknown): string | undefined {
+  if (!isObject(record)) return 'not an object';
+  if (typeof record.startedAt !== 'string' || Number.isNaN(Date.parse(record.startedAt)))
+    return 'no valid startedAt';
+  if (!(VERDICTS as readonly unknown[]).includes(record.verdict)) return 'no valid verdict';
+  if (!isObject(record.statuses)) return 'no statuses';
+  const bad = Object.entries(record.statuses).find(([, s]) => !(STATUSES as readonly unknown[]).includes(s));
+  if (bad) return `status of ${bad[0]} is not one of ${STATUSES.join(', ')}`;
+  if (!isObject(record.summary)) return 'no summary';
+  const summary = record.summary;
+  const missing = STATUSES.find((s) => !isCount(summary[s]));
+  if (missing) return `summary.${missing} is not a count`;
+  if (record.durationMs !== undefined && !isCount(record.durationMs)) return 'durationMs is not a count';
+  return undefined;
 }
 
 function validate(checklist: string) {
   return (data: unknown): RunHistory | string => {
-    const h = data as Partial<RunHistory> | null;
-    if (!h || typeof h !== 'object' || h.version !== 1 || !Array.isArray(h.runs))
+    if (!isObject(data) || data.version !== 1 || !Array.isArray(data.runs))
       return 'not an l2preflight run history';
-    const ok = h.runs.every(
-      (r) =>
-        r &&
-        typeof r.startedAt === 'string' &&
-        (VERDICTS as readonly unknown[]).includes(r.verdict) &&
-        r.statuses !== null &&
-        typeof r.statuses === 'object' &&
-        Object.values(r.statuses).every((s) => (STATUSES as readonly unknown[]).includes(s)),
-    );
-    if (!ok) return 'malformed run records';
-    return { version: 1, checklist, runs: h.runs as RunRecord[] };
+    const runs: RunRecord[] = [];
+    const skipped: RunHistory['skipped'] = [];
+    data.runs.forEach((record, index) => {
+      const problem = recordProblem(record);
+      if (problem) skipped.push({ index: index + 1, reason: problem });
+      else runs.push(record as RunRecord);
+    });
+    return { version: 1, checklist, runs, stored: data.runs, skipped };
   };
 }
 
 const key = (checklistKey: string) => [checklistKey, 'runs'];
 
-export function readRunHistory(store: StateStore, checklistKey: string): Promise<StateRead<RunHistory>> {
-  return store.read(key(checklistKey), validate(checklistKey));
+/**
+ * Reads the history without changing anything: an unusable file is left for the next append to set
+ * aside under the lock (moving it outside the lock could move a good file another run just wrote).
+ * Throws StateError when the path cannot be read at all (a directory, no permission).
+ */
+export async function readRunHistory(store: StateStore, checklistKey: string): Promise<RunHistoryRead> {
+  return store.peek(key(checklistKey), validate(checklistKey));
+}
+
+/** "2 of 40 records are malformed and left out (record 3: no summary)", or undefined. */
+export function skippedNote(history: RunHistory): string | undefined {
+  const first = history.skipped[0];
+  if (!first) return undefined;
+  const count = history.skipped.length;
+  return `${count} of ${history.stored.length} run record${history.stored.length === 1 ? '' : 's'} ${count === 1 ? 'is' : 'are'} malformed and left out (record ${first.index}: ${first.reason})`;
 }
 
 export function recordOf(run: RunResult): RunRecord {
@@ -57,15 +100,39 @@ export function recordOf(run: RunResult): RunRecord {
   };
 }
 
+/**
+ * Appends this run's record to the history as it is on disk now (under the lock, re-read: another run
+ * may have appended since this one started), keeping the last RUN_HISTORY_LIMIT. An unusable file is
+ * set aside first; malformed records are moved to `runs.malformed-<time>.json` (kept, not dropped,
+ * and not warned about on every run after). Throws StateError when the directory cannot be used.
+ */
 export async function appendRun(
   store: StateStore,
   checklistKey: string,
-  history: RunRecord[],
   run: RunResult,
-) {
-  const runs = [...history, recordOf(run)].slice(-RUN_HISTORY_LIMIT);
-  await store.write(key(checklistKey), { version: 1, checklist: checklistKey, runs } satisfies RunHistory);
+  waitMs?: number,
+): Promise<UpdateOutcome & { malformed?: { count: number; movedTo: string } }> {
+  let malformed: { count: number; movedTo: string } | undefined;
+  const outcome = await store.update(
+    key(checklistKey),
+    validate(checklistKey),
+    async (current) => {
+      const before = current.kind === 'ok' ? current.value : undefined;
+      if (before?.skipped.length) {
+        const movedKey = [checklistKey, `runs.malformed-${fileTime()}`];
+        const records = before.skipped.map((s) => before.stored[s.index - 1]);
+        await store.write(movedKey, { version: 1, checklist: checklistKey, runs: records });
+        malformed = { count: records.length, movedTo: store.fileFor(movedKey) };
+      }
+      const runs = [...(before?.runs ?? []), recordOf(run)].slice(-RUN_HISTORY_LIMIT);
+      return { version: 1, checklist: checklistKey, runs } satisfies Omit<RunHistory, 'stored' | 'skipped'>;
+    },
+    waitMs,
+  );
+  return malformed ? { ...outcome, malformed } : outcome;
 }
+
+const fileTime = () => new Date().toISOString().replace(/[:.]/g, '-');
 
 /** Marks each result with its status in the previous run (pure). */
 export function withPreviousStatuses(run: RunResult, previous: RunRecord | undefined): RunResult {

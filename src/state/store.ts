@@ -1,10 +1,16 @@
 /**
  * Run history on disk: one small JSON file per key, written atomically (temp file + rename) so a crash
  * or a kill never leaves a half-written file for the next run to misread. A file that cannot be
- * parsed or validated is set aside (renamed), reported, and never trusted.
+ * parsed or validated is set aside (renamed), reported, and never trusted. A path that cannot be used
+ * at all (a file where a directory belongs, no permission) is a StateError naming it, never a crash.
+ * Read-modify-write (`update`) happens under a lock beside the file, so concurrent runs sharing the
+ * directory never lose each other's records.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { errnoOf, stateError } from './fsErrors.js';
+import { acquireLock, type LockHolder } from './lock.js';
 
 export type StateRead<T> =
   | { kind: 'missing' }
@@ -12,11 +18,30 @@ export type StateRead<T> =
   /** The file existed but was unusable; it was moved to `setAsideTo`. */
   | { kind: 'set-aside'; reason: string; setAsideTo: string };
 
+/**
+ * How long `update` waits for another process's lock. Holders keep it for a read and a write of a
+ * small file (milliseconds); a holder still there after this is stuck, and the caller says so.
+ */
+export const UPDATE_LOCK_WAIT_MS = 10_000;
+
+export type UpdateOutcome =
+  | { kind: 'written'; file: string; setAside?: { reason: string; setAsideTo: string } }
+  | { kind: 'unchanged' }
+  /** Another live process held the lock for longer than the wait: nothing was written. */
+  | { kind: 'busy'; file: string; lockFile: string; holder?: LockHolder };
+
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temp, content, 'utf8');
-  await rename(temp, file);
+  // Unique per writer: two processes (or two writes of one process in the same millisecond) never
+  // share a temp file, so neither renames the other's half-written content into place.
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, content, 'utf8');
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => {});
+    throw error;
+  }
 }
 
 function safeSegment(text: string): string {
@@ -26,7 +51,19 @@ function safeSegment(text: string): string {
 /** A checklist's directory in the state store: its file name without the YAML extension. */
 export const checklistKey = (file: string) => basename(file).replace(/\.ya?ml$/, '');
 
+/** A read or write of the state directory that failed without failing the run: for its single warning. */
+export interface StateProblem {
+  file: string;
+  action: 'read' | 'write';
+  message: string;
+  /** The errno code (EACCES, ENOTDIR…), when there is one. */
+  code?: string;
+}
+
 export class StateStore {
+  /** What failed during the run (per-check history); the command warns once and empties it. */
+  readonly problems: StateProblem[] = [];
+
   constructor(readonly dir: string) {}
 
   fileFor(key: string[]): string {
@@ -43,8 +80,8 @@ export class StateStore {
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-      throw error;
+      if (errnoOf(error) === 'ENOENT') return { kind: 'missing' };
+      throw stateError('cannot read', file, error);
     }
     let reason: string;
     try {
@@ -55,7 +92,13 @@ export class StateStore {
       reason = `not valid JSON (${(error as Error).message})`;
     }
     const setAsideTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    await rename(file, setAsideTo);
+    try {
+      await rename(file, setAsideTo);
+    } catch (error) {
+      // Another process set it aside first: nothing is left to trust, which is what missing says.
+      if (errnoOf(error) === 'ENOENT') return { kind: 'missing' };
+      throw stateError(`unusable (${reason}), and cannot be set aside:`, file, error);
+    }
     return { kind: 'set-aside', reason, setAsideTo };
   }
 
@@ -68,8 +111,8 @@ export class StateStore {
     try {
       text = await readFile(this.fileFor(key), 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-      throw error;
+      if (errnoOf(error) === 'ENOENT') return { kind: 'missing' };
+      throw stateError('cannot read', this.fileFor(key), error);
     }
     try {
       const result = validate(JSON.parse(text));
@@ -82,6 +125,44 @@ export class StateStore {
   }
 
   async write(key: string[], value: unknown): Promise<void> {
-    await writeFileAtomic(this.fileFor(key), `${JSON.stringify(value, null, 2)}\n`);
+    const file = this.fileFor(key);
+    try {
+      await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+    } catch (error) {
+      throw stateError('cannot write', file, error);
+    }
+  }
+
+  /** The lock that serialises read-modify-write of one key: `<file>.lock`. */
+  lockFileFor(key: string[]): string {
+    return `${this.fileFor(key)}.lock`;
+  }
+
+  /**
+   * Read-modify-write under the key's lock: reads the value as it is now (not as it was when the
+   * caller last looked: another run may have written since), and writes what `change` returns
+   * (`undefined` leaves the file as it is). A live holder is waited on for `waitMs`, then `busy`.
+   */
+  async update<T>(
+    key: string[],
+    validate: (data: unknown) => T | string,
+    change: (current: StateRead<T>) => unknown | Promise<unknown>,
+    waitMs = UPDATE_LOCK_WAIT_MS,
+  ): Promise<UpdateOutcome> {
+    const file = this.fileFor(key);
+    const lockFile = this.lockFileFor(key);
+    const attempt = await acquireLock(lockFile, { waitMs });
+    if (attempt.kind === 'held') return { kind: 'busy', file, lockFile, holder: attempt.holder };
+    try {
+      const current = await this.read(key, validate);
+      const next = await change(current);
+      if (next === undefined) return { kind: 'unchanged' };
+      await this.write(key, next);
+      return current.kind === 'set-aside'
+        ? { kind: 'written', file, setAside: { reason: current.reason, setAsideTo: current.setAsideTo } }
+        : { kind: 'written', file };
+    } finally {
+      attempt.lock.release();
+    }
   }
 }

@@ -246,19 +246,26 @@ export const fund = defineCheck({
     if (stored?.kind === 'set-aside') {
       observation.historyProblem = `the recorded values were unusable (${stored.reason}) and were set aside to ${stored.setAsideTo}`;
     }
+    if (stored?.kind === 'unreadable')
+      observation.historyProblem = `the recorded values could not be read (${stored.reason})`;
     // Only a trusted valuation becomes part of the next run's baseline.
     if (params.maxDrawdown !== undefined && untrustedAssets(assets, params.maxPriceAge).length === 0) {
-      const kept = samples.filter((sample) => Date.parse(sample.savedAt) >= now - params.drawdownWindow);
-      const record: FundHistory = {
-        version: 2,
-        chainId: ctx.l2.chainId,
-        genesis,
-        holder: params.holder,
-        samples: [...kept, { totalUsd: totalOf(assets), savedAt: new Date(now).toISOString() }].slice(
-          -MAX_SAMPLES,
-        ),
-      };
-      await ctx.history.write(record);
+      const sample = { totalUsd: totalOf(assets), savedAt: new Date(now).toISOString() };
+      // Added to the samples as they are now, under the lock: a run that saved since this one read
+      // keeps its sample (a plain write would put back what was read, without it).
+      await ctx.history.update(
+        validateHistory(ctx.l2.chainId, genesis, params.holder),
+        (current): FundHistory => ({
+          version: 2,
+          chainId: ctx.l2.chainId,
+          genesis,
+          holder: params.holder,
+          samples: [...(current?.samples ?? []), sample]
+            .filter((s) => Date.parse(s.savedAt) >= now - params.drawdownWindow)
+            .sort((a, b) => Date.parse(a.savedAt) - Date.parse(b.savedAt))
+            .slice(-MAX_SAMPLES),
+        }),
+      );
     }
     return observation;
   },

@@ -70,6 +70,7 @@ const MESSAGES = {
     'the price itself is not compared with anything: add `reference` to tell a frozen price from a calm market',
   historySetAside: (reason: string, to: string) =>
     `the last run's record was unusable (${reason}) and was set aside to ${to}`,
+  historyUnreadable: (reason: string) => `the last run's record could not be read (${reason})`,
   referenceNotPrice: (reference: ReferencePrice) =>
     `the reference ${reference.label} answers ${reference.price}, not a price`,
   referenceFuture: (reference: ReferencePrice, aheadMs: number) =>
@@ -229,6 +230,7 @@ export const market = defineCheck({
     if (stored.kind === 'ok') observation.previous = stored.value;
     if (stored.kind === 'set-aside')
       observation.historyProblem = MESSAGES.historySetAside(stored.reason, stored.setAsideTo);
+    if (stored.kind === 'unreadable') observation.historyProblem = MESSAGES.historyUnreadable(stored.reason);
     // The record keeps the first run that saw this price; a new price starts a new record.
     if (market.oraclePrice > 0 && observation.previous?.price !== market.oraclePrice) {
       const record: PriceRecord = {
@@ -239,7 +241,11 @@ export const market = defineCheck({
         since: new Date(ctx.now()).toISOString(),
         referencePriceThen: reference.price,
       };
-      await ctx.history.write(record);
+      // Under the lock, against the record as it is now: of two runs that both saw this price first,
+      // the earlier record stays (undefined leaves the file as it is).
+      await ctx.history.update(validatePriceRecord(params.market, key), (current) =>
+        current?.price === record.price ? undefined : record,
+      );
     }
     return observation;
   },

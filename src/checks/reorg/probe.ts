@@ -157,7 +157,9 @@ export const probe = defineCheck({
       historyProblem:
         stored.kind === 'set-aside'
           ? `the run history was unusable (${stored.reason}) and was set aside to ${stored.setAsideTo}`
-          : undefined,
+          : stored.kind === 'unreadable'
+            ? `the run history could not be read (${stored.reason})`
+            : undefined,
     };
     const latestView = observation.before
       .map((b, i) => ({ number: b.number, hash: after[i] }))

@@ -134,18 +134,27 @@ export const outages = defineCheck({
     const earlier =
       stored.kind === 'ok' ? stored.value.samples.filter((s) => s.at >= windowStart && s.at <= now) : [];
     const samples = [...earlier, current];
-    await ctx.history.write({
-      version: 1,
-      chainId: ctx.l2.chainId,
-      genesis: genesis.hash as Hash,
-      samples: samples.slice(-SAMPLE_LIMIT),
-    } satisfies OutageHistory);
+    // Added to the samples as they are now, under the lock: a run that saved since this one read keeps
+    // its sample (a plain write would put back what was read, without it).
+    await ctx.history.update(
+      validate,
+      (latest): OutageHistory => ({
+        version: 1,
+        chainId: ctx.l2.chainId,
+        genesis: genesis.hash as Hash,
+        samples: [...(latest?.samples ?? []).filter((s) => s.at >= windowStart), current]
+          .sort((a, b) => a.at - b.at)
+          .slice(-SAMPLE_LIMIT),
+      }),
+    );
     const observation: OutagesObservation = {
       samples,
       historyProblem:
         stored.kind === 'set-aside'
           ? `the head-age history was unusable (${stored.reason}) and was set aside to ${stored.setAsideTo}`
-          : undefined,
+          : stored.kind === 'unreadable'
+            ? `the head-age history could not be read (${stored.reason})`
+            : undefined,
     };
     if (params.feed) {
       const latest = await readLatestRound(ctx.l2, params.feed);

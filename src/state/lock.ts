@@ -1,15 +1,17 @@
 /**
- * The drill journal has one owner at a time: a lock file beside it, created with O_EXCL so that of two
- * processes starting together exactly one wins. Without it two drills on one journal (a cron drill
- * overlapping a manual one, a CI retry) both resume the same withdrawal and the second crashes on
- * "already proven". The lock names its holder (pid, host, since when) so the loser can say who to wait
- * for. A lock whose holder died (SIGKILL, power loss) on this host is taken over; a lock from another
- * host cannot be checked and is respected.
+ * One owner at a time for a file in the state directory: a lock file beside it, created with O_EXCL so
+ * that of two processes starting together exactly one wins. The drill journal holds it for a whole
+ * drill (two drills on one journal would both resume the same withdrawal); the run history holds it
+ * for a read-modify-write of a few milliseconds (two runs sharing --state would each rewrite the file
+ * from what they read, and one record would be lost). The lock names its holder (pid, host, since
+ * when) so the loser can say who to wait for. A lock whose holder died (SIGKILL, power loss) on this
+ * host is taken over; a lock from another host cannot be checked and is respected.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { stateError } from './fsErrors.js';
 
 export interface LockHolder {
   pid: number;
@@ -132,7 +134,16 @@ export class HeldLock {
 
 /** Tries once to take the lock at `file`; a dead holder's lock on this host is taken over. */
 export function tryLock(file: string, now: Date = new Date()): LockAttempt {
-  mkdirSync(dirname(file), { recursive: true });
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    return tryLockIn(file, now);
+  } catch (error) {
+    // No directory to lock in, or no right to create a file there: the state directory is unusable.
+    throw stateError('cannot take the lock', file, error);
+  }
+}
+
+function tryLockIn(file: string, now: Date): LockAttempt {
   const holder: LockHolder = {
     pid: process.pid,
     host: hostname(),
@@ -149,6 +160,26 @@ export function tryLock(file: string, now: Date = new Date()): LockAttempt {
     tookOverFrom = removeIfDead(file) ?? tookOverFrom;
   }
   return { kind: 'held', holder: readHolder(file), file };
+}
+
+/**
+ * Takes the lock, waiting up to `waitMs` for a live holder to let go (polling: a holder on another host
+ * cannot be waited on any other way). For locks held a few milliseconds at a time; `held` after the
+ * wait means a holder that is alive but stuck (or on another host): the caller says so and goes on.
+ */
+export async function acquireLock(
+  file: string,
+  options: { waitMs: number; pollMs?: number },
+): Promise<LockAttempt> {
+  const deadline = Date.now() + options.waitMs;
+  let pollMs = options.pollMs ?? 10;
+  for (;;) {
+    const attempt = tryLock(file);
+    if (attempt.kind === 'acquired' || Date.now() >= deadline) return attempt;
+    // Jittered, growing to 200 ms: waiters started together do not retry in lockstep.
+    await new Promise((resolve) => setTimeout(resolve, pollMs * (0.5 + Math.random())));
+    pollMs = Math.min(200, pollMs * 2);
+  }
 }
 
 /** Releases held locks on Ctrl-C and SIGTERM, then exits as a signalled process would (130, 143). */
