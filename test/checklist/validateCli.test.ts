@@ -73,14 +73,19 @@ describe('validate on YAML that crashed the loader', () => {
   });
 });
 
-describe('run refuses a duration flag that would overflow its timer', () => {
-  it.each(['--watch', '--deadline'])('%s 25d exits 2 before anything runs', async (flag) => {
+describe('run refuses a duration flag that would overflow its timer or switch itself off', () => {
+  it.each([
+    ['--watch', '25d', '--watch of 25d is too long: at most 24d'],
+    ['--deadline', '25d', '--deadline of 25d is too long: at most 24d'],
+    // 0 read as "no deadline"
+    ['--deadline', '0s', '--deadline: expected a duration greater than zero'],
+  ])('%s %s exits 2 before anything runs', async (flag, value, message) => {
     const file = join(dir, 'flags.yaml');
     await writeFile(file, `${HEADER}${CHECKS}`);
-    const { code, stdout, stderr } = await cli(['run', file, flag, '25d']);
+    const { code, stdout, stderr } = await cli(['run', file, flag, value]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain(`${flag} of 25d is too long: at most 24d`);
+    expect(stderr).toContain(message);
     expect(stderr).not.toMatch(STACK_FRAME);
   });
 });
