@@ -66,7 +66,7 @@ function durationOption(flag: string, value: string | undefined): number | undef
     // 0 would read as "no deadline" / "no watch": a value that switches the flag off without saying so.
     if (ms <= 0) throw new UnitError(`expected a duration greater than zero, got "${value}"`);
     // Each feeds a timer (or, for --clock-tolerance, is bounded alike): past the limit it would overflow.
-    return assertTimerDuration(ms, flag);
+    return assertTimerDuration(ms);
   } catch (error) {
     if (error instanceof UnitError) throw new UsageError(`${flag}: ${error.message}`);
     throw error;

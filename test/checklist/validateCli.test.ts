@@ -75,8 +75,8 @@ describe('validate on YAML that crashed the loader', () => {
 
 describe('run refuses a duration flag that would overflow its timer or switch itself off', () => {
   it.each([
-    ['--watch', '25d', '--watch of 25d is too long: at most 24d'],
-    ['--deadline', '25d', '--deadline of 25d is too long: at most 24d'],
+    ['--watch', '25d', '--watch: a duration of 25d is too long: at most 24d'],
+    ['--deadline', '25d', '--deadline: a duration of 25d is too long: at most 24d'],
     // 0 read as "no deadline"
     ['--deadline', '0s', '--deadline: expected a duration greater than zero'],
   ])('%s %s exits 2 before anything runs', async (flag, value, message) => {
