@@ -128,9 +128,31 @@ function problemsFromZod(
         suggestion: suggest(key, known),
       }));
     }
+    const branch = issue.code === 'invalid_union' ? shapeMatchingBranch(issue.errors) : undefined;
+    if (branch) {
+      // One alternative has the right keys and only a wrong value: its own message says more
+      // ("expected a USD amount … got 1.2.3") than the union's "expected an asset: …".
+      return branch.map((inner) => {
+        const innerPath = [...path, ...(inner.path as Path)];
+        return { position: locator.ofPath(innerPath), message: `${innerPath.join('.')}: ${inner.message}` };
+      });
+    }
     const where = path.length ? `${path.join('.')}: ` : '';
     return [{ position: locator.ofPath(path), message: `${where}${issue.message}` }];
   });
+}
+
+/** The one union alternative whose issues are all about values inside it (none about its shape). */
+function shapeMatchingBranch(branches: z.core.$ZodIssue[][]): z.core.$ZodIssue[] | undefined {
+  const matching = branches.filter(
+    (issues) =>
+      issues.length > 0 &&
+      issues.every(
+        (inner) =>
+          inner.path.length > 0 && inner.code !== 'unrecognized_keys' && inner.code !== 'invalid_union',
+      ),
+  );
+  return matching.length === 1 ? matching[0] : undefined;
 }
 
 function interpolateEnvironment(

@@ -103,9 +103,9 @@ describe('the loader refuses, at the offending line and column', () => {
     [
       'a fixed price that is not a number (crashed in the price transform)',
       checklist(fund('').replace('price: 1 USD', 'price: 1.2.3 USD')),
-      'expected an asset',
-      15,
-      9,
+      'checks.0.assets.0.price: expected a USD amount like "5_000_000 USD", got "1.2.3"',
+      16,
+      16,
     ],
     // item 9: values that quietly disabled a check
     ['version: 01', checklist(HEAD).replace('version: 1', 'version: 01'), 'version is written "01"', 1, 10],
