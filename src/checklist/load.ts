@@ -24,6 +24,20 @@ import { interpolate, MissingVariableError } from './interpolate.js';
 import type { CheckInstance, Checklist } from './model.js';
 import { checklistSchema, commonCheckShape, drillSchema, type venueSchema } from './schema.js';
 import { suggest } from './suggest.js';
+import {
+  cutShortProblem,
+  endsWithoutValue,
+  missingNewlineWarning,
+  unterminatedLastLine,
+} from './truncation.js';
+import {
+  firstAlias,
+  MAX_ALIAS_COUNT,
+  numberProblems,
+  structureProblems,
+  syntaxProblems,
+  versionProblem,
+} from './yamlSource.js';
 
 type Path = (string | number)[];
 
@@ -114,9 +128,31 @@ function problemsFromZod(
         suggestion: suggest(key, known),
       }));
     }
+    const branch = issue.code === 'invalid_union' ? shapeMatchingBranch(issue.errors) : undefined;
+    if (branch) {
+      // One alternative has the right keys and only a wrong value: its own message says more
+      // ("expected a USD amount … got 1.2.3") than the union's "expected an asset: …".
+      return branch.map((inner) => {
+        const innerPath = [...path, ...(inner.path as Path)];
+        return { position: locator.ofPath(innerPath), message: `${innerPath.join('.')}: ${inner.message}` };
+      });
+    }
     const where = path.length ? `${path.join('.')}: ` : '';
     return [{ position: locator.ofPath(path), message: `${where}${issue.message}` }];
   });
+}
+
+/** The one union alternative whose issues are all about values inside it (none about its shape). */
+function shapeMatchingBranch(branches: z.core.$ZodIssue[][]): z.core.$ZodIssue[] | undefined {
+  const matching = branches.filter(
+    (issues) =>
+      issues.length > 0 &&
+      issues.every(
+        (inner) =>
+          inner.path.length > 0 && inner.code !== 'unrecognized_keys' && inner.code !== 'invalid_union',
+      ),
+  );
+  return matching.length === 1 ? matching[0] : undefined;
 }
 
 function interpolateEnvironment(
@@ -286,7 +322,6 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** Parses checklist text; `file` is only used in messages. Throws ChecklistError. */
 /**
  * The venue with its preset applied: the preset's stack, chains (RPC from its environment variable,
  * else the public endpoint) and contracts, under whatever the checklist says itself. A checklist that
@@ -380,7 +415,50 @@ function resolveVenue(
   };
 }
 
+/**
+ * The document as plain data. Aliases are bounded (an alias bomb expands past MAX_ALIAS_COUNT and is
+ * refused at the first alias, never a crash); aliases to nothing were refused before.
+ */
+function toData(doc: Document, locator: Locator): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // yaml throws a ReferenceError for an alias bomb; anything else is a bug and stays one.
+    if (!(error instanceof ReferenceError && /alias/i.test(error.message))) throw error;
+    throw new ChecklistError([
+      {
+        position: locator.ofNode(firstAlias(doc)),
+        message: `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes (${error.message})`,
+        expected: 'fewer aliases: write the values out',
+      },
+    ]);
+  }
+}
+
+/**
+ * Parses checklist text; `file` is only used in messages. Throws ChecklistError. A text cut short
+ * (see truncation.ts) is refused, or warned about when it only lacks its final newline.
+ */
 export function parseChecklist(text: string, file: string, options: LoadOptions = {}): Checklist {
+  const last = unterminatedLastLine(text);
+  let checklist: Checklist;
+  try {
+    checklist = parseText(text, file, options);
+  } catch (error) {
+    // A problem on an unterminated last line is most likely the cut itself: say so first.
+    if (error instanceof ChecklistError && last) {
+      const onLast = error.problems.some((p) => p.position.line >= last.line);
+      if (onLast || endsWithoutValue(last.text))
+        throw new ChecklistError([cutShortProblem(file, last), ...error.problems]);
+    }
+    throw error;
+  }
+  if (!last) return checklist;
+  if (endsWithoutValue(last.text)) throw new ChecklistError([cutShortProblem(file, last)]);
+  return { ...checklist, warnings: [...(checklist.warnings ?? []), missingNewlineWarning(file, last)] };
+}
+
+function parseText(text: string, file: string, options: LoadOptions): Checklist {
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,
@@ -389,15 +467,11 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
     ...yamlOptions,
   });
   const locator = new Locator(file, doc, lines);
-  if (doc.errors.length > 0) {
-    throw new ChecklistError(
-      doc.errors.map((error) => ({
-        position: locator.at(error.pos[0]),
-        message: `YAML syntax: ${error.message.split('\n')[0]}`,
-        expected: 'valid YAML (check indentation and quoting)',
-      })),
-    );
-  }
+  const at = (offset: number) => locator.at(offset);
+  const syntax = syntaxProblems(doc, at);
+  if (syntax.length > 0) throw new ChecklistError(syntax);
+  const structure = [...structureProblems(doc, at), ...numberProblems(doc, text, at)];
+  if (structure.length > 0) throw new ChecklistError(structure);
   if (!isMap(doc.contents)) {
     throw new ChecklistError([
       {
@@ -409,7 +483,9 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
   }
 
   const problems = interpolateEnvironment(locator, options.env ?? process.env);
-  const top = checklistSchema.safeParse(doc.toJS());
+  const version = versionProblem(doc, text, at);
+  if (version) problems.push(version);
+  const top = checklistSchema.safeParse(toData(doc, locator));
   if (!top.success) {
     problems.push(...problemsFromZod(top.error, checklistSchema, locator, []));
     throw new ChecklistError(problems);
@@ -421,7 +497,7 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
   problems.push(...resolveContractReferences(locator, doc.get('drill', true), venue?.contracts ?? {}));
   if (problems.length > 0 || !venue) throw new ChecklistError(problems);
 
-  const resolved = doc.toJS() as { checks: Record<string, unknown>[]; drill?: unknown };
+  const resolved = toData(doc, locator) as { checks: Record<string, unknown>[]; drill?: unknown };
   const rawChecks = resolved.checks;
   const drill = resolved.drill === undefined ? undefined : drillSchema.safeParse(resolved.drill);
   if (drill && !drill.success)

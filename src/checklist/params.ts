@@ -5,7 +5,16 @@
  */
 import { getAddress, isAddress } from 'viem';
 import { z } from 'zod';
-import { looksLikeUsd, parseDuration, parseRatio, parseSignedRatio, parseUsd, UnitError } from './units.js';
+import {
+  assertTimerDuration,
+  formatPercent,
+  looksLikeUsd,
+  parseDuration,
+  parseRatio,
+  parseSignedRatio,
+  parseUsd,
+  UnitError,
+} from './units.js';
 
 export interface ParamMeta {
   kind: string;
@@ -39,9 +48,21 @@ const durationSchema = z
   .transform(fromUnit(parseDuration))
   .pipe(z.number().positive({ error: 'expected a duration greater than zero' }));
 
-/** A duration written as `30s`; parsed to milliseconds. */
-export function duration<D extends string | undefined = undefined>(doc: string, def?: D) {
-  return withMeta(durationSchema, 'duration', doc, def);
+/** A duration that feeds a timer (a sleep, a deadline): bounded, or the timer would overflow and fire at once. */
+const timerDurationSchema = durationSchema.transform(fromUnit((ms: number) => assertTimerDuration(ms)));
+
+/**
+ * A duration written as `30s`; parsed to milliseconds. `timer`: the value is slept on or used as a
+ * deadline, so it is bounded by TIMER_LIMIT_MS (an age threshold such as `maxAge: 30d` is not).
+ */
+export function duration<D extends string | undefined = undefined>(
+  doc: string,
+  def?: D,
+  options: { timer?: boolean } = {},
+) {
+  return options.timer
+    ? withMeta(timerDurationSchema, 'duration, at most 24d', doc, def)
+    : withMeta(durationSchema, 'duration', doc, def);
 }
 
 const usdSchema = z
@@ -57,9 +78,22 @@ const ratioSchema = z
   .union([z.string(), z.number()], { error: 'expected a ratio like "0.5%" or "50bps"' })
   .transform(fromUnit(parseRatio));
 
-/** A ratio written as `0.5%` or `50bps`; parsed to a fraction. */
-export function ratio<D extends string | undefined = undefined>(doc: string, def?: D) {
-  return withMeta(ratioSchema, 'ratio', doc, def);
+/**
+ * A ratio written as `0.5%` or `50bps`; parsed to a fraction. `below100`: a probability or a share of
+ * a whole (a drawdown, a margin), where 100% or more could never be crossed and would switch the check off.
+ */
+export function ratio<D extends string | undefined = undefined>(
+  doc: string,
+  def?: D,
+  options: { below100?: boolean } = {},
+) {
+  const schema = options.below100
+    ? ratioSchema.refine((value) => value < 1, {
+        error: (issue) =>
+          `expected less than 100% (a probability or share of a whole), got ${formatPercent(issue.input as number)}: 100% or more could never be reached`,
+      })
+    : ratioSchema;
+  return withMeta(schema, options.below100 ? 'ratio, below 100%' : 'ratio', doc, def);
 }
 
 const signedRatioSchema = z
@@ -83,8 +117,29 @@ export function integer<D extends number | undefined = undefined>(
   return withMeta(schema, 'integer', doc, options.default);
 }
 
-export function number<D extends number | undefined = undefined>(doc: string, def?: D) {
-  return withMeta(z.number({ error: 'expected a number' }).finite(), 'number', doc, def);
+/**
+ * A plain number. `min`/`max` bound it where an absurd magnitude (`makerFeeBps: -1e308`) would make the
+ * check's arithmetic meaningless and pass.
+ */
+export function number<D extends number | undefined = undefined>(
+  doc: string,
+  def?: D,
+  options: { min?: number; max?: number } = {},
+) {
+  let schema = z.number({ error: 'expected a number' }).finite({ error: 'expected a finite number' });
+  if (options.min !== undefined)
+    schema = schema.min(options.min, { error: `expected at least ${options.min}` });
+  if (options.max !== undefined)
+    schema = schema.max(options.max, { error: `expected at most ${options.max}` });
+  const range =
+    options.min !== undefined && options.max !== undefined
+      ? `, ${options.min} to ${options.max}`
+      : options.min !== undefined
+        ? `, at least ${options.min}`
+        : options.max !== undefined
+          ? `, at most ${options.max}`
+          : '';
+  return withMeta(schema, `number${range}`, doc, def);
 }
 
 /**
@@ -146,7 +201,15 @@ export type PriceSource = { kind: 'fixed'; usd: number } | { kind: 'feed'; feed:
 const priceSchema = z
   .union([z.string(), z.number()], { error: 'expected a price: "1 USD" or a feed address / $name' })
   .transform((value, ctx): PriceSource => {
-    if (looksLikeUsd(value)) return { kind: 'fixed', usd: parseUsd(value) };
+    if (looksLikeUsd(value)) {
+      try {
+        return { kind: 'fixed', usd: parseUsd(value) };
+      } catch (error) {
+        if (!(error instanceof UnitError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
+      }
+    }
     const parsed = addressSchema.safeParse(value);
     if (parsed.success) return { kind: 'feed', feed: parsed.data };
     for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });

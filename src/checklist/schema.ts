@@ -64,11 +64,15 @@ export const venueSchema = z.strictObject({
 
 export const defaultsSchema = z
   .strictObject({
-    timeout: duration('Per-check deadline unless a check or --timeout says otherwise.', '20s'),
+    timeout: duration('Per-check deadline unless a check or --timeout says otherwise.', '20s', {
+      timer: true,
+    }),
     severity: z.enum(SEVERITIES, { error: 'expected critical or warning' }).default('critical'),
     clockTolerance: duration(
       "How far this machine's clock may lag the chain head before checks that judge ages are error (--clock-tolerance overrides).",
       '30s',
+      // Not a timer, but bounded like --clock-tolerance: 25d of tolerance would switch the clock check off.
+      { timer: true },
     ),
     rpcTimeout: duration(
       'Per-HTTP-request timeout for RPC calls (default 3s, at most half of timeout); below timeout (--rpc-timeout overrides).',
@@ -92,18 +96,25 @@ const nativeAmount = z
   });
 
 /** A withdrawal drill: what each drill withdraws, the hard cap, where to, and the SLA per stage. */
-export const drillSchema = z.strictObject({
-  amount: nativeAmount,
-  maxAmount: nativeAmount,
-  portal: addressSchema,
-  recipient: addressSchema.optional(),
-  sla: z
-    .strictObject({
-      prove: duration('Longest acceptable time from initiation to proof.').optional(),
-      finalize: duration('Longest acceptable time from initiation to finalization.').optional(),
-    })
-    .default({}),
-});
+export const drillSchema = z
+  .strictObject({
+    amount: nativeAmount,
+    maxAmount: nativeAmount,
+    portal: addressSchema,
+    recipient: addressSchema.optional(),
+    sla: z
+      .strictObject({
+        prove: duration('Longest acceptable time from initiation to proof.').optional(),
+        finalize: duration('Longest acceptable time from initiation to finalization.').optional(),
+      })
+      .default({}),
+  })
+  // `drill withdraw` refuses it too, but only once the key is loaded: validate says so first.
+  .refine((drill) => drill.amount <= drill.maxAmount, {
+    path: ['amount'],
+    error:
+      'drill.amount is above drill.maxAmount: the drill would refuse to run (raise maxAmount or lower amount)',
+  });
 
 export const checklistSchema = z.strictObject({
   version: z.literal(1, { error: 'expected version: 1' }),
@@ -131,6 +142,11 @@ export const commonCheckShape = {
   tags: z.array(z.string(), { error: 'expected a list of tags' }).default([]),
   description: z.string().optional(),
   remediation: z.string().optional(),
-  timeout: duration('Deadline for this check.').optional(),
-  skip: z.string({ error: 'expected the reason for skipping, as text' }).optional(),
+  timeout: duration('Deadline for this check.', undefined, { timer: true }).optional(),
+  // An empty reason would read as "no skip" and run the check the user meant to switch off.
+  skip: z
+    .string({ error: 'expected the reason for skipping, as text' })
+    .trim()
+    .min(1, { error: 'skip needs a reason (skip: "why"); remove the key to run the check' })
+    .optional(),
 };

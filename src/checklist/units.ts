@@ -17,6 +17,23 @@ const DURATION_UNITS_MS = {
 } as const;
 type DurationUnit = keyof typeof DURATION_UNITS_MS;
 
+/**
+ * The longest duration that may feed a timer. Node's setTimeout takes at most 2^31 − 1 ms (24d 20h…);
+ * a longer delay overflows and fires after 1 ms, so `wait: 25d` would wait 1 ms and `--watch 25d` would
+ * re-run at once. A round 24 days keeps the message readable.
+ */
+export const TIMER_LIMIT_MS = 24 * DURATION_UNITS_MS.d;
+
+/** Throws unless `ms` can feed a timer; `what` names the value in the message. */
+export function assertTimerDuration(ms: number, what = 'a duration'): number {
+  if (ms > TIMER_LIMIT_MS) {
+    throw new UnitError(
+      `${what} of ${formatDuration(ms)} is too long: at most ${formatDuration(TIMER_LIMIT_MS)} (a longer timer overflows and fires at once)`,
+    );
+  }
+  return ms;
+}
+
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
 
 /** `500ms`, `30s`, `10m`, `2h`, `7d`, `7d12h` → milliseconds. A bare number is ambiguous and rejected. */
@@ -35,6 +52,9 @@ export function parseDuration(text: string): number {
     total += Number(match[1]) * DURATION_UNITS_MS[match[2] as DurationUnit];
     index = DURATION_PART.lastIndex;
   }
+  // Hundreds of digits read as Infinity; past 2^53 ms the figure is no longer exact.
+  if (!Number.isSafeInteger(Math.round(total)))
+    throw new UnitError(`"${text}" is too long a duration to represent`);
   return Math.round(total);
 }
 
@@ -65,10 +85,21 @@ export function formatDuration(ms: number): string {
   return sign + parts.join(' ');
 }
 
+/**
+ * Digits with `.` as the decimal point. `_` may group digits anywhere (`5_000_000`, like a code
+ * literal); `,` only as a thousands separator in groups of exactly three before the point (`1,000,000.5`).
+ * Anything else is ambiguous — `1.000,000` is a million in much of Europe and 1 here — and rejected.
+ */
+const DECIMAL = /^(?:\d+(?:_\d+)*|\d{1,3}(?:,\d{3})+)(?:\.\d+(?:_\d+)*)?$/;
+
 function parseDecimal(text: string, what: string): string {
-  const cleaned = text.replaceAll('_', '').replaceAll(',', '');
-  if (!/^\d+(\.\d+)?$/.test(cleaned)) throw new UnitError(`expected ${what}, got "${text}"`);
-  return cleaned;
+  if (!DECIMAL.test(text)) {
+    const hint = text.includes(',')
+      ? ' ("," only groups thousands before the decimal point, as in 1,000,000.50; "_" groups digits, as in 1_000_000)'
+      : '';
+    throw new UnitError(`expected ${what}, got "${text}"${hint}`);
+  }
+  return text.replaceAll('_', '').replaceAll(',', '');
 }
 
 /** A value in US dollars: `1_000_000 USD`, `250000`, `0.5 USD`. */
@@ -80,7 +111,9 @@ export function parseUsd(input: string | number): number {
   }
   const match = /^\s*([\d_.,]+)\s*(USD|usd|\$)?\s*$/.exec(input);
   if (!match?.[1]) throw new UnitError(`expected a USD amount like "5_000_000 USD", got "${input}"`);
-  return Number(parseDecimal(match[1], 'a USD amount like "5_000_000 USD"'));
+  const value = Number(parseDecimal(match[1], 'a USD amount like "5_000_000 USD"'));
+  if (!Number.isFinite(value)) throw new UnitError(`"${input}" is too large an amount to represent`);
+  return value;
 }
 
 /** True when the text is written as a USD amount (used to tell a fixed price from a feed address). */
@@ -114,6 +147,7 @@ export function parseRatio(input: string | number): number {
   const match = /^(\d+(?:\.\d+)?)\s*(%|bps)$/.exec(text);
   if (!match?.[1]) throw new UnitError(`expected a ratio like "0.5%" or "50bps", got "${text}"`);
   const value = Number(match[1]);
+  if (!Number.isFinite(value)) throw new UnitError(`"${text}" is too large a ratio to represent`);
   return match[2] === '%' ? value / 100 : value / 10_000;
 }
 

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadChecklist } from '../checklist/load.js';
 import type { Checklist } from '../checklist/model.js';
 import { suggest } from '../checklist/suggest.js';
-import { formatDuration, parseDuration, UnitError } from '../checklist/units.js';
+import { assertTimerDuration, formatDuration, parseDuration, UnitError } from '../checklist/units.js';
 import { Redactor, redactUrl } from '../engine/redact.js';
 import type { CheckResult, FailOn, RunResult } from '../engine/result.js';
 import { runChecklist } from '../engine/run.js';
@@ -69,7 +69,11 @@ interface Settings {
 function durationOption(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   try {
-    return parseDuration(value);
+    const ms = parseDuration(value);
+    // 0 would read as "no deadline" / "no watch": a value that switches the flag off without saying so.
+    if (ms <= 0) throw new UnitError(`expected a duration greater than zero, got "${value}"`);
+    // Each feeds a timer (or, for --clock-tolerance, is bounded alike): past the limit it would overflow.
+    return assertTimerDuration(ms);
   } catch (error) {
     if (error instanceof UnitError) throw new UsageError(`${flag}: ${error.message}`);
     throw error;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  assertTimerDuration,
   formatDuration,
   formatUsd,
   parseDuration,
@@ -112,5 +113,59 @@ describe('formatUsd', () => {
     [5_000_000, '5,000,000 USD'],
   ])('%d → %s', (value, text) => {
     expect(formatUsd(value)).toBe(text);
+  });
+});
+
+describe('values that would quietly disable a check (issue #13 item 9)', () => {
+  it.each([
+    // European grouping: a million there, 1 here.
+    '1.000,000 USD',
+    '1,00 USD',
+    '1,0000 USD',
+    '1,000.000,5 USD',
+    '1__000 USD',
+    '_1000 USD',
+    '1000_ USD',
+    '1,000_000 USD',
+    `${'9'.repeat(400)} USD`,
+  ])('parseUsd rejects the ambiguous or unrepresentable %j', (input) => {
+    expect(() => parseUsd(input)).toThrow(UnitError);
+  });
+
+  it.each([
+    ['1,000,000 USD', 1_000_000],
+    ['1,000,000.50 USD', 1_000_000.5],
+    ['1_000_000 USD', 1_000_000],
+    ['1000.000_5 USD', 1000.0005],
+    ['999 USD', 999],
+  ])('parseUsd still reads %j', (input, value) => {
+    expect(parseUsd(input)).toBe(value);
+  });
+
+  it.each(['1.000,5 ether', '1,00 gwei'])('parseNativeAmount rejects %j', (input) => {
+    expect(() => parseNativeAmount(input)).toThrow(UnitError);
+  });
+
+  it.each([`${'9'.repeat(400)}s`, `${'9'.repeat(20)}d`])(
+    'parseDuration rejects the unrepresentable %s',
+    (text) => {
+      expect(() => parseDuration(text)).toThrow(/too long a duration/);
+    },
+  );
+
+  it(`parseRatio rejects a ratio that reads as Infinity`, () => {
+    expect(() => parseRatio(`${'9'.repeat(400)}%`)).toThrow(UnitError);
+  });
+
+  it.each([
+    ['24d', true],
+    ['23d23h', true],
+    ['24d1ms', false],
+    ['25d', false],
+    ['4w', false],
+  ])('assertTimerDuration(%s) accepts: %s', (text, ok) => {
+    const ms = parseDuration(text);
+    if (ok) expect(assertTimerDuration(ms)).toBe(ms);
+    else expect(() => assertTimerDuration(ms, '--watch')).toThrow(/--watch of .* is too long: at most 24d/);
   });
 });

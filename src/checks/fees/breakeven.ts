@@ -36,6 +36,14 @@ async function nativePrice(reader: ChainReader, source: PriceSource, now: number
   return { nativeUsd: round.price, priceAgeMs: now - round.updatedAt * 1000 };
 }
 
+/**
+ * Sane magnitudes: a rebate beyond 1% or a fee beyond 10% per fill is a typo (`-1e308` would make any
+ * edge look profitable), as is an edge of more than 100% a fill or more than ten million fills a day.
+ */
+const FEE_BPS = { min: -100, max: 1_000 };
+const EDGE_BPS = { min: -10_000, max: 10_000 };
+const PER_DAY = { min: 0, max: 10_000_000 };
+
 const bps = (value: number) => `${value.toFixed(value !== 0 && Math.abs(value) < 0.1 ? 4 : 2)} bps`;
 const rate = (value: number) => `${value < 0 ? '−' : ''}${(Math.abs(value) * 100).toFixed(4)}%`;
 
@@ -65,9 +73,13 @@ export const breakeven = defineCheck({
     ).optional(),
     makerFeeBps: number(
       'Maker fee in bps; negative for a rebate. Required for market making without feeTier.',
+      undefined,
+      FEE_BPS,
     ).optional(),
     takerFeeBps: number(
       'Taker fee in bps, paid on rebalances (and on entry/exit for funding capture).',
+      undefined,
+      FEE_BPS,
     ).optional(),
     feeTier: z.string({ error: 'expected a fee tier name, e.g. "1"' }).optional().meta({
       kind: 'string',
@@ -82,16 +94,18 @@ export const breakeven = defineCheck({
       max: 131_072,
       default: 500,
     }),
-    tradesPerDay: number('Fills per day. Required for market making.').optional(),
-    rebalancesPerDay: number('Taker trades per day that flatten inventory or re-hedge.', 0),
+    tradesPerDay: number('Fills per day. Required for market making.', undefined, PER_DAY).optional(),
+    rebalancesPerDay: number('Taker trades per day that flatten inventory or re-hedge.', 0, PER_DAY),
     rebalanceNotional: usd(
       'Size of one rebalance (default: the whole notional, the cautious choice).',
     ).optional(),
     expectedEdgeBps: number(
       'Edge a fill captures on average, in bps. Required for market making.',
+      undefined,
+      EDGE_BPS,
     ).optional(),
     holdingPeriod: duration('How long a funding-capture position is held.', '7d'),
-    hedgeFeeBps: number('Fee of the hedge leg in bps, paid on entry and exit (funding capture).', 0),
+    hedgeFeeBps: number('Fee of the hedge leg in bps, paid on entry and exit (funding capture).', 0, FEE_BPS),
     expectedFundingRate: signedRatio(
       'Funding the position collects per 8 hours, e.g. 0.01%; negative when it pays. Funding capture needs it or fundingMarket.',
     ).optional(),

@@ -165,6 +165,8 @@ const fundParams = z.object({
   ratioTo: ratioToSchema.optional(),
   maxDrawdown: ratio(
     "Largest acceptable fall of the fund's value from its highest value over `drawdownWindow` (runs kept in the state dir).",
+    undefined,
+    { below100: true },
   ).optional(),
   drawdownWindow: duration(
     'How far back the high-water mark for `maxDrawdown` reaches: a fund bleeding a little each run trips it.',
@@ -384,8 +386,15 @@ function judgeFund(
           `down ${formatPercent(drawdown)} from its ${window} high of ${formatUsd(previous.totalUsd)} at ${previous.savedAt}, more than ${formatPercent(params.maxDrawdown)}`,
         );
       }
-    } else if (historyProblem) {
-      concern = `${historyProblem}; drawdown not checked this run`;
+    } else {
+      // A high-water mark of 0 is no baseline (a fall from it is 0/0): said, never skipped in silence.
+      const reasons = [];
+      if (previous)
+        reasons.push(
+          `the highest value recorded over the last ${formatDuration(params.drawdownWindow)} is ${formatUsd(previous.totalUsd)}, no baseline to measure a fall from`,
+        );
+      if (historyProblem) reasons.push(historyProblem);
+      if (reasons.length > 0) concern = `${reasons.join('; ')}; drawdown not checked this run`;
     }
   }
   const breakdown = assets.map((a) => `${a.balance} = ${formatUsd(a.valueUsd)}`).join(' + ');

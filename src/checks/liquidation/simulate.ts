@@ -43,10 +43,14 @@ export const simulate = defineCheck({
     feed: address('Address (or $name) of the Chainlink-compatible feed the venue marks positions with.'),
     side: enumeration(['long', 'short'] as const, 'Direction of the position.'),
     leverage: number('Notional / collateral at entry (1 = fully collateralised).'),
-    maintenanceMargin: ratio("The venue's maintenance margin fraction for this market, e.g. 3%."),
+    maintenanceMargin: ratio("The venue's maintenance margin fraction for this market, e.g. 3%.", undefined, {
+      below100: true,
+    }),
     horizon: duration('How long the position stays open without being topped up.', '24h'),
     lookback: duration('How much round history realises the volatility.', '7d'),
-    maxProbability: ratio('Highest acceptable probability of liquidation within the horizon.', '1%'),
+    maxProbability: ratio('Highest acceptable probability of liquidation within the horizon.', '1%', {
+      below100: true,
+    }),
     maxPriceAge: duration('Oldest acceptable latest round: a frozen feed shows no volatility.', '25h'),
     maxRounds: integer('Most rounds read back (feeds that update on deviation write many).', {
       min: 2,

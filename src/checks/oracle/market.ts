@@ -159,7 +159,7 @@ const marketParams = z.object({
     .regex(/^[A-Z0-9]+-[A-Z0-9]+$/, { error: 'expected a market ticker like BTC-USD' })
     .meta({ kind: 'ticker', doc: 'Market ticker, e.g. BTC-USD.' }),
   maxAge: duration("Oldest acceptable age of the block the venue's price is as of.", '30s'),
-  maxIndexerLag: number('Most blocks the indexer may trail the chain head.', 30),
+  maxIndexerLag: number('Most blocks the indexer may trail the chain head.', 30, { min: 0 }),
   min: number('Lowest plausible price.').optional(),
   max: number('Highest plausible price.').optional(),
   reference: referenceSchema.optional(),

@@ -19,7 +19,9 @@ export const pyth = defineCheck({
     contract: address('Address (or $name) of the Pyth contract on the L2.'),
     priceId: bytes32('Pyth price feed id (e.g. ETH/USD 0xff61…0ace).'),
     maxAge: duration('Oldest acceptable publish time.'),
-    maxConfidence: ratio('Widest acceptable confidence interval, as a fraction of the price.', '1%'),
+    maxConfidence: ratio('Widest acceptable confidence interval, as a fraction of the price.', '1%', {
+      below100: true,
+    }),
     min: number('Lowest plausible price.').optional(),
     max: number('Highest plausible price.').optional(),
   }),

@@ -121,7 +121,7 @@ export const probe = defineCheck({
     'and reported (a warning: between-run reorgs could not be checked), never trusted.',
   params: z.object({
     depth: integer('How many recent blocks to compare.', { min: 1, max: HISTORY_LIMIT, default: 12 }),
-    wait: duration('Time between the two reads.', '5s'),
+    wait: duration('Time between the two reads.', '5s', { timer: true }),
     maxDepth: integer('Deepest reorg that only warns; deeper fails.', { min: 0, default: 0 }),
   }),
   example: { depth: 12, wait: '5s', maxDepth: 0 },

@@ -57,7 +57,7 @@ export const rpcDivergence = defineCheck({
       min: 0,
       default: 10,
     }),
-    recheck: duration('Wait before reading a disagreement again.', '2s'),
+    recheck: duration('Wait before reading a disagreement again.', '2s', { timer: true }),
   }),
   example: { maxHeadSkew: 10, recheck: '2s' },
   async read(ctx, params): Promise<DivergenceObservation> {
