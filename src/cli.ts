@@ -121,7 +121,9 @@ program
       version,
       stdoutColor: colorAllowed(process.stdout),
       stdoutIsTty: process.stdout.isTTY === true,
-      stderrIsTty: process.stderr.isTTY === true && !process.env.CI,
+      // A terminal that reports no width (an unsized pseudo-terminal) would send ora's redraw into an
+      // endless loop of line clears: no spinner there.
+      stderrIsTty: process.stderr.isTTY === true && !process.env.CI && (process.stderr.columns ?? 0) > 0,
       stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined,
       width: process.stdout.columns,
       write,
