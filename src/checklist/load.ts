@@ -454,6 +454,7 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
       timeoutMs: defaults.timeout as number,
       severity: defaults.severity,
       clockToleranceMs: defaults.clockTolerance as number,
+      ...(defaults.maxBlockAge !== undefined ? { maxBlockAgeMs: defaults.maxBlockAge as number } : {}),
     },
     drill: drill?.data
       ? {

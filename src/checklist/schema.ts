@@ -70,6 +70,9 @@ export const defaultsSchema = z
       "How far this machine's clock may lag the chain head before checks that judge ages are error (--clock-tolerance overrides).",
       '30s',
     ),
+    maxBlockAge: duration(
+      'Oldest chain head that checks may read state at before they are error (--max-block-age overrides; default max(60s, 30 blocks) per chain).',
+    ).optional(),
   })
   .prefault({});
 

@@ -26,6 +26,8 @@ export interface RunCommandOptions {
   timeout?: string;
   /** How far this machine's clock may lag the chain head before age checks are error. */
   clockTolerance?: string;
+  /** Oldest chain head state reads accept, for every chain. */
+  maxBlockAge?: string;
   deadline?: string;
   concurrency?: string;
   /** Where run history lives; default `.l2preflight/` next to the checklist. */
@@ -55,6 +57,7 @@ interface Settings {
   concurrency?: number;
   timeoutMs?: number;
   clockToleranceMs?: number;
+  maxBlockAgeMs?: number;
   deadlineMs?: number;
   watchMs?: number;
 }
@@ -108,6 +111,7 @@ function parseSettings(options: RunCommandOptions): Settings {
     concurrency,
     timeoutMs: durationOption('--timeout', options.timeout),
     clockToleranceMs: durationOption('--clock-tolerance', options.clockTolerance),
+    maxBlockAgeMs: durationOption('--max-block-age', options.maxBlockAge),
     deadlineMs: durationOption('--deadline', options.deadline),
     watchMs: durationOption('--watch', options.watch),
   };
@@ -160,6 +164,7 @@ async function runOnce(
     concurrency: settings.concurrency,
     timeoutMs: settings.timeoutMs,
     clockToleranceMs: settings.clockToleranceMs,
+    maxBlockAgeMs: settings.maxBlockAgeMs,
     deadlineMs: settings.deadlineMs,
     version: options.version,
     redactor,

@@ -15,6 +15,7 @@ import { clockProblem, DEFAULT_CLOCK_TOLERANCE_MS, readClock } from './clock.js'
 import { ChainReader } from './reader.js';
 import { Redactor } from './redact.js';
 import type { CheckResult, FailOn, RunResult } from './result.js';
+import { maxBlockAgeFor } from './staleness.js';
 import { statusOf, summarize, verdictOf } from './status.js';
 
 export interface RunOptions {
@@ -39,6 +40,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Largest accepted lag of this machine's clock behind the chain head; overrides defaults.clockTolerance. */
   clockToleranceMs?: number;
+  /** Oldest head a state read accepts, for every chain; overrides defaults.maxBlockAge (else per stack). */
+  maxBlockAgeMs?: number;
 }
 
 export interface RunOutcome {
@@ -113,12 +116,18 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
   options.signal?.addEventListener('abort', () =>
     runAbort.abort(new TimeoutError('the run was interrupted')),
   );
+  const configuredBlockAge = options.maxBlockAgeMs ?? checklist.defaults.maxBlockAgeMs;
+  const blockAge = (chain: 'l1' | 'l2' | 'reference') => ({
+    maxBlockAgeMs: maxBlockAgeFor(chain, checklist.venue.stack, configuredBlockAge),
+    now,
+  });
   const l2 = checklist.venue.l2
     ? new ChainReader({
         label: 'l2',
         chainId: checklist.venue.l2.chainId,
         urls: checklist.venue.l2.rpc,
         redactor,
+        ...blockAge('l2'),
       })
     : undefined;
   const l2OrAbsent = l2 ?? noEvmChain(checklist.venue.stack);
@@ -131,6 +140,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
         chainId: checklist.venue.l1.chainId,
         urls: checklist.venue.l1.rpc,
         redactor,
+        ...blockAge('l1'),
       })
     : undefined;
 
@@ -139,7 +149,13 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     const key = `${chain.chainId} ${chain.rpc.join(' ')}`;
     let reader = referenceReaders.get(key);
     if (!reader) {
-      reader = new ChainReader({ label: 'reference', chainId: chain.chainId, urls: chain.rpc, redactor });
+      reader = new ChainReader({
+        label: 'reference',
+        chainId: chain.chainId,
+        urls: chain.rpc,
+        redactor,
+        ...blockAge('reference'),
+      });
       referenceReaders.set(key, reader);
     }
     return reader;
