@@ -257,7 +257,8 @@ export class ChainReader {
   }
 
   /**
-   * One client per endpoint, without fallback: for comparing what each endpoint says. Labels are
+   * One client per endpoint, without fallback: for comparing what each endpoint says (not refused
+   * when the run's head is stale: comparing endpoints' heads is how a lagging one is found). Labels are
    * redacted and numbered (two keys on one host redact alike).
    */
   async endpointClients(): Promise<{ label: string; client: PublicClient }[]> {

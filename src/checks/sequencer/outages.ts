@@ -123,6 +123,8 @@ export const outages = defineCheck({
   async read(ctx, params): Promise<OutagesObservation> {
     const now = ctx.now() / 1000;
     const windowStart = now - params.lookback / 1000;
+    // Neither read is refused when the head is past the run's bound (engine/staleness.ts): a run during
+    // an outage must record the head's age. The feed's rounds below are state, and are refused then.
     const [head, genesis] = await Promise.all([ctx.venue.latestHead(), ctx.l2.block(0n)]);
     const current: HeadSample = {
       at: now,
