@@ -124,12 +124,30 @@ describe('a stale endpoint on the devnet', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
 
+    // --max-block-age sets the bound (and a value that is not a duration is a usage error, exit 2).
+    const flagged = await cli([
+      'run',
+      file,
+      '--only',
+      'eth-usd',
+      '--format',
+      'json',
+      '--state',
+      dir,
+      '--max-block-age',
+      '90s',
+    ]);
+    expect(json(flagged.stdout).results[0]?.message).toContain('(bound 1m 30s)');
+    const bad = await cli(['run', file, '--max-block-age', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-block-age');
+
     // The same command without the stale view: the scenario's 3 h old round fails.
     await writeFile(file, checklistYaml(venue.node.url, ETH_USD, 901, undefined, 'op-stack'));
     const direct = await cli(['run', file, '--only', 'eth-usd', '--format', 'json', '--state', dir]);
     expect(json(direct.stdout).results[0]).toMatchObject({ status: 'fail' });
     expect(direct.code).toBe(1);
-  });
+  }, 90_000);
 
   it('only the primary stale: measures on the healthy second URL, as without the proxy (was ROUTE)', async () => {
     const only = ['--only', 'eth-usd,oracles-agree,eth-usd-pyth', '--format', 'json', '--state', dir];
@@ -148,7 +166,7 @@ describe('a stale endpoint on the devnet', () => {
     expect(ethUsd?.message).toMatch(/last update 3h/);
     expect(json(stale.stdout).verdict).toBe('HOLD');
     expect(stale.code).toBe(1);
-  });
+  }, 90_000);
 
   it('a halted sequencer still fails head-age; the state checks beside it are error (stale), exit 1', async () => {
     await applyScenario(venue, 'sequencer-halt');
