@@ -109,6 +109,8 @@ describe('a stale endpoint on the devnet', () => {
   });
 
   const json = (stdout: string) => JSON.parse(stdout) as RunResult;
+  const OUTAGES =
+    '  - id: outages\n    type: sequencer.outages\n    feed: $sequencerUptimeFeed\n    maxOutage: 2s\n';
   const ETH_USD = '  - id: eth-usd\n    type: oracle.chainlink\n    feed: $ethUsdFeed\n    maxAge: 65m\n';
 
   it('every L2 URL stale: the oracle check is error naming the endpoint and the age, exit 3 (was pass, exit 0)', async () => {
@@ -177,7 +179,7 @@ describe('a stale endpoint on the devnet', () => {
       const checklist = parseChecklist(
         checklistYaml(
           venue.node.url,
-          `  - id: head\n    type: sequencer.head-age\n    max: 2s\n${ETH_USD}`,
+          `  - id: head\n    type: sequencer.head-age\n    max: 2s\n${ETH_USD}${OUTAGES}`,
           901,
           undefined,
           'op-stack',
@@ -190,6 +192,10 @@ describe('a stale endpoint on the devnet', () => {
       const price = run.results.find((r) => r.id === 'eth-usd');
       expect(price).toMatchObject({ status: 'error' });
       expect(price?.message).toMatch(/serves block \d+, [\d.]+s old \(bound 3s\)/);
+      // Its own head sample already shows the outage: it fails on that, though the feed is unreadable.
+      const outages = run.results.find((r) => r.id === 'outages');
+      expect(outages).toMatchObject({ status: 'fail' });
+      expect(outages?.message).toMatch(/1 run\(s\) found the head [\d.]+s old/);
       expect(exitCodeOf(run.results, 'fail')).toBe(1);
     } finally {
       await applyScenario(venue, 'sequencer-resume');
