@@ -102,6 +102,10 @@ program
     '--clock-tolerance <duration>',
     "how far this machine's clock may lag the chain head before age checks are error (default 30s)",
   )
+  .option(
+    '--max-block-age <duration>',
+    'oldest chain head checks may read state at before they are error (default max(60s, 30 blocks))',
+  )
   .option('--concurrency <n>', 'checks in flight at once', '16')
   .option('--state <dir>', 'where run history lives (default: .l2preflight/ next to the checklist)')
   .option('--watch <interval>', 're-run every INTERVAL (e.g. 60s) until Ctrl-C; redraws on a terminal')

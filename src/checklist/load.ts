@@ -531,6 +531,7 @@ function parseText(text: string, file: string, options: LoadOptions): Checklist 
       severity: defaults.severity,
       clockToleranceMs: defaults.clockTolerance as number,
       rpcTimeoutMs: defaults.rpcTimeout as number | undefined,
+      ...(defaults.maxBlockAge !== undefined ? { maxBlockAgeMs: defaults.maxBlockAge as number } : {}),
     },
     drill: drill?.data
       ? {

@@ -38,7 +38,14 @@ export interface Checklist {
     dydx?: DydxEndpoints;
     contracts: Record<string, Address>;
   };
-  defaults: { timeoutMs: number; severity: Severity; clockToleranceMs?: number; rpcTimeoutMs?: number };
+  defaults: {
+    timeoutMs: number;
+    severity: Severity;
+    clockToleranceMs?: number;
+    rpcTimeoutMs?: number;
+    /** Oldest chain head a state read accepts; unset: per chain, from its block time. */
+    maxBlockAgeMs?: number;
+  };
   drill?: DrillConfig;
   checks: CheckInstance[];
   /** What `advise` of the checks said: printed by `validate`, never fatal. */

@@ -74,6 +74,9 @@ export const defaultsSchema = z
       // Not a timer, but bounded like --clock-tolerance: 25d of tolerance would switch the clock check off.
       { timer: true },
     ),
+    maxBlockAge: duration(
+      'Oldest chain head that checks may read state at before they are error (--max-block-age overrides; default max(60s, 30 blocks) per chain).',
+    ).optional(),
     rpcTimeout: duration(
       'Per-HTTP-request timeout for RPC calls (default 3s, at most half of timeout); below timeout (--rpc-timeout overrides).',
     ).optional(),

@@ -32,6 +32,8 @@ export interface RunCommandOptions {
   rpcTimeout?: string;
   /** How far this machine's clock may lag the chain head before age checks are error. */
   clockTolerance?: string;
+  /** Oldest chain head state reads accept, for every chain. */
+  maxBlockAge?: string;
   deadline?: string;
   concurrency?: string;
   /** Where run history lives; default `.l2preflight/` next to the checklist. */
@@ -62,6 +64,7 @@ interface Settings {
   timeoutMs?: number;
   rpcTimeoutMs?: number;
   clockToleranceMs?: number;
+  maxBlockAgeMs?: number;
   deadlineMs?: number;
   watchMs?: number;
 }
@@ -120,6 +123,7 @@ function parseSettings(options: RunCommandOptions): Settings {
     timeoutMs: durationOption('--timeout', options.timeout),
     rpcTimeoutMs: durationOption('--rpc-timeout', options.rpcTimeout),
     clockToleranceMs: durationOption('--clock-tolerance', options.clockTolerance),
+    maxBlockAgeMs: durationOption('--max-block-age', options.maxBlockAge),
     deadlineMs: durationOption('--deadline', options.deadline),
     watchMs: durationOption('--watch', options.watch),
   };
@@ -186,6 +190,7 @@ async function runOnce(
       timeoutMs: settings.timeoutMs,
       rpcTimeoutMs: settings.rpcTimeoutMs,
       clockToleranceMs: settings.clockToleranceMs,
+      maxBlockAgeMs: settings.maxBlockAgeMs,
       deadlineMs: runDeadlineMs(settings),
       version: options.version,
       redactor,

@@ -8,6 +8,10 @@
  * A fast clock would show only as heads that look old — exactly what a halted L2, a stuck endpoint or
  * the devnet's idle L1 look like — so it is not inferred from head age: a halted L2 keeps failing
  * `sequencer.head-age` instead of becoming a clock error.
+ *
+ * The other side of the same comparison is staleness.ts: a head older than the chain's bound makes
+ * state reads `error`. Both compare the run's `now` with the same head (the reader's, taken from the
+ * freshest endpoint), so a clock check and a staleness check never judge two different heads.
  */
 import { formatDuration } from '../checklist/units.js';
 import type { ChainReader } from './reader.js';

@@ -2,7 +2,9 @@
  * One reader per chain per run. It wraps a viem public client over every RPC URL of the chain
  * (hedged fallback, see transport.ts), batches JSON-RPC calls in the same tick, aggregates contract reads through Multicall3
  * when the chain has it, and de-duplicates identical reads across checks for the life of the run.
- * Before the first read it checks that every live endpoint serves the declared chain id.
+ * Before the first read it checks that every live endpoint serves the declared chain id and asks each
+ * for its head: state reads are pinned at the freshest head, and refused past the chain's bound (see
+ * staleness.ts).
  */
 import {
   type Abi,
@@ -11,6 +13,7 @@ import {
   type ContractFunctionArgs,
   type ContractFunctionName,
   createPublicClient,
+  formatBlock,
   type Hex,
   hexToNumber,
   type PublicClient,
@@ -21,6 +24,7 @@ import { MULTICALL3 } from '../venues/wellKnown.js';
 import { type Redactor, redactUrl } from './redact.js';
 import type { EndpointReport } from './result.js';
 import { allFailedMessage, RpcEndpointError } from './rpcErrors.js';
+import { assertFresh, type EndpointHead, orderByHead } from './staleness.js';
 import { DEFAULT_RPC_TIMEOUT_MS, defaultHedgeDelay, type Endpoint, EndpointPool } from './transport.js';
 
 /** A live endpoint serves another chain than the checklist declares: the whole chain fails. */
@@ -62,6 +66,17 @@ export interface ChainReaderOptions {
   hedgeDelayMs?: number;
   /** The run's: aborting it cancels every in-flight HTTP request of this reader. */
   signal?: AbortSignal;
+  /** Oldest head that state reads accept (StaleReadError past it); without it, no bound. */
+  maxBlockAgeMs?: number;
+  /** The run's clock, to age heads with (tests inject it). */
+  now?: () => number;
+}
+
+/** The head this run reads state at, and what every live endpoint said its head was. */
+interface RunHead {
+  block: Block;
+  head: EndpointHead;
+  heads: EndpointHead[];
 }
 
 export class ChainReader {
@@ -71,11 +86,18 @@ export class ChainReader {
   private readonly memo = new Map<string, Promise<unknown>>();
   /** Each endpoint's chain-id check, memoized while it holds (a failed probe is tried again). */
   private readonly verified = new Map<Endpoint, Promise<void>>();
+  /** The head each endpoint reported with its chain id (the gate's probe). */
+  private readonly probedHeads = new Map<Endpoint, Block>();
   private readyPromise?: Promise<PublicClient>;
   private readonly signal?: AbortSignal;
+  private readonly maxBlockAgeMs?: number;
+  private readonly clock: () => number;
+  private runHead?: RunHead;
 
   constructor(options: ChainReaderOptions) {
     this.label = options.label;
+    this.maxBlockAgeMs = options.maxBlockAgeMs;
+    this.clock = options.now ?? Date.now;
     this.signal = options.signal;
     this.chainId = options.chainId;
     const timeoutMs = options.requestTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
@@ -92,12 +114,16 @@ export class ChainReader {
 
   /** Requests and failures per endpoint, URLs redacted. */
   endpoints(): EndpointReport[] {
-    return this.pool.endpoints.map((e) => ({
-      chain: this.label,
-      url: redactUrl(e.url),
-      requests: e.requests,
-      failures: e.failures,
-    }));
+    return this.pool.endpoints.map((e) => {
+      const head = this.runHead?.heads.find((h) => h.index === e.index);
+      return {
+        chain: this.label,
+        url: redactUrl(e.url),
+        requests: e.requests,
+        failures: e.failures,
+        ...(head ? { head: { block: Number(head.block), ageMs: Math.round(head.ageMs) } } : {}),
+      };
+    });
   }
 
   /** Total JSON-RPC calls and HTTP requests made so far (batching makes calls ≥ requests). */
@@ -116,12 +142,20 @@ export class ChainReader {
     let probe = this.verified.get(endpoint);
     if (!probe) {
       probe = (async () => {
-        const answer = await endpoint.request({ method: 'eth_chainId' }, this.signal);
+        // One batched HTTP request: the chain id, and the endpoint's head for choosing the run's head.
+        const [answer, head] = await Promise.all([
+          endpoint.request({ method: 'eth_chainId' }, this.signal),
+          endpoint.request({ method: 'eth_getBlockByNumber', params: ['latest', false] }, this.signal),
+        ]);
         if (typeof answer !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(answer)) {
           throw new Error('eth_chainId answered with something that is not a quantity');
         }
         const id = hexToNumber(answer as Hex);
-        if (id === this.chainId) return;
+        if (id === this.chainId) {
+          if (head && typeof head === 'object')
+            this.probedHeads.set(endpoint, checkedBlock(formatBlock(head as never), this.label));
+          return;
+        }
         const mismatch = new ChainMismatchError(
           this.label,
           endpoint.label,
@@ -194,11 +228,66 @@ export class ChainReader {
             )
           : (rejected?.reason ?? new Error(`no ${this.label} RPC endpoint answered`));
       }
+      this.selectHead();
       const base = this.makeClient(false);
-      const code = await base.getCode({ address: MULTICALL3 });
+      const code = await base.getCode({
+        address: MULTICALL3,
+        blockNumber: this.runHead?.block.number ?? undefined,
+      });
       return code && code !== '0x' ? this.makeClient(true) : base;
     })();
     return this.readyPromise;
+  }
+
+  /**
+   * Head selection (see staleness.ts): the run's head is the freshest admitted endpoint's; reads go to
+   * the endpoints within the bound, freshest first, and an endpoint past the bound is benched while a
+   * fresh one serves (it could only answer with old state, or not at all). Endpoints that did not
+   * answer the probe in time stay last: they may come back, and a pinned read keeps them honest.
+   */
+  private selectHead(): void {
+    const now = this.clock();
+    const heads: EndpointHead[] = [...this.probedHeads].map(([endpoint, block]) => ({
+      index: endpoint.index,
+      endpoint: endpoint.label,
+      block: block.number ?? 0n,
+      timestamp: Number(block.timestamp),
+      ageMs: now - Number(block.timestamp) * 1000,
+    }));
+    if (heads.length === 0) return;
+    const { head, order } = orderByHead(heads, now, this.maxBlockAgeMs);
+    const block = [...this.probedHeads].find(([e]) => e.index === head.index)?.[1] as Block;
+    this.runHead = { block, head, heads };
+    this.memo.set(`block:${head.block}`, Promise.resolve(block));
+    const serving = new Set(order.map((h) => h.index));
+    this.pool.rank(
+      order.map((h) => h.index),
+      heads.filter((h) => !serving.has(h.index)).map((h) => h.index),
+    );
+  }
+
+  /** The run's head, once ready() chose it (a reader whose endpoints all failed never gets here). */
+  private chosenHead(): RunHead {
+    if (!this.runHead) throw new Error(`no ${this.label} RPC endpoint reported its head`);
+    return this.runHead;
+  }
+
+  /**
+   * The head state reads are pinned at, after checking it is within the bound: a StaleReadError names
+   * the endpoint and the block's age. Checks that measure the head itself use latestBlock() instead.
+   */
+  async stateHead(): Promise<Block> {
+    await this.ready();
+    const run = this.chosenHead();
+    assertFresh(this.label, run.head, run.heads, this.clock(), this.maxBlockAgeMs);
+    return run.block;
+  }
+
+  /** The client and the block number for a state read at the run's head. */
+  private async pinned(): Promise<{ client: PublicClient; blockNumber: bigint }> {
+    const client = await this.ready();
+    const block = await this.stateHead();
+    return { client, blockNumber: block.number ?? 0n };
   }
 
   /**
@@ -213,8 +302,13 @@ export class ChainReader {
     }));
   }
 
-  /** The viem client, for reads that have no memoized helper yet. */
-  client(): Promise<PublicClient> {
+  /**
+   * The viem client, for reads that have no memoized helper yet. Refused when the run's head is past
+   * the bound (StaleReadError): whatever it reads would be as old. Pin reads at `stateHead()` where
+   * the RPC method takes a block.
+   */
+  async client(): Promise<PublicClient> {
+    await this.stateHead();
     return this.ready();
   }
 
@@ -228,49 +322,71 @@ export class ChainReader {
     return promise;
   }
 
-  /** The run's snapshot of the latest block: every check of the run sees the same head. */
-  latestBlock(): Promise<Block> {
-    return this.memoize('block:latest', async () => {
-      const block = checkedBlock(await (await this.ready()).getBlock({ blockTag: 'latest' }), this.label);
-      if (block.number !== null) this.memo.set(`block:${block.number}`, Promise.resolve(block));
-      return block;
+  /**
+   * The run's head: the freshest endpoint's latest block, the same for every check of the run. Not
+   * refused when old: it is what sequencer.head-age measures (and the clock is compared with).
+   */
+  async latestBlock(): Promise<Block> {
+    await this.ready();
+    return this.chosenHead().block;
+  }
+
+  /** The block a tag names (`safe`, `finalized`): relative to an endpoint's own head, so refused past the bound. */
+  taggedBlock(tag: 'safe' | 'finalized'): Promise<Block> {
+    return this.memoize(`block:${tag}`, async () => {
+      await this.stateHead();
+      return checkedBlock(await (await this.ready()).getBlock({ blockTag: tag }), this.label);
     });
   }
 
-  /** The block a tag names (`safe`, `finalized`) in this run's snapshot. */
-  taggedBlock(tag: 'safe' | 'finalized'): Promise<Block> {
-    return this.memoize(`block:${tag}`, async () =>
-      checkedBlock(await (await this.ready()).getBlock({ blockTag: tag }), this.label),
-    );
-  }
-
+  /** A block by number: history, the same on every endpoint that has it, so not refused when the head is old. */
   block(number: bigint): Promise<Block> {
     return this.memoize(`block:${number}`, async () =>
       (await this.ready()).getBlock({ blockNumber: number }),
     );
   }
 
-  /** Reads a block again, bypassing the run's cache (to see whether history changed). */
+  /**
+   * Reads a block again, bypassing the run's cache (to see whether history changed near the head):
+   * refused past the bound, since an endpoint frozen on an old head never shows a change.
+   */
   async freshBlock(number: bigint): Promise<Block> {
+    await this.stateHead();
     return checkedBlock(await (await this.ready()).getBlock({ blockNumber: number }), this.label);
   }
 
-  /** What a transaction pays per gas right now (eth_gasPrice: base fee plus the suggested tip). */
+  /**
+   * What a transaction pays per gas right now (eth_gasPrice: base fee plus the suggested tip). The
+   * method takes no block; refused past the bound, and asked of the freshest endpoint first.
+   */
   gasPrice(): Promise<bigint> {
-    return this.memoize('gasPrice', async () => (await this.ready()).getGasPrice());
+    return this.memoize('gasPrice', async () => (await this.client()).getGasPrice());
   }
 
-  /** The code at an address ('0x' or undefined for an account without code). */
+  /** The code at an address ('0x' or undefined for an account without code), at the run's head. */
   code(address: Address): Promise<Hex | undefined> {
-    return this.memoize(`code:${address.toLowerCase()}`, async () =>
-      (await this.ready()).getCode({ address }),
-    );
+    return this.memoize(`code:${address.toLowerCase()}`, async () => {
+      const { client, blockNumber } = await this.pinned();
+      return client.getCode({ address, blockNumber });
+    });
+  }
+
+  /** A storage slot at the run's head. */
+  storageAt(address: Address, slot: Hex): Promise<Hex | undefined> {
+    return this.memoize(`storage:${address.toLowerCase()}:${slot}`, async () => {
+      const { client, blockNumber } = await this.pinned();
+      return client.getStorageAt({ address, slot, blockNumber });
+    });
   }
 
   balance(address: Address): Promise<bigint> {
-    return this.memoize(`balance:${address}`, async () => (await this.ready()).getBalance({ address }));
+    return this.memoize(`balance:${address}`, async () => {
+      const { client, blockNumber } = await this.pinned();
+      return client.getBalance({ address, blockNumber });
+    });
   }
 
+  /** An eth_call at the run's head (through Multicall3 when the chain has it). */
   readContract<
     const abi extends Abi | readonly unknown[],
     functionName extends ContractFunctionName<abi, 'pure' | 'view'>,
@@ -283,8 +399,8 @@ export class ChainReader {
       (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
     )}`;
     return this.memoize(key, async () => {
-      const client = await this.ready();
-      return client.readContract(parameters as ReadContractParameters) as Promise<
+      const { client, blockNumber } = await this.pinned();
+      return client.readContract({ ...(parameters as ReadContractParameters), blockNumber }) as Promise<
         ReadContractReturnType<abi, functionName, args>
       >;
     });

@@ -70,6 +70,8 @@ export interface EndpointReport {
   url: string;
   requests: number;
   failures: number;
+  /** The head this endpoint reported when the run asked, and its age then (absent: it did not answer). */
+  head?: { block: number; ageMs: number };
 }
 
 export interface RunResult {

@@ -83,9 +83,11 @@ const NODE_CODE = /^[A-Z][A-Z0-9_]{2,40}$/;
  */
 function isDeterministicAnswer(code: number, message: string): boolean {
   if (/revert/i.test(message) || code === 3) return true;
-  // A node that is behind, rate-limits, has no such method or broke inside: another node may do better.
+  // A node that is behind (geth: header not found; anvil: BlockOutOfRangeError), rate-limits, has no such method or broke inside: another node may do better.
   if (
-    /header not found|unknown block|block not found|missing trie node|not available|rate|limit/i.test(message)
+    /header not found|unknown block|block not found|BlockOutOfRange|missing trie node|not available|rate|limit/i.test(
+      message,
+    )
   )
     return false;
   return code === -32602 || code === -32000 || code === -32600;
@@ -132,7 +134,9 @@ export function classifyRpcFailure(error: unknown, timeoutMs: number): Classifie
   if (rpc) {
     const code = rpc.code as number;
     const message = typeof rpc.message === 'string' ? rpc.message : '';
-    const why = /header not found|unknown block|block not found|missing trie node/i.test(message)
+    const why = /header not found|unknown block|block not found|BlockOutOfRange|missing trie node/i.test(
+      message,
+    )
       ? ' (it is behind: unknown block)'
       : code === -32005 || code === -32007 || code === 429 || /rate|limit/i.test(message)
         ? ' (rate limited)'

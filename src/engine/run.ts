@@ -16,6 +16,7 @@ import { clockProblem, DEFAULT_CLOCK_TOLERANCE_MS, readClock } from './clock.js'
 import { ChainReader } from './reader.js';
 import { Redactor } from './redact.js';
 import type { CheckResult, FailOn, RunResult } from './result.js';
+import { maxBlockAgeFor } from './staleness.js';
 import { statusOf, summarize, verdictOf, verdictReasonOf } from './status.js';
 import { resolveRpcTimeout } from './transport.js';
 
@@ -45,6 +46,8 @@ export interface RunOptions {
   clockToleranceMs?: number;
   /** Per HTTP request to an RPC endpoint; overrides defaults.rpcTimeout (see resolveRpcTimeout). */
   rpcTimeoutMs?: number;
+  /** Oldest head a state read accepts, for every chain; overrides defaults.maxBlockAge (else per stack). */
+  maxBlockAgeMs?: number;
 }
 
 export interface RunOutcome {
@@ -137,6 +140,11 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     options.timeoutMs ?? checklist.defaults.timeoutMs,
     options.rpcTimeoutMs ?? checklist.defaults.rpcTimeoutMs,
   );
+  const configuredBlockAge = options.maxBlockAgeMs ?? checklist.defaults.maxBlockAgeMs;
+  const blockAge = (chain: 'l1' | 'l2' | 'reference') => ({
+    maxBlockAgeMs: maxBlockAgeFor(chain, checklist.venue.stack, configuredBlockAge),
+    now,
+  });
   const l2 = checklist.venue.l2
     ? new ChainReader({
         label: 'l2',
@@ -145,6 +153,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
         redactor,
         requestTimeoutMs,
         signal: runAbort.signal,
+        ...blockAge('l2'),
       })
     : undefined;
   const l2OrAbsent = l2 ?? noEvmChain(checklist.venue.stack);
@@ -159,6 +168,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
         redactor,
         requestTimeoutMs,
         signal: runAbort.signal,
+        ...blockAge('l1'),
       })
     : undefined;
 
@@ -174,6 +184,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
         redactor,
         requestTimeoutMs,
         signal: runAbort.signal,
+        ...blockAge('reference'),
       });
       referenceReaders.set(key, reader);
     }

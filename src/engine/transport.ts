@@ -128,10 +128,36 @@ export class EndpointPool {
     this.endpoints = options.urls.map((url, index) => new Endpoint(index, url, options.timeoutMs));
   }
 
-  /** Healthy endpoints first, then slow, then failed; admitted before unchecked; else the checklist's order. */
+  /** Position in the reader's freshness order (freshest head first); unranked endpoints after. */
+  private readonly freshness = new Map<Endpoint, number>();
+  /** Endpoints whose head is past the chain's bound while another is within it: never asked. */
+  private readonly benched = new Set<Endpoint>();
+
+  /** The reader's head probe: `serving` freshest first; `benched` could only answer with old state. */
+  rank(serving: readonly number[], benched: readonly number[]): void {
+    serving.forEach((index, position) => {
+      const endpoint = this.endpoints[index];
+      if (endpoint) this.freshness.set(endpoint, position);
+    });
+    for (const index of benched) {
+      const endpoint = this.endpoints[index];
+      if (endpoint) this.benched.add(endpoint);
+    }
+  }
+
+  /**
+   * Healthy endpoints first, then slow, then failed; admitted before unchecked; then the freshest head;
+   * else the checklist's order. Benched (stale) endpoints are left out.
+   */
   preferred(): Endpoint[] {
-    return [...this.endpoints].sort(
-      (a, b) => a.standing - b.standing || Number(b.admitted) - Number(a.admitted) || a.index - b.index,
+    const candidates = this.endpoints.filter((e) => !this.benched.has(e));
+    const position = (e: Endpoint) => this.freshness.get(e) ?? Number.MAX_SAFE_INTEGER;
+    return (candidates.length > 0 ? candidates : [...this.endpoints]).sort(
+      (a, b) =>
+        a.standing - b.standing ||
+        Number(b.admitted) - Number(a.admitted) ||
+        position(a) - position(b) ||
+        a.index - b.index,
     );
   }
 

@@ -74,6 +74,8 @@ export class EvmAdapter implements VenueAdapter {
   }
 
   async headsEndingAt(height: bigint, count: number): Promise<Head[]> {
+    // The window judges the sequencer's recent cadence: refused when the run's head is past the bound.
+    await this.l2.stateHead();
     const first = height - BigInt(count - 1) < 0n ? 0n : height - BigInt(count - 1);
     const numbers: bigint[] = [];
     for (let n = first; n <= height; n += 1n) numbers.push(n);

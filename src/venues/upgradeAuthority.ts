@@ -36,8 +36,7 @@ export function addressInWord(word: Hex | undefined): Address {
 }
 
 export async function readUpgradeAuthority(reader: ChainReader, proxy: Address): Promise<UpgradeAuthority> {
-  const client = await reader.client();
-  const proxyAdmin = addressInWord(await client.getStorageAt({ address: proxy, slot: EIP1967_ADMIN_SLOT }));
+  const proxyAdmin = addressInWord(await reader.storageAt(proxy, EIP1967_ADMIN_SLOT));
   if (proxyAdmin === zeroAddress) {
     throw new MeasurementError(
       `${proxy} has no admin in its EIP-1967 admin slot: it is not an EIP-1967 proxy, so who can upgrade it cannot be read`,

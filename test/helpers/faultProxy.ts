@@ -202,6 +202,19 @@ export async function startFaultProxy(
       }
       const params = Array.isArray(call.params) ? [...call.params] : [];
       const at = BLOCK_PARAM[method];
+      const asked = at === undefined ? undefined : params[at];
+      const pinned = (asked as { blockNumber?: unknown } | undefined)?.blockNumber ?? asked;
+      if (typeof pinned === 'string' && pinned.startsWith('0x') && BigInt(pinned) > view.head) {
+        // A node that is behind does not have the block: geth answers a block query with null and a
+        // state query with "header not found"; it never answers from an older block.
+        answered.set(
+          call.id,
+          method === 'eth_getBlockByNumber' || method === 'eth_getBlockTransactionCountByNumber'
+            ? { jsonrpc: '2.0', id: call.id, result: null }
+            : { jsonrpc: '2.0', id: call.id, error: { code: -32000, message: 'header not found' } },
+        );
+        continue;
+      }
       if (at !== undefined) {
         params[at] = rewriteTag(params[at], view);
       } else if (method === 'eth_getLogs' && typeof params[0] === 'object' && params[0] !== null) {

@@ -75,7 +75,7 @@ export async function runOne(
   rpc: string | string[],
   check: string,
   l1Rpc?: string,
-  options: { stateDir?: string; stack?: Stack; now?: () => number } = {},
+  options: { stateDir?: string; stack?: Stack; now?: () => number; maxBlockAgeMs?: number } = {},
 ): Promise<CheckResult> {
   const checklist = parseChecklist(
     checklistYaml(rpc, `  - id: under-test\n${check.replace(/^/gm, '    ')}\n`, 901, l1Rpc, options.stack),

@@ -21,6 +21,8 @@ export const headAge = defineCheck({
     remediation: 'Do not route; the sequencer may be down. Check the venue status page.',
   },
   async read(ctx) {
+    // The run's head is never refused as stale here (unlike state reads, see engine/staleness.ts): this
+    // check is the measurement of staleness, and a halted sequencer must fail, not error.
     const head = await ctx.venue.latestHead();
     return { block: Number(head.height), timestamp: head.timestamp };
   },

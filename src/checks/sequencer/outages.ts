@@ -2,6 +2,7 @@ import type { Address, Hash } from 'viem';
 import { z } from 'zod';
 import { address, duration, integer } from '../../checklist/params.js';
 import { formatDuration } from '../../checklist/units.js';
+import { StaleReadError } from '../../engine/staleness.js';
 import { readLatestRound, readRoundHistory } from '../../venues/chainlink.js';
 import { defineCheck, MeasurementError } from '../define.js';
 
@@ -123,6 +124,8 @@ export const outages = defineCheck({
   async read(ctx, params): Promise<OutagesObservation> {
     const now = ctx.now() / 1000;
     const windowStart = now - params.lookback / 1000;
+    // Neither read is refused when the head is past the run's bound (engine/staleness.ts): a run during
+    // an outage must record the head's age. The feed's rounds below are state, and are refused then.
     const [head, genesis] = await Promise.all([ctx.venue.latestHead(), ctx.l2.block(0n)]);
     const current: HeadSample = {
       at: now,
@@ -157,7 +160,13 @@ export const outages = defineCheck({
             : undefined,
     };
     if (params.feed) {
-      const latest = await readLatestRound(ctx.l2, params.feed);
+      const latest = await readLatestRound(ctx.l2, params.feed).catch((error: unknown) => {
+        // A head past the bound cannot be read as state, but this run's own sample already shows an
+        // outage longer than maxOutage: fail on it rather than error. Otherwise the stale error stands.
+        if (error instanceof StaleReadError && current.age * 1000 > params.maxOutage) return undefined;
+        throw error;
+      });
+      if (!latest) return observation;
       const history = await readRoundHistory(ctx.l2, latest, windowStart, params.maxRounds);
       const rounds = history.rounds
         .map((r) => ({ roundId: r.roundId.toString(), answer: Number(r.answer), startedAt: r.startedAt }))

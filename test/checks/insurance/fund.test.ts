@@ -112,11 +112,13 @@ ratioTo: { contract: $perpMarket, function: "openInterest()(uint256)", decimals:
       );
       // the high stays the baseline for the whole window, not just until the next run …
       expect((await runOne(venue.node.url, DRAWDOWN, undefined, { stateDir })).status).toBe('fail');
-      // … and once the window has passed, the fall is the new baseline
+      // … and once the window has passed, the fall is the new baseline (the clock moved 25 h ahead of
+      // the chain: the head looks 25 h old, so the run accepts one that old)
       const later = Date.now() + 25 * 3_600_000;
       const afterWindow = await runOne(venue.node.url, `${DRAWDOWN}\nmaxPriceAge: 30h`, undefined, {
         stateDir,
         now: () => later,
+        maxBlockAgeMs: 26 * 3_600_000,
       });
       expect(afterWindow.status).toBe('pass');
     });
