@@ -161,9 +161,13 @@ describe('fault proxy', () => {
     expect(BigInt(latest.number)).toBe(head - 10n);
     // the transfer is 5 blocks old: the stale view has not seen it, whichever way it is asked
     expect(BigInt((await result(proxy.url, 'eth_getBalance', [recipient, 'latest'])) as string)).toBe(0n);
-    expect(
-      BigInt((await result(proxy.url, 'eth_getBalance', [recipient, `0x${head.toString(16)}`])) as string),
-    ).toBe(0n);
+    // a block newer than the view is one the node does not have: an error, never an older block's state
+    const { text: pinned } = await rpc(
+      proxy.url,
+      call('eth_getBalance', [recipient, `0x${head.toString(16)}`]),
+    );
+    expect((JSON.parse(pinned) as { error?: { message: string } }).error?.message).toBe('header not found');
+    expect(await result(proxy.url, 'eth_getBlockByNumber', [`0x${head.toString(16)}`, false])).toBeNull();
     expect(await result(proxy.url, 'eth_getTransactionReceipt', [txHash])).toBeNull();
     const { text } = await rpc(proxy.url, [
       call('eth_blockNumber', [], 7),
