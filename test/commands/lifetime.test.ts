@@ -134,6 +134,9 @@ describe('--deadline', () => {
       '5s',
       '--timeout',
       '60s',
+      // and each HTTP request half a minute: the per-request timeout must not end the checks first
+      '--rpc-timeout',
+      '30s',
       '--concurrency',
       '1',
       '--state',
