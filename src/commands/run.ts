@@ -271,7 +271,14 @@ async function readPast(session: Session, key: string): Promise<{ past: RunRecor
 async function saveRun(session: Session, key: string, run: RunResult): Promise<void> {
   const { store, options } = session;
   try {
-    const outcome = await appendRun(store, key, run);
+    // Under a single run's --deadline the lock is waited on only for what is left of the process's time.
+    const left = processTimeLeftMs(session.settings, NOTIFY_EXIT_MARGIN_MS);
+    const outcome = await appendRun(
+      store,
+      key,
+      run,
+      left === undefined ? undefined : Math.min(UPDATE_LOCK_WAIT_MS, left),
+    );
     if (outcome.kind === 'written' && outcome.setAside)
       options.warn?.(
         `run history was unusable (${outcome.setAside.reason}); set aside to ${outcome.setAside.setAsideTo}`,
@@ -327,8 +334,8 @@ async function withinDeadline(
   notified: Promise<string | undefined>,
   settings: Settings,
 ): Promise<string | undefined> {
-  if (settings.deadlineMs === undefined || settings.watchMs) return notified;
-  const left = Math.max(0, settings.deadlineMs - process.uptime() * 1000 - NOTIFY_EXIT_MARGIN_MS);
+  const left = processTimeLeftMs(settings, NOTIFY_EXIT_MARGIN_MS);
+  if (left === undefined) return notified;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve('no answer before the run deadline'), left);
@@ -338,6 +345,12 @@ async function withinDeadline(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What is left of a single run's --deadline (counted from process start), less a margin; else undefined. */
+function processTimeLeftMs(settings: Settings, marginMs: number): number | undefined {
+  if (settings.deadlineMs === undefined || settings.watchMs) return undefined;
+  return Math.max(0, settings.deadlineMs - process.uptime() * 1000 - marginMs);
 }
 
 /** Kept back from --deadline for the process to exit once the webhook has had its turn. */
