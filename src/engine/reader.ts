@@ -19,6 +19,7 @@ import {
   type PublicClient,
   type ReadContractParameters,
   type ReadContractReturnType,
+  type RpcBlock,
 } from 'viem';
 import { MULTICALL3 } from '../venues/wellKnown.js';
 import { type Redactor, redactUrl } from './redact.js';
@@ -153,7 +154,7 @@ export class ChainReader {
         const id = hexToNumber(answer as Hex);
         if (id === this.chainId) {
           if (head && typeof head === 'object')
-            this.probedHeads.set(endpoint, checkedBlock(formatBlock(head as never), this.label));
+            this.probedHeads.set(endpoint, checkedBlock(formatBlock(head as RpcBlock), this.label));
           return;
         }
         const mismatch = new ChainMismatchError(

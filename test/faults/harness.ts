@@ -96,6 +96,8 @@ export interface CaseResult {
   /** error/fail messages, per check id (truncated). */
   messages: Record<string, string>;
   stderrHead: string;
+  /** stderr (all of it, spinner frames included) says the run was interrupted. */
+  saidInterrupted: boolean;
   history?: { runs: number; kept: number | null };
 }
 
@@ -457,6 +459,7 @@ export class FaultBench {
       withinDeadline: !outcome.killed && outcome.lifetimeMs <= c.deadlineMs + 1_000,
       messages,
       stderrHead: outcome.stderr.slice(0, 600).replaceAll(this.dir, '$TMP'),
+      saidInterrupted: /interrupted/i.test(outcome.stderr),
     };
   }
 }

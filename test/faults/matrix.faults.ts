@@ -42,7 +42,7 @@ describe('fault matrix', () => {
       expect.soft(result.withinDeadline, `gone ${result.lifetimeMs} ms after start`).toBe(true);
       if (result.afterSigintMs !== null) {
         expect.soft(result.exitCode, 'exit code after Ctrl-C').toBe(130);
-        expect.soft(result.stderrHead, 'says it was interrupted').toMatch(/interrupt/i);
+        expect.soft(result.saidInterrupted, 'says it was interrupted').toBe(true);
         expect.soft(result.afterSigintMs, 'ms from SIGINT until the process was gone').toBeLessThan(2_000);
       }
       if (result.history) expect.soft(result.history.kept, 'history records kept').toBe(result.history.runs);
