@@ -69,9 +69,21 @@ const usdSchema = z
   .union([z.string(), z.number()], { error: 'expected a USD amount like "1_000_000 USD"' })
   .transform(fromUnit(parseUsd));
 
-/** A USD amount written as `1_000_000 USD`. */
-export function usd<D extends string | undefined = undefined>(doc: string, def?: D) {
-  return withMeta(usdSchema, 'USD amount', doc, def);
+/**
+ * A USD amount written as `1_000_000 USD`. `above0`: a floor, where 0 could never be undercut and would
+ * switch the check off.
+ */
+export function usd<D extends string | undefined = undefined>(
+  doc: string,
+  def?: D,
+  options: { above0?: boolean } = {},
+) {
+  const schema = options.above0
+    ? usdSchema.refine((value) => value > 0, {
+        error: 'expected more than 0 USD: a floor of 0 could never be undercut',
+      })
+    : usdSchema;
+  return withMeta(schema, options.above0 ? 'USD amount, above 0' : 'USD amount', doc, def);
 }
 
 const ratioSchema = z
@@ -85,15 +97,22 @@ const ratioSchema = z
 export function ratio<D extends string | undefined = undefined>(
   doc: string,
   def?: D,
-  options: { below100?: boolean } = {},
+  options: { below100?: boolean; above0?: boolean } = {},
 ) {
-  const schema = options.below100
+  const capped = options.below100
     ? ratioSchema.refine((value) => value < 1, {
         error: (issue) =>
           `expected less than 100% (a probability or share of a whole), got ${formatPercent(issue.input as number)}: 100% or more could never be reached`,
       })
     : ratioSchema;
-  return withMeta(schema, options.below100 ? 'ratio, below 100%' : 'ratio', doc, def);
+  // A minimum of 0% can never be undercut: the check would pass whatever it read.
+  const schema = options.above0
+    ? capped.refine((value) => value > 0, {
+        error: 'expected more than 0%: a minimum of 0% could never be undercut',
+      })
+    : capped;
+  const kind = [options.above0 ? 'above 0%' : '', options.below100 ? 'below 100%' : ''].filter(Boolean);
+  return withMeta(schema, kind.length ? `ratio, ${kind.join(' and ')}` : 'ratio', doc, def);
 }
 
 const signedRatioSchema = z

@@ -192,6 +192,40 @@ describe('the loader refuses, at the offending line and column', () => {
       20,
     ],
     [
+      'min: 0 USD (a floor that can never be undercut)',
+      checklist(fund('', '0 USD')),
+      'expected more than 0 USD',
+      17,
+      10,
+    ],
+    [
+      'minRatio: 0% (a minimum that can never be undercut)',
+      checklist(
+        fund(
+          '    minRatio: 0%\n    ratioTo:\n      contract: $feed\n      function: "openInterest()(uint256)"\n      decimals: 6\n',
+        ),
+      ),
+      'expected more than 0%',
+      18,
+      15,
+    ],
+    [
+      'leverage: 0 (divides by zero)',
+      checklist(simulate('')).replace('leverage: 5', 'leverage: 0'),
+      'expected at least 1',
+      15,
+      15,
+    ],
+    [
+      'oracle.deviation max: 150%',
+      checklist(
+        '  - id: dev\n    type: oracle.deviation\n    sources:\n      - $feed\n      - 3000 USD\n    max: 150%\n',
+      ),
+      'expected less than 100%',
+      16,
+      10,
+    ],
+    [
       'makerFeeBps: -1e308',
       checklist(breakeven('    makerFeeBps: -1e308\n    takerFeeBps: 5\n')),
       'expected at least -100',

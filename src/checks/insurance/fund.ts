@@ -157,10 +157,12 @@ const fundParams = z.object({
       kind: 'list of assets',
       doc: 'What the fund holds: { token: <address>, price } or { native: true, price }; a price is "1 USD" or a feed.',
     }),
-  min: usd('Smallest acceptable total value.'),
+  min: usd('Smallest acceptable total value.', undefined, { above0: true }),
   maxPriceAge: duration('Oldest acceptable price from a feed.', '25h'),
   minRatio: ratio(
     'Smallest acceptable fund / figure (e.g. 5% of open interest). Needs `ratioTo`.',
+    undefined,
+    { above0: true },
   ).optional(),
   ratioTo: ratioToSchema.optional(),
   maxDrawdown: ratio(

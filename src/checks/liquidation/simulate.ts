@@ -42,7 +42,11 @@ export const simulate = defineCheck({
   params: z.object({
     feed: address('Address (or $name) of the Chainlink-compatible feed the venue marks positions with.'),
     side: enumeration(['long', 'short'] as const, 'Direction of the position.'),
-    leverage: number('Notional / collateral at entry (1 = fully collateralised).'),
+    // Below 1 the liquidation price is at or past zero (never touched): 0 would divide by zero and pass.
+    leverage: number('Notional / collateral at entry (1 = fully collateralised).', undefined, {
+      min: 1,
+      max: 1_000,
+    }),
     maintenanceMargin: ratio("The venue's maintenance margin fraction for this market, e.g. 3%.", undefined, {
       below100: true,
     }),

@@ -59,7 +59,7 @@ export const deviation = defineCheck({
         kind: 'list of price sources',
         doc: 'Feeds ($name or address), fixed prices ("3000 USD") or { pyth: <address>, priceId: 0x… }.',
       }),
-    max: ratio('Largest acceptable spread between the highest and lowest price.', '1%'),
+    max: ratio('Largest acceptable spread between the highest and lowest price.', '1%', { below100: true }),
     maxAge: duration('Oldest acceptable price from any source.', '25h'),
   }),
   example: {
