@@ -4,8 +4,11 @@
  */
 import { type Address, getAddress, type Hex, parseAbi, slice } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseChecklist } from '../../src/checklist/load.js';
 import { type AnvilNode, freePort, startAnvil } from '../../src/devnet/anvil.js';
+import { postBatch } from '../../src/devnet/arbitrum/batches.js';
 import {
+  ARBITRUM_DEVNET_CHAIN_ID,
   ARBITRUM_TIMING,
   type ArbitrumDeployment,
   arbBatchPoster,
@@ -13,7 +16,10 @@ import {
   deployArbitrum,
 } from '../../src/devnet/arbitrum/deploy.js';
 import { deployer } from '../../src/devnet/constants.js';
-import { type VenueClients, venueClients } from '../../src/devnet/venue-clients.js';
+import { anvilRpc, type VenueClients, venueClients } from '../../src/devnet/venue-clients.js';
+import type { CheckResult } from '../../src/engine/result.js';
+import { runChecklist } from '../../src/engine/run.js';
+import { checklistYaml } from '../helpers/venue.js';
 
 const L1_CHAIN_ID = 900;
 /** EIP-1967 admin slot: the proxy's admin (a ProxyAdmin, or the UpgradeExecutor for the rollup). */
@@ -41,11 +47,14 @@ const upgradeExecutorAbi = parseAbi([
 ]);
 
 let l1Node: AnvilNode;
+/** A plain EVM node answering the Arbitrum chain id: the checklist needs an L2; batch-age reads only L1. */
+let l2Node: AnvilNode;
 let l1: VenueClients;
 let arb: ArbitrumDeployment;
 
 beforeAll(async () => {
   l1Node = await startAnvil({ port: await freePort(), chainId: L1_CHAIN_ID });
+  l2Node = await startAnvil({ port: await freePort(), chainId: ARBITRUM_DEVNET_CHAIN_ID });
   l1 = venueClients(l1Node.url, L1_CHAIN_ID);
   arb = await deployArbitrum(l1Node.url, L1_CHAIN_ID);
   console.log('arbitrum deployment', {
@@ -55,7 +64,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await l1Node?.stop();
+  await Promise.all([l1Node?.stop(), l2Node?.stop()]);
 });
 
 const read = (address: Address, abi: typeof rollupAbi, functionName: string, args: unknown[] = []) =>
@@ -135,5 +144,49 @@ describe('Arbitrum rollup created through RollupCreator', () => {
     expect(arb.figures.deploymentTxs).toBeGreaterThan(20);
     expect(arb.figures.contractsCreated).toBeGreaterThan(arb.figures.deploymentTxs);
     expect(arb.figures.gasUsed).toBeGreaterThan(0n);
+  });
+});
+
+/** Runs sequencer.batch-age on the Arbitrum stack against the real SequencerInbox. */
+async function batchAge(now?: () => number): Promise<CheckResult & { evidence?: Record<string, unknown> }> {
+  const check = `  - id: batch-age
+    type: sequencer.batch-age
+    sequencerInbox: "${arb.sequencerInbox}"
+    max: 1h
+    lookback: 1000
+`;
+  const yaml = checklistYaml(l2Node.url, check, ARBITRUM_DEVNET_CHAIN_ID, l1Node.url, 'arbitrum');
+  const { run } = await runChecklist(parseChecklist(yaml, 'arbitrum.yaml', { env: {} }), { now });
+  const [result] = run.results;
+  if (!result || result.status === 'skip') throw new Error('no result');
+  return result;
+}
+
+describe('sequencer.batch-age on the real SequencerInbox', () => {
+  it('fails before the batch poster has posted: the creation batch was not sent by a batch poster', async () => {
+    const result = await batchAge();
+    expect(result.status).toBe('fail');
+    expect(result.evidence).toMatchObject({ batch: undefined, ignored: { notFromPoster: 1 } });
+  });
+
+  it('passes on a batch the batch poster posted through addSequencerL2BatchFromOrigin', async () => {
+    const posted = await postBatch(l1Node.url, L1_CHAIN_ID, arb.sequencerInbox);
+    expect(posted.sequenceNumber).toBe(1n);
+    const result = await batchAge();
+    expect(result.status, result.message).toBe('pass');
+    expect(result.evidence).toMatchObject({
+      batch: { tx: posted.tx, poster: arbBatchPoster.address.toLowerCase(), block: Number(posted.block) },
+    });
+  });
+
+  it('fails once no batch has been posted for longer than max (L1 time warped past it)', async () => {
+    await anvilRpc(l1, 'evm_increaseTime', [2 * 3_600]);
+    await anvilRpc(l1, 'evm_mine');
+    const head = await l1.public.getBlock({ blockTag: 'latest' });
+    // The check's clock is the warped L1 head's: a machine clock behind the chain is refused.
+    const result = await batchAge(() => Number(head.timestamp) * 1000);
+    expect(result.status, result.message).toBe('fail');
+    expect(result.message).toMatch(/^last batch in L1 block \d+, 2h/);
+    expect(result.evidence).toMatchObject({ batch: { poster: arbBatchPoster.address.toLowerCase() } });
   });
 });
