@@ -15,6 +15,7 @@ import {
   arbValidator,
   deployArbitrum,
 } from '../../src/devnet/arbitrum/deploy.js';
+import { forceIncludeDeposit } from '../../src/devnet/arbitrum/forceInclusion.js';
 import { deployer } from '../../src/devnet/constants.js';
 import { anvilRpc, type VenueClients, venueClients } from '../../src/devnet/venue-clients.js';
 import type { CheckResult } from '../../src/engine/result.js';
@@ -60,6 +61,10 @@ beforeAll(async () => {
   console.log('arbitrum deployment', {
     ...arb.figures,
     gasUsed: arb.figures.gasUsed.toString(),
+    createRollupGas: arb.figures.createRollupGas.toString(),
+    rollup: arb.rollup,
+    sequencerInbox: arb.sequencerInbox,
+    upgradeExecutor: arb.upgradeExecutor,
   });
 }, 60_000);
 
@@ -188,5 +193,18 @@ describe('sequencer.batch-age on the real SequencerInbox', () => {
     expect(result.status, result.message).toBe('fail');
     expect(result.message).toMatch(/^last batch in L1 block \d+, 2h/);
     expect(result.evidence).toMatchObject({ batch: { poster: arbBatchPoster.address.toLowerCase() } });
+  });
+
+  it('does not count a force inclusion (NoData, sent by a user) as a batch', async () => {
+    const forced = await forceIncludeDeposit(l1Node.url, L1_CHAIN_ID, arb);
+    const head = await l1.public.getBlock({ blockTag: 'latest' });
+    const result = await batchAge(() => Number(head.timestamp) * 1000);
+    expect(result.status, result.message).toBe('fail');
+    expect(result.message).toContain('1 force inclusion(s) (NoData)');
+    expect(result.evidence).toMatchObject({
+      batch: { poster: arbBatchPoster.address.toLowerCase() },
+      ignored: { forceInclusions: 1 },
+    });
+    expect(forced.block).toBeGreaterThan(0n);
   });
 });

@@ -72,7 +72,14 @@ export interface ArbitrumDeployment {
   rollupCreator: Address;
   stakeToken: Address;
   /** What it took, for the closing note. */
-  figures: { deploymentTxs: number; contractsCreated: number; gasUsed: bigint; wallMs: number };
+  figures: {
+    deploymentTxs: number;
+    contractsCreated: number;
+    gasUsed: bigint;
+    /** Of gasUsed, what the one createRollup took (the per-chain cost once templates exist). */
+    createRollupGas: bigint;
+    wallMs: number;
+  };
 }
 
 interface Tally {
@@ -288,6 +295,7 @@ export async function deployArbitrum(l1Url: string, l1ChainId: number): Promise<
       deploymentTxs: tally.txs,
       contractsCreated: tally.contracts,
       gasUsed: tally.gas,
+      createRollupGas: receipt.gasUsed,
       wallMs: Date.now() - started,
     },
   };
