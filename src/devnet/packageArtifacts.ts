@@ -36,3 +36,21 @@ export function bedrockArtifact(name: string): Promise<ForgeArtifact> {
     join('forge-artifacts', `${name}.sol`, `${name}.json`),
   );
 }
+
+export interface HardhatArtifact {
+  abi: Abi;
+  bytecode: Hex;
+  deployedBytecode: Hex;
+}
+
+/**
+ * A contract of @arbitrum/nitro-contracts, from its shipped hardhat artifacts; `path` is the source
+ * under src/ without `.sol`, e.g. `rollup/RollupCreator`.
+ */
+export function nitroArtifact(path: string): Promise<HardhatArtifact> {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return packageJson(
+    '@arbitrum/nitro-contracts',
+    join('build', 'contracts', 'src', `${path}.sol`, `${name}.json`),
+  );
+}
