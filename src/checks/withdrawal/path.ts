@@ -151,16 +151,24 @@ export const path = defineCheck({
       'output-oracle': 'output root',
       'arbitrum-bold': 'confirmed assertion',
     }[bridge.proofSystem];
-    const pausedPart =
+    // Arbitrum's two pauses block different things, and both can hold at once: name each.
+    const pauses =
       bridge.proofSystem === 'arbitrum-bold'
-        ? bridge.superchainPaused
-          ? 'Inbox'
-          : 'rollup'
-        : bridge.superchainPaused
-          ? 'SuperchainConfig'
-          : 'portal';
+        ? [
+            bridge.portalPaused
+              ? 'the rollup is PAUSED: no assertion can be made or confirmed, so no new withdrawal can be executed'
+              : '',
+            bridge.superchainPaused
+              ? 'the Inbox is PAUSED: no deposit or delayed message can be sent, so nobody can force inclusion (the escape hatch)'
+              : '',
+          ]
+        : [
+            paused
+              ? `the ${bridge.superchainPaused ? 'SuperchainConfig' : 'portal'} is PAUSED: withdrawals can be neither proven nor finalized`
+              : '',
+          ];
     const problems = [
-      paused ? `the ${pausedPart} is PAUSED: withdrawals can be neither proven nor finalized` : '',
+      ...pauses,
       periodMs > params.maxFinalizationPeriod
         ? `finalization takes ${formatDuration(periodMs)}, over ${formatDuration(params.maxFinalizationPeriod)}`
         : '',
