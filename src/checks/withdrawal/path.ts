@@ -156,7 +156,7 @@ export const path = defineCheck({
       bridge.proofSystem === 'arbitrum-bold'
         ? [
             bridge.portalPaused
-              ? 'the rollup is PAUSED: no assertion can be made or confirmed, so no new withdrawal can be executed'
+              ? 'the rollup is PAUSED: no assertion can be made or confirmed, so withdrawals not yet confirmed cannot be executed'
               : '',
             bridge.superchainPaused
               ? 'the Inbox is PAUSED: no deposit or delayed message can be sent, so nobody can force inclusion (the escape hatch)'
