@@ -182,7 +182,9 @@ export const exitWindow = defineCheck({
   summary: 'Exit window (upgrade delay − withdrawal delay) and the admin multisig threshold',
   description:
     'Identifies the upgrade authority `admin`: an OpenZeppelin TimelockController (upgrade delay = getMinDelay), a ' +
-    'Safe or a plain key (no delay: an upgrade can land in the next block) — and checks it on-chain: the EIP-1967 admin ' +
+    "Safe or a plain key (no delay: an upgrade can land in the next block), or Arbitrum's UpgradeExecutor (the holders of its " +
+    'EXECUTOR_ROLE, read from its RoleGranted/RoleRevoked logs from `executorFromBlock` and confirmed with hasRole, the weakest ' +
+    'deciding) — and checks it on-chain: the EIP-1967 admin ' +
     'slot of `proxy` (default `portal`) and, when that admin is a ProxyAdmin, its owner() must be `admin`, else an ' +
     'unknown party can upgrade and the check fails (without a proxy it warns that the admin is only pinned). ' +
     'The withdrawal delay is `withdrawalDelay` ' +
