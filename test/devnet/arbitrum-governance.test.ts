@@ -23,7 +23,7 @@ import {
 } from '../../src/devnet/arbitrum/deploy.js';
 import { deployer } from '../../src/devnet/constants.js';
 import { packageJson } from '../../src/devnet/packageArtifacts.js';
-import { deploy, send, type VenueClients, venueClients } from '../../src/devnet/venue-clients.js';
+import { anvilRpc, deploy, send, type VenueClients, venueClients } from '../../src/devnet/venue-clients.js';
 import type { CheckResult } from '../../src/engine/result.js';
 import { runChecklist } from '../../src/engine/run.js';
 import { checklistYaml } from '../helpers/venue.js';
@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 /** Runs governance.exit-window with the UpgradeExecutor as the admin and the SequencerInbox as the proxy. */
-async function exitWindow(): Promise<CheckResult & { evidence?: Record<string, unknown> }> {
+async function exitWindow(extra = ''): Promise<CheckResult & { evidence?: Record<string, unknown> }> {
   const check = `  - id: exit-window
     type: governance.exit-window
     admin: "${arb.upgradeExecutor}"
@@ -64,7 +64,7 @@ async function exitWindow(): Promise<CheckResult & { evidence?: Record<string, u
     sequencerInbox: "${arb.sequencerInbox}"
     withdrawalDelay: 6d10h
     minExitWindow: 7d
-`;
+${extra}`;
   const yaml = checklistYaml(l2Node.url, check, ARBITRUM_DEVNET_CHAIN_ID, l1Node.url, 'arbitrum');
   const { run } = await runChecklist(parseChecklist(yaml, 'arbitrum.yaml', { env: {} }));
   const [result] = run.results;
@@ -138,5 +138,16 @@ describe('governance.exit-window through the UpgradeExecutor', () => {
       holders: [{ kind: 'timelock', address }],
       revoked: [deployer.address],
     });
+  });
+
+  it('is error, never pass, when the role logs cannot be read within the bound or hold no grant', async () => {
+    await anvilRpc(l1, 'anvil_mine', ['0xc8']);
+    const head = Number(await l1.public.getBlockNumber());
+    const bounded = await exitWindow('    logRange: 1\n');
+    expect(bounded.status, bounded.message).toBe('error');
+    expect(bounded.message).toContain('over the bound of 100');
+    const late = await exitWindow(`    executorFromBlock: ${head - 10}\n`);
+    expect(late.status, late.message).toBe('error');
+    expect(late.message).toContain('no account holds EXECUTOR_ROLE');
   });
 });
