@@ -15,6 +15,7 @@ import {
 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
+import { weakestHolder } from '../../src/checks/governance/exitWindow.js';
 import { type AnvilNode, freePort, startAnvil } from '../../src/devnet/anvil.js';
 import {
   ARBITRUM_DEVNET_CHAIN_ID,
@@ -149,5 +150,24 @@ describe('governance.exit-window through the UpgradeExecutor', () => {
     const late = await exitWindow(`    executorFromBlock: ${head - 10}\n`);
     expect(late.status, late.message).toBe('error');
     expect(late.message).toContain('no account holds EXECUTOR_ROLE');
+  });
+});
+
+describe('weakestHolder', () => {
+  const key = { kind: 'eoa', address: '0x0000000000000000000000000000000000000001' } as const;
+  const safe = (threshold: number) =>
+    ({ kind: 'safe', address: '0x0000000000000000000000000000000000000002', threshold, owners: 5 }) as const;
+  const timelock = {
+    kind: 'timelock',
+    address: '0x0000000000000000000000000000000000000003',
+    delayMs: 86_400_000,
+  } as const;
+
+  it('picks the shortest delay, then a key before a Safe, then the Safe needing fewest signatures', () => {
+    expect(weakestHolder([timelock, safe(3), key])).toBe(key);
+    expect(weakestHolder([timelock, safe(3)])).toEqual(safe(3));
+    expect(weakestHolder([safe(4), safe(2)])).toEqual(safe(2));
+    expect(weakestHolder([timelock])).toBe(timelock);
+    expect(weakestHolder([])).toBeUndefined();
   });
 });
