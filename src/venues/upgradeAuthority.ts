@@ -9,7 +9,10 @@ import {
   ContractFunctionExecutionError,
   getAddress,
   type Hex,
+  keccak256,
   parseAbi,
+  parseAbiItem,
+  stringToHex,
   zeroAddress,
 } from 'viem';
 import { MeasurementError } from '../checks/define.js';
@@ -54,4 +57,102 @@ export async function readUpgradeAuthority(reader: ChainReader, proxy: Address):
   return owner === undefined
     ? { proxy, proxyAdmin, authority: proxyAdmin }
     : { proxy, proxyAdmin, proxyAdminOwner: owner, authority: owner };
+}
+
+/**
+ * Arbitrum's UpgradeExecutor (@offchainlabs/upgrade-executor): owner of the rollup and of the
+ * ProxyAdmin; whoever holds its EXECUTOR_ROLE (OpenZeppelin AccessControl) can make it upgrade anything.
+ */
+export const EXECUTOR_ROLE: Hex = keccak256(stringToHex('EXECUTOR_ROLE'));
+
+const upgradeExecutorAbi = parseAbi([
+  'function EXECUTOR_ROLE() view returns (bytes32)',
+  'function hasRole(bytes32 role, address account) view returns (bool)',
+]);
+const roleEvents = [
+  parseAbiItem('event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)'),
+  parseAbiItem('event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)'),
+] as const;
+
+/** Whether `address` answers EXECUTOR_ROLE() with keccak256("EXECUTOR_ROLE"): an UpgradeExecutor. */
+export async function isUpgradeExecutor(reader: ChainReader, address: Address): Promise<boolean> {
+  const role = await reader
+    .readContract({ address, abi: upgradeExecutorAbi, functionName: 'EXECUTOR_ROLE' })
+    .catch((error: unknown) => {
+      if (error instanceof ContractFunctionExecutionError) return undefined;
+      throw error;
+    });
+  return role?.toLowerCase() === EXECUTOR_ROLE;
+}
+
+export interface ExecutorHolders {
+  executor: Address;
+  /** Accounts that hold EXECUTOR_ROLE at the run's head (granted in the searched logs, confirmed by hasRole). */
+  holders: Address[];
+  /** Granted in the searched range but no longer held. */
+  revoked: Address[];
+  fromBlock: number;
+  toBlock: number;
+  requests: number;
+}
+
+/**
+ * Who holds EXECUTOR_ROLE. AccessControl is not enumerable, so the candidates are the accounts of
+ * RoleGranted/RoleRevoked logs from `fromBlock` to the run's head (in chunks of `logRange`, at most
+ * `maxRequests` of them), each confirmed with hasRole at the head. A grant older than `fromBlock` is
+ * not seen: fromBlock must be at or before the executor's deployment.
+ */
+export async function readExecutorHolders(
+  reader: ChainReader,
+  executor: Address,
+  options: { fromBlock: number; logRange: number; maxRequests: number },
+): Promise<ExecutorHolders> {
+  const head = (await reader.stateHead()).number ?? 0n;
+  const from = BigInt(options.fromBlock);
+  if (from > head) {
+    throw new MeasurementError(`executorFromBlock ${options.fromBlock} is past the L1 head ${head}`);
+  }
+  const chunks = (head - from) / BigInt(options.logRange) + 1n;
+  if (chunks > BigInt(options.maxRequests)) {
+    throw new MeasurementError(
+      `reading EXECUTOR_ROLE grants of ${executor} from block ${options.fromBlock} to ${head} takes ${chunks} eth_getLogs requests of ${options.logRange} blocks, over the bound of ${options.maxRequests}: give executorFromBlock (the executor's deployment block) or a larger logRange`,
+    );
+  }
+  const client = await reader.client();
+  const candidates = new Map<string, Address>();
+  let requests = 0;
+  for (let start = from; start <= head; start += BigInt(options.logRange)) {
+    const end = start + BigInt(options.logRange) - 1n > head ? head : start + BigInt(options.logRange) - 1n;
+    requests += 1;
+    const logs = await client.getLogs({
+      address: executor,
+      events: roleEvents,
+      fromBlock: start,
+      toBlock: end,
+      strict: true,
+    });
+    for (const log of logs) {
+      if (log.args.role.toLowerCase() !== EXECUTOR_ROLE) continue;
+      candidates.set(log.args.account.toLowerCase(), getAddress(log.args.account));
+    }
+  }
+  const accounts = [...candidates.values()];
+  const held = await Promise.all(
+    accounts.map((account) =>
+      reader.readContract({
+        address: executor,
+        abi: upgradeExecutorAbi,
+        functionName: 'hasRole',
+        args: [EXECUTOR_ROLE, account],
+      }),
+    ),
+  );
+  return {
+    executor,
+    holders: accounts.filter((_, i) => held[i]),
+    revoked: accounts.filter((_, i) => !held[i]),
+    fromBlock: options.fromBlock,
+    toBlock: Number(head),
+    requests: requests + accounts.length,
+  };
 }

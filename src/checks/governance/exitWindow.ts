@@ -5,7 +5,12 @@ import { formatDuration } from '../../checklist/units.js';
 import type { ChainReader } from '../../engine/reader.js';
 import { forceInclusionDelaySeconds, readForceInclusionDelay } from '../../venues/arbitrum.js';
 import { readBridge, withdrawalDelaySeconds } from '../../venues/opStack.js';
-import { readUpgradeAuthority, type UpgradeAuthority } from '../../venues/upgradeAuthority.js';
+import {
+  isUpgradeExecutor,
+  readExecutorHolders,
+  readUpgradeAuthority,
+  type UpgradeAuthority,
+} from '../../venues/upgradeAuthority.js';
 import { defineCheck, MeasurementError } from '../define.js';
 
 /** Views of OpenZeppelin's TimelockController and of a Safe; viem ships neither ABI. */
@@ -37,10 +42,39 @@ export function exitWindowMs(delays: {
   return delays.upgradeDelayMs - delays.withdrawalDelayMs - (delays.forceInclusionDelayMs ?? 0);
 }
 
-export type Authority =
+/** A party that upgrades by itself: a key, a timelock or a Safe. */
+export type Holder =
   | { kind: 'eoa'; address: Address }
   | { kind: 'timelock'; address: Address; delayMs: number }
   | { kind: 'safe'; address: Address; threshold: number; owners: number };
+
+/**
+ * Arbitrum's UpgradeExecutor: it upgrades on the word of any EXECUTOR_ROLE holder, so the weakest
+ * holder (shortest delay; at equal delay a key, then the Safe needing fewest signatures) decides.
+ */
+export interface ExecutorAuthority {
+  kind: 'executor';
+  address: Address;
+  holders: Holder[];
+  weakest: Holder;
+  /** Granted in the searched logs, no longer held at the head. */
+  revoked: Address[];
+  logs: { fromBlock: number; toBlock: number; requests: number };
+}
+
+export type Authority = Holder | ExecutorAuthority;
+
+/** Most eth_getLogs requests spent reconstructing EXECUTOR_ROLE holders. */
+const MAX_ROLE_LOG_REQUESTS = 100;
+
+const holderDelayMs = (holder: Holder) => (holder.kind === 'timelock' ? holder.delayMs : 0);
+const holderRank = (holder: Holder) =>
+  holder.kind === 'eoa' ? 0 : holder.kind === 'safe' ? holder.threshold : 0;
+
+/** The holder an attacker would go through: shortest delay, then a key before a Safe, then fewest signatures. */
+export function weakestHolder(holders: Holder[]): Holder | undefined {
+  return [...holders].sort((a, b) => holderDelayMs(a) - holderDelayMs(b) || holderRank(a) - holderRank(b))[0];
+}
 
 interface Multisig {
   address: Address;
@@ -60,6 +94,14 @@ export interface GovernanceObservation {
   forceInclusion?: { delayMs: number; source: string };
 }
 
+/** The admin itself when it is a Safe; for an UpgradeExecutor, its Safe holder needing fewest signatures. */
+function weakestSafe(admin: Authority): Multisig | undefined {
+  if (admin.kind === 'safe') return admin;
+  if (admin.kind !== 'executor') return undefined;
+  const safes = admin.holders.filter((holder) => holder.kind === 'safe');
+  return [...safes].sort((a, b) => a.threshold - b.threshold)[0];
+}
+
 async function readSafe(reader: ChainReader, address: Address): Promise<Multisig | undefined> {
   const [threshold, owners] = await Promise.all([
     reader.readContract({ address, abi: governanceAbi, functionName: 'getThreshold' }),
@@ -69,8 +111,13 @@ async function readSafe(reader: ChainReader, address: Address): Promise<Multisig
   return { address, threshold: Number(threshold), owners: owners.length };
 }
 
-/** What kind of upgrade authority `address` is: a timelock, a Safe, or a key (no code). */
-export async function identifyAuthority(reader: ChainReader, address: Address): Promise<Authority> {
+/** Where EXECUTOR_ROLE grants are searched for, when the authority is an UpgradeExecutor. */
+export interface RoleLogSearch {
+  fromBlock: number;
+  logRange: number;
+}
+
+async function identifyHolder(reader: ChainReader, address: Address): Promise<Holder | undefined> {
   const code = await reader.code(address);
   if (!code || code === '0x') return { kind: 'eoa', address };
   const delay = await reader
@@ -78,10 +125,55 @@ export async function identifyAuthority(reader: ChainReader, address: Address): 
     .catch(() => undefined);
   if (delay !== undefined) return { kind: 'timelock', address, delayMs: Number(delay) * 1000 };
   const safe = await readSafe(reader, address);
-  if (safe) return { kind: 'safe', ...safe };
-  throw new MeasurementError(
-    `${address} is a contract that is neither a TimelockController (getMinDelay) nor a Safe (getThreshold): its upgrade delay cannot be told`,
+  return safe ? { kind: 'safe', ...safe } : undefined;
+}
+
+const unknownContract = (address: Address, role = '') =>
+  new MeasurementError(
+    `${address}${role} is a contract that is neither a TimelockController (getMinDelay), a Safe (getThreshold) nor an UpgradeExecutor (EXECUTOR_ROLE): its upgrade delay cannot be told`,
   );
+
+/**
+ * What kind of upgrade authority `address` is: a timelock, a Safe, a key (no code), or an
+ * UpgradeExecutor, judged by the holders of its EXECUTOR_ROLE read from its role logs.
+ */
+export async function identifyAuthority(
+  reader: ChainReader,
+  address: Address,
+  search: RoleLogSearch = { fromBlock: 0, logRange: 100_000 },
+): Promise<Authority> {
+  const holder = await identifyHolder(reader, address);
+  if (holder) return holder;
+  if (!(await isUpgradeExecutor(reader, address))) throw unknownContract(address);
+  const found = await readExecutorHolders(reader, address, { ...search, maxRequests: MAX_ROLE_LOG_REQUESTS });
+  const holders = await Promise.all(
+    found.holders.map(async (account) => {
+      const judged = await identifyHolder(reader, account);
+      if (!judged) throw unknownContract(account, `, an EXECUTOR_ROLE holder of UpgradeExecutor ${address},`);
+      return judged;
+    }),
+  );
+  const weakest = weakestHolder(holders);
+  if (!weakest) {
+    throw new MeasurementError(
+      `no account holds EXECUTOR_ROLE of UpgradeExecutor ${address} among the RoleGranted logs of blocks ${found.fromBlock}–${found.toBlock}: give executorFromBlock at or before the executor's deployment`,
+    );
+  }
+  return {
+    kind: 'executor',
+    address,
+    holders,
+    weakest,
+    revoked: found.revoked,
+    logs: { fromBlock: found.fromBlock, toBlock: found.toBlock, requests: found.requests },
+  };
+}
+
+function describeHolder(holder: Holder): string {
+  if (holder.kind === 'timelock') return `timelock ${holder.address}`;
+  return holder.kind === 'safe'
+    ? `Safe ${holder.address} with no delay`
+    : `a single key (${holder.address}) with no delay`;
 }
 
 export const exitWindow = defineCheck({
@@ -90,7 +182,9 @@ export const exitWindow = defineCheck({
   summary: 'Exit window (upgrade delay − withdrawal delay) and the admin multisig threshold',
   description:
     'Identifies the upgrade authority `admin`: an OpenZeppelin TimelockController (upgrade delay = getMinDelay), a ' +
-    'Safe or a plain key (no delay: an upgrade can land in the next block) — and checks it on-chain: the EIP-1967 admin ' +
+    "Safe or a plain key (no delay: an upgrade can land in the next block), or Arbitrum's UpgradeExecutor (the holders of its " +
+    'EXECUTOR_ROLE, read from its RoleGranted/RoleRevoked logs from `executorFromBlock` and confirmed with hasRole, the weakest ' +
+    'deciding) — and checks it on-chain: the EIP-1967 admin ' +
     'slot of `proxy` (default `portal`) and, when that admin is a ProxyAdmin, its owner() must be `admin`, else an ' +
     'unknown party can upgrade and the check fails (without a proxy it warns that the admin is only pinned). ' +
     'The withdrawal delay is `withdrawalDelay` ' +
@@ -115,6 +209,14 @@ export const exitWindow = defineCheck({
     sequencerInbox: address(
       "Arbitrum: the SequencerInbox on L1; its force-inclusion delay counts into the exit delay, as L2BEAT's does.",
     ).optional(),
+    executorFromBlock: integer(
+      "When the admin is an UpgradeExecutor: the L1 block its EXECUTOR_ROLE grants are read from (at or before the executor's deployment; a grant before it is not seen).",
+      { min: 0, default: 0 },
+    ),
+    logRange: integer('Largest eth_getLogs block range per request when reading EXECUTOR_ROLE grants.', {
+      min: 1,
+      default: 100_000,
+    }),
     on: enumeration(['l1', 'l2'] as const, 'Which chain the admin contracts live on.', 'l1'),
     minExitWindow: duration('Shortest acceptable exit window.', '7d'),
     minThreshold: integer('Fewest signatures a Safe may need.', { min: 1, default: 2 }),
@@ -141,7 +243,10 @@ export const exitWindow = defineCheck({
       throw new MeasurementError('sequencerInbox is on L1, but the checklist declares no venue.l1');
     const proxy = params.proxy ?? (params.on === 'l1' ? params.portal : undefined);
     const [admin, declaredSafe, withdrawal, upgrade, forceInclusion] = await Promise.all([
-      identifyAuthority(reader, params.admin),
+      identifyAuthority(reader, params.admin, {
+        fromBlock: params.executorFromBlock,
+        logRange: params.logRange,
+      }),
       params.safe ? readSafe(reader, params.safe) : undefined,
       params.portal && ctx.l1
         ? readBridge(ctx.l1, params.portal).then((bridge) => ({
@@ -163,7 +268,7 @@ export const exitWindow = defineCheck({
     if (params.safe && !declaredSafe) {
       throw new MeasurementError(`safe ${params.safe} does not answer getThreshold/getOwners: is it a Safe?`);
     }
-    const multisig = declaredSafe ?? (admin.kind === 'safe' ? admin : undefined);
+    const multisig = declaredSafe ?? weakestSafe(admin);
     return {
       admin,
       multisig,
@@ -175,7 +280,8 @@ export const exitWindow = defineCheck({
   },
   evaluate(params, observation: GovernanceObservation) {
     const { admin, multisig, withdrawalDelayMs, upgrade, forceInclusion } = observation;
-    const upgradeDelayMs = admin.kind === 'timelock' ? admin.delayMs : 0;
+    const upgrader = admin.kind === 'executor' ? admin.weakest : admin;
+    const upgradeDelayMs = holderDelayMs(upgrader);
     const windowMs = exitWindowMs({
       upgradeDelayMs,
       withdrawalDelayMs,
@@ -183,11 +289,9 @@ export const exitWindow = defineCheck({
     });
     const band = exitWindowBand(windowMs);
     const who =
-      admin.kind === 'timelock'
-        ? `timelock ${admin.address}`
-        : admin.kind === 'safe'
-          ? `Safe ${admin.address} with no delay`
-          : `a single key (${admin.address}) with no delay`;
+      admin.kind === 'executor'
+        ? `UpgradeExecutor ${admin.address}, weakest of its ${admin.holders.length} EXECUTOR_ROLE holder(s): ${describeHolder(upgrader)}${upgrader.kind === 'timelock' ? '' : ': instant upgrades'}`
+        : describeHolder(admin);
     const signers = multisig ? `; Safe ${multisig.threshold} of ${multisig.owners}` : '';
     const problems: string[] = [];
     if (upgrade && upgrade.authority.toLowerCase() !== params.admin.toLowerCase()) {
