@@ -14,22 +14,13 @@ import {
   stringToHex,
 } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseChecklist } from '../../src/checklist/load.js';
 import { weakestHolder } from '../../src/checks/governance/exitWindow.js';
-import { type AnvilNode, freePort, startAnvil } from '../../src/devnet/anvil.js';
-import {
-  ARBITRUM_DEVNET_CHAIN_ID,
-  type ArbitrumDeployment,
-  deployArbitrum,
-} from '../../src/devnet/arbitrum/deploy.js';
+import type { ArbitrumDeployment } from '../../src/devnet/arbitrum/deploy.js';
 import { deployer } from '../../src/devnet/constants.js';
 import { packageJson } from '../../src/devnet/packageArtifacts.js';
-import { anvilRpc, deploy, send, type VenueClients, venueClients } from '../../src/devnet/venue-clients.js';
-import type { CheckResult } from '../../src/engine/result.js';
-import { runChecklist } from '../../src/engine/run.js';
-import { checklistYaml } from '../helpers/venue.js';
+import { anvilRpc, deploy, send, type VenueClients } from '../../src/devnet/venue-clients.js';
+import { type ArbitrumVenue, startArbitrumVenue } from '../helpers/arbitrum.js';
 
-const L1_CHAIN_ID = 900;
 const EXECUTOR_ROLE = keccak256(stringToHex('EXECUTOR_ROLE'));
 /** Longer than L2BEAT's 30-day green edge plus Arbitrum One's withdrawal delay. */
 const TIMELOCK_DELAY_SECONDS = 45 * 86_400;
@@ -40,37 +31,26 @@ const upgradeExecutorAbi = parseAbi([
   'function hasRole(bytes32 role, address account) view returns (bool)',
 ]);
 
-let l1Node: AnvilNode;
-let l2Node: AnvilNode;
+let venue: ArbitrumVenue;
 let l1: VenueClients;
 let arb: ArbitrumDeployment;
 
 beforeAll(async () => {
-  l1Node = await startAnvil({ port: await freePort(), chainId: L1_CHAIN_ID });
-  l2Node = await startAnvil({ port: await freePort(), chainId: ARBITRUM_DEVNET_CHAIN_ID });
-  l1 = venueClients(l1Node.url, L1_CHAIN_ID);
-  arb = await deployArbitrum(l1Node.url, L1_CHAIN_ID);
+  venue = await startArbitrumVenue();
+  ({ l1, arb } = venue);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all([l1Node?.stop(), l2Node?.stop()]);
-});
+afterAll(() => venue?.stop());
 
 /** Runs governance.exit-window with the UpgradeExecutor as the admin and the SequencerInbox as the proxy. */
-async function exitWindow(extra = ''): Promise<CheckResult & { evidence?: Record<string, unknown> }> {
-  const check = `  - id: exit-window
-    type: governance.exit-window
-    admin: "${arb.upgradeExecutor}"
-    proxy: "${arb.sequencerInbox}"
-    sequencerInbox: "${arb.sequencerInbox}"
-    withdrawalDelay: 6d10h
-    minExitWindow: 7d
-${extra}`;
-  const yaml = checklistYaml(l2Node.url, check, ARBITRUM_DEVNET_CHAIN_ID, l1Node.url, 'arbitrum');
-  const { run } = await runChecklist(parseChecklist(yaml, 'arbitrum.yaml', { env: {} }));
-  const [result] = run.results;
-  if (!result || result.status === 'skip') throw new Error('no result');
-  return result;
+function exitWindow(extra = '') {
+  return venue.check(`type: governance.exit-window
+admin: "${arb.upgradeExecutor}"
+proxy: "${arb.sequencerInbox}"
+sequencerInbox: "${arb.sequencerInbox}"
+withdrawalDelay: 6d10h
+minExitWindow: 7d
+${extra}`);
 }
 
 /** A call the UpgradeExecutor makes to itself, sent by a holder of EXECUTOR_ROLE (the deployer). */
@@ -144,10 +124,10 @@ describe('governance.exit-window through the UpgradeExecutor', () => {
   it('is error, never pass, when the role logs cannot be read within the bound or hold no grant', async () => {
     await anvilRpc(l1, 'anvil_mine', ['0xc8']);
     const head = Number(await l1.public.getBlockNumber());
-    const bounded = await exitWindow('    logRange: 1\n');
+    const bounded = await exitWindow('logRange: 1');
     expect(bounded.status, bounded.message).toBe('error');
     expect(bounded.message).toContain('over the bound of 100');
-    const late = await exitWindow(`    executorFromBlock: ${head - 10}\n`);
+    const late = await exitWindow(`executorFromBlock: ${head - 10}`);
     expect(late.status, late.message).toBe('error');
     expect(late.message).toContain('no account holds EXECUTOR_ROLE');
   });

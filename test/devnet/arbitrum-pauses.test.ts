@@ -5,55 +5,33 @@
  */
 import { parseAbi, parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseChecklist } from '../../src/checklist/load.js';
-import { type AnvilNode, freePort, startAnvil } from '../../src/devnet/anvil.js';
-import {
-  ARBITRUM_DEVNET_CHAIN_ID,
-  type ArbitrumDeployment,
-  deployArbitrum,
-} from '../../src/devnet/arbitrum/deploy.js';
+import type { ArbitrumDeployment } from '../../src/devnet/arbitrum/deploy.js';
 import { pauseInbox, pauseRollup, resumeRollup, unpauseInbox } from '../../src/devnet/arbitrum/scenarios.js';
-import { type VenueClients, venueClients } from '../../src/devnet/venue-clients.js';
-import type { CheckResult } from '../../src/engine/result.js';
-import { runChecklist } from '../../src/engine/run.js';
-import { checklistYaml } from '../helpers/venue.js';
+import type { VenueClients } from '../../src/devnet/venue-clients.js';
+import { ARBITRUM_L1_CHAIN_ID, type ArbitrumVenue, startArbitrumVenue } from '../helpers/arbitrum.js';
 
-const L1_CHAIN_ID = 900;
 const pausableAbi = parseAbi([
   'function paused() view returns (bool)',
   'function depositEth() payable returns (uint256)',
 ]);
 
-let l1Node: AnvilNode;
-/** A plain EVM node answering the Arbitrum chain id: the checklist needs an L2; withdrawal.path reads L1. */
-let l2Node: AnvilNode;
+let venue: ArbitrumVenue;
 let l1: VenueClients;
 let arb: ArbitrumDeployment;
 
 beforeAll(async () => {
-  l1Node = await startAnvil({ port: await freePort(), chainId: L1_CHAIN_ID });
-  l2Node = await startAnvil({ port: await freePort(), chainId: ARBITRUM_DEVNET_CHAIN_ID });
-  l1 = venueClients(l1Node.url, L1_CHAIN_ID);
-  arb = await deployArbitrum(l1Node.url, L1_CHAIN_ID);
+  venue = await startArbitrumVenue();
+  ({ l1, arb } = venue);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all([l1Node?.stop(), l2Node?.stop()]);
-});
+afterAll(() => venue?.stop());
 
-async function withdrawalPath(): Promise<CheckResult & { evidence?: Record<string, unknown> }> {
-  const check = `  - id: path
-    type: withdrawal.path
-    rollup: "${arb.rollup}"
-    inbox: "${arb.inbox}"
-    maxFinalizationPeriod: 7d
-    maxOutputAge: 8d
-`;
-  const yaml = checklistYaml(l2Node.url, check, ARBITRUM_DEVNET_CHAIN_ID, l1Node.url, 'arbitrum');
-  const { run } = await runChecklist(parseChecklist(yaml, 'arbitrum.yaml', { env: {} }));
-  const [result] = run.results;
-  if (!result || result.status === 'skip') throw new Error('no result');
-  return result;
+function withdrawalPath() {
+  return venue.check(`type: withdrawal.path
+rollup: "${arb.rollup}"
+inbox: "${arb.inbox}"
+maxFinalizationPeriod: 7d
+maxOutputAge: 8d`);
 }
 
 const paused = (address: `0x${string}`) =>
@@ -67,7 +45,7 @@ describe('withdrawal.path on the real Arbitrum rollup and Inbox', () => {
   });
 
   it('rollup-paused: fails while the owner has paused the rollup through the UpgradeExecutor', async () => {
-    await pauseRollup(l1Node.url, L1_CHAIN_ID, arb);
+    await pauseRollup(venue.l1Node.url, ARBITRUM_L1_CHAIN_ID, arb);
     expect(await paused(arb.rollup)).toBe(true);
     const result = await withdrawalPath();
     expect(result.status, result.message).toBe('fail');
@@ -77,7 +55,7 @@ describe('withdrawal.path on the real Arbitrum rollup and Inbox', () => {
   });
 
   it('names both when the rollup and the Inbox are paused', async () => {
-    await pauseInbox(l1Node.url, L1_CHAIN_ID, arb);
+    await pauseInbox(venue.l1Node.url, ARBITRUM_L1_CHAIN_ID, arb);
     const result = await withdrawalPath();
     expect(result.status, result.message).toBe('fail');
     expect(result.message).toContain('the rollup is PAUSED');
@@ -85,7 +63,7 @@ describe('withdrawal.path on the real Arbitrum rollup and Inbox', () => {
   });
 
   it('inbox-paused: fails while only the Inbox is paused (deposits and force inclusion blocked)', async () => {
-    await resumeRollup(l1Node.url, L1_CHAIN_ID, arb);
+    await resumeRollup(venue.l1Node.url, ARBITRUM_L1_CHAIN_ID, arb);
     expect(await paused(arb.rollup)).toBe(false);
     expect(await paused(arb.inbox)).toBe(true);
     // The pause is real: the Inbox refuses a deposit, the first step of a force inclusion.
@@ -106,7 +84,7 @@ describe('withdrawal.path on the real Arbitrum rollup and Inbox', () => {
   });
 
   it('passes again once the owner un-pauses the Inbox', async () => {
-    await unpauseInbox(l1Node.url, L1_CHAIN_ID, arb);
+    await unpauseInbox(venue.l1Node.url, ARBITRUM_L1_CHAIN_ID, arb);
     const result = await withdrawalPath();
     expect(result.status, result.message).toBe('pass');
   });

@@ -4,25 +4,19 @@
  */
 import { type Address, getAddress, type Hex, parseAbi, slice } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseChecklist } from '../../src/checklist/load.js';
-import { type AnvilNode, freePort, startAnvil } from '../../src/devnet/anvil.js';
+import type { AnvilNode } from '../../src/devnet/anvil.js';
 import { postBatch } from '../../src/devnet/arbitrum/batches.js';
 import {
-  ARBITRUM_DEVNET_CHAIN_ID,
   ARBITRUM_TIMING,
   type ArbitrumDeployment,
   arbBatchPoster,
   arbValidator,
-  deployArbitrum,
 } from '../../src/devnet/arbitrum/deploy.js';
 import { forceIncludeDeposit } from '../../src/devnet/arbitrum/forceInclusion.js';
 import { deployer } from '../../src/devnet/constants.js';
-import { anvilRpc, type VenueClients, venueClients } from '../../src/devnet/venue-clients.js';
-import type { CheckResult } from '../../src/engine/result.js';
-import { runChecklist } from '../../src/engine/run.js';
-import { checklistYaml } from '../helpers/venue.js';
+import { anvilRpc, type VenueClients } from '../../src/devnet/venue-clients.js';
+import { ARBITRUM_L1_CHAIN_ID, type ArbitrumVenue, startArbitrumVenue } from '../helpers/arbitrum.js';
 
-const L1_CHAIN_ID = 900;
 /** EIP-1967 admin slot: the proxy's admin (a ProxyAdmin, or the UpgradeExecutor for the rollup). */
 const ADMIN_SLOT = '0xb53127684a568b3173ae13b9f8a6016e243e63b6e8ee1178d6a717850b5d6103';
 
@@ -47,17 +41,14 @@ const upgradeExecutorAbi = parseAbi([
   'function EXECUTOR_ROLE() view returns (bytes32)',
 ]);
 
+let venue: ArbitrumVenue;
 let l1Node: AnvilNode;
-/** A plain EVM node answering the Arbitrum chain id: the checklist needs an L2; batch-age reads only L1. */
-let l2Node: AnvilNode;
 let l1: VenueClients;
 let arb: ArbitrumDeployment;
 
 beforeAll(async () => {
-  l1Node = await startAnvil({ port: await freePort(), chainId: L1_CHAIN_ID });
-  l2Node = await startAnvil({ port: await freePort(), chainId: ARBITRUM_DEVNET_CHAIN_ID });
-  l1 = venueClients(l1Node.url, L1_CHAIN_ID);
-  arb = await deployArbitrum(l1Node.url, L1_CHAIN_ID);
+  venue = await startArbitrumVenue();
+  ({ l1Node, l1, arb } = venue);
   console.log('arbitrum deployment', {
     ...arb.figures,
     gasUsed: arb.figures.gasUsed.toString(),
@@ -68,9 +59,7 @@ beforeAll(async () => {
   });
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all([l1Node?.stop(), l2Node?.stop()]);
-});
+afterAll(() => venue?.stop());
 
 const read = (address: Address, abi: typeof rollupAbi, functionName: string, args: unknown[] = []) =>
   l1.public.readContract({ address, abi, functionName, args } as never) as Promise<unknown>;
@@ -153,18 +142,14 @@ describe('Arbitrum rollup created through RollupCreator', () => {
 });
 
 /** Runs sequencer.batch-age on the Arbitrum stack against the real SequencerInbox. */
-async function batchAge(now?: () => number): Promise<CheckResult & { evidence?: Record<string, unknown> }> {
-  const check = `  - id: batch-age
-    type: sequencer.batch-age
-    sequencerInbox: "${arb.sequencerInbox}"
-    max: 1h
-    lookback: 1000
-`;
-  const yaml = checklistYaml(l2Node.url, check, ARBITRUM_DEVNET_CHAIN_ID, l1Node.url, 'arbitrum');
-  const { run } = await runChecklist(parseChecklist(yaml, 'arbitrum.yaml', { env: {} }), { now });
-  const [result] = run.results;
-  if (!result || result.status === 'skip') throw new Error('no result');
-  return result;
+function batchAge(now?: () => number) {
+  return venue.check(
+    `type: sequencer.batch-age
+sequencerInbox: "${arb.sequencerInbox}"
+max: 1h
+lookback: 1000`,
+    { now },
+  );
 }
 
 describe('sequencer.batch-age on the real SequencerInbox', () => {
@@ -175,7 +160,7 @@ describe('sequencer.batch-age on the real SequencerInbox', () => {
   });
 
   it('passes on a batch the batch poster posted through addSequencerL2BatchFromOrigin', async () => {
-    const posted = await postBatch(l1Node.url, L1_CHAIN_ID, arb.sequencerInbox);
+    const posted = await postBatch(l1Node.url, ARBITRUM_L1_CHAIN_ID, arb.sequencerInbox);
     expect(posted.sequenceNumber).toBe(1n);
     const result = await batchAge();
     expect(result.status, result.message).toBe('pass');
@@ -196,7 +181,7 @@ describe('sequencer.batch-age on the real SequencerInbox', () => {
   });
 
   it('does not count a force inclusion (NoData, sent by a user) as a batch', async () => {
-    const forced = await forceIncludeDeposit(l1Node.url, L1_CHAIN_ID, arb);
+    const forced = await forceIncludeDeposit(l1Node.url, ARBITRUM_L1_CHAIN_ID, arb);
     const head = await l1.public.getBlock({ blockTag: 'latest' });
     const result = await batchAge(() => Number(head.timestamp) * 1000);
     expect(result.status, result.message).toBe('fail');

@@ -75,10 +75,22 @@ export async function runOne(
   rpc: string | string[],
   check: string,
   l1Rpc?: string,
-  options: { stateDir?: string; stack?: Stack; now?: () => number; maxBlockAgeMs?: number } = {},
+  options: {
+    stateDir?: string;
+    stack?: Stack;
+    now?: () => number;
+    maxBlockAgeMs?: number;
+    chainId?: number;
+  } = {},
 ): Promise<CheckResult> {
   const checklist = parseChecklist(
-    checklistYaml(rpc, `  - id: under-test\n${check.replace(/^/gm, '    ')}\n`, 901, l1Rpc, options.stack),
+    checklistYaml(
+      rpc,
+      `  - id: under-test\n${check.replace(/^/gm, '    ')}\n`,
+      options.chainId ?? 901,
+      l1Rpc,
+      options.stack,
+    ),
     'test.yaml',
     {
       env: {},
