@@ -323,7 +323,7 @@ function warnStateOnce(session: Session): void {
 function runDeadlineMs(settings: Settings): number | undefined {
   if (settings.deadlineMs === undefined) return undefined;
   if (settings.watchMs) return settings.deadlineMs;
-  return Math.max(0, Math.floor(settings.deadlineMs - process.uptime() * 1000 - AFTER_RUN_MARGIN_MS));
+  return Math.floor(processTimeLeftMs(settings, AFTER_RUN_MARGIN_MS) ?? 0);
 }
 
 /**
