@@ -2,11 +2,23 @@
  * The L1 data fee of an L2 transaction, per stack: what a rollup charges on top of L2 execution gas
  * for posting the transaction's bytes to L1. One table, so checks never branch on the stack.
  */
-import { type Address, bytesToHex, type Hex, keccak256, parseAbi } from 'viem';
+import {
+  type Address,
+  BaseError,
+  bytesToHex,
+  ContractFunctionExecutionError,
+  ContractFunctionRevertedError,
+  ContractFunctionZeroDataError,
+  formatGwei,
+  type Hex,
+  keccak256,
+  parseAbi,
+} from 'viem';
 import { estimateL1Fee } from 'viem/op-stack';
-import { NotApplicable } from '../checks/define.js';
+import { MeasurementError, NotApplicable } from '../checks/define.js';
 import type { ChainReader } from '../engine/reader.js';
 import type { Stack } from '../engine/result.js';
+import { RpcEndpointError } from '../engine/rpcErrors.js';
 
 export interface SampleTransaction {
   to: Address;
@@ -24,6 +36,35 @@ const NODE_INTERFACE: Address = '0x00000000000000000000000000000000000000C8';
 const nodeInterfaceAbi = parseAbi([
   'function gasEstimateL1Component(address to, bool contractCreation, bytes data) payable returns (uint64 gasEstimateForL1, uint256 baseFee, uint256 l1BaseFeeEstimate)',
 ]);
+
+const AT_NODE_INTERFACE = `NodeInterface (${NODE_INTERFACE}, an ArbOS precompile)`;
+
+/**
+ * Why NodeInterface gave no fee, in words a desk can act on. NodeInterface is not code: an Arbitrum
+ * (Nitro) node answers calls to it itself, so a plain EVM node, a proxy or a non-Arbitrum chain behind
+ * the venue's L2 RPC has nothing there and `eth_call` returns 0x. That must read as "not measured",
+ * never as an L1 fee of zero. An endpoint that failed keeps its own message (which endpoint, what cause).
+ */
+export function nodeInterfaceError(error: unknown): unknown {
+  if (!(error instanceof BaseError) || error.walk((e) => e instanceof RpcEndpointError)) return error;
+  const advice =
+    "the Arbitrum L1 data fee cannot be read: point the venue's l2.rpc at an Arbitrum (Nitro) node";
+  if (error.walk((e) => e instanceof ContractFunctionZeroDataError)) {
+    return new MeasurementError(
+      `the L2 endpoint did not answer ${AT_NODE_INTERFACE}: eth_call to gasEstimateL1Component returned no data (0x), as a plain EVM node does; ${advice}`,
+    );
+  }
+  if (error.walk((e) => e instanceof ContractFunctionRevertedError)) {
+    return new MeasurementError(`${AT_NODE_INTERFACE} reverted gasEstimateL1Component; ${advice}`);
+  }
+  if (error instanceof ContractFunctionExecutionError) {
+    // Data that does not decode as (uint64, uint256, uint256): whatever answered is not NodeInterface.
+    return new MeasurementError(
+      `the L2 endpoint answered ${AT_NODE_INTERFACE} gasEstimateL1Component with data that does not decode; ${advice}`,
+    );
+  }
+  return error;
+}
 
 /**
  * Calldata of `size` bytes that does not compress (a keccak chain): Fjord-era OP Stack fees depend on
@@ -47,14 +88,23 @@ export const L1_DATA_FEE: Record<Stack, (reader: ChainReader, tx: SampleTransact
     }),
     arbitrum: async (reader, tx) => {
       const client = await reader.client();
-      const { result } = await client.simulateContract({
-        address: NODE_INTERFACE,
-        abi: nodeInterfaceAbi,
-        functionName: 'gasEstimateL1Component',
-        args: [tx.to, false, tx.data],
-      });
-      const [gasForL1, baseFee] = result;
-      return { wei: gasForL1 * baseFee, source: 'NodeInterface.gasEstimateL1Component (0xC8)' };
+      const [gasForL1, baseFee, l1BaseFeeEstimate] = await client
+        .simulateContract({
+          address: NODE_INTERFACE,
+          abi: nodeInterfaceAbi,
+          functionName: 'gasEstimateL1Component',
+          args: [tx.to, false, tx.data],
+        })
+        .then(
+          ({ result }) => result,
+          (error: unknown) => Promise.reject(nodeInterfaceError(error)),
+        );
+      // The L1 part is charged as L2 gas at the L2 base fee; the three figures go in the evidence so a
+      // zero from ArbOS's L1 pricer shows as such rather than as a missing term.
+      return {
+        wei: gasForL1 * baseFee,
+        source: `NodeInterface.gasEstimateL1Component (0xC8): ${gasForL1} L2 gas for L1 × ${formatGwei(baseFee)} gwei L2 base fee (ArbOS L1 base fee estimate ${formatGwei(l1BaseFeeEstimate)} gwei)`,
+      };
     },
     evm: async () => ({ wei: 0n, source: 'none: a plain EVM chain has no L1 data fee' }),
     'dydx-v4': async () => {

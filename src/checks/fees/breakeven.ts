@@ -55,7 +55,8 @@ export const breakeven = defineCheck({
     "Breakeven edge (market making) or funding rate (funding capture) at today's gas and the venue's fees",
   description:
     'Prices one transaction now — `txGas` × the L2 gas price, plus the L1 data fee of `txBytes` of calldata (OP Stack: ' +
-    'the GasPriceOracle; Arbitrum: NodeInterface; plain EVM: none) — in USD through `nativePrice`, then adds the ' +
+    'the GasPriceOracle; Arbitrum: NodeInterface at 0xC8, which only an Arbitrum node answers — elsewhere the check is ' +
+    '`error`; plain EVM: none) — in USD through `nativePrice`, then adds the ' +
     "venue's fees. `market-making`: every fill pays the maker fee and one transaction, every rebalance the taker fee " +
     "on `rebalanceNotional` and one transaction; breakeven edge = the day's cost / the day's filled notional, in bps, " +
     'against `expectedEdgeBps`. `funding-capture`: a delta-neutral position of `notional` held for `holdingPeriod` ' +
