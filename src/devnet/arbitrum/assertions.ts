@@ -297,8 +297,8 @@ export async function confirmDueAssertions(
       args: [child.hash],
     });
     if (node.status !== PENDING) return done;
-    // With automine the confirmation lands in the block after the head; the rollup requires
-    // block.number >= createdAtBlock + the parent's confirmPeriodBlocks.
+    // The confirmation lands in the block after the head at the earliest (automine or interval
+    // mining); the rollup requires block.number >= createdAtBlock + the parent's confirmPeriodBlocks.
     const head = await l1.public.getBlockNumber();
     if (head + 1n < node.createdAtBlock + parent.config.confirmPeriodBlocks) return done;
     await mined(
