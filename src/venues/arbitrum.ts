@@ -3,7 +3,15 @@
  * functions are declared here with the signatures of OffchainLabs' nitro-contracts RollupCore (BoLD):
  * `latestConfirmed() → bytes32` and `getAssertion(bytes32) → AssertionNode`.
  */
-import { type Address, ContractFunctionExecutionError, type Hex, parseAbi } from 'viem';
+import {
+  type Address,
+  ContractFunctionExecutionError,
+  type Hex,
+  parseAbi,
+  parseAbiItem,
+  zeroHash,
+} from 'viem';
+import { MeasurementError } from '../checks/define.js';
 import type { ChainReader } from '../engine/reader.js';
 import type { BridgeState } from './opStack.js';
 
@@ -18,6 +26,28 @@ export const arbitrumRollupAbi = parseAbi([
 /** Ethereum's slot time: the rollup counts its challenge period in L1 blocks. */
 export const L1_BLOCK_SECONDS = 12;
 
+/** Only the indexed topics are used; the full signature is needed to match the event. */
+const assertionCreatedEvent = parseAbiItem([
+  'event AssertionCreated(bytes32 indexed assertionHash, bytes32 indexed parentAssertionHash, AssertionInputs assertion, bytes32 afterInboxBatchAcc, uint256 inboxMaxCount, bytes32 wasmModuleRoot, uint256 requiredStake, address challengeManager, uint64 confirmPeriodBlocks)',
+  'struct GlobalState { bytes32[2] bytes32Vals; uint64[2] u64Vals; }',
+  'struct AssertionState { GlobalState globalState; uint8 machineStatus; bytes32 endHistoryRoot; }',
+  'struct ConfigData { bytes32 wasmModuleRoot; uint256 requiredStake; address challengeManager; uint64 confirmPeriodBlocks; uint64 nextInboxPosition; }',
+  'struct BeforeStateData { bytes32 prevPrevAssertionHash; bytes32 sequencerBatchAcc; ConfigData configData; }',
+  'struct AssertionInputs { BeforeStateData beforeStateData; AssertionState beforeState; AssertionState afterState; }',
+]);
+
+/**
+ * The latest confirmed assertion and how old the L2 data it confirms is. A BoLD assertion consumes the
+ * sequencer inbox up to its parent's nextInboxPosition, which the rollup fixed from the inbox size when
+ * the *parent* was created (RollupCore.createNewAssertion). So the confirmed L2 state reaches the
+ * batches posted before the parent's creation, and that — not the assertion's own creation, and
+ * certainly not its confirmation — is what says whether recent withdrawals are executable: a validator
+ * that stalls for a month and then asserts on its month-old assertion gets a fresh assertion confirmed
+ * that still covers nothing of that month. `latestProposal.timestamp` is therefore the parent's
+ * creation time (the genesis assertion, which has no parent, counts from its own creation), as an
+ * output root's timestamp is its L2 block's; `latestProposal.index` stays the L1 block the confirmed
+ * assertion was created at.
+ */
 export async function readArbitrumRollup(
   l1: ChainReader,
   rollup: Address,
@@ -31,9 +61,10 @@ export async function readArbitrumRollup(
     read<Hex>(rollup, 'latestConfirmed'),
     inbox ? read<boolean>(inbox, 'paused') : Promise.resolve(undefined),
   ]);
-  const assertion = await read<{ createdAtBlock: bigint }>(rollup, 'getAssertion', [latestConfirmed]);
-  const created = assertion.createdAtBlock > 0n ? await l1.block(assertion.createdAtBlock) : undefined;
-  return {
+  const createdAt = async (hash: Hex) =>
+    (await read<{ createdAtBlock: bigint }>(rollup, 'getAssertion', [hash])).createdAtBlock;
+  const createdAtBlock = await createdAt(latestConfirmed);
+  const base: BridgeState = {
     portal: rollup,
     version: 'BoLD',
     proofSystem: 'arbitrum-bold',
@@ -42,13 +73,38 @@ export async function readArbitrumRollup(
     superchainPaused: inboxPaused,
     finalizationPeriodSeconds: Number(confirmPeriodBlocks) * L1_BLOCK_SECONDS,
     proposals: rollup,
-    latestProposal: created
-      ? {
-          timestamp: Number(created.timestamp),
-          l2BlockNumber: undefined,
-          index: Number(assertion.createdAtBlock),
-        }
-      : undefined,
+  };
+  // createdAtBlock 0 is AssertionStatus.NoAssertion: nothing was ever confirmed.
+  if (createdAtBlock === 0n) return base;
+  const logs = await (await l1.client()).getLogs({
+    address: rollup,
+    event: assertionCreatedEvent,
+    args: { assertionHash: latestConfirmed },
+    fromBlock: createdAtBlock,
+    toBlock: createdAtBlock,
+  });
+  const parent = logs[0]?.args.parentAssertionHash;
+  if (parent === undefined)
+    throw new MeasurementError(
+      `the rollup's AssertionCreated log for its latest confirmed assertion ${latestConfirmed} is missing at L1 block ${createdAtBlock} (does the endpoint serve logs that old?)`,
+    );
+  const inboxFixedAtBlock = parent === zeroHash ? createdAtBlock : await createdAt(parent);
+  const [created, inboxFixed] = await Promise.all([l1.block(createdAtBlock), l1.block(inboxFixedAtBlock)]);
+  return {
+    ...base,
+    latestProposal: {
+      timestamp: Number(inboxFixed.timestamp),
+      l2BlockNumber: undefined,
+      index: Number(createdAtBlock),
+    },
+    confirmedAssertion: {
+      hash: latestConfirmed,
+      createdAtBlock: Number(createdAtBlock),
+      createdAt: Number(created.timestamp),
+      parent,
+      inboxFixedAtBlock: Number(inboxFixedAtBlock),
+      inboxFixedAt: Number(inboxFixed.timestamp),
+    },
   };
 }
 

@@ -4,7 +4,7 @@
  * the signatures of @eth-optimism/contracts-bedrock (OptimismPortal 2.x, OptimismPortal2 3.x,
  * L2OutputOracle, DisputeGameFactory, SuperchainConfig).
  */
-import { type Address, parseAbi, zeroAddress } from 'viem';
+import { type Address, type Hex, parseAbi, zeroAddress } from 'viem';
 import type { ChainReader } from '../engine/reader.js';
 import { faultProofWithdrawalDelaySeconds, readPortalRules } from './faultProofs.js';
 
@@ -53,6 +53,18 @@ export interface BridgeState {
   /** Where the latest output root / dispute game lives. */
   proposals: Address;
   latestProposal?: { timestamp: number; l2BlockNumber?: number; index: number };
+  /**
+   * Arbitrum (BoLD): the latest confirmed assertion, when it was created, and its parent's creation
+   * (block, seconds): the moment the inbox it confirms was fixed, which latestProposal.timestamp is.
+   */
+  confirmedAssertion?: {
+    hash: Hex;
+    createdAtBlock: number;
+    createdAt: number;
+    parent: Hex;
+    inboxFixedAtBlock: number;
+    inboxFixedAt: number;
+  };
 }
 
 /** How far back to look for a game of the respected type among the newest games. */

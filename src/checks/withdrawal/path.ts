@@ -103,8 +103,10 @@ export const path = defineCheck({
     'block near the L2 safe head. A game with a wrong root never counts and is named as a concern. OP Mainnet and ' +
     "Base take 7 days. Arbitrum (BoLD): give `rollup` (and `inbox`) instead of `portal` — the rollup's " +
     "and inbox's pause, the confirm period (confirmPeriodBlocks × 12 s of L1 slots; ~6.4 days on Arbitrum " +
-    'One) and the age of the latest *confirmed* assertion, which on a healthy chain is about the confirm ' +
-    'period plus the assertion interval — set `maxOutputAge` accordingly (e.g. 8d).',
+    "One) and the age of the latest *confirmed* assertion, counted from its parent's creation (an assertion " +
+    'confirms the inbox as it stood then, so that is how old the L2 data it makes withdrawable is; never ' +
+    'from the confirmation, which can come late), about the confirm period plus two assertion intervals on ' +
+    'a healthy chain — set `maxOutputAge` accordingly (e.g. 8d). Pending assertions never count.',
   params: z.object({
     portal: address('OP Stack: the OptimismPortal proxy on L1 (or $name).').optional(),
     rollup: address('Arbitrum (BoLD): the Rollup proxy on L1 (or $name).').optional(),
@@ -167,6 +169,17 @@ export const path = defineCheck({
               ? `the ${bridge.superchainPaused ? 'SuperchainConfig' : 'portal'} is PAUSED: withdrawals can be neither proven nor finalized`
               : '',
           ];
+    // Arbitrum: the age counts from the confirmed assertion's parent's creation, when the inbox it
+    // confirms was fixed (see readArbitrumRollup); say so, or "#N … old" reads as N's own age.
+    const confirmed = bridge.confirmedAssertion;
+    const fromParent = confirmed && confirmed.inboxFixedAtBlock !== confirmed.createdAtBlock;
+    const staleDetail = fromParent
+      ? `: #${confirmed.createdAtBlock} confirms the inbox as it stood at its parent's creation (L1 block ${confirmed.inboxFixedAtBlock}), and the age counts from there`
+      : '';
+    const freshDetail = fromParent
+      ? ` (counted from its parent's creation at L1 block ${confirmed.inboxFixedAtBlock}: it confirms the inbox as it stood then)`
+      : '';
+    const stalled = bridge.proofSystem === 'arbitrum-bold' ? 'validator stalled?' : 'proposer stalled?';
     const problems = [
       ...pauses,
       periodMs > params.maxFinalizationPeriod
@@ -175,7 +188,7 @@ export const path = defineCheck({
       ageMs === undefined
         ? `no ${what} was ever proposed: no withdrawal can be proven`
         : ageMs > params.maxOutputAge
-          ? `the latest ${what} is ${formatDuration(ageMs)} old (proposer stalled?)`
+          ? `the latest ${what} is ${formatDuration(ageMs)} old (${stalled})${staleDetail}`
           : '',
     ].filter(Boolean);
     return {
@@ -184,7 +197,7 @@ export const path = defineCheck({
       threshold: `open, finalization <= ${formatDuration(params.maxFinalizationPeriod)}, ${what} <= ${formatDuration(params.maxOutputAge)}`,
       message: problems.length
         ? problems.join('; ')
-        : `${bridge.proofSystem === 'arbitrum-bold' ? 'rollup' : 'portal'} ${bridge.version} open; finalization ${formatDuration(periodMs)}; latest ${what} #${bridge.latestProposal?.index} ${formatDuration(ageMs ?? 0)} old`,
+        : `${bridge.proofSystem === 'arbitrum-bold' ? 'rollup' : 'portal'} ${bridge.version} open; finalization ${formatDuration(periodMs)}; latest ${what} #${bridge.latestProposal?.index} ${formatDuration(ageMs ?? 0)} old${freshDetail}`,
       value: ageMs === undefined ? undefined : { value: ageMs / 1000, unit: 'seconds' },
       evidence: { ...bridge },
     };

@@ -221,6 +221,27 @@ describe('withdrawal.path on Arbitrum (BoLD), decoding and judgement', () => {
     expect(stale.holds).toBe(false);
     expect(stale.message).toContain('the latest confirmed assertion is 10d old');
   });
+  it("says the age of a confirmed assertion counts from its parent's creation, when its inbox was fixed", () => {
+    const confirmed = {
+      ...arbitrum,
+      latestProposal: { timestamp: 0, index: 21_000_300 },
+      confirmedAssertion: {
+        hash: `0x${'11'.repeat(32)}` as const,
+        createdAtBlock: 21_000_300,
+        createdAt: 3_600,
+        parent: `0x${'22'.repeat(32)}` as const,
+        inboxFixedAtBlock: 21_000_000,
+        inboxFixedAt: 0,
+      },
+    };
+    expect(path.evaluate(params, confirmed, 7 * 86_400_000).message).toContain(
+      "latest confirmed assertion #21000300 7d old (counted from its parent's creation at L1 block 21000000",
+    );
+    const stale = path.evaluate(params, confirmed, 9 * 86_400_000);
+    expect(stale.message).toBe(
+      "the latest confirmed assertion is 9d old (validator stalled?): #21000300 confirms the inbox as it stood at its parent's creation (L1 block 21000000), and the age counts from there",
+    );
+  });
   it('asks for exactly one of portal and rollup', () => {
     expect(path.validate?.({ ...params, rollup: undefined, portal: undefined } as never)).toContain(
       'either portal',
