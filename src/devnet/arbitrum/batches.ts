@@ -21,7 +21,13 @@ import { arbBatchPoster } from './deploy.js';
 const sequencerInboxAbi = parseAbi([
   'function batchCount() view returns (uint256)',
   'function totalDelayedMessagesRead() view returns (uint256)',
+  'function bridge() view returns (address)',
   'function addSequencerL2BatchFromOrigin(uint256 sequenceNumber, bytes data, uint256 afterDelayedMessagesRead, address gasRefunder, uint256 prevMessageCount, uint256 newMessageCount)',
+]);
+
+const bridgeAbi = parseAbi([
+  'function sequencerReportedSubMessageCount() view returns (uint256)',
+  'function delayedMessageCount() view returns (uint256)',
 ]);
 
 /** Calldata batches start with a header byte; 0x00 is brotli (SequencerInbox.BROTLI_MESSAGE_HEADER_FLAG). */
@@ -34,13 +40,17 @@ export interface PostedBatch {
 }
 
 /**
- * Posts the next batch. Each batch here reports one more L2 message than the last (the message
- * count a real poster reports for the L2 blocks in the batch), and reads no new delayed messages.
+ * Posts the next batch, carrying one L2 message of its own. The message counts continue from the
+ * bridge's record (a force inclusion in between adds the delayed messages it included), so the poster
+ * keeps working after one. With `readDelayed` the batch also takes in every delayed message waiting in
+ * the bridge, as a live sequencer does (deposits, the rollup's initialization message): then nothing
+ * becomes eligible for force inclusion while the poster is up.
  */
 export async function postBatch(
   l1Url: string,
   l1ChainId: number,
   sequencerInbox: Address,
+  options: { readDelayed?: boolean } = {},
 ): Promise<PostedBatch> {
   const l1 = venueClients(l1Url, l1ChainId);
   const poster = createWalletClient({
@@ -48,25 +58,31 @@ export async function postBatch(
     transport: http(l1Url),
     account: arbBatchPoster,
   });
-  const read = (functionName: 'batchCount' | 'totalDelayedMessagesRead') =>
-    l1.public.readContract({ address: sequencerInbox, abi: sequencerInboxAbi, functionName });
-  const [sequenceNumber, delayedRead] = await Promise.all([
-    read('batchCount'),
-    read('totalDelayedMessagesRead'),
+  const inbox = { address: sequencerInbox, abi: sequencerInboxAbi } as const;
+  const [sequenceNumber, delayedRead, bridge] = await Promise.all([
+    l1.public.readContract({ ...inbox, functionName: 'batchCount' }),
+    l1.public.readContract({ ...inbox, functionName: 'totalDelayedMessagesRead' }),
+    l1.public.readContract({ ...inbox, functionName: 'bridge' }),
   ]);
-  // Batch n (from 1: batch 0 is the rollup's initialization) ends after L2 message n + 1.
-  const prevMessageCount = sequenceNumber;
+  const [prevMessageCount, delayedCount] = await Promise.all([
+    l1.public.readContract({
+      address: bridge,
+      abi: bridgeAbi,
+      functionName: 'sequencerReportedSubMessageCount',
+    }),
+    l1.public.readContract({ address: bridge, abi: bridgeAbi, functionName: 'delayedMessageCount' }),
+  ]);
+  const afterDelayedMessagesRead = options.readDelayed ? delayedCount : delayedRead;
   const hash = await poster.writeContract({
-    address: sequencerInbox,
-    abi: sequencerInboxAbi,
+    ...inbox,
     functionName: 'addSequencerL2BatchFromOrigin',
     args: [
       sequenceNumber,
       concat([BROTLI_HEADER, stringToHex(`l2preflight devnet batch ${sequenceNumber}`)]),
-      delayedRead,
+      afterDelayedMessagesRead,
       zeroAddress,
       prevMessageCount,
-      prevMessageCount + 1n,
+      prevMessageCount + 1n + (afterDelayedMessagesRead - delayedRead),
     ],
   });
   const receipt = await l1.public.waitForTransactionReceipt({

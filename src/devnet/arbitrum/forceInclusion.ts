@@ -31,13 +31,16 @@ async function sent(l1: VenueClients, hash: Hex) {
 }
 
 /**
- * Deposits ETH through the Inbox (a delayed message), mines past the sequencer-only window, and
+ * Deposits ETH through the Inbox (a delayed message), lets the sequencer-only window pass, and
  * force-includes it. The deployer plays the user; returns the force inclusion's transaction.
+ * `waitOut: 'mine'` (tests) mines the window at once, 12 s a block; `'real-time'` (a running devnet,
+ * whose L1 must not run ahead of the clock) waits for the node's own blocks, telling `onWait` how long.
  */
 export async function forceIncludeDeposit(
   l1Url: string,
   l1ChainId: number,
   contracts: { inbox: Address; bridge: Address; sequencerInbox: Address },
+  options: { waitOut?: 'mine' | 'real-time'; onWait?: (seconds: number) => void } = {},
 ): Promise<{ deposit: Hex; forceInclusion: Hex; block: bigint }> {
   const l1 = venueClients(l1Url, l1ChainId);
   const deposit = await l1.wallet.writeContract({
@@ -53,16 +56,32 @@ export async function forceIncludeDeposit(
     eventName: 'MessageDelivered',
   });
   if (!delivered) throw new Error('the deposit delivered no delayed message');
-  const [delayBlocks] = await l1.public.readContract({
+  const [delayBlocks, , delaySeconds] = await l1.public.readContract({
     address: contracts.sequencerInbox,
     abi: sequencerInboxAbi,
     functionName: 'maxTimeVariation',
   });
-  // forceInclusion needs block.number > message block + delayBlocks.
-  await anvilRpc(l1, 'anvil_mine', [
-    `0x${(delayBlocks + 1n).toString(16)}`,
-    `0x${L1_BLOCK_SECONDS.toString(16)}`,
-  ]);
+  // forceInclusion needs block.number > message block + delayBlocks and block.timestamp > message
+  // time + delaySeconds (SequencerInbox: ForceIncludeBlockTooSoon / ForceIncludeTimeTooSoon).
+  if (options.waitOut === 'real-time') {
+    const due = (block: { number: bigint; timestamp: bigint }) =>
+      block.number > receipt.blockNumber + delayBlocks &&
+      block.timestamp > delivered.args.timestamp + delaySeconds;
+    options.onWait?.(Number(delaySeconds));
+    // A node that is not mining would keep this waiting for ever.
+    const giveUp = Date.now() + (Number(delaySeconds) + 2 * Number(delayBlocks) + 30) * 1_000;
+    for (;;) {
+      const head = await l1.public.getBlock({ blockTag: 'latest' });
+      if (due(head)) break;
+      if (Date.now() > giveUp) throw new Error('L1 is not mining: the force-inclusion window never passed');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } else {
+    await anvilRpc(l1, 'anvil_mine', [
+      `0x${(delayBlocks + 1n).toString(16)}`,
+      `0x${L1_BLOCK_SECONDS.toString(16)}`,
+    ]);
+  }
   const { messageIndex, kind, sender, messageDataHash, baseFeeL1, timestamp } = delivered.args;
   const forceInclusion = await l1.wallet.writeContract({
     address: contracts.sequencerInbox,
