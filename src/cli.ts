@@ -232,26 +232,58 @@ const devnet = program.command('devnet').description('a local venue on anvil, wi
  */
 function portOptions(command: Command): Command {
   return command
-    .option('--l2-port <port>', "L2 RPC port on 127.0.0.1 (default: L2PREFLIGHT_DEVNET_L2_RPC's, else 9545)")
-    .option('--l1-port <port>', "L1 RPC port on 127.0.0.1 (default: L2PREFLIGHT_DEVNET_L1_RPC's, else 9546)")
+    .addOption(
+      new Option(
+        '--stack <stack>',
+        'which devnet: the OP Stack venue, or the Arbitrum rollup (nitro-contracts)',
+      )
+        .choices(['op-stack', 'arbitrum'])
+        .default('op-stack'),
+    )
+    .option(
+      '--l2-port <port>',
+      "L2 RPC port on 127.0.0.1 (default: L2PREFLIGHT_DEVNET_L2_RPC's, else 9545; arbitrum: L2PREFLIGHT_DEVNET_ARB_L2_RPC's, else 9555)",
+    )
+    .option(
+      '--l1-port <port>',
+      "L1 RPC port on 127.0.0.1 (default: L2PREFLIGHT_DEVNET_L1_RPC's, else 9546; arbitrum: L2PREFLIGHT_DEVNET_ARB_L1_RPC's, else 9556)",
+    )
     .option(
       '--l2-replica-port <port>',
-      "port of the L2's second endpoint (default: L2PREFLIGHT_DEVNET_L2_REPLICA_RPC's, else 9547)",
+      "port of the L2's second endpoint (default: L2PREFLIGHT_DEVNET_L2_REPLICA_RPC's, else 9547; op-stack only)",
     );
 }
 
-async function ports(options: { l2Port?: string; l1Port?: string; l2ReplicaPort?: string }) {
+interface DevnetFlags {
+  stack: 'op-stack' | 'arbitrum';
+  l2Port?: string;
+  l1Port?: string;
+  l2ReplicaPort?: string;
+}
+
+async function ports(options: DevnetFlags) {
   const { devnetEndpoints } = await import('./commands/devnet.js');
   return devnetEndpoints(options).ports;
+}
+
+async function arbitrumPorts(options: DevnetFlags) {
+  const { arbitrumDevnetEndpoints } = await import('./commands/devnet.js');
+  return arbitrumDevnetEndpoints(options).ports;
 }
 
 portOptions(
   devnet
     .command('up')
     .description(
-      'start the local devnet (L1 + L2 anvil, venue contracts, batcher) in the foreground; Ctrl-C stops it',
+      'start the local devnet (L1 + L2 anvil, venue contracts, batcher) in the foreground; Ctrl-C stops it. ' +
+        '--stack arbitrum: the real Arbitrum rollup (nitro-contracts 3.2.0) with a batch poster and a validator',
     ),
-).action(async (options) => {
+).action(async (options: DevnetFlags) => {
+  if (options.stack === 'arbitrum') {
+    const { arbitrumUpCommand } = await import('./commands/devnetArbitrum.js');
+    process.exitCode = await arbitrumUpCommand({ ports: await arbitrumPorts(options), write });
+    return;
+  }
   const { devnetUpCommand } = await import('./commands/devnet.js');
   process.exitCode = await devnetUpCommand({ ports: await ports(options), write });
 });
@@ -262,7 +294,8 @@ portOptions(
     .description(
       'put the running devnet into a named state: healthy, sequencer-halt, sequencer-resume, stale-oracle, volatile-oracle, oracle-split, ' +
         'oracle-future, oracle-at-bound, drained-fund, reorg, batcher-stalled, rpc-split, paused-bridge, proposer-stalled, garbage-game, ' +
-        'games-retired, game-type-changed, gas-spike, l1-fee-spike, instant-upgrades, admin-takeover',
+        'games-retired, game-type-changed, gas-spike, l1-fee-spike, instant-upgrades, admin-takeover. ' +
+        'With --stack arbitrum: healthy, batch-poster-stalled, force-included, rollup-paused, inbox-paused, assertions-stalled, instant-upgrades',
     )
     .argument('<name>', 'scenario name'),
 )
@@ -270,7 +303,12 @@ portOptions(
   .option('--l1-rpc <url>', 'L1 RPC of the running devnet (wins over --l1-port)')
   .option('--l2-replica-rpc <url>', "the L2's second endpoint (wins over --l2-replica-port)")
   .option('--depth <blocks>', 'reorg depth (reorg scenario; default: every block of the last 2 minutes)')
-  .action(async (name: string, options: { depth?: string }) => {
+  .action(async (name: string, options: DevnetFlags & { depth?: string; l1Rpc?: string }) => {
+    if (options.stack === 'arbitrum') {
+      const { arbitrumScenarioCommand } = await import('./commands/devnetArbitrum.js');
+      write(await arbitrumScenarioCommand(name, options, (text) => process.stderr.write(`${text}\n`)));
+      return;
+    }
     const { devnetScenarioCommand } = await import('./commands/devnet.js');
     const depth = options.depth === undefined ? undefined : Number(options.depth);
     write(await devnetScenarioCommand(name, { ...options, depth }));
@@ -280,18 +318,24 @@ portOptions(
   devnet
     .command('demo')
     .description(
-      'bring the devnet up, run checks/devnet.yaml against it, print the table, shut it down (npm start)',
+      'bring the devnet up, run checks/devnet.yaml against it, print the table, shut it down (npm start); ' +
+        '--stack arbitrum: the Arbitrum devnet and checks/devnet-arbitrum.yaml',
     ),
-).action(async (options) => {
-  const { devnetDemoCommand } = await import('./commands/devnet.js');
-  process.exitCode = await devnetDemoCommand({
-    ports: await ports(options),
+).action(async (options: DevnetFlags) => {
+  const common = {
     version,
     stdoutColor: colorAllowed(process.stdout),
     width: process.stdout.columns,
     write,
-    log: debug ? (text) => process.stderr.write(`${text}\n`) : undefined,
-  });
+    log: debug ? (text: string) => process.stderr.write(`${text}\n`) : undefined,
+  };
+  if (options.stack === 'arbitrum') {
+    const { arbitrumDemoCommand } = await import('./commands/devnetArbitrum.js');
+    process.exitCode = await arbitrumDemoCommand({ ...common, ports: await arbitrumPorts(options) });
+    return;
+  }
+  const { devnetDemoCommand } = await import('./commands/devnet.js');
+  process.exitCode = await devnetDemoCommand({ ...common, ports: await ports(options) });
 });
 
 async function main(): Promise<void> {

@@ -22,7 +22,8 @@ describe('shipped checklists', () => {
       const text = await readFile(join(dir, file), 'utf8');
       expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/checklist.schema.json');
       const checklist = parseChecklist(text, `checks/${file}`, { env: {} });
-      expect(checklist.checks.length).toBeGreaterThan(5);
+      // The Arbitrum devnet's checklist holds only checks its devnet can answer (its L2 has no ArbOS).
+      expect(checklist.checks.length).toBeGreaterThanOrEqual(file === 'devnet-arbitrum.yaml' ? 5 : 6);
       // nothing `validate` would warn about (e.g. sequencer.cadence on op-stack, which always skips)
       expect(checklist.warnings).toEqual([]);
       // every threshold is explained: each check has a description and a remediation

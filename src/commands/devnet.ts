@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suggest } from '../checklist/suggest.js';
+import { ARBITRUM_DEVNET_PORTS, type ArbitrumDevnetPorts } from '../devnet/arbitrum/ports.js';
 import {
   batcher,
   DEVNET_ADDRESSES,
@@ -44,11 +45,18 @@ export interface DevnetPortFlags {
   l2ReplicaPort?: string;
 }
 
+interface EndpointFlag<K extends string> {
+  key: K;
+  flag: keyof DevnetPortFlags;
+  option: string;
+  variable: string;
+}
+
 /**
  * Each endpoint's flag, its environment variable (the URLs `devnet up` prints for custom ports, which
  * checks/devnet.yaml reads too), and its default port.
  */
-const ENDPOINTS = [
+const ENDPOINTS: readonly EndpointFlag<keyof DevnetPorts>[] = [
   { key: 'l2', flag: 'l2Port', option: '--l2-port', variable: 'L2PREFLIGHT_DEVNET_L2_RPC' },
   { key: 'l1', flag: 'l1Port', option: '--l1-port', variable: 'L2PREFLIGHT_DEVNET_L1_RPC' },
   {
@@ -57,7 +65,13 @@ const ENDPOINTS = [
     option: '--l2-replica-port',
     variable: 'L2PREFLIGHT_DEVNET_L2_REPLICA_RPC',
   },
-] as const;
+];
+
+/** The Arbitrum devnet's own variables (checks/devnet-arbitrum.yaml reads them), so both devnets can run at once. */
+const ARBITRUM_ENDPOINTS: readonly EndpointFlag<keyof ArbitrumDevnetPorts>[] = [
+  { key: 'l2', flag: 'l2Port', option: '--l2-port', variable: 'L2PREFLIGHT_DEVNET_ARB_L2_RPC' },
+  { key: 'l1', flag: 'l1Port', option: '--l1-port', variable: 'L2PREFLIGHT_DEVNET_ARB_L1_RPC' },
+];
 
 function parsePort(text: string, source: string): number {
   const port = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
@@ -66,18 +80,15 @@ function parsePort(text: string, source: string): number {
   return port;
 }
 
-/**
- * Where the devnet's endpoints are, read one way by every devnet command: a port flag wins, then the
- * L2PREFLIGHT_DEVNET_* variable (the URL; its port for `up`), then the default. So the line that
- * `devnet up` prints for custom ports, exported once, points `run`, `scenario` and `up` at one devnet.
- */
-export function devnetEndpoints(
+function resolveEndpoints<K extends string>(
+  endpoints: readonly EndpointFlag<K>[],
+  defaults: Record<K, number>,
   flags: DevnetPortFlags,
-  env: NodeJS.ProcessEnv = process.env,
-): { ports: DevnetPorts; urls: Record<keyof DevnetPorts, string> } {
-  const ports = { ...DEVNET_PORTS };
-  const urls = {} as Record<keyof DevnetPorts, string>;
-  for (const endpoint of ENDPOINTS) {
+  env: NodeJS.ProcessEnv,
+): { ports: Record<K, number>; urls: Record<K, string> } {
+  const ports = { ...defaults };
+  const urls = {} as Record<K, string>;
+  for (const endpoint of endpoints) {
     const flag = flags[endpoint.flag];
     const fromEnv = env[endpoint.variable]?.trim();
     if (flag !== undefined) {
@@ -102,6 +113,22 @@ export function devnetEndpoints(
     }
   }
   return { ports, urls };
+}
+
+/**
+ * Where the devnet's endpoints are, read one way by every devnet command: a port flag wins, then the
+ * L2PREFLIGHT_DEVNET_* variable (the URL; its port for `up`), then the default. So the line that
+ * `devnet up` prints for custom ports, exported once, points `run`, `scenario` and `up` at one devnet.
+ */
+export function devnetEndpoints(flags: DevnetPortFlags, env: NodeJS.ProcessEnv = process.env) {
+  return resolveEndpoints(ENDPOINTS, DEVNET_PORTS, flags, env);
+}
+
+/** The same for the Arbitrum devnet (`--stack arbitrum`): its own defaults and variables. */
+export function arbitrumDevnetEndpoints(flags: DevnetPortFlags, env: NodeJS.ProcessEnv = process.env) {
+  if (flags.l2ReplicaPort !== undefined)
+    throw new UsageError('--l2-replica-port: the Arbitrum devnet has no second L2 endpoint');
+  return resolveEndpoints(ARBITRUM_ENDPOINTS, ARBITRUM_DEVNET_PORTS, flags, env);
 }
 
 /** The port flags for these ports, as a user would type them. */
@@ -178,25 +205,32 @@ export async function devnetScenarioCommand(
   }
 }
 
-export async function devnetDemoCommand(options: {
-  ports: DevnetPorts;
+export interface DemoOptions {
   version: string;
   stdoutColor: boolean;
   width?: number;
   write: (text: string) => void;
   log?: (text: string) => void;
-}): Promise<number> {
-  process.stderr.write('starting the local devnet venue (anvil)…\n');
-  const venue = await bootVenue(options.ports);
+}
+
+/**
+ * What `devnet demo` does once a venue is up, for either stack: describe it, run its checklist in a
+ * throwaway state directory (a fresh devnet is a new chain: its history stays out of real runs' way),
+ * and take the venue down whatever happens.
+ */
+export async function runDemo(
+  venue: { environment: Record<string, string>; description: string; stop(): Promise<void> },
+  checklist: string,
+  options: DemoOptions,
+): Promise<number> {
   const stop = () => void venue.stop();
   process.once('SIGINT', stop);
   try {
-    Object.assign(process.env, devnetEnvironment(venue));
-    process.stderr.write(describe(venue));
+    Object.assign(process.env, venue.environment);
+    process.stderr.write(venue.description);
     const { runCommand } = await import('./run.js');
-    // A fresh devnet is a new chain: keep the demo's history out of the way of real runs.
     const state = await mkdtemp(join(tmpdir(), 'l2preflight-demo-'));
-    return await runCommand(relative(process.cwd(), DEVNET_CHECKLIST) || DEVNET_CHECKLIST, {
+    return await runCommand(relative(process.cwd(), checklist) || checklist, {
       state,
       version: options.version,
       stdoutColor: options.stdoutColor,
@@ -210,4 +244,14 @@ export async function devnetDemoCommand(options: {
     await venue.stop();
     process.stderr.write('devnet stopped\n');
   }
+}
+
+export async function devnetDemoCommand(options: DemoOptions & { ports: DevnetPorts }): Promise<number> {
+  process.stderr.write('starting the local devnet venue (anvil)…\n');
+  const venue = await bootVenue(options.ports);
+  return runDemo(
+    { environment: devnetEnvironment(venue), description: describe(venue), stop: venue.stop },
+    DEVNET_CHECKLIST,
+    options,
+  );
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { devnetEndpoints } from '../../src/commands/devnet.js';
+import { arbitrumDevnetEndpoints, devnetEndpoints } from '../../src/commands/devnet.js';
 import { cli, eventually, ROOT } from '../helpers/cli.js';
 import { portFlags, testPorts } from '../helpers/venue.js';
 
@@ -42,6 +42,21 @@ describe('devnet endpoints: one reading of flags, L2PREFLIGHT_DEVNET_* and defau
     ],
   ])('refuses %j %j as a usage error', (flags, environment, message) => {
     expect(() => devnetEndpoints(flags, environment)).toThrow(message);
+  });
+});
+
+describe('the Arbitrum devnet reads its own variables and defaults, so both devnets can run at once', () => {
+  it('defaults to 9555/9556, reads L2PREFLIGHT_DEVNET_ARB_*, ignores the OP devnet variables', () => {
+    const opEnv = { L2PREFLIGHT_DEVNET_L2_RPC: 'http://127.0.0.1:19545' };
+    expect(arbitrumDevnetEndpoints({}, opEnv).ports).toEqual({ l2: 9555, l1: 9556 });
+    const arbEnv = { L2PREFLIGHT_DEVNET_ARB_L1_RPC: 'http://127.0.0.1:19556' };
+    expect(arbitrumDevnetEndpoints({ l2Port: '19555' }, arbEnv)).toEqual({
+      ports: { l2: 19555, l1: 19556 },
+      urls: { l2: 'http://127.0.0.1:19555', l1: 'http://127.0.0.1:19556' },
+    });
+  });
+  it('refuses a replica port: the Arbitrum devnet has one L2 endpoint', () => {
+    expect(() => arbitrumDevnetEndpoints({ l2ReplicaPort: '1' }, {})).toThrow('no second L2 endpoint');
   });
 });
 
