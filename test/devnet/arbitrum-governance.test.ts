@@ -3,33 +3,14 @@
  * RollupCreator): the rollup and the ProxyAdmin are owned by an UpgradeExecutor, and who can upgrade
  * is whoever holds its EXECUTOR_ROLE.
  */
-import {
-  type Abi,
-  type Address,
-  encodeFunctionData,
-  getAddress,
-  type Hex,
-  keccak256,
-  parseAbi,
-  stringToHex,
-} from 'viem';
+import { getAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weakestHolder } from '../../src/checks/governance/exitWindow.js';
 import type { ArbitrumDeployment } from '../../src/devnet/arbitrum/deploy.js';
+import { handOverToTimelock, hasExecutorRole } from '../../src/devnet/arbitrum/governance.js';
 import { deployer } from '../../src/devnet/constants.js';
-import { packageJson } from '../../src/devnet/packageArtifacts.js';
-import { anvilRpc, deploy, send, type VenueClients } from '../../src/devnet/venue-clients.js';
+import { anvilRpc, type VenueClients } from '../../src/devnet/venue-clients.js';
 import { type ArbitrumVenue, startArbitrumVenue } from '../helpers/arbitrum.js';
-
-const EXECUTOR_ROLE = keccak256(stringToHex('EXECUTOR_ROLE'));
-/** Longer than L2BEAT's 30-day green edge plus Arbitrum One's withdrawal delay. */
-const TIMELOCK_DELAY_SECONDS = 45 * 86_400;
-const upgradeExecutorAbi = parseAbi([
-  'function executeCall(address target, bytes targetCallData) payable',
-  'function grantRole(bytes32 role, address account)',
-  'function revokeRole(bytes32 role, address account)',
-  'function hasRole(bytes32 role, address account) view returns (bool)',
-]);
 
 let venue: ArbitrumVenue;
 let l1: VenueClients;
@@ -53,24 +34,6 @@ minExitWindow: 7d
 ${extra}`);
 }
 
-/** A call the UpgradeExecutor makes to itself, sent by a holder of EXECUTOR_ROLE (the deployer). */
-function executeOnSelf(functionName: 'grantRole' | 'revokeRole', account: Address): Promise<void> {
-  const targetCallData = encodeFunctionData({
-    abi: upgradeExecutorAbi,
-    functionName,
-    args: [EXECUTOR_ROLE, account],
-  });
-  return send(
-    l1,
-    l1.wallet.writeContract({
-      address: arb.upgradeExecutor,
-      abi: upgradeExecutorAbi,
-      functionName: 'executeCall',
-      args: [arb.upgradeExecutor, targetCallData],
-    }),
-  );
-}
-
 describe('governance.exit-window through the UpgradeExecutor', () => {
   it('fails as deployed: the deployer key holds EXECUTOR_ROLE, so upgrades are instant', async () => {
     const result = await exitWindow();
@@ -84,30 +47,9 @@ describe('governance.exit-window through the UpgradeExecutor', () => {
   });
 
   it('passes once EXECUTOR_ROLE is held only by a TimelockController with a long delay', async () => {
-    const timelock = await packageJson<{ abi: Abi; bytecode: Hex }>(
-      '@openzeppelin/contracts',
-      'build/contracts/TimelockController.json',
-    );
-    // Anyone may propose and execute: only the delay matters to the exit window.
-    const address = getAddress(
-      await deploy(l1, timelock, [
-        BigInt(TIMELOCK_DELAY_SECONDS),
-        [deployer.address],
-        [deployer.address],
-        deployer.address,
-      ]),
-    );
-    await executeOnSelf('grantRole', address);
-    await executeOnSelf('revokeRole', deployer.address);
-    const hasRole = (account: Address) =>
-      l1.public.readContract({
-        address: arb.upgradeExecutor,
-        abi: upgradeExecutorAbi,
-        functionName: 'hasRole',
-        args: [EXECUTOR_ROLE, account],
-      });
-    expect(await hasRole(address)).toBe(true);
-    expect(await hasRole(deployer.address)).toBe(false);
+    const address = getAddress(await handOverToTimelock(l1, arb.upgradeExecutor));
+    expect(await hasExecutorRole(l1, arb.upgradeExecutor, address)).toBe(true);
+    expect(await hasExecutorRole(l1, arb.upgradeExecutor, deployer.address)).toBe(false);
 
     const result = await exitWindow();
     expect(result.status, result.message).toBe('pass');

@@ -94,24 +94,34 @@ export async function setInstantUpgrader(
   enabled: boolean,
 ): Promise<void> {
   if ((await hasExecutorRole(l1, upgradeExecutor, UNKNOWN_UPGRADER)) === enabled) return;
+  const data = encodeFunctionData({
+    abi: upgradeExecutorAbi,
+    functionName: enabled ? 'grantRole' : 'revokeRole',
+    args: [EXECUTOR_ROLE, UNKNOWN_UPGRADER],
+  });
+  await asExecutor(l1, upgradeExecutor, upgradeExecutor, data);
+}
+
+/**
+ * Sends `data` to `target` from the UpgradeExecutor itself (anvil impersonation; the node signs for
+ * it as a JSON-RPC account). On the devnet only the 45-day timelock may order the executor, so this is
+ * how scenarios leave the state an owner's call leaves.
+ */
+export async function asExecutor(
+  l1: VenueClients,
+  upgradeExecutor: Address,
+  target: Address,
+  data: Hex,
+): Promise<void> {
   await anvilRpc(l1, 'anvil_impersonateAccount', [upgradeExecutor]);
   await anvilRpc(l1, 'anvil_setBalance', [upgradeExecutor, '0xde0b6b3a7640000']);
   try {
-    // A JSON-RPC account: the node signs for the impersonated executor.
     const executor = createWalletClient({
       chain: l1.wallet.chain,
       transport: http(l1.url),
       account: upgradeExecutor,
     });
-    await send(
-      l1,
-      executor.writeContract({
-        address: upgradeExecutor,
-        abi: upgradeExecutorAbi,
-        functionName: enabled ? 'grantRole' : 'revokeRole',
-        args: [EXECUTOR_ROLE, UNKNOWN_UPGRADER],
-      }),
-    );
+    await send(l1, executor.sendTransaction({ to: target, data }));
   } finally {
     await anvilRpc(l1, 'anvil_stopImpersonatingAccount', [upgradeExecutor]);
   }

@@ -10,15 +10,15 @@
  * devnet only a 45-day timelock may order the executor, so the devnet sends the call as the executor
  * itself (anvil impersonation): the state left behind is the one the real path leaves.
  */
-import { type Address, createWalletClient, encodeFunctionData, type Hex, http, parseAbi } from 'viem';
+import { type Address, encodeFunctionData, parseAbi } from 'viem';
 import { formatDuration } from '../../checklist/units.js';
 import { deployer } from '../constants.js';
 import { UNKNOWN_UPGRADER } from '../governance.js';
-import { anvilRpc, send, type VenueClients, venueClients } from '../venue-clients.js';
+import { type VenueClients, venueClients } from '../venue-clients.js';
 import { ARBITRUM_DEVNET_CONTRACTS } from './addresses.js';
 import { ARBITRUM_TIMING } from './deploy.js';
 import { forceIncludeDeposit } from './forceInclusion.js';
-import { setInstantUpgrader } from './governance.js';
+import { asExecutor, setInstantUpgrader } from './governance.js';
 import { ARBITRUM_OPERATOR_BALANCE, setOperatorBalances } from './venue.js';
 
 const pausableAbi = parseAbi([
@@ -30,22 +30,6 @@ const pausableAbi = parseAbi([
 
 interface Owned {
   upgradeExecutor: Address;
-}
-
-/** Sends `data` to `target` from the UpgradeExecutor (impersonated: see the module comment). */
-async function asExecutor(l1: VenueClients, upgradeExecutor: Address, target: Address, data: Hex) {
-  await anvilRpc(l1, 'anvil_impersonateAccount', [upgradeExecutor]);
-  await anvilRpc(l1, 'anvil_setBalance', [upgradeExecutor, '0xde0b6b3a7640000']);
-  try {
-    const executor = createWalletClient({
-      chain: l1.wallet.chain,
-      transport: http(l1.url),
-      account: upgradeExecutor,
-    });
-    await send(l1, executor.sendTransaction({ to: target, data }));
-  } finally {
-    await anvilRpc(l1, 'anvil_stopImpersonatingAccount', [upgradeExecutor]);
-  }
 }
 
 const call = (functionName: 'pause' | 'resume' | 'unpause') =>
