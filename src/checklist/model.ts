@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
 import type { AnyCheckDefinition } from '../checks/define.js';
-import type { Severity, Stack } from '../engine/result.js';
+import type { Severity, Stack } from '../core/result.js';
 import type { ChecklistProblem } from '../errors.js';
 import type { DydxEndpoints } from '../venues/dydx.js';
 

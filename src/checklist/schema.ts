@@ -3,24 +3,9 @@
  * declares its own, and the loader validates them with that declaration.
  */
 import { z } from 'zod';
-import { addressSchema, duration } from './params.js';
-import { parseNativeAmount } from './units.js';
-
-export const STACKS = ['op-stack', 'arbitrum', 'evm', 'dydx-v4'] as const;
-export const SEVERITIES = ['critical', 'warning'] as const;
-
-// The message never echoes the value: a URL may carry an API key.
-export const rpcUrl = z.string({ error: 'expected an http(s) URL' }).refine(
-  (value) => {
-    try {
-      const { protocol } = new URL(value);
-      return protocol === 'http:' || protocol === 'https:';
-    } catch {
-      return false;
-    }
-  },
-  { error: 'expected an http(s) URL (the value is not shown: it may contain a key)' },
-);
+import { addressSchema, duration, rpcUrl } from '../checks/params.js';
+import { parseNativeAmount } from '../core/units.js';
+import { SEVERITIES, STACKS } from '../core/vocabulary.js';
 
 const chainSchema = z.strictObject({
   chainId: z.number({ error: 'expected the chain id as a number' }).int().positive(),

@@ -3,8 +3,8 @@
  * observations through the shared chain reader (I/O), `evaluate` judges them (pure, unit-testable).
  */
 import type { z } from 'zod';
-import type { ChainReader } from '../engine/reader.js';
-import type { Stack } from '../engine/result.js';
+import type { Stack } from '../core/result.js';
+import type { ChainReader } from '../rpc/reader.js';
 import type { CheckHistory } from '../state/checkHistory.js';
 import type { StateStore } from '../state/store.js';
 import type { VenueAdapter } from '../venues/adapter.js';
@@ -55,21 +55,7 @@ export interface CheckContext {
   state?: { store: StateStore; checklistKey: string };
 }
 
-/** The check does not apply here (e.g. divergence with a single endpoint): reported as `skip`. */
-export class NotApplicable extends Error {}
-
-/**
- * The check could not measure (e.g. the round is missing, the contract reverted). Becomes `error`,
- * never `pass`.
- */
-export class MeasurementError extends Error {
-  readonly evidence?: Record<string, unknown>;
-  constructor(message: string, evidence?: Record<string, unknown>) {
-    super(message);
-    this.name = 'MeasurementError';
-    this.evidence = evidence;
-  }
-}
+export { MeasurementError, NotApplicable } from '../core/errors.js';
 
 export interface CheckDefinition<Params extends z.ZodObject = z.ZodObject, Observation = unknown> {
   type: string;

@@ -1,7 +1,7 @@
 /** Parameter documentation derived from a check's schema: one source of truth for explain and list. */
 import { z } from 'zod';
-import { type ParamMeta, paramMeta } from '../checklist/params.js';
 import type { AnyCheckDefinition } from './define.js';
+import { type ParamMeta, paramMeta } from './params.js';
 
 export interface ParamDoc extends ParamMeta {
   name: string;

@@ -6,7 +6,7 @@
  *
  * Per-stack defaults live here too: a threshold that suits OP Stack can false-alarm on Arbitrum.
  */
-import type { Stack } from '../engine/result.js';
+import type { Stack } from '../core/result.js';
 
 export type ChainSide = 'l1' | 'l2';
 

@@ -7,16 +7,16 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { estimateInitiateWithdrawalGas } from 'viem/op-stack';
 import { loadChecklist } from '../checklist/load.js';
 import type { ChainConfig, Checklist } from '../checklist/model.js';
-import { formatDuration, parseNativeAmount, UnitError } from '../checklist/units.js';
+import { formatDuration, parseNativeAmount, UnitError } from '../core/units.js';
 import { drillChains, publicClient } from '../drill/chains.js';
 import { type Drill, JournalWriter, journalLockFile, readJournal, STAGES } from '../drill/journal.js';
+import { readBridgeFromUrl } from '../drill/readBridge.js';
 import { advance } from '../drill/run.js';
-import { Redactor } from '../engine/redact.js';
 import { L2PreflightError, UsageError } from '../errors.js';
+import { withdrawalDelaySeconds } from '../protocols/opStack.js';
+import { Redactor } from '../rpc/redact.js';
 import { type HeldLock, lockHolder, releaseOnSignals, tryLock } from '../state/lock.js';
 import { checklistKey, StateStore } from '../state/store.js';
-import { withdrawalDelaySeconds } from '../venues/opStack.js';
-import { readBridgeFromUrl } from '../venues/opStackDirect.js';
 
 export interface DrillCommandOptions {
   execute?: boolean;

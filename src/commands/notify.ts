@@ -1,5 +1,5 @@
 /** `--notify URL`: a JSON summary POSTed to a webhook when the verdict changes. Never changes the verdict. */
-import type { RunResult } from '../engine/result.js';
+import type { RunResult } from '../core/result.js';
 import type { RunRecord } from '../state/runs.js';
 
 const NOTIFY_TIMEOUT_MS = 5_000;

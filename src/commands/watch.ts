@@ -4,8 +4,9 @@
  * exit code (what the desk last saw); during a run they stop it at once — the run's requests are
  * cancelled, nothing of it is recorded — and exit 130 (143 for SIGTERM), as a single run would.
  */
-import { formatDuration } from '../checklist/units.js';
-import type { RunResult } from '../engine/result.js';
+
+import type { RunResult } from '../core/result.js';
+import { formatDuration } from '../core/units.js';
 import { exitCodeOf } from '../engine/status.js';
 import { render } from '../report/index.js';
 import type { RunRecord } from '../state/runs.js';

@@ -24,7 +24,7 @@ export const batcher = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 1 });
 /** The devnet proposer posts L2 output roots to L1 from anvil's third test account. */
 export const proposer = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 2 });
 
-export { L2_TO_L1_MESSAGE_PASSER, MULTICALL3 } from '../venues/wellKnown.js';
+export { L2_TO_L1_MESSAGE_PASSER, MULTICALL3 } from '../core/wellKnown.js';
 
 const at = (nonce: bigint) => getContractAddress({ from: deployer.address, nonce });
 

@@ -17,7 +17,7 @@ import {
   zeroAddress,
 } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
-import { addressInWord, EIP1967_ADMIN_SLOT } from '../venues/upgradeAuthority.js';
+import { addressInWord, EIP1967_ADMIN_SLOT } from '../protocols/upgradeAuthority.js';
 import {
   ANVIL_MNEMONIC,
   DEVNET_BRIDGE,

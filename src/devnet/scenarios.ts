@@ -2,8 +2,8 @@
  * Named venue states, so ops can rehearse and tests can prove each check fails when it should.
  * Each scenario is applied to a running devnet through its RPC endpoints, from any process.
  */
-import { formatDuration } from '../checklist/units.js';
-import { aggregatorV3Abi } from '../venues/chainlink.js';
+import { formatDuration } from '../core/units.js';
+import { aggregatorV3Abi } from '../protocols/chainlink.js';
 import { BRIDGE_TIMING } from './bridge.js';
 import {
   DEVNET_ADDRESSES,

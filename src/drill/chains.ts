@@ -18,7 +18,7 @@ import {
   type Transport,
   type WalletClient,
 } from 'viem';
-import { L2_TO_L1_MESSAGE_PASSER, MULTICALL3 } from '../venues/wellKnown.js';
+import { L2_TO_L1_MESSAGE_PASSER, MULTICALL3 } from '../core/wellKnown.js';
 
 export interface DrillChains {
   l1: Chain;

@@ -6,15 +6,15 @@
  * as an eth_call at the L1 head, says exactly what it would say to a finalize transaction.
  */
 import { type Address, type Chain, type Hash, parseAbi } from 'viem';
-import { ChainReader } from '../engine/reader.js';
-import { Redactor } from '../engine/redact.js';
 import {
   type GameView,
   honestOutputRoot,
   portalRefusals,
   readNewestGames,
   readPortalRules,
-} from '../venues/faultProofs.js';
+} from '../protocols/faultProofs.js';
+import { ChainReader } from '../rpc/reader.js';
+import { Redactor } from '../rpc/redact.js';
 
 const portalAbi = parseAbi([
   'function disputeGameFactory() view returns (address)',

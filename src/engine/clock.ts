@@ -13,8 +13,8 @@
  * state reads `error`. Both compare the run's `now` with the same head (the reader's, taken from the
  * freshest endpoint), so a clock check and a staleness check never judge two different heads.
  */
-import { formatDuration } from '../checklist/units.js';
-import type { ChainReader } from './reader.js';
+import { formatDuration } from '../core/units.js';
+import type { ChainReader } from '../rpc/reader.js';
 
 export const DEFAULT_CLOCK_TOLERANCE_MS = 30_000;
 

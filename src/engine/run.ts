@@ -6,19 +6,19 @@
 
 import { setMaxListeners } from 'node:events';
 import type { CheckInstance, Checklist } from '../checklist/model.js';
-import { formatDuration } from '../checklist/units.js';
 import { type CheckContext, type Judgement, NotApplicable } from '../checks/define.js';
+import type { CheckResult, FailOn, RunResult } from '../core/result.js';
+import { formatDuration } from '../core/units.js';
+import { ChainReader } from '../rpc/reader.js';
+import { Redactor } from '../rpc/redact.js';
+import { maxBlockAgeFor } from '../rpc/staleness.js';
+import { resolveRpcTimeout } from '../rpc/transport.js';
 import { checkHistory, NO_HISTORY } from '../state/checkHistory.js';
 import { checklistKey, StateStore } from '../state/store.js';
 import { EvmAdapter, type VenueAdapter } from '../venues/adapter.js';
 import { DydxAdapter } from '../venues/dydx.js';
 import { clockProblem, DEFAULT_CLOCK_TOLERANCE_MS, readClock } from './clock.js';
-import { ChainReader } from './reader.js';
-import { Redactor } from './redact.js';
-import type { CheckResult, FailOn, RunResult } from './result.js';
-import { maxBlockAgeFor } from './staleness.js';
 import { statusOf, summarize, verdictOf, verdictReasonOf } from './status.js';
-import { resolveRpcTimeout } from './transport.js';
 
 export interface RunOptions {
   failOn?: FailOn;

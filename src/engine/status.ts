@@ -1,6 +1,6 @@
 /** Pure rules that turn judgements into statuses, a run into a verdict, and a verdict into an exit code. */
-import type { CheckResult, FailOn, Severity, Status, Verdict } from './result.js';
-import { STATUSES } from './result.js';
+import type { CheckResult, FailOn, Severity, Status, Verdict } from '../core/result.js';
+import { STATUSES } from '../core/result.js';
 
 /**
  * A check that holds but reports a concern (a leading indicator, such as a batcher that will run out

@@ -1,5 +1,5 @@
 /** Formats are pure renderers over one RunResult. */
-import type { RunResult } from '../engine/result.js';
+import type { RunResult } from '../core/result.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';

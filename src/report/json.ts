@@ -1,5 +1,5 @@
 /** The JSON report: DESIGN.md's public shape, keys in a stable order, bigints as decimal strings. */
-import type { CheckResult, RunResult } from '../engine/result.js';
+import type { CheckResult, RunResult } from '../core/result.js';
 
 function orderedResult(result: CheckResult): Record<string, unknown> {
   const judged = result.status === 'pass' || result.status === 'warn' || result.status === 'fail';

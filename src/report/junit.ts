@@ -1,5 +1,5 @@
 /** JUnit XML for CI systems: one testcase per check. */
-import type { CheckResult, RunResult } from '../engine/result.js';
+import type { CheckResult, RunResult } from '../core/result.js';
 import { errorAdvice } from './text.js';
 
 // XML 1.0 allows tab, newline and carriage return among the control characters, and no lone

@@ -1,5 +1,5 @@
 /** A Markdown summary for pull requests and CI job summaries (GitHub's GITHUB_STEP_SUMMARY). */
-import type { CheckResult, RunResult, Status, Verdict } from '../engine/result.js';
+import type { CheckResult, RunResult, Status, Verdict } from '../core/result.js';
 import { blocking } from '../engine/status.js';
 import { checksRunText, deadlineText, errorAdvice, visible } from './text.js';
 

@@ -2,7 +2,7 @@
  * Prometheus text exposition format (version 0.0.4), for node_exporter's textfile collector: one
  * file per checklist, rewritten atomically by each run.
  */
-import { type RunResult, STATUSES, VERDICTS } from '../engine/result.js';
+import { type RunResult, STATUSES, VERDICTS } from '../core/result.js';
 import { verdictCauseOf } from '../engine/status.js';
 
 /** Label values escape backslash, double quote and line feed; nothing else. */

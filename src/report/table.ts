@@ -1,7 +1,7 @@
 /** The human report: a table of every check, the remediation under each problem, and the verdict. */
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import type { CheckResult, RunResult, Status } from '../engine/result.js';
+import type { CheckResult, RunResult, Status } from '../core/result.js';
 import { blocking, changeOf } from '../engine/status.js';
 import { checksRunText, deadlineText, errorAdvice, visible } from './text.js';
 

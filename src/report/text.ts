@@ -1,6 +1,7 @@
 /** Text hygiene and wording shared by the human-readable renderers. */
-import { formatDuration } from '../checklist/units.js';
-import type { CheckResult, RunResult } from '../engine/result.js';
+
+import type { CheckResult, RunResult } from '../core/result.js';
+import { formatDuration } from '../core/units.js';
 
 // Messages carry text from chains and RPCs (revert reasons, error bodies). A stray ESC would restyle
 // the reader's terminal and defeat `color: false`, so control characters are shown, never sent.

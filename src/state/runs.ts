@@ -3,8 +3,8 @@
  * scheduled job can say what changed since it last ran. Bounded and written atomically; appended under
  * a lock, so runs sharing a state directory never lose each other's records.
  */
-import type { RunResult, Status, Verdict } from '../engine/result.js';
-import { STATUSES, VERDICTS } from '../engine/result.js';
+import type { RunResult, Status, Verdict } from '../core/result.js';
+import { STATUSES, VERDICTS } from '../core/result.js';
 import type { StateStore, UpdateOutcome } from './store.js';
 
 export const RUN_HISTORY_LIMIT = 200;

@@ -4,10 +4,10 @@
  * cannot answer rejects with NotApplicable (the check is `skip`, with the reason) — so checks never
  * branch on the stack.
  */
-import { NotApplicable } from '../checks/define.js';
-import type { ChainReader } from '../engine/reader.js';
-import type { Stack } from '../engine/result.js';
-import { incompressibleData, L1_DATA_FEE } from './l1DataFee.js';
+import { NotApplicable } from '../core/errors.js';
+import type { Stack } from '../core/result.js';
+import { incompressibleData, L1_DATA_FEE } from '../protocols/l1DataFee.js';
+import type { ChainReader } from '../rpc/reader.js';
 
 export interface Head {
   height: bigint;

@@ -6,8 +6,8 @@
  * the check `error`, never `pass`.
  */
 import { z } from 'zod';
-import { MeasurementError } from '../checks/define.js';
-import type { Redactor } from '../engine/redact.js';
+import { MeasurementError } from '../core/errors.js';
+import type { Redactor } from '../rpc/redact.js';
 import type { FeeTier, Head, PerpMarket, TransactionCost, VenueAdapter } from './adapter.js';
 
 export interface DydxEndpoints {

@@ -6,7 +6,7 @@
  */
 import { type Address, getAddress } from 'viem';
 import { arbitrum, base, mainnet, optimism } from 'viem/chains';
-import type { Stack } from '../engine/result.js';
+import type { Stack } from '../core/result.js';
 
 export interface PresetChain {
   chainId: number;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isVerdictChange } from '../../src/commands/notify.js';
-import type { RunResult } from '../../src/engine/result.js';
+import type { RunResult } from '../../src/core/result.js';
 import { cli } from '../helpers/cli.js';
 
 let dir: string;

@@ -17,7 +17,7 @@ import {
 import { postBatch } from '../../src/devnet/arbitrum/batches.js';
 import type { ArbitrumDeployment } from '../../src/devnet/arbitrum/deploy.js';
 import { anvilRpc, type VenueClients } from '../../src/devnet/venue-clients.js';
-import type { BridgeState } from '../../src/venues/opStack.js';
+import type { BridgeState } from '../../src/protocols/opStack.js';
 import { ARBITRUM_L1_CHAIN_ID, type ArbitrumVenue, startArbitrumVenue } from '../helpers/arbitrum.js';
 
 const DAY = 86_400;

@@ -15,9 +15,9 @@
  */
 import { concatHex, type Hex, numberToHex } from 'viem';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../src/core/result.js';
 import { ARBITRUM_DEVNET_CHAIN_ID } from '../../src/devnet/arbitrum/deploy.js';
 import { admin, anvilRpc, type VenueClients, venueClients } from '../../src/devnet/venue.js';
-import type { CheckResult } from '../../src/engine/result.js';
 import { type ArbitrumVenue, startArbitrumVenue } from '../helpers/arbitrum.js';
 import { runOne } from '../helpers/venue.js';
 

@@ -13,7 +13,7 @@ import {
 } from '../../src/devnet/constants.js';
 import { L1_BLOCK } from '../../src/devnet/l1Fees.js';
 import { admin, anvilRpc, type RunningVenue, type VenueClients } from '../../src/devnet/venue.js';
-import { aggregatorV3Abi } from '../../src/venues/chainlink.js';
+import { aggregatorV3Abi } from '../../src/protocols/chainlink.js';
 import { applyScenario, startTestVenue } from '../helpers/venue.js';
 
 async function timestamps(clients: VenueClients, count: number): Promise<number[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, FailOn, Severity, Status } from '../../src/engine/result.js';
+import type { CheckResult, FailOn, Severity, Status } from '../../src/core/result.js';
 import { exitCodeOf, verdictCauseOf, verdictOf, verdictReasonOf } from '../../src/engine/status.js';
 
 /** A result of this status and severity; `crit:skip` reads as a critical check that skipped. */

@@ -3,6 +3,8 @@
  * beside a plain EVM node that answers the Arbitrum chain id (a checklist needs an L2; the Arbitrum
  * checks read L1), and one check run against it.
  */
+
+import type { CheckResult, SkipResult } from '../../src/core/result.js';
 import { type AnvilNode, freePort, startAnvil } from '../../src/devnet/anvil.js';
 import {
   ARBITRUM_DEVNET_CHAIN_ID,
@@ -10,7 +12,6 @@ import {
   deployArbitrum,
 } from '../../src/devnet/arbitrum/deploy.js';
 import { type VenueClients, venueClients } from '../../src/devnet/venue-clients.js';
-import type { CheckResult, SkipResult } from '../../src/engine/result.js';
 import { runOne } from './venue.js';
 
 export const ARBITRUM_L1_CHAIN_ID = 900;

@@ -1,5 +1,6 @@
 /** Test support: a devnet venue per test file on a free port, and helpers to run checks against it. */
 import { parseChecklist } from '../../src/checklist/load.js';
+import type { CheckResult, Stack } from '../../src/core/result.js';
 import { freePort } from '../../src/devnet/anvil.js';
 import {
   batcher,
@@ -11,7 +12,6 @@ import {
 } from '../../src/devnet/constants.js';
 import { SCENARIOS, scenarioTarget } from '../../src/devnet/scenarios.js';
 import { bootVenue, type RunningVenue } from '../../src/devnet/venue.js';
-import type { CheckResult, Stack } from '../../src/engine/result.js';
 import { runChecklist } from '../../src/engine/run.js';
 
 export async function testPorts(): Promise<DevnetPorts> {

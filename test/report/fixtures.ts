@@ -1,4 +1,4 @@
-import type { CheckResult, FailOn, RunResult } from '../../src/engine/result.js';
+import type { CheckResult, FailOn, RunResult } from '../../src/core/result.js';
 import { summarize, verdictOf, verdictReasonOf } from '../../src/engine/status.js';
 
 /** Text that XML must escape, plus BEL and ESC, which no report may pass through raw. */

@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../src/engine/result.js';
+import type { RunResult } from '../../src/core/result.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { fixtureRun, resultsWithErrorRemediation, unmeasuredRun } from './fixtures.js';
 

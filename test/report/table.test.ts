@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../src/engine/result.js';
+import type { CheckResult } from '../../src/core/result.js';
 import { renderTable } from '../../src/report/table.js';
 import { fixtureResults, fixtureRun, resultsWithErrorRemediation, unmeasuredRun } from './fixtures.js';
 

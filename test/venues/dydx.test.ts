@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
 import { probe } from '../../src/checks/reorg/probe.js';
-import type { CheckResult } from '../../src/engine/result.js';
+import type { CheckResult } from '../../src/core/result.js';
 import { runChecklist } from '../../src/engine/run.js';
 import { ChecklistError } from '../../src/errors.js';
 import { cli } from '../helpers/cli.js';

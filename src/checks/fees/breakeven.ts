@@ -1,5 +1,11 @@
 import { formatEther, formatGwei } from 'viem';
 import { z } from 'zod';
+import { formatDuration, formatPercent, formatUsd } from '../../core/units.js';
+import { fundingCaptureBreakeven, marketMakingBreakeven } from '../../math/breakeven.js';
+import { readLatestRound } from '../../protocols/chainlink.js';
+import type { ChainReader } from '../../rpc/reader.js';
+import type { TransactionCost } from '../../venues/adapter.js';
+import { defineCheck, MeasurementError } from '../define.js';
 import {
   duration,
   enumeration,
@@ -9,13 +15,7 @@ import {
   price,
   signedRatio,
   usd,
-} from '../../checklist/params.js';
-import { formatDuration, formatPercent, formatUsd } from '../../checklist/units.js';
-import type { ChainReader } from '../../engine/reader.js';
-import { fundingCaptureBreakeven, marketMakingBreakeven } from '../../math/breakeven.js';
-import type { TransactionCost } from '../../venues/adapter.js';
-import { readLatestRound } from '../../venues/chainlink.js';
-import { defineCheck, MeasurementError } from '../define.js';
+} from '../params.js';
 
 export interface CostObservation {
   tx: TransactionCost;

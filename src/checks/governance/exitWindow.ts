@@ -1,17 +1,17 @@
 import { type Address, parseAbi } from 'viem';
 import { z } from 'zod';
-import { address, duration, enumeration, integer } from '../../checklist/params.js';
-import { formatDuration } from '../../checklist/units.js';
-import type { ChainReader } from '../../engine/reader.js';
-import { forceInclusionDelaySeconds, readForceInclusionDelay } from '../../venues/arbitrum.js';
-import { readBridge, withdrawalDelaySeconds } from '../../venues/opStack.js';
+import { formatDuration } from '../../core/units.js';
+import { forceInclusionDelaySeconds, readForceInclusionDelay } from '../../protocols/arbitrum.js';
+import { readBridge, withdrawalDelaySeconds } from '../../protocols/opStack.js';
 import {
   isUpgradeExecutor,
   readExecutorHolders,
   readUpgradeAuthority,
   type UpgradeAuthority,
-} from '../../venues/upgradeAuthority.js';
+} from '../../protocols/upgradeAuthority.js';
+import type { ChainReader } from '../../rpc/reader.js';
 import { defineCheck, MeasurementError } from '../define.js';
+import { address, duration, enumeration, integer } from '../params.js';
 
 /** Views of OpenZeppelin's TimelockController and of a Safe; viem ships neither ABI. */
 const governanceAbi = parseAbi([

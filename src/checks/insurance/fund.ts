@@ -1,10 +1,10 @@
 import { type Address, erc20Abi, formatUnits, parseAbi } from 'viem';
 import { z } from 'zod';
-import { address, duration, integer, type PriceSource, price, ratio, usd } from '../../checklist/params.js';
-import { formatDuration, formatPercent, formatUsd } from '../../checklist/units.js';
-import type { ChainReader } from '../../engine/reader.js';
-import { MAX_FUTURE_MS, readLatestRound } from '../../venues/chainlink.js';
+import { formatDuration, formatPercent, formatUsd } from '../../core/units.js';
+import { MAX_FUTURE_MS, readLatestRound } from '../../protocols/chainlink.js';
+import type { ChainReader } from '../../rpc/reader.js';
 import { type CheckContext, defineCheck, type Judgement, MeasurementError } from '../define.js';
+import { address, duration, integer, type PriceSource, price, ratio, usd } from '../params.js';
 
 const assetSchema = z.union(
   [

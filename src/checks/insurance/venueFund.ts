@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { usd } from '../../checklist/params.js';
-import { formatUsd } from '../../checklist/units.js';
+import { formatUsd } from '../../core/units.js';
 import { defineCheck } from '../define.js';
+import { usd } from '../params.js';
 
 export const venueFund = defineCheck({
   type: 'insurance.venue-fund',

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { address, duration, enumeration, integer, number, ratio } from '../../checklist/params.js';
-import { formatDuration, formatPercent } from '../../checklist/units.js';
+import { formatDuration, formatPercent } from '../../core/units.js';
 import { liquidationPrice, touchProbability } from '../../math/liquidation.js';
 import { realisedVolatility, SECONDS_PER_YEAR, worstMove } from '../../math/volatility.js';
 import {
@@ -8,8 +7,9 @@ import {
   type RoundHistory,
   readLatestRound,
   readRoundHistory,
-} from '../../venues/chainlink.js';
+} from '../../protocols/chainlink.js';
 import { defineCheck, MeasurementError } from '../define.js';
+import { address, duration, enumeration, integer, number, ratio } from '../params.js';
 
 export interface SimulationObservation {
   round: FeedRound;

@@ -1,7 +1,6 @@
 import { formatUnits } from 'viem';
 import { z } from 'zod';
-import { address, duration, integer, number } from '../../checklist/params.js';
-import { formatDuration } from '../../checklist/units.js';
+import { formatDuration } from '../../core/units.js';
 import {
   type FeedBounds,
   type FeedRound,
@@ -12,8 +11,9 @@ import {
   readLatestRound,
   readRoundHistory,
   roundEvidence,
-} from '../../venues/chainlink.js';
+} from '../../protocols/chainlink.js';
 import { defineCheck } from '../define.js';
+import { address, duration, integer, number } from '../params.js';
 
 export interface ChainlinkObservation {
   round: FeedRound;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { address, bytes32, duration, price, ratio } from '../../checklist/params.js';
-import { formatDuration, formatPercent } from '../../checklist/units.js';
+import { formatDuration, formatPercent } from '../../core/units.js';
 import { median } from '../../math/stats.js';
-import { readLatestRound } from '../../venues/chainlink.js';
-import { readPythPrice } from '../../venues/pyth.js';
+import { readLatestRound } from '../../protocols/chainlink.js';
+import { readPythPrice } from '../../protocols/pyth.js';
 import { defineCheck, MeasurementError } from '../define.js';
+import { address, bytes32, duration, price, ratio } from '../params.js';
 
 const sourceSchema = z.union(
   [

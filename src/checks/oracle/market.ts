@@ -1,11 +1,10 @@
 import type { Address } from 'viem';
 import { z } from 'zod';
-import { address, duration, number, ratio } from '../../checklist/params.js';
-import { rpcUrl } from '../../checklist/schema.js';
-import { formatDuration, formatPercent } from '../../checklist/units.js';
+import { formatDuration, formatPercent } from '../../core/units.js';
+import { readLatestRound } from '../../protocols/chainlink.js';
 import type { Head, PerpMarket } from '../../venues/adapter.js';
-import { readLatestRound } from '../../venues/chainlink.js';
 import { defineCheck, MeasurementError } from '../define.js';
+import { address, duration, number, ratio, rpcUrl } from '../params.js';
 
 /** The independent price the market's oracle price is held against: a Chainlink-compatible feed on its own EVM chain. */
 export interface ReferencePrice {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { address, bytes32, duration, number, ratio } from '../../checklist/params.js';
-import { formatDuration, formatPercent } from '../../checklist/units.js';
-import { type PythPrice, readPythPrice } from '../../venues/pyth.js';
+import { formatDuration, formatPercent } from '../../core/units.js';
+import { type PythPrice, readPythPrice } from '../../protocols/pyth.js';
 import { defineCheck } from '../define.js';
+import { address, bytes32, duration, number, ratio } from '../params.js';
 
 export const pyth = defineCheck({
   type: 'oracle.pyth',

@@ -1,9 +1,9 @@
 import { BlockNotFoundError, type Hash } from 'viem';
 import { z } from 'zod';
-import { duration, integer } from '../../checklist/params.js';
-import { formatDuration } from '../../checklist/units.js';
-import type { ChainReader } from '../../engine/reader.js';
+import { formatDuration } from '../../core/units.js';
+import type { ChainReader } from '../../rpc/reader.js';
 import { defineCheck, MeasurementError } from '../define.js';
+import { duration, integer } from '../params.js';
 
 /** How many recent block hashes a run keeps for the next one: bounds the file and the re-reads. */
 const HISTORY_LIMIT = 256;

@@ -1,9 +1,9 @@
 import { type Address, formatEther } from 'viem';
 import { z } from 'zod';
-import { address, duration, integer } from '../../checklist/params.js';
-import { formatDuration } from '../../checklist/units.js';
-import { type BatchSearch, findBatchByLogs, findBatchByNonce } from '../../venues/batches.js';
+import { formatDuration } from '../../core/units.js';
+import { type BatchSearch, findBatchByLogs, findBatchByNonce } from '../../protocols/batches.js';
 import { defineCheck, MeasurementError } from '../define.js';
+import { address, duration, integer } from '../params.js';
 
 export interface BatchObservation {
   method: 'batcher-nonce' | 'inbox-logs';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { duration, integer } from '../../checklist/params.js';
-import { formatDuration } from '../../checklist/units.js';
+import { formatDuration } from '../../core/units.js';
 import { intervals, median, percentile } from '../../math/stats.js';
 import { defineCheck, MeasurementError, NotApplicable } from '../define.js';
+import { duration, integer } from '../params.js';
 
 /**
  * op-node accepts an L2 block only at its parent's timestamp + the block time, so after an outage the

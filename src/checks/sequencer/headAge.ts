@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { duration } from '../../checklist/params.js';
-import { formatDuration } from '../../checklist/units.js';
+import { formatDuration } from '../../core/units.js';
 import { defineCheck } from '../define.js';
+import { duration } from '../params.js';
 
 export const headAge = defineCheck({
   type: 'sequencer.head-age',
@@ -21,7 +21,7 @@ export const headAge = defineCheck({
     remediation: 'Do not route; the sequencer may be down. Check the venue status page.',
   },
   async read(ctx) {
-    // The run's head is never refused as stale here (unlike state reads, see engine/staleness.ts): this
+    // The run's head is never refused as stale here (unlike state reads, see rpc/staleness.ts): this
     // check is the measurement of staleness, and a halted sequencer must fail, not error.
     const head = await ctx.venue.latestHead();
     return { block: Number(head.height), timestamp: head.timestamp };

@@ -1,10 +1,10 @@
 import type { Address, Hash } from 'viem';
 import { z } from 'zod';
-import { address, duration, integer } from '../../checklist/params.js';
-import { formatDuration } from '../../checklist/units.js';
-import { StaleReadError } from '../../engine/staleness.js';
-import { readLatestRound, readRoundHistory } from '../../venues/chainlink.js';
+import { formatDuration } from '../../core/units.js';
+import { readLatestRound, readRoundHistory } from '../../protocols/chainlink.js';
+import { StaleReadError } from '../../rpc/staleness.js';
 import { defineCheck, MeasurementError } from '../define.js';
+import { address, duration, integer } from '../params.js';
 
 /** Head ages kept across runs: a day of `--watch` every 30 s, with room to spare. */
 const SAMPLE_LIMIT = 5_000;
@@ -124,7 +124,7 @@ export const outages = defineCheck({
   async read(ctx, params): Promise<OutagesObservation> {
     const now = ctx.now() / 1000;
     const windowStart = now - params.lookback / 1000;
-    // Neither read is refused when the head is past the run's bound (engine/staleness.ts): a run during
+    // Neither read is refused when the head is past the run's bound (rpc/staleness.ts): a run during
     // an outage must record the head's age. The feed's rounds below are state, and are refused then.
     const [head, genesis] = await Promise.all([ctx.venue.latestHead(), ctx.l2.block(0n)]);
     const current: HeadSample = {

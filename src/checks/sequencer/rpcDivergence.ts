@@ -1,8 +1,8 @@
 import type { Hash, PublicClient } from 'viem';
 import { z } from 'zod';
-import { duration, integer } from '../../checklist/params.js';
-import { formatDuration } from '../../checklist/units.js';
+import { formatDuration } from '../../core/units.js';
 import { defineCheck, MeasurementError, NotApplicable } from '../define.js';
+import { duration, integer } from '../params.js';
 
 export interface EndpointView {
   label: string;

@@ -1,9 +1,9 @@
 import { BaseError, type Block, RpcError } from 'viem';
 import { z } from 'zod';
-import { duration } from '../../checklist/params.js';
-import { formatDuration } from '../../checklist/units.js';
-import type { ChainReader } from '../../engine/reader.js';
+import { formatDuration } from '../../core/units.js';
+import type { ChainReader } from '../../rpc/reader.js';
 import { defineCheck, MeasurementError } from '../define.js';
+import { duration } from '../params.js';
 
 interface Head {
   number: number;

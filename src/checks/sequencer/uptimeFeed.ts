@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { address, duration } from '../../checklist/params.js';
-import { formatDuration } from '../../checklist/units.js';
-import { type FeedRound, readLatestRound, roundEvidence } from '../../venues/chainlink.js';
+import { formatDuration } from '../../core/units.js';
+import { type FeedRound, readLatestRound, roundEvidence } from '../../protocols/chainlink.js';
 import { defineCheck } from '../define.js';
+import { address, duration } from '../params.js';
 
 export const uptimeFeed = defineCheck({
   type: 'sequencer.uptime-feed',

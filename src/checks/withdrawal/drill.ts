@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { duration } from '../../checklist/params.js';
-import { formatDuration } from '../../checklist/units.js';
+import { formatDuration } from '../../core/units.js';
 import { type Drill, type DrillJournal, journalKey, STAGES, validateJournal } from '../../drill/journal.js';
 import { defineCheck, MeasurementError } from '../define.js';
+import { duration } from '../params.js';
 
 type JournalView =
   | { kind: 'missing' }

@@ -1,11 +1,11 @@
 import type { Address } from 'viem';
 import { z } from 'zod';
-import { address, duration } from '../../checklist/params.js';
-import { formatDuration } from '../../checklist/units.js';
-import { readArbitrumRollup } from '../../venues/arbitrum.js';
-import { type GameJudgement, judgeGames, readNewestGames } from '../../venues/faultProofs.js';
-import { type BridgeState, readBridge, withdrawalDelaySeconds } from '../../venues/opStack.js';
+import { formatDuration } from '../../core/units.js';
+import { readArbitrumRollup } from '../../protocols/arbitrum.js';
+import { type GameJudgement, judgeGames, readNewestGames } from '../../protocols/faultProofs.js';
+import { type BridgeState, readBridge, withdrawalDelaySeconds } from '../../protocols/opStack.js';
 import { defineCheck, type Judgement, MeasurementError } from '../define.js';
+import { address, duration } from '../params.js';
 
 /** How many of the newest dispute games (of any type) the check reads. */
 const GAME_SCAN = 30;

@@ -11,7 +11,7 @@
  * itself (anvil impersonation): the state left behind is the one the real path leaves.
  */
 import { type Address, encodeFunctionData, parseAbi } from 'viem';
-import { formatDuration } from '../../checklist/units.js';
+import { formatDuration } from '../../core/units.js';
 import { deployer } from '../constants.js';
 import { UNKNOWN_UPGRADER } from '../governance.js';
 import { type VenueClients, venueClients } from '../venue-clients.js';

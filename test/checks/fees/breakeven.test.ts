@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../../src/checklist/load.js';
 import { breakeven, type CostObservation } from '../../../src/checks/fees/breakeven.js';
+import type { CheckResult } from '../../../src/core/result.js';
 import { CALM_L1_FEES, setL1Fees } from '../../../src/devnet/l1Fees.js';
 import { admin, anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
-import type { CheckResult } from '../../../src/engine/result.js';
 import { applyScenario, checklistYaml, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const MARKET_MAKING = `type: fees.breakeven

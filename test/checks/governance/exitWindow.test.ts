@@ -8,7 +8,7 @@ import {
 } from '../../../src/devnet/constants.js';
 import { adminTakeover, instantUpgrades, UNKNOWN_UPGRADER } from '../../../src/devnet/governance.js';
 import type { RunningVenue } from '../../../src/devnet/venue.js';
-import { forceInclusionDelaySeconds } from '../../../src/venues/arbitrum.js';
+import { forceInclusionDelaySeconds } from '../../../src/protocols/arbitrum.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const CHECK = 'type: governance.exit-window\nadmin: $timelock\nsafe: $safe\nportal: $portal';

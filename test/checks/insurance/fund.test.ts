@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../../src/core/result.js';
 import { DEVNET_OPEN_INTEREST } from '../../../src/devnet/constants.js';
 import { admin, type RunningVenue } from '../../../src/devnet/venue.js';
-import type { CheckResult } from '../../../src/engine/result.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const CHECK = `type: insurance.fund

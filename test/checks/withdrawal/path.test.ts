@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { path } from '../../../src/checks/withdrawal/path.js';
 import { DEVNET_BRIDGE, DEVNET_LEGACY_BRIDGE } from '../../../src/devnet/constants.js';
 import { bootVenue, type RunningVenue } from '../../../src/devnet/venue.js';
-import { arbitrumRollupAbi } from '../../../src/venues/arbitrum.js';
+import { arbitrumRollupAbi } from '../../../src/protocols/arbitrum.js';
 import {
   faultProofWithdrawalDelaySeconds,
   type GameJudgement,
   type GameView,
   portalRefusals,
-} from '../../../src/venues/faultProofs.js';
-import { type BridgeState, proofSystemOf } from '../../../src/venues/opStack.js';
+} from '../../../src/protocols/faultProofs.js';
+import { type BridgeState, proofSystemOf } from '../../../src/protocols/opStack.js';
 import { applyScenario, runOne, startTestVenue, testPorts } from '../../helpers/venue.js';
 
 const CHECK = `type: withdrawal.path\nportal: "${DEVNET_BRIDGE.portal}"\nmaxFinalizationPeriod: 1m\nmaxOutputAge: 1m`;

@@ -8,18 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
+import type { RunResult } from '../../src/core/result.js';
 import { devnetEnvironment, type RunningVenue } from '../../src/devnet/venue.js';
-import type { RunResult } from '../../src/engine/result.js';
 import { runChecklist } from '../../src/engine/run.js';
+import { exitCodeOf } from '../../src/engine/status.js';
+import { ChecklistError } from '../../src/errors.js';
 import {
   defaultMaxBlockAgeMs,
   type EndpointHead,
   maxBlockAgeFor,
   orderByHead,
   StaleReadError,
-} from '../../src/engine/staleness.js';
-import { exitCodeOf } from '../../src/engine/status.js';
-import { ChecklistError } from '../../src/errors.js';
+} from '../../src/rpc/staleness.js';
 import { cli } from '../helpers/cli.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy.js';
 import { applyScenario, checklistYaml, startTestVenue } from '../helpers/venue.js';

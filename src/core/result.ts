@@ -2,19 +2,10 @@
  * The run result model: one object that every report format renders.
  * Its JSON form is a public interface (DESIGN.md "Results"): add fields, never rename.
  */
+import type { FailOn, Severity, Stack, Status, Verdict } from './vocabulary.js';
 
-export type Status = 'pass' | 'warn' | 'fail' | 'error' | 'skip';
-export type Severity = 'critical' | 'warning';
-/**
- * NO VERDICT: the run cannot back a decision (exit code 3): nothing failed, but a check at or above
- * --fail-on could not measure, or no critical check measured anything. HOLD: a check failed (exit 1).
- */
-export type Verdict = 'ROUTE' | 'HOLD' | 'NO VERDICT';
-export type FailOn = 'fail' | 'warn';
-export type Stack = 'op-stack' | 'arbitrum' | 'evm' | 'dydx-v4';
-
-export const STATUSES: readonly Status[] = ['pass', 'warn', 'fail', 'error', 'skip'];
-export const VERDICTS: readonly Verdict[] = ['ROUTE', 'HOLD', 'NO VERDICT'];
+export type { FailOn, Severity, Stack, Status, Verdict } from './vocabulary.js';
+export { STATUSES, VERDICTS } from './vocabulary.js';
 
 interface ResultBase {
   id: string;

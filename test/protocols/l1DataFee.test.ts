@@ -6,8 +6,8 @@ import {
 } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { MeasurementError } from '../../src/checks/define.js';
-import { RpcEndpointError } from '../../src/engine/rpcErrors.js';
-import { nodeInterfaceError } from '../../src/venues/l1DataFee.js';
+import { nodeInterfaceError } from '../../src/protocols/l1DataFee.js';
+import { RpcEndpointError } from '../../src/rpc/rpcErrors.js';
 
 const abi = parseAbi([
   'function gasEstimateL1Component(address, bool, bytes) returns (uint64, uint256, uint256)',

@@ -21,9 +21,9 @@ import {
   type ReadContractReturnType,
   type RpcBlock,
 } from 'viem';
-import { MULTICALL3 } from '../venues/wellKnown.js';
+import type { EndpointReport } from '../core/result.js';
+import { MULTICALL3 } from '../core/wellKnown.js';
 import { type Redactor, redactUrl } from './redact.js';
-import type { EndpointReport } from './result.js';
 import { allFailedMessage, RpcEndpointError } from './rpcErrors.js';
 import { assertFresh, type EndpointHead, orderByHead } from './staleness.js';
 import { DEFAULT_RPC_TIMEOUT_MS, defaultHedgeDelay, type Endpoint, EndpointPool } from './transport.js';

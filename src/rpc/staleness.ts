@@ -12,8 +12,9 @@
  * missed slots and a slow endpoint; the 60 s floor keeps fast chains (Arbitrum's 250 ms) from
  * erroring on a few seconds of lag that no check's threshold is sensitive to.
  */
-import { formatDuration } from '../checklist/units.js';
-import type { Stack } from './result.js';
+
+import type { Stack } from '../core/result.js';
+import { formatDuration } from '../core/units.js';
 
 /** Which chain a reader serves (same as ChainReader's label). */
 export type HeadChain = 'l1' | 'l2' | 'reference';

@@ -11,8 +11,8 @@ import {
   parseAbiItem,
   zeroHash,
 } from 'viem';
-import { MeasurementError } from '../checks/define.js';
-import type { ChainReader } from '../engine/reader.js';
+import { MeasurementError } from '../core/errors.js';
+import type { ChainReader } from '../rpc/reader.js';
 import type { BridgeState } from './opStack.js';
 
 export const arbitrumRollupAbi = parseAbi([

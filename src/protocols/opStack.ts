@@ -5,7 +5,7 @@
  * L2OutputOracle, DisputeGameFactory, SuperchainConfig).
  */
 import { type Address, type Hex, parseAbi, zeroAddress } from 'viem';
-import type { ChainReader } from '../engine/reader.js';
+import type { ChainReader } from '../rpc/reader.js';
 import { faultProofWithdrawalDelaySeconds, readPortalRules } from './faultProofs.js';
 
 export const opStackAbi = parseAbi([

@@ -14,7 +14,7 @@ import {
   parseSignedRatio,
   parseUsd,
   UnitError,
-} from './units.js';
+} from '../core/units.js';
 
 export interface ParamMeta {
   kind: string;
@@ -244,3 +244,16 @@ export function paramMeta(schema: z.ZodType): ParamMeta | undefined {
   if (!meta?.kind || !meta.doc) return undefined;
   return meta as ParamMeta;
 }
+
+// The message never echoes the value: a URL may carry an API key.
+export const rpcUrl = z.string({ error: 'expected an http(s) URL' }).refine(
+  (value) => {
+    try {
+      const { protocol } = new URL(value);
+      return protocol === 'http:' || protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected an http(s) URL (the value is not shown: it may contain a key)' },
+);

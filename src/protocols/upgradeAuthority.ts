@@ -15,8 +15,8 @@ import {
   stringToHex,
   zeroAddress,
 } from 'viem';
-import { MeasurementError } from '../checks/define.js';
-import type { ChainReader } from '../engine/reader.js';
+import { MeasurementError } from '../core/errors.js';
+import type { ChainReader } from '../rpc/reader.js';
 
 /** bytes32(uint256(keccak256('eip1967.proxy.admin')) - 1), EIP-1967. */
 export const EIP1967_ADMIN_SLOT: Hex = '0xb53127684a568b3173ae13b9f8a6016e243e63b6e8ee1178d6a717850b5d6103';

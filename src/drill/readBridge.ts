@@ -1,9 +1,9 @@
 /** Reading the bridge outside a check run (the drill), through a one-off reader. */
 import type { Address } from 'viem';
 import type { ChainConfig } from '../checklist/model.js';
-import { ChainReader } from '../engine/reader.js';
-import { Redactor } from '../engine/redact.js';
-import { type BridgeState, readBridge } from './opStack.js';
+import { type BridgeState, readBridge } from '../protocols/opStack.js';
+import { ChainReader } from '../rpc/reader.js';
+import { Redactor } from '../rpc/redact.js';
 
 export function readBridgeFromUrl(l1: ChainConfig, portal: Address): Promise<BridgeState> {
   return readBridge(

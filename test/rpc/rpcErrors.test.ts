@@ -8,7 +8,7 @@ import {
   TimeoutError,
 } from 'viem';
 import { describe, expect, it } from 'vitest';
-import { classifyRpcFailure } from '../../src/engine/rpcErrors.js';
+import { classifyRpcFailure } from '../../src/rpc/rpcErrors.js';
 
 const url = 'http://127.0.0.1:8545';
 const body = { method: 'eth_blockNumber' };

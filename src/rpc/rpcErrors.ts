@@ -5,7 +5,7 @@
  * or hostile body must not end up in a report.
  */
 import { BaseError, ResponseBodyTooLargeError, TimeoutError } from 'viem';
-import { formatDuration } from '../checklist/units.js';
+import { formatDuration } from '../core/units.js';
 
 export type RpcFailureCause =
   | 'refused'

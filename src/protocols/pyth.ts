@@ -3,7 +3,7 @@
  * of @pythnetwork/pyth-sdk-solidity's IPyth.
  */
 import { type Address, type Hex, parseAbi } from 'viem';
-import type { ChainReader } from '../engine/reader.js';
+import type { ChainReader } from '../rpc/reader.js';
 
 export const pythAbi = parseAbi([
   'struct Price { int64 price; uint64 conf; int32 expo; uint256 publishTime; }',

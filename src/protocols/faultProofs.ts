@@ -7,9 +7,9 @@
  * when its root claim is not the chain's output root — so the honest root is recomputed from the L2.
  */
 import { type Address, encodeAbiParameters, type Hex, keccak256, parseAbi } from 'viem';
-import { MeasurementError } from '../checks/define.js';
-import type { ChainReader } from '../engine/reader.js';
-import { L2_TO_L1_MESSAGE_PASSER } from './wellKnown.js';
+import { MeasurementError } from '../core/errors.js';
+import { L2_TO_L1_MESSAGE_PASSER } from '../core/wellKnown.js';
+import type { ChainReader } from '../rpc/reader.js';
 
 export const faultProofAbi = parseAbi([
   'function respectedGameType() view returns (uint32)',

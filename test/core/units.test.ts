@@ -9,7 +9,7 @@ import {
   parseSignedRatio,
   parseUsd,
   UnitError,
-} from '../../src/checklist/units.js';
+} from '../../src/core/units.js';
 
 describe('parseDuration', () => {
   it.each([

@@ -10,7 +10,7 @@ import {
   formatUnits,
   parseAbi,
 } from 'viem';
-import type { ChainReader } from '../engine/reader.js';
+import type { ChainReader } from '../rpc/reader.js';
 
 export const aggregatorV3Abi = parseAbi([
   'function decimals() view returns (uint8)',

@@ -11,7 +11,7 @@
  * of the run. Deterministic answers (a revert) are returned as they are: another node would say the same.
  */
 import { createTransport, type EIP1193RequestFn, http, type Transport } from 'viem';
-import { formatDuration } from '../checklist/units.js';
+import { formatDuration } from '../core/units.js';
 import { redactUrl } from './redact.js';
 import { allFailedMessage, classifyRpcFailure, type RpcChain, RpcEndpointError } from './rpcErrors.js';
 
