@@ -18,6 +18,7 @@ import {
 import { z } from 'zod';
 import { checkRegistry } from '../checks/index.js';
 import { capabilitiesOf, unmetRequirements, type VenueCapabilities } from '../checks/requires.js';
+import type { Severity } from '../core/vocabulary.js';
 import { ChecklistError, type ChecklistProblem, type SourcePosition } from '../errors.js';
 import { PRESETS, type VenuePreset } from '../venues/presets.js';
 import { interpolate, MissingVariableError } from './interpolate.js';
@@ -223,7 +224,7 @@ function checkSchemaFor(type: string, params: z.ZodObject): z.ZodObject {
 function loadChecks(
   raw: Record<string, unknown>[],
   locator: Locator,
-  defaults: { severity: 'critical' | 'warning' },
+  defaults: { severity: Severity },
   venue: VenueCapabilities,
 ): { checks: CheckInstance[]; problems: ChecklistProblem[]; warnings: ChecklistProblem[] } {
   const problems: ChecklistProblem[] = [];

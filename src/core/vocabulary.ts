@@ -20,3 +20,7 @@ export type Verdict = (typeof VERDICTS)[number];
 
 export const FAIL_ON = ['fail', 'warn'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
+
+/** Report formats: `--format`, `--report FORMAT=FILE`. */
+export const FORMATS = ['table', 'json', 'junit', 'markdown', 'prometheus'] as const;
+export type Format = (typeof FORMATS)[number];

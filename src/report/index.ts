@@ -1,13 +1,13 @@
 /** Formats are pure renderers over one RunResult. */
 import type { RunResult } from '../core/result.js';
+import type { Format } from '../core/vocabulary.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderPrometheus } from './prometheus.js';
 import { renderTable } from './table.js';
 
-export type Format = 'table' | 'json' | 'junit' | 'markdown' | 'prometheus';
-export const FORMATS: readonly Format[] = ['table', 'json', 'junit', 'markdown', 'prometheus'];
+export { FORMATS, type Format } from '../core/vocabulary.js';
 
 export function render(format: Format, run: RunResult, options: { color: boolean; width?: number }): string {
   switch (format) {
