@@ -4,9 +4,9 @@
  */
 import type { z } from 'zod';
 import type { Stack } from '../core/result.js';
+import type { LatestDrill } from '../drill/journal.js';
 import type { ChainReader } from '../rpc/reader.js';
-import type { CheckHistory } from '../state/checkHistory.js';
-import type { StateStore } from '../state/store.js';
+import type { History, HistoryOptions, RecordSchema } from '../state/history.js';
 import type { VenueAdapter } from '../venues/adapter.js';
 import type { Requirements, StackDefaults } from './requires.js';
 
@@ -28,8 +28,7 @@ export interface Measurement {
   unit: 'seconds' | 'blocks' | 'usd' | 'ratio';
 }
 
-/** Per-check memory between runs (in the state directory), scoped to this checklist and check id. */
-export type { CheckHistory, CheckHistoryRead } from '../state/checkHistory.js';
+export type { History, HistoryRead } from '../state/history.js';
 
 export interface CheckContext {
   /** The venue's L2 reader, shared by every check of the run. */
@@ -45,14 +44,19 @@ export interface CheckContext {
   signal: AbortSignal;
   /** Sleeps, but wakes early (rejecting) when the check is aborted. */
   sleep(ms: number): Promise<void>;
-  history: CheckHistory;
+  /**
+   * Memory between runs (in the state directory, scoped to this checklist and check id), typed by the
+   * record's schema: `read` gives only a record the schema parsed and recorded on this chain (chain id
+   * and genesis); anything else is set aside and said in `problem`, for the check's result.
+   */
+  history<S extends RecordSchema>(schema: S, options: HistoryOptions): History<z.output<S>>;
   /**
    * A reader for an EVM chain the check names itself (a reference price on another chain), one per
    * chain id and endpoints for the whole run: its URLs are redacted and its endpoints reported like the venue's.
    */
   referenceChain(chain: { chainId: number; rpc: string[] }): ChainReader;
-  /** The checklist's state directory, for checks that read what other commands record (the drill). */
-  state?: { store: StateStore; checklistKey: string };
+  /** The checklist's latest withdrawal drill (the journal `drill withdraw` keeps); absent without a state directory. */
+  drillJournal?(): Promise<LatestDrill>;
 }
 
 export { MeasurementError, NotApplicable } from '../core/errors.js';

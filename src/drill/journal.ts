@@ -72,6 +72,21 @@ export const journalKey = (checklistKey: string) => [checklistKey, 'drill'];
 export const journalLockFile = (store: StateStore, checklistKey: string) =>
   store.fileFor(journalKey(checklistKey)).replace(/\.json$/, '.lock');
 
+/** What a check may know of the drills (withdrawal.drill): the latest one, never the store itself. */
+export type LatestDrill =
+  | { kind: 'none' }
+  | { kind: 'ok'; drill: Drill }
+  /** The journal is there but cannot be read or trusted; it is left untouched for the drill to report. */
+  | { kind: 'unusable'; reason: string };
+
+/** The open drill, else the last finished one. Reads without moving the file: the journal is the drill's. */
+export async function latestDrill(store: StateStore, checklistKey: string): Promise<LatestDrill> {
+  const view = await store.peek(journalKey(checklistKey), validateJournal);
+  if (view.kind === 'unusable') return view;
+  const drill = view.kind === 'ok' ? (view.value.current ?? view.value.past.at(-1)) : undefined;
+  return drill ? { kind: 'ok', drill } : { kind: 'none' };
+}
+
 export function readJournal(store: StateStore, checklistKey: string): Promise<StateRead<DrillJournal>> {
   return store.read(journalKey(checklistKey), validateJournal);
 }

@@ -13,10 +13,10 @@ import { ChainReader } from '../rpc/reader.js';
 import { Redactor } from '../rpc/redact.js';
 import { maxBlockAgeFor } from '../rpc/staleness.js';
 import { resolveRpcTimeout } from '../rpc/transport.js';
-import { checkHistory, NO_HISTORY } from '../state/checkHistory.js';
-import { checklistKey, StateStore } from '../state/store.js';
+import { StateStore } from '../state/store.js';
 import { EvmAdapter, type VenueAdapter } from '../venues/adapter.js';
 import { DydxAdapter } from '../venues/dydx.js';
+import { chainScope, checkState } from './checkState.js';
 import { clockProblem, DEFAULT_CLOCK_TOLERANCE_MS, readClock } from './clock.js';
 import { statusOf, summarize, verdictOf, verdictReasonOf } from './status.js';
 
@@ -206,7 +206,8 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
   let done = 0;
   const cut = new Set<string>();
   const store = options.store ?? (options.stateDir ? new StateStore(options.stateDir) : undefined);
-  const historyKey = (check: CheckInstance) => [checklistKey(checklist.file), 'checks', check.id];
+  // The chain records are scoped to: the L2's genesis, read once for the run by the first check that asks.
+  const recordScope = chainScope(l2);
 
   const runOne = async (check: CheckInstance): Promise<CheckResult> => {
     const base = {
@@ -241,10 +242,8 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       timeoutMs,
     );
     const checkStarted = performance.now();
-    const history = store ? checkHistory(store, historyKey(check)) : NO_HISTORY;
     const context: CheckContext = {
-      history,
-      state: store ? { store, checklistKey: checklistKey(checklist.file) } : undefined,
+      ...checkState(store, checklist.file, check.id, recordScope),
       l2: l2OrAbsent,
       l1,
       stack: checklist.venue.stack,

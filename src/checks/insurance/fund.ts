@@ -51,61 +51,38 @@ async function readFigure(reader: ChainReader, call: ViewCall): Promise<number> 
   return Number(formatUnits(raw, call.decimals));
 }
 
-/** One trusted valuation of the fund. */
-interface FundSample {
-  totalUsd: number;
-  savedAt: string;
-}
-
-interface FundHistory {
-  version: 2;
-  chainId: number;
-  /** A restarted devnet or a reset testnet has the same chain id but another genesis. */
-  genesis: string;
-  holder: string;
-  /** Trusted valuations within the drawdown window, oldest first. */
-  samples: FundSample[];
-}
-
 /** Under `--watch` every 30 s a day holds 2,880 samples; the cap only bounds a runaway file. */
 const MAX_SAMPLES = 10_000;
 
-function sampleProblem(sample: unknown): string | undefined {
-  const s = sample as Partial<FundSample> | null;
-  if (!s || typeof s !== 'object') return 'a sample is not an object';
-  if (typeof s.totalUsd !== 'number' || !Number.isFinite(s.totalUsd) || s.totalUsd < 0)
-    return `a sample's totalUsd is not a non-negative number (${JSON.stringify(s.totalUsd)})`;
-  if (typeof s.savedAt !== 'string' || Number.isNaN(Date.parse(s.savedAt)))
-    return `a sample's savedAt is not a time (${JSON.stringify(s.savedAt)})`;
-  return undefined;
-}
+const totalUsd = z
+  .number({ error: (issue) => `a totalUsd is not a number (${JSON.stringify(issue.input)})` })
+  .min(0, {
+    error: (issue) => `a totalUsd is negative (${JSON.stringify(issue.input)})`,
+  });
+const savedAt = z.string().refine((text) => !Number.isNaN(Date.parse(text)), {
+  error: (issue) => `a sample's savedAt is not a time (${JSON.stringify(issue.input)})`,
+});
+/** One trusted valuation of the fund. */
+const fundSample = z.object({ totalUsd, savedAt }, { error: 'a sample is not an object' });
+type FundSample = z.output<typeof fundSample>;
 
 /**
- * Every entry is checked before it is trusted: a hand-edited or truncated file is set aside and
- * reported, never a crash and never a baseline. Version 1 (one value: the last run) reads as one sample.
+ * The trusted valuations within the drawdown window, oldest first, for the holder (the chain id and
+ * genesis are kept beside them). Version 1 (one value: the last run) reads as one sample.
  */
-function validateHistory(chainId: number, genesis: string, holder: string) {
-  return (data: unknown): FundHistory | string => {
-    const h = data as
-      | (Omit<Partial<FundHistory>, 'version'> & { version?: number; totalUsd?: unknown; savedAt?: unknown })
-      | null;
-    if (!h || typeof h !== 'object' || (h.version !== 1 && h.version !== 2))
-      return 'not an l2preflight fund history';
-    if (h.chainId !== chainId || h.genesis !== genesis || h.holder !== holder)
-      return 'recorded for another chain (or a reset one) or another holder';
-    const samples: unknown[] =
-      h.version === 1
-        ? [{ totalUsd: h.totalUsd, savedAt: h.savedAt }]
-        : Array.isArray(h.samples)
-          ? h.samples
-          : [];
-    if (h.version === 2 && !Array.isArray(h.samples)) return 'malformed value: samples is not a list';
-    for (const sample of samples) {
-      const problem = sampleProblem(sample);
-      if (problem) return `malformed value: ${problem}`;
-    }
-    return { version: 2, chainId, genesis, holder, samples: samples as FundSample[] };
-  };
+export function fundRecord(holder: string) {
+  const forHolder = z.literal(holder, { error: 'recorded for another holder' });
+  const current = z.object({ version: z.literal(2), holder: forHolder, samples: z.array(fundSample) });
+  const lastRunOnly = z
+    .object({ version: z.literal(1), holder: forHolder, totalUsd, savedAt })
+    .transform(({ holder, totalUsd, savedAt }) => ({
+      version: 2 as const,
+      holder,
+      samples: [{ totalUsd, savedAt }],
+    }));
+  return z.discriminatedUnion('version', [current, lastRunOnly], {
+    error: 'not an l2preflight fund history',
+  });
 }
 
 /** The highest trusted valuation saved within `windowMs` before `now` (future-dated ones are ignored). */
@@ -223,7 +200,10 @@ export const fund = defineCheck({
   },
   async read(ctx, params): Promise<FundObservation> {
     const now = ctx.now();
-    const genesis = params.maxDrawdown !== undefined ? ((await ctx.l2.block(0n)).hash as string) : '';
+    const history =
+      params.maxDrawdown !== undefined
+        ? ctx.history(fundRecord(params.holder), { name: 'the record of earlier valuations' })
+        : undefined;
     const [assets, figure, stored] = await Promise.all([
       valueAssets(ctx, params, now),
       params.ratioTo
@@ -232,9 +212,7 @@ export const fund = defineCheck({
             usd,
           }))
         : undefined,
-      params.maxDrawdown !== undefined
-        ? ctx.history.read(validateHistory(ctx.l2.chainId, genesis, params.holder))
-        : undefined,
+      history?.read(),
     ]);
     // A figure of 0 would make any fund an infinite share of it: the call is not measuring what it claims.
     if (figure && figure.usd <= 0) {
@@ -244,32 +222,23 @@ export const fund = defineCheck({
       );
     }
     const observation: FundObservation = { assets, figure };
-    const samples = stored?.kind === 'ok' ? stored.value.samples : [];
+    const samples = stored?.value?.samples ?? [];
     const mark = highWaterMark(samples, now, params.drawdownWindow);
     if (mark) observation.previous = { ...mark, samples: samples.length };
-    if (stored?.kind === 'set-aside') {
-      observation.historyProblem = `the recorded values were unusable (${stored.reason}) and were set aside to ${stored.setAsideTo}`;
-    }
-    if (stored?.kind === 'unreadable')
-      observation.historyProblem = `the recorded values could not be read (${stored.reason})`;
+    if (stored?.problem) observation.historyProblem = stored.problem;
     // Only a trusted valuation becomes part of the next run's baseline.
-    if (params.maxDrawdown !== undefined && untrustedAssets(assets, params.maxPriceAge).length === 0) {
+    if (history && untrustedAssets(assets, params.maxPriceAge).length === 0) {
       const sample = { totalUsd: totalOf(assets), savedAt: new Date(now).toISOString() };
       // Added to the samples as they are now, under the lock: a run that saved since this one read
       // keeps its sample (a plain write would put back what was read, without it).
-      await ctx.history.update(
-        validateHistory(ctx.l2.chainId, genesis, params.holder),
-        (current): FundHistory => ({
-          version: 2,
-          chainId: ctx.l2.chainId,
-          genesis,
-          holder: params.holder,
-          samples: [...(current?.samples ?? []), sample]
-            .filter((s) => Date.parse(s.savedAt) >= now - params.drawdownWindow)
-            .sort((a, b) => Date.parse(a.savedAt) - Date.parse(b.savedAt))
-            .slice(-MAX_SAMPLES),
-        }),
-      );
+      await history.update((current) => ({
+        version: 2,
+        holder: params.holder,
+        samples: [...(current?.samples ?? []), sample]
+          .filter((s) => Date.parse(s.savedAt) >= now - params.drawdownWindow)
+          .sort((a, b) => Date.parse(a.savedAt) - Date.parse(b.savedAt))
+          .slice(-MAX_SAMPLES),
+      }));
     }
     return observation;
   },

@@ -21,16 +21,29 @@ export interface ReferencePrice {
  * saw it, the reference's price then. A price that stays put is judged against everything the
  * reference did since — under `--watch` no single step between runs is large, the sum is.
  */
-export interface PriceRecord {
-  version: 1;
-  ticker: string;
-  /** `chainId:feed` — a record made against another reference says nothing about this one. */
-  reference: string;
-  price: number;
-  /** When this price was first seen (ISO time). */
-  since: string;
-  referencePriceThen: number;
+export function priceRecord(ticker: string, reference: string) {
+  const positive = (error: string) => z.number({ error }).positive({ error });
+  return z.object({
+    version: z.literal(1, { error: 'not a price record of this version' }),
+    ticker: z.literal(ticker, {
+      error: (issue) => `the record is for ${String(issue.input)}, not ${ticker}`,
+    }),
+    /** `chainId:feed` — a record made against another reference says nothing about this one. */
+    reference: z.literal(reference, {
+      error: (issue) => `the record was made against reference ${String(issue.input)}`,
+    }),
+    price: positive('the record has no positive price'),
+    /** When this price was first seen (ISO time). */
+    since: z
+      .string({ error: 'the record has no valid time' })
+      .refine((text) => !Number.isNaN(Date.parse(text)), {
+        error: 'the record has no valid time',
+      }),
+    referencePriceThen: positive('the record has no positive reference price'),
+  });
 }
+
+export type PriceRecord = z.output<ReturnType<typeof priceRecord>>;
 
 export interface MarketObservation {
   market: PerpMarket;
@@ -67,9 +80,6 @@ const MESSAGES = {
   firstRun: 'first run against this reference: a frozen price shows from the next run',
   noReference:
     'the price itself is not compared with anything: add `reference` to tell a frozen price from a calm market',
-  historySetAside: (reason: string, to: string) =>
-    `the last run's record was unusable (${reason}) and was set aside to ${to}`,
-  historyUnreadable: (reason: string) => `the last run's record could not be read (${reason})`,
   referenceNotPrice: (reference: ReferencePrice) =>
     `the reference ${reference.label} answers ${reference.price}, not a price`,
   referenceFuture: (reference: ReferencePrice, aheadMs: number) =>
@@ -80,21 +90,6 @@ const MESSAGES = {
 
 const referenceKey = (reference: { chainId: number; feed: string }) =>
   `${reference.chainId}:${reference.feed.toLowerCase()}`;
-
-export function validatePriceRecord(ticker: string, reference: string) {
-  return (data: unknown): PriceRecord | string => {
-    const record = data as Partial<PriceRecord> | null;
-    if (record?.version !== 1) return 'not a price record of this version';
-    if (record.ticker !== ticker) return `the record is for ${record.ticker}, not ${ticker}`;
-    if (record.reference !== reference) return `the record was made against reference ${record.reference}`;
-    if (!(typeof record.price === 'number' && record.price > 0)) return 'the record has no positive price';
-    if (!(typeof record.referencePriceThen === 'number' && record.referencePriceThen > 0))
-      return 'the record has no positive reference price';
-    if (typeof record.since !== 'string' || Number.isNaN(Date.parse(record.since)))
-      return 'the record has no valid time';
-    return record as PriceRecord;
-  };
-}
 
 /** Why a reference reading cannot be used (stale, from the future, not positive), or undefined. */
 export function referenceProblem(
@@ -225,11 +220,10 @@ export const market = defineCheck({
     if (problem) throw new MeasurementError(problem, { reference });
 
     const key = referenceKey(ref);
-    const stored = await ctx.history.read(validatePriceRecord(params.market, key));
-    if (stored.kind === 'ok') observation.previous = stored.value;
-    if (stored.kind === 'set-aside')
-      observation.historyProblem = MESSAGES.historySetAside(stored.reason, stored.setAsideTo);
-    if (stored.kind === 'unreadable') observation.historyProblem = MESSAGES.historyUnreadable(stored.reason);
+    const history = ctx.history(priceRecord(params.market, key), { name: "the last run's record" });
+    const stored = await history.read();
+    observation.previous = stored.value;
+    observation.historyProblem = stored.problem;
     // The record keeps the first run that saw this price; a new price starts a new record.
     if (market.oraclePrice > 0 && observation.previous?.price !== market.oraclePrice) {
       const record: PriceRecord = {
@@ -242,9 +236,7 @@ export const market = defineCheck({
       };
       // Under the lock, against the record as it is now: of two runs that both saw this price first,
       // the earlier record stays (undefined leaves the file as it is).
-      await ctx.history.update(validatePriceRecord(params.market, key), (current) =>
-        current?.price === record.price ? undefined : record,
-      );
+      await history.update((current) => (current?.price === record.price ? undefined : record));
     }
     return observation;
   },

@@ -20,14 +20,17 @@ interface BlockHash {
   hash: Hash;
 }
 
-interface ProbeHistory {
-  version: 1;
-  chainId: number;
-  genesis: Hash;
-  savedAt: string;
-  head: number;
-  blocks: BlockHash[];
-}
+const hash = z.custom<Hash>((value) => typeof value === 'string' && /^0x[0-9a-fA-F]{64}$/.test(value), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a block hash`,
+});
+
+/** The latest view of the chain, for the next run (the chain id and genesis are kept beside it). */
+export const probeRecord = z.object({
+  version: z.literal(1, { error: 'not an l2preflight reorg history' }),
+  savedAt: z.string(),
+  head: z.number().int(),
+  blocks: z.array(z.object({ number: z.number().int(), hash })),
+});
 
 export interface ProbeObservation {
   head: number;
@@ -41,25 +44,6 @@ export interface ProbeObservation {
   historyProblem?: string;
   /** Re-reads of blocks that were missing (0 when none was), and how long they took. */
   retries?: { count: number; ms: number };
-}
-
-function isHash(value: unknown): value is Hash {
-  return typeof value === 'string' && /^0x[0-9a-fA-F]{64}$/.test(value);
-}
-
-function validateHistory(chainId: number, genesis: Hash) {
-  return (data: unknown): ProbeHistory | string => {
-    const h = data as Partial<ProbeHistory> | null;
-    if (!h || typeof h !== 'object' || h.version !== 1 || !Array.isArray(h.blocks))
-      return 'not an l2preflight reorg history';
-    if (h.chainId !== chainId || h.genesis !== genesis) {
-      return `from another chain (chain ${String(h.chainId)}, genesis ${String(h.genesis).slice(0, 10)}…): the chain was reset or the checklist changed venue`;
-    }
-    const valid = h.blocks.every((b) => Number.isSafeInteger(b?.number) && isHash(b?.hash));
-    if (!valid || !Number.isSafeInteger(h.head) || typeof h.savedAt !== 'string')
-      return 'malformed block list';
-    return h as ProbeHistory;
-  };
 }
 
 async function hashNow(reader: ChainReader, number: number): Promise<Hash | null> {
@@ -126,23 +110,23 @@ export const probe = defineCheck({
   }),
   example: { depth: 12, wait: '5s', maxDepth: 0 },
   async read(ctx, params): Promise<ProbeObservation> {
-    const [head, genesis] = await Promise.all([ctx.l2.latestBlock(), ctx.l2.block(0n)]);
+    const head = await ctx.l2.latestBlock();
     const last = Number(head.number);
     const numbers = Array.from({ length: Math.min(params.depth, last + 1) }, (_, i) => BigInt(last - i));
     const before = await Promise.all(numbers.map((n) => (n === head.number ? head : ctx.l2.block(n))));
-    const stored = await ctx.history.read(validateHistory(ctx.l2.chainId, genesis.hash as Hash));
+    const history = ctx.history(probeRecord, { name: 'the run history' });
+    const { value: stored, problem: historyProblem } = await history.read();
     const started = Date.now();
     await ctx.sleep(params.wait);
     const after = await Promise.all(before.map((b) => hashNow(ctx.l2, Number(b.number))));
-    const previous =
-      stored.kind === 'ok'
-        ? {
-            savedAt: stored.value.savedAt,
-            head: stored.value.head,
-            blocks: stored.value.blocks,
-            now: await Promise.all(stored.value.blocks.map((b) => hashNow(ctx.l2, b.number))),
-          }
-        : undefined;
+    const previous = stored
+      ? {
+          savedAt: stored.savedAt,
+          head: stored.head,
+          blocks: stored.blocks,
+          now: await Promise.all(stored.blocks.map((b) => hashNow(ctx.l2, b.number))),
+        }
+      : undefined;
     const retries = await retryMissing(ctx.l2, ctx.sleep, [
       { numbers: before.map((b) => Number(b.number)), hashes: after },
       ...(previous ? [{ numbers: previous.blocks.map((b) => b.number), hashes: previous.now }] : []),
@@ -154,26 +138,18 @@ export const probe = defineCheck({
       waitedMs: Date.now() - started,
       previous,
       retries,
-      historyProblem:
-        stored.kind === 'set-aside'
-          ? `the run history was unusable (${stored.reason}) and was set aside to ${stored.setAsideTo}`
-          : stored.kind === 'unreadable'
-            ? `the run history could not be read (${stored.reason})`
-            : undefined,
+      historyProblem,
     };
     const latestView = observation.before
       .map((b, i) => ({ number: b.number, hash: after[i] }))
       .filter((b): b is BlockHash => b.hash !== null && b.hash !== undefined)
       .slice(0, HISTORY_LIMIT);
-    const history: ProbeHistory = {
+    await history.write({
       version: 1,
-      chainId: ctx.l2.chainId,
-      genesis: genesis.hash as Hash,
       savedAt: new Date(ctx.now()).toISOString(),
       head: last,
       blocks: latestView,
-    };
-    await ctx.history.write(history);
+    });
     return observation;
   },
   evaluate(params, observation) {

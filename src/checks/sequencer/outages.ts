@@ -1,4 +1,4 @@
-import type { Address, Hash } from 'viem';
+import type { Address } from 'viem';
 import { z } from 'zod';
 import { formatDuration } from '../../core/units.js';
 import { readLatestRound, readRoundHistory } from '../../protocols/chainlink.js';
@@ -36,35 +36,11 @@ export interface OutagesObservation {
   historyProblem?: string;
 }
 
-interface OutageHistory {
-  version: 1;
-  chainId: number;
-  genesis: Hash;
-  samples: HeadSample[];
-}
-
-const isSample = (s: unknown): s is HeadSample => {
-  const v = s as Partial<HeadSample> | null;
-  return (
-    !!v &&
-    Number.isFinite(v.at) &&
-    Number.isSafeInteger(v.block) &&
-    Number.isFinite(v.age) &&
-    (v.age as number) >= 0
-  );
-};
-
-function validateHistory(chainId: number, genesis: Hash) {
-  return (data: unknown): OutageHistory | string => {
-    const h = data as Partial<OutageHistory> | null;
-    if (!h || typeof h !== 'object' || h.version !== 1 || !Array.isArray(h.samples))
-      return 'not an l2preflight head-age history';
-    if (h.chainId !== chainId || h.genesis !== genesis)
-      return `from another chain (chain ${String(h.chainId)}): the chain was reset or the checklist changed venue`;
-    if (!h.samples.every(isSample)) return 'malformed head-age samples';
-    return h as OutageHistory;
-  };
-}
+/** The head ages runs recorded (the chain id and genesis are kept beside them). */
+export const outageRecord = z.object({
+  version: z.literal(1, { error: 'not an l2preflight head-age history' }),
+  samples: z.array(z.object({ at: z.number(), block: z.number().int(), age: z.number().min(0) })),
+});
 
 export interface FeedOutage {
   downAt: number;
@@ -124,41 +100,28 @@ export const outages = defineCheck({
   async read(ctx, params): Promise<OutagesObservation> {
     const now = ctx.now() / 1000;
     const windowStart = now - params.lookback / 1000;
-    // Neither read is refused when the head is past the run's bound (rpc/staleness.ts): a run during
-    // an outage must record the head's age. The feed's rounds below are state, and are refused then.
-    const [head, genesis] = await Promise.all([ctx.venue.latestHead(), ctx.l2.block(0n)]);
+    // Neither the head nor genesis (read for the history's chain scope) is refused when the head is past
+    // the run's bound (rpc/staleness.ts): a run during an outage must record the head's age. The feed's
+    // rounds below are state, and are refused then.
+    const head = await ctx.venue.latestHead();
     const current: HeadSample = {
       at: now,
       block: Number(head.height),
       age: Math.max(0, now - head.timestamp),
     };
-    const validate = validateHistory(ctx.l2.chainId, genesis.hash as Hash);
-    const stored = await ctx.history.read(validate);
-    const earlier =
-      stored.kind === 'ok' ? stored.value.samples.filter((s) => s.at >= windowStart && s.at <= now) : [];
+    const history = ctx.history(outageRecord, { name: 'the head-age history' });
+    const { value: stored, problem: historyProblem } = await history.read();
+    const earlier = (stored?.samples ?? []).filter((s) => s.at >= windowStart && s.at <= now);
     const samples = [...earlier, current];
     // Added to the samples as they are now, under the lock: a run that saved since this one read keeps
     // its sample (a plain write would put back what was read, without it).
-    await ctx.history.update(
-      validate,
-      (latest): OutageHistory => ({
-        version: 1,
-        chainId: ctx.l2.chainId,
-        genesis: genesis.hash as Hash,
-        samples: [...(latest?.samples ?? []).filter((s) => s.at >= windowStart), current]
-          .sort((a, b) => a.at - b.at)
-          .slice(-SAMPLE_LIMIT),
-      }),
-    );
-    const observation: OutagesObservation = {
-      samples,
-      historyProblem:
-        stored.kind === 'set-aside'
-          ? `the head-age history was unusable (${stored.reason}) and was set aside to ${stored.setAsideTo}`
-          : stored.kind === 'unreadable'
-            ? `the head-age history could not be read (${stored.reason})`
-            : undefined,
-    };
+    await history.update((latest) => ({
+      version: 1,
+      samples: [...(latest?.samples ?? []).filter((s) => s.at >= windowStart), current]
+        .sort((a, b) => a.at - b.at)
+        .slice(-SAMPLE_LIMIT),
+    }));
+    const observation: OutagesObservation = { samples, historyProblem };
     if (params.feed) {
       const latest = await readLatestRound(ctx.l2, params.feed).catch((error: unknown) => {
         // A head past the bound cannot be read as state, but this run's own sample already shows an

@@ -1,13 +1,8 @@
 import { z } from 'zod';
 import { formatDuration } from '../../core/units.js';
-import { type Drill, type DrillJournal, journalKey, STAGES, validateJournal } from '../../drill/journal.js';
+import { type Drill, type LatestDrill, STAGES } from '../../drill/journal.js';
 import { defineCheck, MeasurementError } from '../define.js';
 import { duration } from '../params.js';
-
-type JournalView =
-  | { kind: 'missing' }
-  | { kind: 'ok'; value: DrillJournal }
-  | { kind: 'unusable'; reason: string };
 
 const at = (iso?: string) => (iso ? Date.parse(iso) : undefined);
 
@@ -33,15 +28,15 @@ export const drillCheck = defineCheck({
     maxAge: duration('A last drill older than this warns: drills should be routine.', '30d'),
   }),
   example: { maxProveTime: '2h', maxTotalTime: '7d12h', maxAge: '30d' },
-  async read(ctx): Promise<JournalView> {
-    if (!ctx.state)
+  async read(ctx): Promise<LatestDrill> {
+    if (!ctx.drillJournal)
       throw new MeasurementError('no state directory for this run: the drill journal cannot be read');
-    return ctx.state.store.peek(journalKey(ctx.state.checklistKey), validateJournal);
+    return ctx.drillJournal();
   },
   evaluate(params, view, now) {
     const threshold = `prove <= ${formatDuration(params.maxProveTime)}, total <= ${formatDuration(params.maxTotalTime)}`;
     if (view.kind === 'unusable') throw new MeasurementError(`the drill journal is unusable: ${view.reason}`);
-    const drill = view.kind === 'ok' ? (view.value.current ?? view.value.past.at(-1)) : undefined;
+    const drill = view.kind === 'ok' ? view.drill : undefined;
     const howTo = 'run `l2preflight drill withdraw <checklist> --execute` (with L2PREFLIGHT_DRILL_KEY)';
     if (!drill) {
       return {

@@ -5,10 +5,11 @@ import {
   type MarketObservation,
   market,
   type PriceRecord,
+  priceRecord,
   type ReferencePrice,
   referenceProblem,
-  validatePriceRecord,
 } from '../../../src/checks/oracle/market.js';
+import { parseRecord } from '../../../src/state/history.js';
 
 const NOW = Date.parse('2026-11-28T08:00:00Z');
 const FEED = '0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419';
@@ -123,8 +124,8 @@ describe('referenceProblem: a reference that cannot be trusted is an error, neve
   });
 });
 
-describe('validatePriceRecord: the history is validated on read', () => {
-  const validate = validatePriceRecord('ETH-USD', `1:${FEED.toLowerCase()}`);
+describe('priceRecord: the history is validated on read', () => {
+  const validate = (data: unknown) => parseRecord(priceRecord('ETH-USD', `1:${FEED.toLowerCase()}`), data);
   it.each([
     ['a good record', record(3000, 3001), undefined],
     ['another market', { ...record(3000, 3001), ticker: 'BTC-USD' }, 'for BTC-USD'],

@@ -144,4 +144,23 @@ describe('withdrawal.drill', () => {
     expect(result?.status).toBe('error');
     expect(result?.message).toContain('the drill journal is unusable');
   });
+
+  it('judges the open drill, not the last finished one, when both are in the journal', async () => {
+    const failed = drill({ status: 'failed', failure: 'reverted' });
+    const open = drill({}, { sent: 2 * minute, proved: minute });
+    const result = await check({ version: 1, current: open, past: [failed] });
+    expect(result?.status).toBe('pass');
+    expect(result?.message).toContain(`drill ${open.id} in progress: finalize`);
+  });
+
+  it('errors, never passes, when the run has no state directory to read the journal from', async () => {
+    const checklist = parseChecklist(
+      checklistYaml('http://127.0.0.1:1', '  - id: drill\n    type: withdrawal.drill\n'),
+      'venue.yaml',
+      { env: {} },
+    );
+    const { run } = await runChecklist(checklist);
+    expect(run.results[0]?.status).toBe('error');
+    expect(run.results[0]?.message).toContain('no state directory for this run');
+  });
 });
