@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { checkRegistry } from '../src/checks/index.js';
+import { ERROR_KINDS } from '../src/core/vocabulary.js';
 
 /** The rows of README's "What each check can and cannot see", by check type. */
 async function blindSpotRows(): Promise<Map<string, string[]>> {
@@ -22,5 +23,13 @@ describe("README's blind-spot table", () => {
       expect(cells, type).toHaveLength(3);
       for (const cell of cells) expect(cell.replace(/\|$/, '').trim().length, type).toBeGreaterThan(10);
     }
+  });
+});
+
+describe("README's JSON report section", () => {
+  it('documents every errorKind a result can carry', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const documented = [...readme.matchAll(/^ {2}- `([a-z-]+)`: /gm)].map((m) => m[1]);
+    for (const kind of ERROR_KINDS) expect(documented, kind).toContain(kind);
   });
 });

@@ -2,10 +2,10 @@
  * The run result model: one object that every report format renders.
  * Its JSON form is a public interface (DESIGN.md "Results"): add fields, never rename.
  */
-import type { FailOn, Severity, Stack, Status, Verdict } from './vocabulary.js';
+import type { ErrorKind, FailOn, Severity, Stack, Status, Verdict } from './vocabulary.js';
 
-export type { FailOn, Severity, Stack, Status, Verdict } from './vocabulary.js';
-export { STATUSES, VERDICTS } from './vocabulary.js';
+export type { ErrorKind, FailOn, Severity, Stack, Status, Verdict } from './vocabulary.js';
+export { ERROR_KINDS, STATUSES, VERDICTS } from './vocabulary.js';
 
 interface ResultBase {
   id: string;
@@ -34,6 +34,8 @@ export interface JudgedResult extends ResultBase {
 /** The check could not measure (RPC failure, timeout, revert, malformed answer): never a pass. */
 export interface ErrorResult extends ResultBase {
   status: 'error';
+  /** Why it could not measure, for scripts to switch on (vocabulary.ts ERROR_KINDS). */
+  errorKind: ErrorKind;
   threshold?: string;
   evidence?: Record<string, unknown>;
 }
@@ -41,6 +43,8 @@ export interface ErrorResult extends ResultBase {
 /** The check was not run: `skip:` in the checklist, `--only`/`--skip`, or not applicable to the stack. */
 export interface SkipResult extends ResultBase {
   status: 'skip';
+  /** `not-applicable` when the check found it does not apply here; absent when asked to skip. */
+  errorKind?: 'not-applicable';
 }
 
 export type CheckResult = JudgedResult | ErrorResult | SkipResult;

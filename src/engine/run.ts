@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CheckInstance, Checklist } from '../checklist/model.js';
 import { type CheckContext, type Judgement, NotApplicable } from '../checks/define.js';
+import { CheckTimeoutError, classifyError, DeadlineError, InterruptedError } from '../core/errors.js';
 import type { CheckResult, FailOn, RunResult } from '../core/result.js';
 import { formatDuration } from '../core/units.js';
 import { ChainReader } from '../rpc/reader.js';
@@ -55,10 +56,6 @@ export interface RunOutcome {
   traffic: { httpRequests: number; rpcCalls: number };
 }
 
-class TimeoutError extends Error {}
-/** The run's deadline passed: the checks it ends are reported as cut by the deadline. */
-class DeadlineError extends TimeoutError {}
-
 /** Calls `listener` once when `signal` aborts — at once when it already has (addEventListener would never fire). */
 function onAbort(signal: AbortSignal, listener: () => void): () => void {
   if (signal.aborted) {
@@ -71,16 +68,6 @@ function onAbort(signal: AbortSignal, listener: () => void): () => void {
 
 function matches(check: CheckInstance, selectors: string[]): boolean {
   return selectors.includes(check.id) || check.tags.some((tag) => selectors.includes(tag));
-}
-
-function errorMessage(error: unknown): string {
-  if (error instanceof Error) {
-    const short = (error as { shortMessage?: unknown }).shortMessage;
-    const details = (error as { details?: unknown }).details;
-    const base = typeof short === 'string' ? short : error.message;
-    return typeof details === 'string' && details && !base.includes(details) ? `${base} (${details})` : base;
-  }
-  return String(error);
 }
 
 /** Runs tasks with at most `limit` in flight, preserving input order in the output. */
@@ -134,7 +121,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
 
   // Removed when the run ends: --watch passes one signal to every run, and listeners must not pile up.
   const stopInterrupt = options.signal
-    ? onAbort(options.signal, () => runAbort.abort(new TimeoutError('the run was interrupted')))
+    ? onAbort(options.signal, () => runAbort.abort(new InterruptedError('the run was interrupted')))
     : () => {};
   const requestTimeoutMs = resolveRpcTimeout(
     options.timeoutMs ?? checklist.defaults.timeoutMs,
@@ -228,17 +215,19 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     if (runAbort.signal.aborted) {
       const reason = runAbort.signal.reason;
       if (reason instanceof DeadlineError) cut.add(check.id);
+      const { kind, message } = classifyError(reason);
       return {
         ...base,
         status: 'error',
-        message: `could not measure: ${errorMessage(reason)}`,
+        message: `could not measure: ${message}`,
+        errorKind: kind,
         durationMs: 0,
       };
     }
     const abort = new AbortController();
     const stopListening = onAbort(runAbort.signal, () => abort.abort(runAbort.signal.reason));
     const timer = setTimeout(
-      () => abort.abort(new TimeoutError(`timed out after ${formatDuration(timeoutMs)}`)),
+      () => abort.abort(new CheckTimeoutError(`timed out after ${formatDuration(timeoutMs)}`)),
       timeoutMs,
     );
     const checkStarted = performance.now();
@@ -271,6 +260,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
             ...base,
             status: 'error',
             message: `could not measure: ${problem}`,
+            errorKind: 'clock',
             evidence: { clock: { ...(await clock), toleranceMs: clockTolerance } },
             durationMs: Math.round(performance.now() - checkStarted),
           };
@@ -293,14 +283,17 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
       };
     } catch (error) {
       if (error instanceof NotApplicable) {
-        return { ...base, status: 'skip', message: `not applicable: ${error.message}`, durationMs: 0 };
+        const message = `not applicable: ${error.message}`;
+        return { ...base, status: 'skip', message, errorKind: 'not-applicable', durationMs: 0 };
       }
       if (error instanceof DeadlineError) cut.add(check.id);
+      const { kind, message, evidence } = classifyError(error);
       return {
         ...base,
         status: 'error',
-        message: `could not measure: ${errorMessage(error)}`,
-        evidence: (error as { evidence?: Record<string, unknown> }).evidence,
+        message: `could not measure: ${message}`,
+        errorKind: kind,
+        evidence,
         durationMs: Math.round(performance.now() - checkStarted),
       };
     } finally {
@@ -320,7 +313,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
   stopInterrupt();
   // The run is over: whatever a check left behind (a read it no longer awaits, the clock read) is
   // cancelled now rather than left holding sockets open.
-  if (!runAbort.signal.aborted) runAbort.abort(new TimeoutError('the run is over'));
+  if (!runAbort.signal.aborted) runAbort.abort(new InterruptedError('the run is over'));
 
   const traffic = [l2, l1, ...referenceReaders.values()].reduce(
     (sum, reader) => {

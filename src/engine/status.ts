@@ -6,7 +6,7 @@ import { STATUSES } from '../core/result.js';
  * A check that holds but reports a concern (a leading indicator, such as a batcher that will run out
  * of funds in two days) warns whatever its severity: it is not a failure yet, and not a clean pass.
  */
-export function statusOf(holds: boolean, severity: Severity, concern?: string): Status {
+export function statusOf(holds: boolean, severity: Severity, concern?: string): 'pass' | 'warn' | 'fail' {
   if (holds) return concern ? 'warn' : 'pass';
   return severity === 'critical' ? 'fail' : 'warn';
 }

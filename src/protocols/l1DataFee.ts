@@ -15,10 +15,9 @@ import {
   parseAbi,
 } from 'viem';
 import { estimateL1Fee } from 'viem/op-stack';
-import { MeasurementError, NotApplicable } from '../core/errors.js';
+import { MeasurementError, NotApplicable, RpcEndpointError } from '../core/errors.js';
 import type { Stack } from '../core/result.js';
 import type { ChainReader } from '../rpc/reader.js';
-import { RpcEndpointError } from '../rpc/rpcErrors.js';
 
 export interface SampleTransaction {
   to: Address;

@@ -19,6 +19,8 @@ function orderedResult(result: CheckResult): Record<string, unknown> {
     evidence: result.status !== 'skip' ? result.evidence : undefined,
     tags: result.tags,
     description: result.description,
+    // Added after schemaVersion 1 shipped: last, so existing keys keep their order.
+    errorKind: result.status === 'error' || result.status === 'skip' ? result.errorKind : undefined,
   };
 }
 

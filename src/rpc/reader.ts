@@ -21,18 +21,13 @@ import {
   type ReadContractReturnType,
   type RpcBlock,
 } from 'viem';
+import { ChainMismatchError, MalformedResponseError, RpcEndpointError } from '../core/errors.js';
 import type { EndpointReport } from '../core/result.js';
 import { MULTICALL3 } from '../core/wellKnown.js';
 import { type Redactor, redactUrl } from './redact.js';
-import { allFailedMessage, RpcEndpointError } from './rpcErrors.js';
+import { allFailedMessage } from './rpcErrors.js';
 import { assertFresh, type EndpointHead, orderByHead } from './staleness.js';
 import { DEFAULT_RPC_TIMEOUT_MS, defaultHedgeDelay, type Endpoint, EndpointPool } from './transport.js';
-
-/** A live endpoint serves another chain than the checklist declares: the whole chain fails. */
-export class ChainMismatchError extends RpcEndpointError {}
-
-/** The endpoint answered, but not with what the JSON-RPC spec promises. */
-export class MalformedResponseError extends Error {}
 
 /**
  * viem formats what the node sends without validating it; a block without a number, hash or timestamp
@@ -267,9 +262,12 @@ export class ChainReader {
     );
   }
 
-  /** The run's head, once ready() chose it (a reader whose endpoints all failed never gets here). */
+  /**
+   * The run's head, once ready() chose it (a reader whose endpoints all failed never gets here; one
+   * whose endpoints answered the chain id but no block for "latest" does).
+   */
   private chosenHead(): RunHead {
-    if (!this.runHead) throw new Error(`no ${this.label} RPC endpoint reported its head`);
+    if (!this.runHead) throw new MalformedResponseError(`no ${this.label} RPC endpoint reported its head`);
     return this.runHead;
   }
 

@@ -1,58 +1,11 @@
 /**
- * What went wrong with one RPC endpoint, in words a desk can act on: which chain, which endpoint
- * (redacted, numbered as the checklist lists it) and the class of the cause. The message is built from
- * what we know (status, error codes, our own timeout), never from the bytes the endpoint sent: a garbage
- * or hostile body must not end up in a report.
+ * Sorts what viem's HTTP transport throws into the cause classes of RpcEndpointError (core/errors.ts),
+ * in words a desk can act on. The message is built from what we know (status, error codes, our own
+ * timeout), never from the bytes the endpoint sent: a garbage or hostile body must not end up in a report.
  */
-import { BaseError, ResponseBodyTooLargeError, TimeoutError } from 'viem';
+import { ResponseBodyTooLargeError, TimeoutError } from 'viem';
+import type { RpcChain, RpcEndpointError, RpcFailureCause } from '../core/errors.js';
 import { formatDuration } from '../core/units.js';
-
-export type RpcFailureCause =
-  | 'refused'
-  | 'dns'
-  | 'tls'
-  | 'http-401'
-  | 'http-403'
-  | 'http-429'
-  | 'http-5xx'
-  | 'http-other'
-  | 'timeout'
-  | 'aborted'
-  | 'bad-json'
-  | 'wrong-chain'
-  | 'rpc-error'
-  | 'too-large';
-
-export type RpcChain = 'l1' | 'l2' | 'reference';
-
-/**
- * One endpoint failed (or, with `failures`, every endpoint of the chain did). A viem BaseError, so that
- * viem passes it through its request layer as it is (anything else becomes an "unknown RPC error"), with
- * the message kept to the one line (no viem version and docs lines).
- */
-export class RpcEndpointError extends BaseError {
-  readonly chain: RpcChain;
-  /** Redacted and numbered: `#2 https://host/…`. */
-  readonly endpoint: string;
-  override readonly cause: RpcFailureCause;
-  /** When every endpoint failed: what each one did, in the order they were tried. */
-  readonly failures: RpcEndpointError[];
-
-  constructor(
-    chain: RpcChain,
-    endpoint: string,
-    cause: RpcFailureCause,
-    message: string,
-    failures: RpcEndpointError[] = [],
-  ) {
-    super(message, { name: 'RpcEndpointError' });
-    this.message = message;
-    this.chain = chain;
-    this.endpoint = endpoint;
-    this.cause = cause;
-    this.failures = failures;
-  }
-}
 
 /** The first error in an error's `cause` chain that matches. */
 function find(

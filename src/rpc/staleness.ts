@@ -13,8 +13,8 @@
  * erroring on a few seconds of lag that no check's threshold is sensitive to.
  */
 
+import { StaleReadError } from '../core/errors.js';
 import type { Stack } from '../core/result.js';
-import { formatDuration } from '../core/units.js';
 
 /** Which chain a reader serves (same as ChainReader's label). */
 export type HeadChain = 'l1' | 'l2' | 'reference';
@@ -91,38 +91,6 @@ export function headsEvidence(heads: readonly EndpointHead[], nowMs: number) {
   }));
 }
 
-/**
- * A state read at a block older than the chain's bound: the value would be judged against this
- * machine's clock as if it were current. The check is `error`, never `pass`.
- */
-export class StaleReadError extends Error {
-  readonly evidence: Record<string, unknown>;
-  constructor(
-    readonly chain: HeadChain,
-    readonly head: EndpointHead,
-    readonly ageMs: number,
-    readonly boundMs: number,
-    heads: readonly EndpointHead[],
-    nowMs: number,
-  ) {
-    const others = heads.length > 1 ? `, the freshest of ${heads.length} endpoints` : '';
-    super(
-      `${chain} RPC ${head.endpoint} serves block ${head.block}, ${formatDuration(ageMs)} old` +
-        ` (bound ${formatDuration(boundMs)}${others}): a state read there would be judged as fresh`,
-    );
-    this.name = 'StaleReadError';
-    this.evidence = {
-      staleness: {
-        chain,
-        block: Number(head.block),
-        ageMs: Math.round(ageMs),
-        boundMs,
-        endpoints: headsEvidence(heads, nowMs),
-      },
-    };
-  }
-}
-
 /** Throws StaleReadError when the head is older than the bound (no bound: never). */
 export function assertFresh(
   chain: HeadChain,
@@ -133,5 +101,5 @@ export function assertFresh(
 ): void {
   if (boundMs === undefined) return;
   const age = ageMs(head, nowMs);
-  if (age > boundMs) throw new StaleReadError(chain, head, age, boundMs, heads, nowMs);
+  if (age > boundMs) throw new StaleReadError(chain, head, age, boundMs, headsEvidence(heads, nowMs));
 }

@@ -11,9 +11,10 @@
  * of the run. Deterministic answers (a revert) are returned as they are: another node would say the same.
  */
 import { createTransport, type EIP1193RequestFn, http, type Transport } from 'viem';
+import { type RpcChain, RpcEndpointError } from '../core/errors.js';
 import { formatDuration } from '../core/units.js';
 import { redactUrl } from './redact.js';
-import { allFailedMessage, classifyRpcFailure, type RpcChain, RpcEndpointError } from './rpcErrors.js';
+import { allFailedMessage, classifyRpcFailure } from './rpcErrors.js';
 
 /** Per HTTP request (connect, headers and body), unless `--rpc-timeout` or `defaults.rpcTimeout` say otherwise. */
 export const DEFAULT_RPC_TIMEOUT_MS = 3_000;

@@ -36,6 +36,7 @@ describe('runChecklist', () => {
     );
     expect(run.results[0]).toMatchObject({
       status: 'error',
+      errorKind: 'timeout',
       message: 'could not measure: timed out after 500ms',
     });
     expect(run.results[0]?.durationMs).toBeLessThan(2_000);
@@ -49,7 +50,10 @@ describe('runChecklist', () => {
       { deadlineMs: 800 },
     );
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(run.results.find((r) => r.id === 'slow')).toMatchObject({ status: 'error' });
+    expect(run.results.find((r) => r.id === 'slow')).toMatchObject({
+      status: 'error',
+      errorKind: 'deadline',
+    });
     expect(run.results.find((r) => r.id === 'slow')?.message).toContain('run deadline of 800ms reached');
     expect(run.results.find((r) => r.id === 'fast')?.status).toBe('pass');
   });
@@ -63,9 +67,60 @@ describe('runChecklist', () => {
     const { run } = await runChecklist(load(probes), { deadlineMs: 800, concurrency: 1 });
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(run.results.map((r) => r.status)).toEqual(['error', 'error', 'error']);
+    // Also the two the pool started after the deadline, which never ran.
+    expect(run.results.map((r) => r.status === 'error' && r.errorKind)).toEqual([
+      'deadline',
+      'deadline',
+      'deadline',
+    ]);
     expect(run.cutByDeadline).toEqual(['probe-1', 'probe-2', 'probe-3']);
     expect(run.verdict).toBe('NO VERDICT');
     expect(run.verdictReason).toContain('run deadline of 800ms reached');
+  });
+
+  it('ends every check of an interrupted run as error, kind interrupted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { run } = await runChecklist(load(feedCheck('a')), { signal: controller.signal });
+    expect(run.results[0]).toMatchObject({
+      status: 'error',
+      errorKind: 'interrupted',
+      message: 'could not measure: the run was interrupted',
+    });
+  });
+
+  it('skips a check that does not apply, kind not-applicable; a --skip has no kind', async () => {
+    const { run } = await runChecklist(
+      load(`  - id: divergence\n    type: sequencer.rpc-divergence\n${feedCheck('price')}`),
+      { skip: ['price'] },
+    );
+    expect(run.results[0]).toMatchObject({ status: 'skip', errorKind: 'not-applicable' });
+    expect(run.results[0]?.message).toContain('not applicable: needs two or more L2 RPC URLs');
+    expect(run.results[1]).toMatchObject({ status: 'skip', message: 'skipped by --skip' });
+    expect(run.results[1]).not.toHaveProperty('errorKind');
+  });
+
+  it('reports a chain whose every endpoint is down as error, kind rpc', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const address = closed.address();
+    await new Promise((resolve) => closed.close(resolve));
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const { run } = await runChecklist(
+      parseChecklist(checklistYaml(url, feedCheck('price')), 'dead.yaml', { env: {} }),
+    );
+    expect(run.results[0]).toMatchObject({ status: 'error', errorKind: 'rpc' });
+    expect(run.results[0]?.message).toContain('refused the connection');
+  });
+
+  it('reports a contract read that the chain cannot answer as error, kind measurement', async () => {
+    // An address without code where the checklist declares a Chainlink feed.
+    const { run } = await runChecklist(
+      load(
+        '  - id: nothing\n    type: oracle.chainlink\n    feed: "0x000000000000000000000000000000000000dEaD"\n    maxAge: 1h\n',
+      ),
+    );
+    expect(run.results[0]).toMatchObject({ status: 'error', errorKind: 'measurement' });
   });
 
   it("leaves no listener on the caller's signal: --watch passes one signal to every run", async () => {
@@ -99,21 +154,24 @@ describe('runChecklist', () => {
       { env: {} },
     );
     const { run } = await runChecklist(checklist);
-    expect(run.results[0]?.status).toBe('error');
+    expect(run.results[0]).toMatchObject({ status: 'error', errorKind: 'chain-mismatch' });
     expect(run.results[0]?.message).toContain('serves chain id 901, but the checklist declares 10');
   });
 });
 
 describe('malformed RPC answers', () => {
   type Call = { id: number; method: string };
+  // The kind: `rpc` when the answer is not JSON-RPC at all (the transport refuses it), and
+  // `malformed-response` when it is JSON-RPC but not what the method promises.
   it.each([
-    ['an HTML error page', () => '<html>502 Bad Gateway</html>'],
+    ['an HTML error page', () => '<html>502 Bad Gateway</html>', 'rpc'],
     [
       'results of the wrong shape',
       (call: Call) => ({ jsonrpc: '2.0', id: call.id, result: { unexpected: true } }),
+      'rpc',
     ],
-    ['empty results', (call: Call) => ({ jsonrpc: '2.0', id: call.id, result: null })],
-  ])('make the check error, never pass: %s', async (_name, answer) => {
+    ['empty results', (call: Call) => ({ jsonrpc: '2.0', id: call.id, result: null }), 'malformed-response'],
+  ])('make the check error, never pass: %s', async (_name, answer, kind) => {
     const server = createServer(async (request, response) => {
       let text = '';
       for await (const chunk of request) text += chunk;
@@ -142,6 +200,7 @@ describe('malformed RPC answers', () => {
       );
       const { run } = await runChecklist(checklist);
       expect(run.results.map((r) => r.status)).toEqual(['error', 'error']);
+      expect(run.results.map((r) => r.status === 'error' && r.errorKind)).toEqual([kind, kind]);
       expect(run.results.map((r) => r.message)).toEqual([
         expect.stringContaining('could not measure'),
         expect.stringContaining('could not measure'),
@@ -183,7 +242,7 @@ describe("this machine's clock against the chain heads", () => {
     );
     for (const id of ['head', 'price']) {
       const result = run.results.find((r) => r.id === id);
-      expect(result?.status).toBe('error');
+      expect(result).toMatchObject({ status: 'error', errorKind: 'clock' });
       expect(result?.message).toMatch(
         /^could not measure: this machine's clock is ((5\d|6[0-5])s|1m( \ds)?) behind the L1 head \(block \d+ at .*\), more than the 30s tolerance: every age would read/,
       );

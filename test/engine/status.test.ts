@@ -9,11 +9,9 @@ function result(spec: string, index: number): CheckResult {
   const base = { id: `c${index}`, type: 't', severity, tags: [], durationMs: 0, message: '' };
   if (status === 'pass' || status === 'warn' || status === 'fail')
     return { ...base, status, observed: '', threshold: '' };
-  return {
-    ...base,
-    status,
-    message: status === 'error' ? 'could not measure: l2 RPC #1 timed out after 3s' : '',
-  };
+  if (status === 'error')
+    return { ...base, status, message: 'could not measure: l2 RPC #1 timed out after 3s', errorKind: 'rpc' };
+  return { ...base, status };
 }
 
 describe('verdictOf and exitCodeOf', () => {

@@ -90,6 +90,7 @@ afterAll(async () => {
 
 function holdsInvariants(r: CaseResult): void {
   expect.soft(r.falsePasses, 'checks that pass only under the fault').toEqual([]);
+  expect.soft(r.internalErrors, 'checks whose error reads as a bug (errorKind internal)').toEqual([]);
   expect.soft(r.stackTrace, `stack trace in the output: ${r.stderrHead}`).toBe(false);
   expect.soft(r.leaked, 'response bytes or URL keys in the output').toEqual([]);
   expect.soft(r.killed, 'still running at the hard cap').toBe(false);
@@ -106,6 +107,9 @@ describe('fault suite (fast subset)', () => {
     const r = await result(HANG_ALL);
     holdsInvariants(r);
     expect(r.reportMs, 'a report').not.toBeNull();
+    // Every endpoint silent: the checks end at the deadline or on their RPC timeouts, nothing else.
+    expect(Object.keys(r.errorKinds).length).toBeGreaterThan(0);
+    for (const kind of Object.values(r.errorKinds)) expect(['deadline', 'rpc']).toContain(kind);
   });
 
   it('one of two L2 endpoints hangs: the run falls back to the other', { timeout: 90_000 }, async () => {
@@ -118,6 +122,8 @@ describe('fault suite (fast subset)', () => {
   it('garbage bodies: error rows, no bytes of the garbage echoed', { timeout: 90_000 }, async () => {
     const r = await result(GARBAGE);
     holdsInvariants(r);
+    expect(Object.keys(r.errorKinds).length).toBeGreaterThan(0);
+    for (const kind of Object.values(r.errorKinds)) expect(['rpc', 'malformed-response']).toContain(kind);
   });
 
   it('a stale primary endpoint does not make a stale oracle pass', { timeout: 120_000 }, async () => {

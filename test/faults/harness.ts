@@ -87,6 +87,10 @@ export interface CaseResult {
   baselineExitCode: number | null;
   /** Checks that pass here but not in the fault-free run of the same command. */
   falsePasses: string[];
+  /** Why each check that errs could not measure (the report's errorKind), per check id. */
+  errorKinds: Record<string, string>;
+  /** Checks whose error reads as a bug (errorKind internal): a network fault must never. */
+  internalErrors: string[];
   stackTrace: boolean;
   /** Garbage response bytes, the garbage's secret, or the URL's key in stdout/stderr. */
   leaked: string[];
@@ -126,7 +130,7 @@ export function describeModes(c: Pick<FaultCase, 'l2' | 'l1'>): string {
 interface ParsedReport {
   verdict?: string;
   summary?: Record<string, number>;
-  results?: { id: string; status: string; message?: string }[];
+  results?: { id: string; status: string; message?: string; errorKind?: string }[];
 }
 
 function parseReport(stdout: string): ParsedReport | null {
@@ -413,6 +417,7 @@ export class FaultBench {
     return {
       ...worst,
       falsePasses: [...new Set(results.flatMap((r) => r.falsePasses))],
+      internalErrors: [...new Set(results.flatMap((r) => r.internalErrors))],
       stackTrace: results.some((r) => r.stackTrace),
       leaked: [...new Set(results.flatMap((r) => r.leaked))],
       documentedExit: results.every((r) => r.documentedExit),
@@ -424,6 +429,9 @@ export class FaultBench {
   private judge(c: FaultCase, args: string[], outcome: RunOutcome, baseline: Baseline): CaseResult {
     const report = parseReport(outcome.stdout);
     const statuses = Object.fromEntries((report?.results ?? []).map((r) => [r.id, r.status]));
+    const errorKinds = Object.fromEntries(
+      (report?.results ?? []).filter((r) => r.status === 'error').map((r) => [r.id, r.errorKind ?? '']),
+    );
     const messages = Object.fromEntries(
       (report?.results ?? [])
         .filter((r) => r.status === 'error' || r.status === 'fail')
@@ -453,6 +461,8 @@ export class FaultBench {
       falsePasses: Object.entries(statuses)
         .filter(([id, status]) => status === 'pass' && baseline.statuses[id] !== 'pass')
         .map(([id]) => id),
+      errorKinds,
+      internalErrors: Object.keys(errorKinds).filter((id) => errorKinds[id] === 'internal'),
       stackTrace: hasStackTrace(all),
       leaked: leaks(all),
       documentedExit: !outcome.killed && exitCode !== null && DOCUMENTED_EXIT_CODES.includes(exitCode),

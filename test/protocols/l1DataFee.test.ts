@@ -5,9 +5,8 @@ import {
   parseAbi,
 } from 'viem';
 import { describe, expect, it } from 'vitest';
-import { MeasurementError } from '../../src/checks/define.js';
+import { MeasurementError, RpcEndpointError } from '../../src/core/errors.js';
 import { nodeInterfaceError } from '../../src/protocols/l1DataFee.js';
-import { RpcEndpointError } from '../../src/rpc/rpcErrors.js';
 
 const abi = parseAbi([
   'function gasEstimateL1Component(address, bool, bytes) returns (uint64, uint256, uint256)',

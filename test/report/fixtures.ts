@@ -51,6 +51,7 @@ export function fixtureResults(): CheckResult[] {
       severity: 'critical',
       status: 'error',
       message: 'could not measure: HTTP request failed',
+      errorKind: 'rpc',
       description: 'no block of the last 64 was replaced',
       tags: ['reorg'],
       durationMs: 1500,

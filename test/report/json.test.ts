@@ -96,6 +96,7 @@ describe('renderJson', () => {
       'durationMs',
       'tags',
       'description',
+      'errorKind',
     ]);
     expect(Object.keys(parsed.results[4])).toEqual([
       'id',
@@ -108,6 +109,25 @@ describe('renderJson', () => {
       'tags',
     ]);
     expect(text).not.toContain('null');
+  });
+
+  it('says why an error result could not measure in errorKind, appended after the older keys', () => {
+    expect(parsed.results[3]).toMatchObject({ status: 'error', errorKind: 'rpc' });
+    const notApplicable = fixtureRun({
+      results: [
+        {
+          id: 'divergence',
+          type: 'sequencer.rpc-divergence',
+          severity: 'warning',
+          status: 'skip',
+          message: 'not applicable: one endpoint',
+          errorKind: 'not-applicable',
+          tags: [],
+          durationMs: 0,
+        },
+      ],
+    });
+    expect(JSON.parse(renderJson(notApplicable)).results[0].errorKind).toBe('not-applicable');
   });
 
   it('writes bigints anywhere in evidence as decimal strings', () => {

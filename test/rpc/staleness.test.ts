@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
+import { StaleReadError } from '../../src/core/errors.js';
 import type { RunResult } from '../../src/core/result.js';
 import { devnetEnvironment, type RunningVenue } from '../../src/devnet/venue.js';
 import { runChecklist } from '../../src/engine/run.js';
@@ -16,9 +17,9 @@ import { ChecklistError } from '../../src/errors.js';
 import {
   defaultMaxBlockAgeMs,
   type EndpointHead,
+  headsEvidence,
   maxBlockAgeFor,
   orderByHead,
-  StaleReadError,
 } from '../../src/rpc/staleness.js';
 import { cli } from '../helpers/cli.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy.js';
@@ -60,7 +61,7 @@ describe('the bound and the head (pure)', () => {
 
   it('names the chain, the endpoint, the block, its age and the bound', () => {
     const stale = head(0, 1234, 420);
-    const error = new StaleReadError('l2', stale, 420_000, 60_000, [stale], NOW);
+    const error = new StaleReadError('l2', stale, 420_000, 60_000, headsEvidence([stale], NOW));
     expect(error.message).toBe(
       'l2 RPC #1 http://127.0.0.1:9545 serves block 1234, 7m old (bound 1m): a state read there would be judged as fresh',
     );
@@ -118,7 +119,7 @@ describe('a stale endpoint on the devnet', () => {
     await writeFile(file, checklistYaml(proxy.url, ETH_USD, 901, undefined, 'op-stack'));
     const result = await cli(['run', file, '--only', 'eth-usd', '--format', 'json', '--state', dir]);
     const run = json(result.stdout);
-    expect(run.results[0]).toMatchObject({ id: 'eth-usd', status: 'error' });
+    expect(run.results[0]).toMatchObject({ id: 'eth-usd', status: 'error', errorKind: 'stale-read' });
     expect(run.results[0]?.message).toMatch(
       /^could not measure: l2 RPC #1 http:\/\/127\.0\.0\.1:\d+\/? serves block \d+, \d+m( \d+s)? old \(bound 1m\): a state read there would be judged as fresh$/,
     );
@@ -190,7 +191,7 @@ describe('a stale endpoint on the devnet', () => {
       const { run } = await runChecklist(checklist, { maxBlockAgeMs: 3_000 });
       expect(run.results.find((r) => r.id === 'head')).toMatchObject({ status: 'fail' });
       const price = run.results.find((r) => r.id === 'eth-usd');
-      expect(price).toMatchObject({ status: 'error' });
+      expect(price).toMatchObject({ status: 'error', errorKind: 'stale-read' });
       expect(price?.message).toMatch(/serves block \d+, [\d.]+s old \(bound 3s\)/);
       // Its own head sample already shows the outage: it fails on that, though the feed is unreadable.
       const outages = run.results.find((r) => r.id === 'outages');

@@ -1,8 +1,8 @@
 import type { Address } from 'viem';
 import { z } from 'zod';
+import { StaleReadError } from '../../core/errors.js';
 import { formatDuration } from '../../core/units.js';
 import { readLatestRound, readRoundHistory } from '../../protocols/chainlink.js';
-import { StaleReadError } from '../../rpc/staleness.js';
 import { defineCheck, MeasurementError } from '../define.js';
 import { address, duration, integer } from '../params.js';
 

@@ -1,5 +1,6 @@
 import type { Hash, PublicClient } from 'viem';
 import { z } from 'zod';
+import { errorMessage } from '../../core/errors.js';
 import { formatDuration } from '../../core/units.js';
 import { defineCheck, MeasurementError, NotApplicable } from '../define.js';
 import { duration, integer } from '../params.js';
@@ -20,14 +21,6 @@ export interface DivergenceObservation {
 
 async function hashAt(client: PublicClient, height: number): Promise<Hash> {
   return (await client.getBlock({ blockNumber: BigInt(height) })).hash as Hash;
-}
-
-/** Why an endpoint did not answer, in its own words (viem's short message plus its details). */
-function failure(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const { shortMessage, details } = error as { shortMessage?: unknown; details?: unknown };
-  const base = typeof shortMessage === 'string' ? shortMessage : error.message;
-  return typeof details === 'string' && details && !base.includes(details) ? `${base} (${details})` : base;
 }
 
 /** Endpoints outside the largest group agreeing on the hash (the first endpoint wins a tie). */
@@ -69,7 +62,7 @@ export const rpcDivergence = defineCheck({
           const block = await client.getBlock({ blockTag: 'latest' });
           return { label, head: { number: Number(block.number), timestamp: Number(block.timestamp) } };
         } catch (error) {
-          return { label, error: failure(error) };
+          return { label, error: errorMessage(error) };
         }
       }),
     );
@@ -93,7 +86,7 @@ export const rpcDivergence = defineCheck({
             view.hashAtCommon = await hashAt(endpoints[index]?.client as PublicClient, commonHeight);
           } catch (error) {
             view.hashAtCommon = undefined;
-            view.error = failure(error);
+            view.error = errorMessage(error);
           }
         }),
       );
