@@ -221,12 +221,20 @@ export class CheckTester<Params extends z.ZodObject, Observation> {
     return checklist;
   }
 
-  /** Registers a vitest block per case under `<type> evaluate`, and one for the example. */
-  run(cases: CheckCases<z.input<Params>, Observation>): void {
-    describe(`${this.check.type} evaluate`, () => {
-      it('its example validates through the loader', () => {
-        this.expectExampleValidates();
-      });
+  private exampleRegistered = false;
+
+  /**
+   * Registers a vitest block per case under `<type> evaluate` (`: title` when a file groups its cases
+   * in several tables), and, once per tester, one for the check's example.
+   */
+  run(cases: CheckCases<z.input<Params>, Observation>, options: { title?: string } = {}): void {
+    describe(`${this.check.type} evaluate${options.title ? `: ${options.title}` : ''}`, () => {
+      if (!this.exampleRegistered) {
+        this.exampleRegistered = true;
+        it('its example validates through the loader', () => {
+          this.expectExampleValidates();
+        });
+      }
       for (const c of cases.valid ?? []) {
         it(`passes: ${c.name}`, () => {
           const outcome = this.evaluate(c);
