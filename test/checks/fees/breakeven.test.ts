@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseChecklist } from '../../../src/checklist/load.js';
 import { breakeven, type CostObservation } from '../../../src/checks/fees/breakeven.js';
 import type { CheckResult } from '../../../src/core/result.js';
 import { CALM_L1_FEES, setL1Fees } from '../../../src/devnet/l1Fees.js';
 import { admin, anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
-import { applyScenario, checklistYaml, runOne, startTestVenue } from '../../helpers/venue.js';
+import { CheckTester } from '../../helpers/checkTester.js';
+import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const MARKET_MAKING = `type: fees.breakeven
 strategy: market-making
@@ -16,73 +16,131 @@ tradesPerDay: 200
 rebalancesPerDay: 4
 expectedEdgeBps: 5`;
 
-const FUNDING = `type: fees.breakeven
-strategy: funding-capture
-notional: 100_000 USD
-nativePrice: 3000 USD
-takerFeeBps: 5
-rebalancesPerDay: 1
-rebalanceNotional: 10_000 USD
-holdingPeriod: 7d`;
+const MM_PARAMS = {
+  strategy: 'market-making',
+  notional: '10_000 USD',
+  nativePrice: '$ethUsdFeed',
+  makerFeeBps: 1,
+  takerFeeBps: 5,
+  tradesPerDay: 200,
+  rebalancesPerDay: 4,
+  expectedEdgeBps: 5,
+} as const;
+const FUNDING_PARAMS = {
+  strategy: 'funding-capture',
+  notional: '100_000 USD',
+  nativePrice: '3000 USD',
+  takerFeeBps: 5,
+  rebalancesPerDay: 1,
+  rebalanceNotional: '10_000 USD',
+  holdingPeriod: '7d',
+} as const;
 
-/** Parses one check's parameters like the loader does. */
-function params(yaml: string) {
-  const checklist = parseChecklist(
-    checklistYaml('http://127.0.0.1:1', `  - id: x\n${yaml.replace(/^/gm, '    ')}\n`),
-    'test.yaml',
-    { env: {} },
-  );
-  return checklist.checks[0]?.params as never;
-}
-
-describe('fees.breakeven evaluation (pure)', () => {
-  // 0.05 USD per transaction: 1 gwei would be 300 000 gas × 1e9 = 3e14 wei; at 3000 USD that is 0.9 USD,
-  // so use 0.05/0.9 gwei and no L1 fee
-  const gasPriceWei = 55_555_556n;
-  const observe = (makerBps?: number, takerBps = 5): CostObservation => ({
+// 0.05 USD per transaction at 3000 USD: 300 000 gas × 55 555 556 wei, and no L1 fee.
+const CALM_GAS_WEI = 55_555_556n;
+function cost(
+  options: { gasPriceWei?: bigint; makerBps?: number; priceAgeMs?: number } = {},
+): CostObservation {
+  const gasPriceWei = options.gasPriceWei ?? CALM_GAS_WEI;
+  return {
     tx: { totalWei: 300_000n * gasPriceWei, gasPriceWei, l1Wei: 0n, source: 'none' },
     nativeUsd: 3000,
-    fees: { makerBps, takerBps, source: 'the checklist' },
-  });
+    ...(options.priceAgeMs === undefined ? {} : { priceAgeMs: options.priceAgeMs }),
+    fees: { makerBps: options.makerBps ?? 1, takerBps: 5, source: 'the checklist' },
+  };
+}
+// 2·(50 + 0.05) + 7·(5 + 0.05) = 135.45 USD over 100 000 USD and 21 intervals of 8 h.
+const FUNDING_BREAKEVEN = 'breakeven 0.0065% per 8h (7.06%/y)';
 
-  it.each([
-    ['0.01% per 8h covers the 0.00645% breakeven', '0.01%', 'pass'],
-    ['0.005% per 8h does not', '0.005%', 'fail'],
-    ['negative funding (the position pays) never breaks even', '-0.01%', 'fail'],
-  ])('funding capture: %s', (_name, expected, status) => {
-    const judgement = breakeven.evaluate(
-      params(`${FUNDING}\nexpectedFundingRate: "${expected}"`),
-      observe(),
-      0,
-    );
-    expect(judgement.holds ? 'pass' : 'fail').toBe(status);
-    // 2·(50 + 0.05) + 7·(5 + 0.05) = 135.45 over 100 000 and 21 intervals
-    expect(judgement.observed).toBe('breakeven 0.0065% per 8h (7.06%/y)');
-  });
-
-  it('market making with a maker rebate breaks even below zero', () => {
-    const judgement = breakeven.evaluate(
-      params(
-        MARKET_MAKING.replace('makerFeeBps: 1', 'makerFeeBps: -0.5')
-          .replace('rebalancesPerDay: 4', 'rebalancesPerDay: 0')
-          .replace('expectedEdgeBps: 5', 'expectedEdgeBps: 0'),
-      ),
-      observe(-0.5),
-      0,
-    );
-    // per fill −0.5 + 0.05 = −0.45 USD over 10 000 → −0.45 bps
-    expect(judgement.holds).toBe(true);
-    expect(judgement.observed).toBe('breakeven -0.45 bps');
-  });
-
-  it('needs the strategy’s own parameters', () => {
-    expect(() => params(MARKET_MAKING.replace('tradesPerDay: 200\n', ''))).toThrow(
-      /market-making needs tradesPerDay/,
-    );
-    expect(() => params(FUNDING)).toThrow(
-      /funding-capture needs exactly one of expectedFundingRate \(per 8 hours\) or fundingMarket/,
-    );
-  });
+new CheckTester(breakeven).run({
+  valid: [
+    {
+      name: 'market making at normal gas: the breakeven edge is below the expected edge',
+      params: MM_PARAMS,
+      observation: cost(),
+      message:
+        /^margin \d+\.\d+ bps: 200 fills of 10,000 USD and 4 rebalances a day cost .* \(1 tx = 300,000 gas × 0\.05556 gwei = 0\.05 USD\)$/,
+      threshold: '<= expected edge 5.00 bps',
+    },
+    {
+      name: 'market making with a maker rebate breaks even below zero',
+      // per fill −0.5 + 0.05 = −0.45 USD over 10 000 USD → −0.45 bps
+      params: { ...MM_PARAMS, makerFeeBps: -0.5, rebalancesPerDay: 0, expectedEdgeBps: 0 },
+      observation: cost({ makerBps: -0.5 }),
+      observed: 'breakeven -0.45 bps',
+    },
+    {
+      name: 'funding capture: 0.01% per 8h covers the 0.00645% breakeven',
+      params: { ...FUNDING_PARAMS, expectedFundingRate: '0.01%' },
+      observation: cost(),
+      observed: FUNDING_BREAKEVEN,
+      threshold: '<= expected 0.0100% per 8h',
+    },
+    {
+      name: "funding capture on the venue's own next funding rate (dYdX v4)",
+      params: { ...FUNDING_PARAMS, fundingMarket: 'ETH-USD' },
+      stack: 'dydx-v4',
+      observation: { ...cost(), funding: { per8h: 0.0001, source: 'ETH-USD next funding, short perp' } },
+      threshold: '(ETH-USD next funding, short perp)',
+    },
+  ],
+  invalid: [
+    {
+      name: 'market making when gas spikes (900 USD a transaction)',
+      params: MM_PARAMS,
+      observation: cost({ gasPriceWei: 1_000_000_000_000n }),
+      status: 'fail',
+      message: /^short by [\d,.]+ bps/,
+    },
+    {
+      name: 'market making when the expected edge is below breakeven',
+      params: { ...MM_PARAMS, expectedEdgeBps: 1 },
+      observation: cost(),
+      status: 'fail',
+      message: /^short by 0\.\d+ bps/,
+    },
+    {
+      name: 'funding capture: 0.005% per 8h does not cover breakeven',
+      params: { ...FUNDING_PARAMS, expectedFundingRate: '0.005%' },
+      observation: cost(),
+      status: 'fail',
+      observed: FUNDING_BREAKEVEN,
+      message: /^short by 0\.0015% per 8h/,
+    },
+    {
+      name: 'funding capture: negative funding (the position pays) never breaks even',
+      params: { ...FUNDING_PARAMS, expectedFundingRate: '-0.005%' },
+      observation: cost(),
+      status: 'fail',
+      observed: FUNDING_BREAKEVEN,
+      message: /^short by 0\.0\d+% per 8h: holding 100,000 USD for 7d costs/,
+    },
+    {
+      name: 'a native price older than maxPriceAge cannot price gas',
+      params: MM_PARAMS,
+      observation: cost({ priceAgeMs: 26 * 3_600_000 }),
+      status: 'fail',
+      observed: 'price 1d 2h old',
+      message: 'cannot price gas: the native price feed is 1d 2h old',
+    },
+  ],
+  refused: [
+    {
+      name: "market making without the strategy's own parameters",
+      params: { ...MM_PARAMS, tradesPerDay: undefined },
+      error: /market-making needs tradesPerDay/,
+    },
+    {
+      name: 'funding capture without a funding rate',
+      params: FUNDING_PARAMS,
+      error: /funding-capture needs exactly one of expectedFundingRate \(per 8 hours\) or fundingMarket/,
+    },
+    {
+      name: 'a fee tier on a venue that cannot read one',
+      params: { ...MM_PARAMS, feeTier: '1' },
+      error: 'feeTier, it runs on dydx-v4 only',
+    },
+  ],
 });
 
 describe('fees.breakeven on the devnet', () => {
@@ -138,11 +196,5 @@ describe('fees.breakeven on the devnet', () => {
     } finally {
       await setL1Fees(venue.clients, CALM_L1_FEES);
     }
-  });
-
-  it('funding capture fails when the expected funding is negative', async () => {
-    const result = await runOne(venue.node.url, `${FUNDING}\nexpectedFundingRate: "-0.005%"`);
-    expect(result.status).toBe('fail');
-    expect(result.message).toMatch(/^short by 0\.0\d+% per 8h: holding 100,000 USD for 7d costs/);
   });
 });

@@ -1,23 +1,56 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headAge } from '../../../src/checks/sequencer/headAge.js';
 import { anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
+import { CheckTester } from '../../helpers/checkTester.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
-describe('sequencer.head-age evaluate', () => {
-  const params = { max: 30_000 };
-  const now = 1_000_000_000_000;
-  it.each([
-    ['a fresh head', now - 2_000, true, '2s'],
-    ['a head exactly at max', now - 30_000, true, '30s'],
-    ['an old head', now - 95_000, false, '1m 35s'],
-    ['a head slightly ahead of the clock', now + 1_000, true, '0ms'],
-    ['a head far in the future', now + 120_000, false, '2m in the future'],
-  ])('%s', (_name, timestampMs, holds, observed) => {
-    const judgement = headAge.evaluate(params, { block: 7, timestamp: timestampMs / 1000 }, now);
-    expect(judgement.holds).toBe(holds);
-    expect(judgement.observed).toBe(observed);
-    expect(judgement.threshold).toBe('<= 30s');
-  });
+const now = 1_000_000_000_000;
+const head = (timestampMs: number) => ({ block: 7, timestamp: timestampMs / 1000 });
+
+new CheckTester(headAge).run({
+  valid: [
+    { name: 'a fresh head', params: { max: '30s' }, observation: head(now - 2_000), now, observed: '2s' },
+    { name: 'a head exactly at max', params: { max: '30s' }, observation: head(now - 30_000), now },
+    {
+      name: 'a head slightly ahead of the clock reads as 0 ms old',
+      params: {},
+      observation: head(now + 1_000),
+      now,
+      observed: /^0ms$/,
+      threshold: '<= 30s',
+    },
+  ],
+  invalid: [
+    {
+      name: 'an old head',
+      params: { max: '30s' },
+      observation: head(now - 95_000),
+      now,
+      status: 'fail',
+      observed: '1m 35s',
+      threshold: /^<= 30s$/,
+      message: 'latest L2 block 7 is 1m 35s old',
+    },
+    {
+      name: 'a head far in the future',
+      params: { max: '30s' },
+      observation: head(now + 120_000),
+      now,
+      status: 'fail',
+      observed: '2m in the future',
+      message: "timestamped 2m ahead of this machine's clock",
+    },
+    {
+      name: 'an old head on a warning-level check',
+      params: { max: '10m' },
+      observation: head(now - 11 * 60_000),
+      now,
+      severity: 'warning',
+      status: 'warn',
+      message: 'is 11m old',
+    },
+  ],
+  refused: [{ name: 'a max without a unit', params: { max: '30' }, error: 'expected a duration' }],
 });
 
 describe('sequencer.head-age on the devnet', () => {

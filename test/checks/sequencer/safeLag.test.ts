@@ -2,29 +2,60 @@ import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeLag } from '../../../src/checks/sequencer/safeLag.js';
 import type { RunningVenue } from '../../../src/devnet/venue.js';
+import { CheckTester } from '../../helpers/checkTester.js';
 import { runOne, startTestVenue } from '../../helpers/venue.js';
 
-describe('sequencer.safe-lag evaluate', () => {
-  const params = { maxSafeLag: 60_000, maxFinalizedLag: 600_000 };
-  const latest = { number: 1000, timestamp: 10_000 };
-  it('passes when both heads are close, and shows blocks and time', () => {
-    const j = safeLag.evaluate(
-      params,
-      { latest, safe: { number: 970, timestamp: 9_940 }, finalized: { number: 900, timestamp: 9_800 } },
-      0,
-    );
-    expect(j.holds).toBe(true);
-    expect(j.observed).toBe('safe 1m (30 blocks), finalized 3m 20s (100 blocks)');
-  });
-  it('fails when the safe head falls behind', () => {
-    const j = safeLag.evaluate(
-      params,
-      { latest, safe: { number: 900, timestamp: 9_800 }, finalized: { number: 900, timestamp: 9_800 } },
-      0,
-    );
-    expect(j.holds).toBe(false);
-    expect(j.message).toContain('the safe head is 3m 20s behind, over 1m');
-  });
+const latest = { number: 1000, timestamp: 10_000 };
+/** Heads `safeS` and `finalizedS` seconds behind latest, at 2 s blocks. */
+const heads = (safeS: number, finalizedS: number) => ({
+  latest,
+  safe: { number: latest.number - safeS / 2, timestamp: latest.timestamp - safeS },
+  finalized: { number: latest.number - finalizedS / 2, timestamp: latest.timestamp - finalizedS },
+});
+const PARAMS = { maxSafeLag: '1m', maxFinalizedLag: '10m' };
+
+new CheckTester(safeLag).run({
+  valid: [
+    {
+      name: 'both heads close, shown in time and blocks',
+      params: PARAMS,
+      observation: heads(60, 200),
+      observed: 'safe 1m (30 blocks), finalized 3m 20s (100 blocks)',
+      threshold: 'safe <= 1m, finalized <= 10m',
+      message: 'latest 1000, safe 970, finalized 900',
+    },
+    {
+      name: "Arbitrum's own defaults (75m / 90m): an hour-old safe head is normal for Nitro",
+      params: {},
+      stack: 'arbitrum',
+      observation: heads(3_600, 4_800),
+      threshold: 'safe <= 1h 15m, finalized <= 1h 30m',
+    },
+  ],
+  invalid: [
+    {
+      name: 'the safe head falls behind',
+      params: PARAMS,
+      observation: heads(200, 200),
+      status: 'fail',
+      message: 'the safe head is 3m 20s behind, over 1m (latest 1000)',
+    },
+    {
+      name: 'the finalized head falls behind',
+      params: PARAMS,
+      observation: heads(30, 1_200),
+      status: 'fail',
+      message: 'the finalized head is 20m behind, over 10m',
+    },
+    {
+      name: 'an hour-old safe head on the OP Stack default (10m)',
+      params: {},
+      stack: 'op-stack',
+      observation: heads(3_600, 3_600),
+      status: 'fail',
+      message: /^the safe head is 1h behind, over 10m; the finalized head is 1h behind, over 45m/,
+    },
+  ],
 });
 
 describe('sequencer.safe-lag on the devnet', () => {

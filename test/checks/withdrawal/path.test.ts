@@ -11,65 +11,99 @@ import {
   portalRefusals,
 } from '../../../src/protocols/faultProofs.js';
 import { type BridgeState, proofSystemOf } from '../../../src/protocols/opStack.js';
+import { CheckTester, contractAddress } from '../../helpers/checkTester.js';
 import { applyScenario, runOne, startTestVenue, testPorts } from '../../helpers/venue.js';
 
 const CHECK = `type: withdrawal.path\nportal: "${DEVNET_BRIDGE.portal}"\nmaxFinalizationPeriod: 1m\nmaxOutputAge: 1m`;
 
-describe('withdrawal.path evaluate', () => {
-  const params = {
-    portal: DEVNET_BRIDGE.portal,
-    maxFinalizationPeriod: 7 * 86_400_000,
-    maxOutputAge: 3 * 3_600_000,
-  };
-  const faultProofs: BridgeState = {
-    portal: DEVNET_BRIDGE.portal,
-    version: '3.10.0',
-    proofSystem: 'fault-proofs',
-    portalPaused: false,
-    superchainPaused: false,
-    finalizationPeriodSeconds: 604_800,
-    disputeGameFinalitySeconds: 302_400,
-    proposals: DEVNET_BRIDGE.disputeGameFactory,
-    latestProposal: { timestamp: 1_000, index: 42 },
-  };
+const tester = new CheckTester(path);
+const DAY = 86_400_000;
+const portal = contractAddress('portal');
+const faultProofs: BridgeState = {
+  portal,
+  version: '3.10.0',
+  proofSystem: 'fault-proofs',
+  portalPaused: false,
+  superchainPaused: false,
+  finalizationPeriodSeconds: 604_800,
+  disputeGameFinalitySeconds: 302_400,
+  proposals: contractAddress('disputeGameFactory'),
+  latestProposal: { timestamp: 1_000, index: 42 },
+};
+
+describe('withdrawal.path proof system', () => {
   it('tells the proof system from the portal version', () => {
     expect(proofSystemOf('2.8.1-beta.1')).toBe('output-oracle');
     expect(proofSystemOf('3.10.0')).toBe('fault-proofs');
   });
-  it('passes a fault-proof chain with a 7-day maturity and a recent game', () => {
-    const j = path.evaluate(params, faultProofs, 1_000_000 + 30 * 60_000);
-    expect(j.holds).toBe(true);
-    expect(j.observed).toBe('open, finalization 7d, dispute game 30m old');
-  });
-  it('fails when no game was ever proposed', () => {
-    const j = path.evaluate(params, { ...faultProofs, latestProposal: undefined }, 0);
-    expect(j.holds).toBe(false);
-    expect(j.message).toContain('no dispute game was ever proposed');
-  });
 });
 
-describe('withdrawal.path evaluate on fault proofs (judged games)', () => {
-  const params = { portal: DEVNET_BRIDGE.portal, maxFinalizationPeriod: 86_400_000, maxOutputAge: 60_000 };
+tester.run(
+  {
+    valid: [
+      {
+        name: 'a fault-proof chain with a 7-day maturity and a recent game',
+        params: { portal: '$portal' },
+        observation: faultProofs,
+        now: 1_000_000 + 30 * 60_000,
+        observed: 'open, finalization 7d, dispute game 30m old',
+        threshold: 'open, finalization <= 7d, dispute game <= 3h',
+      },
+    ],
+    invalid: [
+      {
+        name: 'no game was ever proposed',
+        params: { portal: '$portal' },
+        observation: { ...faultProofs, latestProposal: undefined },
+        now: 0,
+        status: 'fail',
+        message: 'no dispute game was ever proposed',
+      },
+      {
+        name: 'a paused portal',
+        params: { portal: '$portal' },
+        observation: { ...faultProofs, portalPaused: true },
+        now: 1_000_000,
+        status: 'fail',
+        observed: /^paused/,
+        message: 'the portal is PAUSED: withdrawals can be neither proven nor finalized',
+      },
+    ],
+    refused: [
+      {
+        name: 'neither portal nor rollup',
+        params: {},
+        error: 'give either portal (OP Stack) or rollup (Arbitrum)',
+      },
+      {
+        name: 'an inbox without a rollup',
+        params: { portal: '$portal', inbox: '$inbox' },
+        error: 'inbox goes with rollup (Arbitrum)',
+      },
+    ],
+  },
+  { title: 'OP Stack, from the latest proposal' },
+);
+
+{
+  const params = { portal: '$portal', maxFinalizationPeriod: '1d', maxOutputAge: '1m' };
   const game: GameView = {
     index: 7,
-    address: DEVNET_BRIDGE.portal,
+    address: contractAddress('game7'),
     gameType: 0,
     createdAt: 1_000,
     l2BlockNumber: 500,
     rootClaim: `0x${'11'.repeat(32)}`,
     status: 'IN_PROGRESS',
   };
+  // The devnet's bridge: 6 s proof maturity, 8 s game clock + 4 s finality delay → 12 s.
   const bridge: BridgeState = {
-    portal: DEVNET_BRIDGE.portal,
-    version: '3.10.0',
-    proofSystem: 'fault-proofs',
-    portalPaused: false,
-    superchainPaused: false,
+    ...faultProofs,
     finalizationPeriodSeconds: 6,
     disputeGameFinalitySeconds: 4,
     maxClockDurationSeconds: 8,
     withdrawalDelaySeconds: 12,
-    proposals: DEVNET_BRIDGE.disputeGameFactory,
+    latestProposal: undefined,
   };
   const observe = (games: GameJudgement, l2SafeTimestamp = 1_000) => ({ ...bridge, games, l2SafeTimestamp });
   const honest = { ...game, l2BlockTimestamp: 990 };
@@ -79,48 +113,72 @@ describe('withdrawal.path evaluate on fault proofs (judged games)', () => {
     createdAt: 1_100,
     problems: ["WRONG ROOT: its root claim is not the L2's output root at block 600"],
   };
-  it.each([
-    [
-      'a fresh honest game',
-      observe({ honest, discounted: [], scanned: 2 }),
-      1_030_000,
-      true,
-      /newest usable dispute game #7 30s old/,
-    ],
-    [
-      'a fresh wrong-root game over a stale honest one',
-      observe({ honest, discounted: [garbage], scanned: 2 }),
-      1_090_000,
-      false,
-      /can use \(#7\) is 1m 30s old.*CONCERN: 1 game\(s\) with a WRONG ROOT \(#8/,
-    ],
-    [
-      'a wrong-root game beside a fresh honest one (pass, with the concern)',
-      observe({ honest, discounted: [garbage], scanned: 2 }),
-      1_030_000,
-      true,
-      /CONCERN: 1 game\(s\) with a WRONG ROOT/,
-    ],
-    [
-      'no usable game at all',
-      observe({ discounted: [garbage], scanned: 1 }),
-      1_030_000,
-      false,
-      /no dispute game among the newest 1 is one the portal accepts/,
-    ],
-    [
-      'an honest game for an L2 block far behind the safe head',
-      observe({ honest, discounted: [], scanned: 1 }, 1_000 + 3_600),
-      1_030_000,
-      false,
-      /claims L2 block 500, 1h\s?\d*m?\s?\d*s? behind the L2 safe head/,
-    ],
-  ] as const)('%s', (_name, observation, now, holds, message) => {
-    const judgement = path.evaluate(params, observation as never, now);
-    expect(judgement.holds).toBe(holds);
-    expect(judgement.message).toMatch(message);
-  });
-});
+  tester.run(
+    {
+      valid: [
+        {
+          name: 'a fresh honest game',
+          params,
+          observation: observe({ honest, discounted: [], scanned: 2 }),
+          now: 1_030_000,
+          message:
+            'portal 3.10.0 open; finalization 12s (max of proof maturity 6s, game clock 8s + finality delay 4s); newest usable dispute game #7 30s old',
+        },
+        {
+          name: 'a wrong-root game beside a fresh honest one (with the concern)',
+          params,
+          observation: observe({ honest, discounted: [garbage], scanned: 2 }),
+          now: 1_030_000,
+          message: /CONCERN: 1 game\(s\) with a WRONG ROOT/,
+        },
+      ],
+      invalid: [
+        {
+          name: 'a finalization of 12 s (game clock + finality delay) over a 10 s maximum, where proof maturity alone is 6 s',
+          params: { ...params, maxFinalizationPeriod: '10s' },
+          observation: observe({ honest, discounted: [], scanned: 2 }),
+          now: 1_030_000,
+          status: 'fail',
+          message: 'finalization takes 12s, over 10s',
+        },
+        {
+          name: 'a fresh wrong-root game over a stale honest one',
+          params,
+          observation: observe({ honest, discounted: [garbage], scanned: 2 }),
+          now: 1_090_000,
+          status: 'fail',
+          message: /can use \(#7\) is 1m 30s old.*CONCERN: 1 game\(s\) with a WRONG ROOT \(#8/,
+        },
+        {
+          name: 'no usable game at all',
+          params,
+          observation: observe({ discounted: [garbage], scanned: 1 }),
+          now: 1_030_000,
+          status: 'fail',
+          observed: 'no usable dispute game',
+          message: /no dispute game among the newest 1 is one the portal accepts/,
+        },
+        {
+          name: 'an honest game for an L2 block far behind the safe head',
+          params,
+          observation: observe({ honest, discounted: [], scanned: 1 }, 1_000 + 3_600),
+          now: 1_030_000,
+          status: 'fail',
+          message: 'claims L2 block 500, 1h 10s behind the L2 safe head',
+        },
+        {
+          name: 'the SuperchainConfig paused',
+          params,
+          observation: { ...observe({ honest, discounted: [], scanned: 2 }), superchainPaused: true },
+          now: 1_030_000,
+          status: 'fail',
+          message: 'the SuperchainConfig is PAUSED',
+        },
+      ],
+    },
+    { title: 'fault proofs, judged games' },
+  );
+}
 
 describe('which dispute games a fault-proof portal accepts (OptimismPortal2 3.x rules)', () => {
   const game: GameView = {
@@ -192,62 +250,90 @@ describe('withdrawal.path on Arbitrum (BoLD), decoding and judgement', () => {
     expect(node.createdAtBlock).toBe(21_000_000n);
     expect(node.status).toBe(2);
   });
+});
 
+{
   const arbitrum: BridgeState = {
-    portal: DEVNET_BRIDGE.portal,
+    portal: contractAddress('rollup'),
     version: 'BoLD',
     proofSystem: 'arbitrum-bold',
     portalPaused: false,
     superchainPaused: false,
     finalizationPeriodSeconds: 45_818 * 12,
-    proposals: DEVNET_BRIDGE.portal,
+    proposals: contractAddress('rollup'),
     latestProposal: { timestamp: 0, index: 21_000_000 },
   };
-  const params = {
-    rollup: DEVNET_BRIDGE.portal,
-    maxFinalizationPeriod: 7 * 86_400_000,
-    maxOutputAge: 8 * 86_400_000,
+  const params = { rollup: '$rollup', inbox: '$inbox', maxFinalizationPeriod: '7d', maxOutputAge: '8d' };
+  const confirmed = {
+    ...arbitrum,
+    latestProposal: { timestamp: 0, index: 21_000_300 },
+    confirmedAssertion: {
+      hash: `0x${'11'.repeat(32)}` as const,
+      createdAtBlock: 21_000_300,
+      createdAt: 3_600,
+      parent: `0x${'22'.repeat(32)}` as const,
+      inboxFixedAtBlock: 21_000_000,
+      inboxFixedAt: 0,
+    },
   };
-  it('passes a 6.4-day confirm period with a confirmed assertion 7 days old', () => {
-    const j = path.evaluate(params, arbitrum, 7 * 86_400_000);
-    expect(j.holds).toBe(true);
-    expect(j.observed).toBe('open, finalization 6d 8h, confirmed assertion 7d old');
-  });
-  it('fails when the Inbox is paused or confirmations stopped', () => {
-    expect(path.evaluate(params, { ...arbitrum, superchainPaused: true }, 0).message).toContain(
-      'the Inbox is PAUSED',
-    );
-    const stale = path.evaluate(params, arbitrum, 10 * 86_400_000);
-    expect(stale.holds).toBe(false);
-    expect(stale.message).toContain('the latest confirmed assertion is 10d old');
-  });
-  it("says the age of a confirmed assertion counts from its parent's creation, when its inbox was fixed", () => {
-    const confirmed = {
-      ...arbitrum,
-      latestProposal: { timestamp: 0, index: 21_000_300 },
-      confirmedAssertion: {
-        hash: `0x${'11'.repeat(32)}` as const,
-        createdAtBlock: 21_000_300,
-        createdAt: 3_600,
-        parent: `0x${'22'.repeat(32)}` as const,
-        inboxFixedAtBlock: 21_000_000,
-        inboxFixedAt: 0,
-      },
-    };
-    expect(path.evaluate(params, confirmed, 7 * 86_400_000).message).toContain(
-      "latest confirmed assertion #21000300 7d old (counted from its parent's creation at L1 block 21000000",
-    );
-    const stale = path.evaluate(params, confirmed, 9 * 86_400_000);
-    expect(stale.message).toBe(
-      "the latest confirmed assertion is 9d old (validator stalled?): #21000300 confirms the inbox as it stood at its parent's creation (L1 block 21000000), and the age counts from there",
-    );
-  });
-  it('asks for exactly one of portal and rollup', () => {
-    expect(path.validate?.({ ...params, rollup: undefined, portal: undefined } as never)).toContain(
-      'either portal',
-    );
-  });
-});
+  tester.run(
+    {
+      valid: [
+        {
+          name: 'a 6.4-day confirm period with a confirmed assertion 7 days old',
+          params,
+          observation: arbitrum,
+          now: 7 * DAY,
+          observed: 'open, finalization 6d 8h, confirmed assertion 7d old',
+        },
+        {
+          name: "a confirmed assertion's age counts from its parent's creation, when its inbox was fixed",
+          params,
+          observation: confirmed,
+          now: 7 * DAY,
+          message:
+            "latest confirmed assertion #21000300 7d old (counted from its parent's creation at L1 block 21000000",
+        },
+      ],
+      invalid: [
+        {
+          name: 'the Inbox paused: nobody can force inclusion',
+          params,
+          observation: { ...arbitrum, superchainPaused: true },
+          now: 7 * DAY,
+          status: 'fail',
+          message: 'the Inbox is PAUSED',
+        },
+        {
+          name: 'the rollup paused',
+          params,
+          observation: { ...arbitrum, portalPaused: true },
+          now: 7 * DAY,
+          status: 'fail',
+          message: 'the rollup is PAUSED: no assertion can be made or confirmed',
+        },
+        {
+          name: 'confirmations stopped',
+          params,
+          observation: arbitrum,
+          now: 10 * DAY,
+          status: 'fail',
+          message: 'the latest confirmed assertion is 10d old (validator stalled?)',
+        },
+        {
+          name: "a stale confirmed assertion says its age counts from its parent's creation",
+          params,
+          observation: confirmed,
+          now: 9 * DAY,
+          status: 'fail',
+          message:
+            /^the latest confirmed assertion is 9d old \(validator stalled\?\): #21000300 confirms the inbox as it stood at its parent's creation \(L1 block 21000000\), and the age counts from there$/,
+        },
+      ],
+    },
+    { title: 'Arbitrum (BoLD)' },
+  );
+}
 
 describe('withdrawal.path on the devnet (fault proofs: OptimismPortal2, DisputeGameFactory)', () => {
   let venue: RunningVenue;
@@ -272,13 +358,6 @@ describe('withdrawal.path on the devnet (fault proofs: OptimismPortal2, DisputeG
       withdrawalDelaySeconds: 12,
       respectedGameType: 0,
     });
-  });
-
-  it('the withdrawal delay is the game clock + finality delay when that exceeds the proof maturity', async () => {
-    // Proof maturity alone is 6 s on the devnet: a check reading only it would pass a 10 s maximum.
-    const result = await run(CHECK.replace('maxFinalizationPeriod: 1m', 'maxFinalizationPeriod: 10s'));
-    expect(result.status).toBe('fail');
-    expect(result.message).toContain('finalization takes 12s, over 10s');
   });
 
   it('fails when the bridge is paused', async () => {
