@@ -31,10 +31,16 @@ export interface Measurement {
 export type { History, HistoryRead } from '../state/history.js';
 
 export interface CheckContext {
-  /** The venue's L2 reader, shared by every check of the run. */
+  /**
+   * The venue's L2 reader, shared by every check of the run. On a venue without an EVM chain, reading
+   * it rejects with NotApplicable: declare `requires.evm` so that the loader refuses the check instead.
+   */
   l2: ChainReader;
-  /** The venue's L1 reader, when the checklist declares an L1. */
-  l1?: ChainReader;
+  /**
+   * The venue's L1 reader. Declare `requires.l1` (or an L1 contract) and the loader guarantees it;
+   * reading it undeclared on a venue without venue.l1 is an error.
+   */
+  l1: ChainReader;
   stack: Stack;
   /** What the venue answers whatever its stack: heads, transaction cost, markets, fee tiers. */
   venue: VenueAdapter;

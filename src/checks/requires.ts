@@ -2,7 +2,8 @@
  * What a check needs from its venue, declared as data on the check's definition. The loader turns an
  * unmet need into a checklist error at the check's position — a check that cannot run on the venue
  * could only ever `skip`, and a critical check that skips measures nothing — and `explain` prints the
- * same declaration. (The venue session that issue 15 plans checks these against what it built.)
+ * same declaration. The engine's venue session offers the same capabilities (`capabilitiesOf`), so a
+ * check that declares its needs never meets a venue that lacks them.
  *
  * Per-stack defaults live here too: a threshold that suits OP Stack can false-alarm on Arbitrum.
  */

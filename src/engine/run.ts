@@ -4,22 +4,19 @@
  * becomes `error` — never `pass` — and never stops the others.
  */
 
-import { setMaxListeners } from 'node:events';
 import type { CheckInstance, Checklist } from '../checklist/model.js';
-import { type CheckContext, type Judgement, NotApplicable } from '../checks/define.js';
-import { CheckTimeoutError, classifyError, DeadlineError, InterruptedError } from '../core/errors.js';
 import type { CheckResult, FailOn, RunResult } from '../core/result.js';
-import { formatDuration } from '../core/units.js';
-import { ChainReader } from '../rpc/reader.js';
 import { Redactor } from '../rpc/redact.js';
-import { maxBlockAgeFor } from '../rpc/staleness.js';
-import { resolveRpcTimeout } from '../rpc/transport.js';
 import { StateStore } from '../state/store.js';
-import { EvmAdapter, type VenueAdapter } from '../venues/adapter.js';
-import { DydxAdapter } from '../venues/dydx.js';
-import { chainScope, checkState } from './checkState.js';
-import { clockProblem, DEFAULT_CLOCK_TOLERANCE_MS, readClock } from './clock.js';
-import { statusOf, summarize, verdictOf, verdictReasonOf } from './status.js';
+import { chainScope } from './checkState.js';
+import { DEFAULT_CLOCK_TOLERANCE_MS, readClock } from './clock.js';
+import { checkContext } from './context.js';
+import { startRunLimits } from './limits.js';
+import { skippedResult } from './outcome.js';
+import { pool } from './pool.js';
+import { runReport } from './report.js';
+import { readsClock, runCheck } from './runCheck.js';
+import { createVenueSession, type Traffic, type VenueSession } from './session.js';
 
 export interface RunOptions {
   failOn?: FailOn;
@@ -49,309 +46,102 @@ export interface RunOptions {
   rpcTimeoutMs?: number;
   /** Oldest head a state read accepts, for every chain; overrides defaults.maxBlockAge (else per stack). */
   maxBlockAgeMs?: number;
+  /**
+   * Builds the venue session from the run's signal (which the deadline and an interrupt abort);
+   * default: the checklist's own (createVenueSession). Tests pass a stub.
+   */
+  session?: (signal: AbortSignal) => VenueSession;
 }
 
 export interface RunOutcome {
   run: RunResult;
-  traffic: { httpRequests: number; rpcCalls: number };
-}
-
-/** Calls `listener` once when `signal` aborts — at once when it already has (addEventListener would never fire). */
-function onAbort(signal: AbortSignal, listener: () => void): () => void {
-  if (signal.aborted) {
-    listener();
-    return () => {};
-  }
-  signal.addEventListener('abort', listener, { once: true });
-  return () => signal.removeEventListener('abort', listener);
+  traffic: Traffic;
 }
 
 function matches(check: CheckInstance, selectors: string[]): boolean {
   return selectors.includes(check.id) || check.tags.some((tag) => selectors.includes(tag));
 }
 
-/** Runs tasks with at most `limit` in flight, preserving input order in the output. */
-async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
-
-/**
- * The L2 reader of a venue that has no EVM chain (dYdX v4): every read rejects with NotApplicable, so
- * an EVM-only check is `skip` with the reason instead of an error. The loader already refuses a check
- * that declares EVM needs on such a venue; this stays as the net under an undeclared read.
- */
-function noEvmChain(stack: string): ChainReader {
-  const refuse = () =>
-    Promise.reject(
-      new NotApplicable(`${stack} is not an EVM chain: this check reads EVM state (blocks, contracts)`),
-    );
-  return new Proxy({} as ChainReader, {
-    get: (_target, property) => (property === 'chainId' ? 0 : property === 'then' ? undefined : refuse),
-  });
+function skipReason(check: CheckInstance, skip: string[] | undefined): string | undefined {
+  return check.skip ?? (skip && matches(check, skip) ? 'skipped by --skip' : undefined);
 }
 
 export async function runChecklist(checklist: Checklist, options: RunOptions = {}): Promise<RunOutcome> {
   const now = options.now ?? Date.now;
-  const failOn = options.failOn ?? 'fail';
   const redactor = options.redactor ?? new Redactor();
   const startedAt = now();
   const started = performance.now();
-  const runAbort = new AbortController();
-  // Every check listens for the run's deadline; a long checklist is not a listener leak.
-  setMaxListeners(0, runAbort.signal);
-  const deadlineMs = options.deadlineMs !== undefined ? Math.max(0, options.deadlineMs) : undefined;
-  // Aborting the run-level signal ends every unfinished check and cancels every in-flight request
-  // (the readers and the dYdX adapter take it), so nothing keeps the process alive past the deadline.
-  const deadline =
-    deadlineMs !== undefined
-      ? setTimeout(
-          () => runAbort.abort(new DeadlineError(`run deadline of ${formatDuration(deadlineMs)} reached`)),
-          deadlineMs,
-        )
-      : undefined;
-
-  // Removed when the run ends: --watch passes one signal to every run, and listeners must not pile up.
-  const stopInterrupt = options.signal
-    ? onAbort(options.signal, () => runAbort.abort(new InterruptedError('the run was interrupted')))
-    : () => {};
-  const requestTimeoutMs = resolveRpcTimeout(
-    options.timeoutMs ?? checklist.defaults.timeoutMs,
-    options.rpcTimeoutMs ?? checklist.defaults.rpcTimeoutMs,
+  const limits = startRunLimits(options);
+  const session = (options.session ?? ((signal) => defaultSession(checklist, options, redactor, signal)))(
+    limits.signal,
   );
-  const configuredBlockAge = options.maxBlockAgeMs ?? checklist.defaults.maxBlockAgeMs;
-  const blockAge = (chain: 'l1' | 'l2' | 'reference') => ({
-    maxBlockAgeMs: maxBlockAgeFor(chain, checklist.venue.stack, configuredBlockAge),
-    now,
-  });
-  const l2 = checklist.venue.l2
-    ? new ChainReader({
-        label: 'l2',
-        chainId: checklist.venue.l2.chainId,
-        urls: checklist.venue.l2.rpc,
-        redactor,
-        requestTimeoutMs,
-        signal: runAbort.signal,
-        ...blockAge('l2'),
-      })
-    : undefined;
-  const l2OrAbsent = l2 ?? noEvmChain(checklist.venue.stack);
-  const venueAdapter: VenueAdapter = checklist.venue.dydx
-    ? new DydxAdapter(checklist.venue.dydx, redactor, runAbort.signal)
-    : new EvmAdapter(checklist.venue.stack, l2OrAbsent);
-  const l1 = checklist.venue.l1
-    ? new ChainReader({
-        label: 'l1',
-        chainId: checklist.venue.l1.chainId,
-        urls: checklist.venue.l1.rpc,
-        redactor,
-        requestTimeoutMs,
-        signal: runAbort.signal,
-        ...blockAge('l1'),
-      })
-    : undefined;
-
-  const referenceReaders = new Map<string, ChainReader>();
-  const referenceChain = (chain: { chainId: number; rpc: string[] }) => {
-    const key = `${chain.chainId} ${chain.rpc.join(' ')}`;
-    let reader = referenceReaders.get(key);
-    if (!reader) {
-      reader = new ChainReader({
-        label: 'reference',
-        chainId: chain.chainId,
-        urls: chain.rpc,
-        redactor,
-        requestTimeoutMs,
-        signal: runAbort.signal,
-        ...blockAge('reference'),
-      });
-      referenceReaders.set(key, reader);
-    }
-    return reader;
-  };
-
   const selected = options.only?.length
     ? checklist.checks.filter((c) => matches(c, options.only ?? []))
     : checklist.checks;
-  const readsClock = (check: CheckInstance) => {
-    const flag = check.definition.readsClock;
-    return typeof flag === 'function' ? flag(check.params as never) : flag === true;
-  };
   // Read once, early, and awaited only by the checks that judge ages (under their own timeouts).
-  const clockTolerance =
-    options.clockToleranceMs ?? checklist.defaults.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS;
-  const clock = selected.some(readsClock) ? readClock({ l1, l2 }, now) : undefined;
-  clock?.catch(() => {});
-  let done = 0;
-  const cut = new Set<string>();
+  const clock = selected.some(readsClock)
+    ? {
+        reading: readClock({ l1: session.l1, l2: session.l2 }, now),
+        toleranceMs:
+          options.clockToleranceMs ?? checklist.defaults.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS,
+      }
+    : undefined;
+  clock?.reading.catch(() => {});
   const store = options.store ?? (options.stateDir ? new StateStore(options.stateDir) : undefined);
-  // The chain records are scoped to: the L2's genesis, read once for the run by the first check that asks.
-  const recordScope = chainScope(l2);
+  const scope = { checklistFile: checklist.file, now, store, recordScope: chainScope(session.l2) };
+  const cut = new Set<string>();
 
-  const runOne = async (check: CheckInstance): Promise<CheckResult> => {
-    const base = {
-      id: check.id,
-      type: check.type,
-      severity: check.severity,
-      description: check.description,
-      remediation: check.remediation,
-      tags: check.tags,
-    };
-    const skipReason =
-      check.skip ?? (options.skip && matches(check, options.skip) ? 'skipped by --skip' : undefined);
-    if (skipReason) return { ...base, status: 'skip', message: skipReason, durationMs: 0 };
-
-    const timeoutMs = check.timeoutMs ?? options.timeoutMs ?? checklist.defaults.timeoutMs;
-    // A check that the pool starts after the deadline (or an interrupt) has nothing left to run in:
-    // it ends at once, without sending a request.
-    if (runAbort.signal.aborted) {
-      const reason = runAbort.signal.reason;
-      if (reason instanceof DeadlineError) cut.add(check.id);
-      const { kind, message } = classifyError(reason);
-      return {
-        ...base,
-        status: 'error',
-        message: `could not measure: ${message}`,
-        errorKind: kind,
-        durationMs: 0,
-      };
-    }
-    const abort = new AbortController();
-    const stopListening = onAbort(runAbort.signal, () => abort.abort(runAbort.signal.reason));
-    const timer = setTimeout(
-      () => abort.abort(new CheckTimeoutError(`timed out after ${formatDuration(timeoutMs)}`)),
-      timeoutMs,
+  const runSelected = async (check: CheckInstance): Promise<CheckResult> => {
+    const skip = skipReason(check, options.skip);
+    if (skip) return skippedResult(check, skip);
+    const { result, cutByDeadline } = await runCheck(
+      check,
+      (signal) => checkContext(session, check, scope, signal),
+      {
+        timeoutMs: check.timeoutMs ?? options.timeoutMs ?? checklist.defaults.timeoutMs,
+        runSignal: limits.signal,
+        clock,
+        now,
+      },
     );
-    const checkStarted = performance.now();
-    const context: CheckContext = {
-      ...checkState(store, checklist.file, check.id, recordScope),
-      l2: l2OrAbsent,
-      l1,
-      stack: checklist.venue.stack,
-      venue: venueAdapter,
-      referenceChain,
-      now,
-      signal: abort.signal,
-      sleep: (ms) =>
-        new Promise((resolve, reject) => {
-          const t = setTimeout(resolve, ms);
-          onAbort(abort.signal, () => {
-            clearTimeout(t);
-            reject(abort.signal.reason);
-          });
-        }),
-    };
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort(abort.signal, () => reject(abort.signal.reason));
-    });
-    try {
-      if (clock && readsClock(check)) {
-        const problem = clockProblem(await Promise.race([clock, aborted]), clockTolerance);
-        if (problem) {
-          return {
-            ...base,
-            status: 'error',
-            message: `could not measure: ${problem}`,
-            errorKind: 'clock',
-            evidence: { clock: { ...(await clock), toleranceMs: clockTolerance } },
-            durationMs: Math.round(performance.now() - checkStarted),
-          };
-        }
-      }
-      const observation = await Promise.race([
-        check.definition.read(context, check.params as never),
-        aborted,
-      ]);
-      const judgement: Judgement = check.definition.evaluate(check.params as never, observation, now());
-      return {
-        ...base,
-        status: statusOf(judgement.holds, check.severity, judgement.concern),
-        observed: judgement.observed,
-        threshold: judgement.threshold,
-        message: judgement.concern ? `${judgement.message}; ${judgement.concern}` : judgement.message,
-        ...(judgement.value ? { value: judgement.value.value, unit: judgement.value.unit } : {}),
-        evidence: judgement.evidence,
-        durationMs: Math.round(performance.now() - checkStarted),
-      };
-    } catch (error) {
-      if (error instanceof NotApplicable) {
-        const message = `not applicable: ${error.message}`;
-        return { ...base, status: 'skip', message, errorKind: 'not-applicable', durationMs: 0 };
-      }
-      if (error instanceof DeadlineError) cut.add(check.id);
-      const { kind, message, evidence } = classifyError(error);
-      return {
-        ...base,
-        status: 'error',
-        message: `could not measure: ${message}`,
-        errorKind: kind,
-        evidence,
-        durationMs: Math.round(performance.now() - checkStarted),
-      };
-    } finally {
-      clearTimeout(timer);
-      stopListening();
-      abort.abort();
-    }
+    if (cutByDeadline) cut.add(check.id);
+    return result;
   };
-
+  let done = 0;
   const results = await pool(selected, options.concurrency ?? 16, async (check) => {
-    const result = redactor.applyDeep(await runOne(check));
+    const result = redactor.applyDeep(await runSelected(check));
     done += 1;
     options.onResult?.(result, done, selected.length);
     return result;
   });
-  clearTimeout(deadline);
-  stopInterrupt();
-  // The run is over: whatever a check left behind (a read it no longer awaits, the clock read) is
-  // cancelled now rather than left holding sockets open.
-  if (!runAbort.signal.aborted) runAbort.abort(new InterruptedError('the run is over'));
-
-  const traffic = [l2, l1, ...referenceReaders.values()].reduce(
-    (sum, reader) => {
-      const t = reader?.traffic() ?? { httpRequests: 0, rpcCalls: 0 };
-      return { httpRequests: sum.httpRequests + t.httpRequests, rpcCalls: sum.rpcCalls + t.rpcCalls };
-    },
-    { httpRequests: 0, rpcCalls: 0 },
-  );
+  limits.end();
 
   return {
-    traffic,
-    run: {
-      schemaVersion: 1,
-      tool: { name: 'l2preflight', version: options.version ?? '0.0.0' },
-      checklist: checklist.file,
-      venue: {
-        name: checklist.venue.name,
-        stack: checklist.venue.stack,
-        ...(checklist.venue.l2 ? { l2ChainId: checklist.venue.l2.chainId } : {}),
-        ...(checklist.venue.dydx ? { network: checklist.venue.dydx.network } : {}),
-        ...(checklist.venue.l1 ? { l1ChainId: checklist.venue.l1.chainId } : {}),
-      },
-      startedAt: new Date(startedAt).toISOString(),
+    traffic: session.traffic(),
+    run: runReport(checklist, results, {
+      version: options.version ?? '0.0.0',
+      failOn: options.failOn ?? 'fail',
+      startedAt,
       durationMs: Math.round(performance.now() - started),
-      failOn,
-      verdict: verdictOf(results, failOn),
-      summary: summarize(results),
-      results,
-      verdictReason: verdictReasonOf(results, failOn),
-      checksRun: results.filter((r) => r.status !== 'skip').length,
-      checksInChecklist: checklist.checks.length,
-      ...(deadlineMs !== undefined ? { deadlineMs } : {}),
-      cutByDeadline: results.filter((r) => cut.has(r.id)).map((r) => r.id),
-      endpoints: [
-        ...(l2?.endpoints() ?? []),
-        ...(l1?.endpoints() ?? []),
-        ...[...referenceReaders.values()].flatMap((reader) => reader.endpoints()),
-      ],
-    },
+      deadlineMs: limits.deadlineMs,
+      cut,
+      endpoints: session.endpoints(),
+    }),
   };
+}
+
+function defaultSession(
+  checklist: Checklist,
+  options: RunOptions,
+  redactor: Redactor,
+  signal: AbortSignal,
+): VenueSession {
+  return createVenueSession(checklist, {
+    redactor,
+    signal,
+    now: options.now ?? Date.now,
+    checkTimeoutMs: options.timeoutMs ?? checklist.defaults.timeoutMs,
+    rpcTimeoutMs: options.rpcTimeoutMs,
+    maxBlockAgeMs: options.maxBlockAgeMs,
+  });
 }

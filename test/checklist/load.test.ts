@@ -185,6 +185,35 @@ describe('parseChecklist', () => {
     expect(tier?.position.line).toBe(15);
   });
 
+  it('refuses, at validate time, the L1 reads that used to fail only when the check ran', () => {
+    // governance.exit-window with its admin on L2 still reads the SequencerInbox on L1.
+    const exit = problems(
+      checklist(
+        '  - id: exit\n    type: governance.exit-window\n    on: l2\n    admin: $feed\n    withdrawalDelay: 7d\n    sequencerInbox: $feed\n',
+      ),
+    );
+    expect(exit).toEqual([
+      {
+        position: { file: 'test.yaml', line: 16, column: 21 },
+        message:
+          'governance.exit-window cannot run on this venue: with sequencerInbox, it reads L1, and the checklist declares no venue.l1',
+        expected: 'venue.l1: { chainId, rpc }, or a venue.preset that supplies it',
+      },
+    ]);
+    // Its proxy lives where its admin does: on L1 by default.
+    const [proxy] = problems(
+      checklist(
+        '  - id: exit\n    type: governance.exit-window\n    on: l2\n    admin: $feed\n    withdrawalDelay: 7d\n',
+      ).replace('on: l2', 'on: l1'),
+    );
+    expect(proxy?.message).toContain('with admin, it reads L1');
+    const [rollup] = problems(checklist('  - id: exit\n    type: withdrawal.path\n    rollup: $feed\n'));
+    expect(rollup?.message).toBe(
+      'withdrawal.path cannot run on this venue: with rollup, it reads L1, and the checklist declares no venue.l1',
+    );
+    expect(rollup?.position).toEqual({ file: 'test.yaml', line: 13, column: 13 });
+  });
+
   it("takes a stack's own default when the checklist leaves the parameter out", () => {
     const lag = (stack: string, params = '') =>
       parseChecklist(

@@ -178,7 +178,15 @@ function describeHolder(holder: Holder): string {
 
 export const exitWindow = defineCheck({
   type: 'governance.exit-window',
-  requires: { contracts: { admin: { chainFrom: 'on' }, safe: { chainFrom: 'on' }, portal: 'l1' } },
+  requires: {
+    contracts: {
+      admin: { chainFrom: 'on' },
+      safe: { chainFrom: 'on' },
+      proxy: { chainFrom: 'on' },
+      portal: 'l1',
+      sequencerInbox: 'l1',
+    },
+  },
   summary: 'Exit window (upgrade delay − withdrawal delay) and the admin multisig threshold',
   description:
     'Identifies the upgrade authority `admin`: an OpenZeppelin TimelockController (upgrade delay = getMinDelay), a ' +
@@ -236,11 +244,6 @@ export const exitWindow = defineCheck({
   },
   async read(ctx, params): Promise<GovernanceObservation> {
     const reader = params.on === 'l1' ? ctx.l1 : ctx.l2;
-    if (!reader) throw new MeasurementError('the admin lives on L1, but the checklist declares no venue.l1');
-    if (params.portal && !ctx.l1)
-      throw new MeasurementError('portal is on L1, but the checklist declares no venue.l1');
-    if (params.sequencerInbox && !ctx.l1)
-      throw new MeasurementError('sequencerInbox is on L1, but the checklist declares no venue.l1');
     const proxy = params.proxy ?? (params.on === 'l1' ? params.portal : undefined);
     const [admin, declaredSafe, withdrawal, upgrade, forceInclusion] = await Promise.all([
       identifyAuthority(reader, params.admin, {
@@ -248,7 +251,7 @@ export const exitWindow = defineCheck({
         logRange: params.logRange,
       }),
       params.safe ? readSafe(reader, params.safe) : undefined,
-      params.portal && ctx.l1
+      params.portal
         ? readBridge(ctx.l1, params.portal).then((bridge) => ({
             ms: withdrawalDelaySeconds(bridge) * 1000,
             source:
@@ -258,7 +261,7 @@ export const exitWindow = defineCheck({
           }))
         : { ms: params.withdrawalDelay ?? 0, source: 'withdrawalDelay in the checklist' },
       proxy ? readUpgradeAuthority(reader, proxy) : undefined,
-      params.sequencerInbox && ctx.l1
+      params.sequencerInbox
         ? readForceInclusionDelay(ctx.l1, params.sequencerInbox).then((delay) => ({
             delayMs: forceInclusionDelaySeconds(delay) * 1000,
             source: `SequencerInbox ${params.sequencerInbox}: ${delay.bufferedBlocks ?? delay.delayBlocks} L1 blocks${delay.bufferedBlocks === undefined ? '' : ' (delay buffer)'}, ${delay.delaySeconds}s`,

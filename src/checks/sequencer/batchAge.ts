@@ -2,7 +2,7 @@ import { type Address, formatEther } from 'viem';
 import { z } from 'zod';
 import { formatDuration } from '../../core/units.js';
 import { type BatchSearch, findBatchByLogs, findBatchByNonce } from '../../protocols/batches.js';
-import { defineCheck, MeasurementError } from '../define.js';
+import { defineCheck } from '../define.js';
 import { address, duration, integer } from '../params.js';
 
 export interface BatchObservation {
@@ -64,7 +64,6 @@ export const batchAge = defineCheck({
     return undefined;
   },
   async read(ctx, params): Promise<BatchObservation> {
-    if (!ctx.l1) throw new MeasurementError('batches are posted to L1: declare venue.l1 in the checklist');
     const [client, head] = await Promise.all([ctx.l1.client(), ctx.l1.latestBlock()]);
     const common = {
       head: head.number ?? 0n,

@@ -4,7 +4,7 @@ import { formatDuration } from '../../core/units.js';
 import { readArbitrumRollup } from '../../protocols/arbitrum.js';
 import { type GameJudgement, judgeGames, readNewestGames } from '../../protocols/faultProofs.js';
 import { type BridgeState, readBridge, withdrawalDelaySeconds } from '../../protocols/opStack.js';
-import { defineCheck, type Judgement, MeasurementError } from '../define.js';
+import { defineCheck, type Judgement } from '../define.js';
 import { address, duration } from '../params.js';
 
 /** How many of the newest dispute games (of any type) the check reads. */
@@ -122,7 +122,6 @@ export const path = defineCheck({
     return undefined;
   },
   async read(ctx, params): Promise<PathObservation> {
-    if (!ctx.l1) throw new MeasurementError('the bridge lives on L1: declare venue.l1 in the checklist');
     if (params.rollup) return readArbitrumRollup(ctx.l1, params.rollup, params.inbox);
     const bridge = await readBridge(ctx.l1, params.portal as Address);
     if (bridge.proofSystem !== 'fault-proofs' || bridge.respectedGameType === undefined) return bridge;
