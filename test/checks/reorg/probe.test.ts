@@ -76,13 +76,18 @@ describe('reorg.probe evaluate', () => {
   });
 });
 
-describe('reorg.probe on the devnet', () => {
-  let venue: RunningVenue;
-  beforeAll(async () => {
-    venue = await startTestVenue();
-  });
-  afterAll(() => venue?.stop());
+/**
+ * One devnet for the three groups below: each reorg replaces blocks with a competing branch on the same
+ * grid and mining resumes, so the chain stays a steady one for the next test, and every run that keeps a
+ * history keeps it in its own new state directory.
+ */
+let venue: RunningVenue;
+beforeAll(async () => {
+  venue = await startTestVenue();
+});
+afterAll(() => venue?.stop());
 
+describe('reorg.probe on the devnet', () => {
   it('passes on a steady chain', async () => {
     const result = await runOne(venue.node.url, 'type: reorg.probe\ndepth: 12\nwait: 1s');
     expect(result.status).toBe('pass');
@@ -142,12 +147,6 @@ async function laggingBalancer(target: string, lagFor: number) {
 }
 
 describe('reorg.probe behind a load balancer with a lagging node', () => {
-  let venue: RunningVenue;
-  beforeAll(async () => {
-    venue = await startTestVenue();
-  });
-  afterAll(() => venue?.stop());
-
   it('is inconclusive (error), not a reorg, when the head it saw stays missing on every re-read', async () => {
     const balancer = await laggingBalancer(venue.node.url, Number.POSITIVE_INFINITY);
     try {
@@ -175,12 +174,6 @@ describe('reorg.probe behind a load balancer with a lagging node', () => {
 });
 
 describe('reorg.probe across runs', () => {
-  let venue: RunningVenue;
-  beforeAll(async () => {
-    venue = await startTestVenue();
-  });
-  afterAll(() => venue?.stop());
-
   async function run(stateDir: string, params = '') {
     const checklist = parseChecklist(
       checklistYaml(

@@ -5,6 +5,7 @@ import { batchAge, runwayMs } from '../../../src/checks/sequencer/batchAge.js';
 import { DevnetSequencerInboxArtifact } from '../../../src/devnet/artifacts.generated.js';
 import { ANVIL_MNEMONIC, batcher, DEVNET_L1_ADDRESSES } from '../../../src/devnet/constants.js';
 import type { RunningVenue } from '../../../src/devnet/venue.js';
+import { anvilRpc } from '../../../src/devnet/venue-clients.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const OP = 'type: sequencer.batch-age\nbatcher: $batcher\ninbox: $batchInbox';
@@ -60,6 +61,11 @@ describe('sequencer.batch-age on the devnet', () => {
     venue = await startTestVenue({ batchIntervalMs: 1_000 });
   });
   afterAll(() => venue?.stop());
+  /**
+   * The run's clock 4 s ahead instead of a 4 s sleep: every batch posted before the stall (or in flight
+   * when it began, so landing at most now) reads at least 4 s old, over a 3 s max, however slow the machine.
+   */
+  const fourSecondsLater = { now: () => Date.now() + 4_000 };
 
   it('passes when the batcher posts (OP Stack: nonce search), saying how far it looked', async () => {
     const result = await runOne(venue.node.url, `${OP}\nmax: 10s`, venue.l1.node.url);
@@ -78,9 +84,8 @@ describe('sequencer.batch-age on the devnet', () => {
   it('fails both ways once the batcher has stalled for longer than max, and warns of its empty balance', async () => {
     await applyScenario(venue, 'batcher-stalled');
     try {
-      await new Promise((r) => setTimeout(r, 4_000));
       for (const check of [OP, ARBITRUM]) {
-        const result = await runOne(venue.node.url, `${check}\nmax: 3s`, venue.l1.node.url);
+        const result = await runOne(venue.node.url, `${check}\nmax: 3s`, venue.l1.node.url, fourSecondsLater);
         expect(result.status).toBe('fail');
         expect(result.message).toMatch(/last batch in L1 block \d+, [\d.]+s ago/);
       }
@@ -115,9 +120,13 @@ describe('sequencer.batch-age on the devnet', () => {
   it('fails when batches stop even though a force inclusion landed since (NoData is not a batch)', async () => {
     await applyScenario(venue, 'batcher-stalled');
     try {
-      await new Promise((r) => setTimeout(r, 4_000));
       await forceInclusionByOutsider();
-      const result = await runOne(venue.node.url, `${ARBITRUM}\nmax: 3s`, venue.l1.node.url);
+      const result = await runOne(
+        venue.node.url,
+        `${ARBITRUM}\nmax: 3s`,
+        venue.l1.node.url,
+        fourSecondsLater,
+      );
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(/last batch in L1 block \d+, [\d.]+s ago/);
       expect(result.message).toContain('not counted as batches: 1 force inclusion(s) (NoData)');
@@ -148,7 +157,8 @@ describe('sequencer.batch-age on the devnet', () => {
   it('fails when no batch exists within the lookback', async () => {
     await applyScenario(venue, 'batcher-stalled');
     try {
-      await new Promise((r) => setTimeout(r, 3_000));
+      // Three L1 blocks after the stall (a batch still in flight lands in the first): none in the last two.
+      await anvilRpc(venue.l1.clients, 'anvil_mine', ['0x3', '0x1']);
       const result = await runOne(venue.node.url, `${OP}\nlookback: 2`, venue.l1.node.url);
       expect(result.status).toBe('fail');
       expect(result.message).toContain('no batch in the last 2 L1 blocks');

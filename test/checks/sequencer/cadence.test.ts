@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../../src/checklist/load.js';
 import { cadence } from '../../../src/checks/sequencer/cadence.js';
+import { startSequencer } from '../../../src/devnet/sequencer.js';
 import { anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
 import { cli } from '../../helpers/cli.js';
 import { applyScenario, checklistYaml, runOne, startTestVenue } from '../../helpers/venue.js';
@@ -30,13 +31,17 @@ describe('sequencer.cadence evaluate', () => {
   });
 });
 
-describe('sequencer.cadence on the devnet', () => {
-  let venue: RunningVenue;
-  beforeAll(async () => {
-    venue = await startTestVenue();
-  });
-  afterAll(() => venue?.stop());
+/**
+ * One devnet for both groups below: the 40 s stall is written into a snapshot that is reverted (and the
+ * sequencer restarted on the grid) before the next test, so the OP Stack group sees a chain without it.
+ */
+let venue: RunningVenue;
+beforeAll(async () => {
+  venue = await startTestVenue();
+});
+afterAll(() => venue?.stop());
 
+describe('sequencer.cadence on the devnet', () => {
   it("passes on the devnet's steady 1 s blocks", async () => {
     const result = await runOne(
       venue.node.url,
@@ -47,26 +52,29 @@ describe('sequencer.cadence on the devnet', () => {
 
   it('fails after the sequencer stalled for 40 s', async () => {
     await anvilRpc(venue.clients, 'evm_setIntervalMining', [0]);
-    const head = await venue.clients.public.getBlock({ blockTag: 'latest' });
-    await anvilRpc(venue.clients, 'evm_setNextBlockTimestamp', [Number(head.timestamp) + 40]);
-    await anvilRpc(venue.clients, 'evm_mine', []);
-    await anvilRpc(venue.clients, 'anvil_mine', ['0x3', '0x1']);
-    const result = await runOne(
-      venue.node.url,
-      'type: sequencer.cadence\nwindow: 60\nmaxGap: 10s\nmaxP99: 5s',
-    );
-    expect(result.status).toBe('fail');
-    expect(result.message).toContain(`40s gap between blocks ${head.number} and ${(head.number ?? 0n) + 1n}`);
+    const beforeStall = await anvilRpc<string>(venue.clients, 'evm_snapshot');
+    try {
+      const head = await venue.clients.public.getBlock({ blockTag: 'latest' });
+      await anvilRpc(venue.clients, 'evm_setNextBlockTimestamp', [Number(head.timestamp) + 40]);
+      await anvilRpc(venue.clients, 'evm_mine', []);
+      await anvilRpc(venue.clients, 'anvil_mine', ['0x3', '0x1']);
+      const result = await runOne(
+        venue.node.url,
+        'type: sequencer.cadence\nwindow: 60\nmaxGap: 10s\nmaxP99: 5s',
+      );
+      expect(result.status).toBe('fail');
+      expect(result.message).toContain(
+        `40s gap between blocks ${head.number} and ${(head.number ?? 0n) + 1n}`,
+      );
+    } finally {
+      // Back to before the gap (anvil resets its clock to the snapshot's head), then mine on the grid again.
+      await anvilRpc(venue.clients, 'evm_revert', [beforeStall]);
+      await startSequencer(venue.clients);
+    }
   });
 });
 
 describe('sequencer.cadence on an OP Stack grid', () => {
-  let venue: RunningVenue;
-  beforeAll(async () => {
-    venue = await startTestVenue();
-  });
-  afterAll(() => venue?.stop());
-
   const CHECK = 'type: sequencer.cadence\nwindow: 60\nmaxGap: 3s\nmaxP99: 2s';
 
   it('cannot see a 5 s stall that ended (back-filled on the grid): skip on op-stack, never pass', async () => {

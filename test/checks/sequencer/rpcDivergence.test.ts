@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../src/devnet/anvil.js';
-import type { RunningVenue } from '../../../src/devnet/venue.js';
+import { type RunningVenue, venueClients } from '../../../src/devnet/venue.js';
+import { eventually } from '../../helpers/cli.js';
 import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
 
 const CHECK = 'type: sequencer.rpc-divergence\nmaxHeadSkew: 5\nrecheck: 500ms';
@@ -21,8 +22,16 @@ describe('sequencer.rpc-divergence on the devnet', () => {
   it('fails after rpc-split, naming the endpoint that disagrees (redacted)', async () => {
     await applyScenario(venue, 'rpc-split');
     try {
-      // let the fork mine a block of its own
-      await new Promise((r) => setTimeout(r, 2_500));
+      // Until the fork has mined a block of its own: its head is a block the primary has another hash for.
+      const replica = venueClients(venue.replica.url);
+      const forked = async () => {
+        const head = await replica.public.getBlock({ blockTag: 'latest' });
+        const primary = await venue.clients.public
+          .getBlock({ blockNumber: head.number })
+          .catch(() => undefined);
+        return primary !== undefined && primary.hash !== head.hash;
+      };
+      expect(await eventually(forked, 30_000)).toBe(true);
       const third = venue.node.url;
       const result = await runOne([venue.node.url, venue.replica.url, third], CHECK);
       expect(result.status).toBe('fail');

@@ -341,7 +341,8 @@ describe('withdrawal.path on the devnet (fault proofs: OptimismPortal2, DisputeG
     venue = await startTestVenue();
   });
   afterAll(() => venue?.stop());
-  const run = (check = CHECK) => runOne(venue.node.url, check, venue.l1.node.url);
+  const run = (check = CHECK, options: { now?: () => number } = {}) =>
+    runOne(venue.node.url, check, venue.l1.node.url, options);
   const withAge = (age: string) => CHECK.replace('maxOutputAge: 1m', `maxOutputAge: ${age}`);
 
   it('passes on the open bridge with a live proposer, naming the addresses it read', async () => {
@@ -374,8 +375,8 @@ describe('withdrawal.path on the devnet (fault proofs: OptimismPortal2, DisputeG
   it('fails when the proposer has stalled for longer than maxOutputAge', async () => {
     await applyScenario(venue, 'proposer-stalled');
     try {
-      await new Promise((r) => setTimeout(r, 3_500));
-      const result = await run(withAge('3s'));
+      // The run's clock 3.5 s ahead instead of a sleep: every game, even one in flight at the stall, reads ≥ 3.5 s old.
+      const result = await run(withAge('3s'), { now: () => Date.now() + 3_500 });
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(
         /the newest dispute game a withdrawal can use \(#\d+\) is [\d.]+s old \(proposer stalled\?\)/,
@@ -456,11 +457,12 @@ describe('withdrawal.path on a legacy devnet (L2OutputOracle + OptimismPortal 2.
   it('fails when the proposer has stalled for longer than maxOutputAge', async () => {
     await applyScenario(venue, 'proposer-stalled');
     try {
-      await new Promise((r) => setTimeout(r, 3_500));
+      // The run's clock 3.5 s ahead instead of a sleep: every output root, even one in flight, reads ≥ 3.5 s old.
       const result = await runOne(
         venue.node.url,
         LEGACY.replace('maxOutputAge: 1m', 'maxOutputAge: 3s'),
         venue.l1.node.url,
+        { now: () => Date.now() + 3_500 },
       );
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(/the latest output root is [\d.]+s old \(proposer stalled\?\)/);
