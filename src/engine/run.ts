@@ -196,7 +196,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     : checklist.checks;
   const readsClock = (check: CheckInstance) => {
     const flag = check.definition.readsClock;
-    return typeof flag === 'function' ? flag(check.params as never) : flag === true;
+    return typeof flag === 'function' ? flag(check.params) : flag === true;
   };
   // Read once, early, and awaited only by the checks that judge ages (under their own timeouts).
   const clockTolerance =
@@ -277,11 +277,8 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
           };
         }
       }
-      const observation = await Promise.race([
-        check.definition.read(context, check.params as never),
-        aborted,
-      ]);
-      const judgement: Judgement = check.definition.evaluate(check.params as never, observation, now());
+      const observation = await Promise.race([check.definition.read(context, check.params), aborted]);
+      const judgement: Judgement = check.definition.evaluate(check.params, observation, now());
       return {
         ...base,
         status: statusOf(judgement.holds, check.severity, judgement.concern),
