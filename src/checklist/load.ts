@@ -270,7 +270,7 @@ function loadChecks(
       type: _type,
       ...params
     } = parsed.data;
-    const crossFieldProblem = definition.validate?.(params as never);
+    const crossFieldProblem = definition.validate?.(params);
     if (crossFieldProblem) {
       problems.push({
         position: locator.ofPath([...base, 'type']),
@@ -300,7 +300,7 @@ function loadChecks(
       return;
     }
     seen.set(id as string, index);
-    for (const advice of definition.advise?.(params as never, { stack: venue.stack }) ?? []) {
+    for (const advice of definition.advise?.(params, { stack: venue.stack }) ?? []) {
       warnings.push({ position: locator.ofPath([...base, 'type']), message: `${type}: ${advice}` });
     }
     checks.push({

@@ -1,4 +1,5 @@
 import type { Address } from 'viem';
+import type { z } from 'zod';
 import type { AnyCheckDefinition } from '../checks/define.js';
 import type { Severity, Stack } from '../core/result.js';
 import type { ChecklistProblem } from '../errors.js';
@@ -15,7 +16,7 @@ export interface CheckInstance {
   type: string;
   definition: AnyCheckDefinition;
   /** Parsed with the definition's schema: units converted, defaults applied. */
-  params: unknown;
+  params: z.output<AnyCheckDefinition['params']>;
   severity: Severity;
   tags: string[];
   description?: string;

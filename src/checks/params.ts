@@ -22,10 +22,10 @@ export interface ParamMeta {
   default?: unknown;
 }
 
-function fromUnit<T>(parse: (input: never) => T) {
-  return (input: unknown, ctx: z.core.$RefinementCtx) => {
+function fromUnit<I, T>(parse: (input: I) => T) {
+  return (input: I, ctx: z.core.$RefinementCtx<I>) => {
     try {
-      return parse(input as never);
+      return parse(input);
     } catch (error) {
       if (!(error instanceof UnitError)) throw error;
       ctx.addIssue({ code: 'custom', message: error.message });
@@ -37,10 +37,15 @@ function fromUnit<T>(parse: (input: never) => T) {
 /** A parameter with a default may be omitted; the default is parsed like user input (prefault). */
 type Param<S extends z.ZodType, D> = undefined extends D ? S : z.ZodPrefault<S>;
 
-function withMeta<S extends z.ZodType, D>(schema: S, kind: string, doc: string, def?: D): Param<S, D> {
+function withMeta<S extends z.ZodType, D extends z.input<S> | undefined>(
+  schema: S,
+  kind: string,
+  doc: string,
+  def?: D,
+): Param<S, D> {
   const meta: ParamMeta = def === undefined ? { kind, doc } : { kind, doc, default: def };
   if (def === undefined) return schema.meta({ description: doc, ...meta }) as Param<S, D>;
-  return schema.prefault(def as never).meta({ description: doc, ...meta }) as unknown as Param<S, D>;
+  return schema.prefault(def).meta({ description: doc, ...meta }) as unknown as Param<S, D>;
 }
 
 const durationSchema = z

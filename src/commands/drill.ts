@@ -187,7 +187,7 @@ async function estimateCosts(
         account: from,
         chain: chains.l2,
         request: { gas: 21_000n, to, value: amountWei },
-      } as never);
+      });
       initiate = `~${gas} gas ≈ ${formatEther(gas * l2Price)} ETH at ${formatGwei(l2Price)} gwei`;
     } catch (error) {
       initiate = `gas not estimable now (${(error as { shortMessage?: string }).shortMessage ?? 'estimation failed'})`;

@@ -91,7 +91,7 @@ async function proxiedWithArgs(
     abi: impl.abi,
     functionName: init.functionName,
     args: init.args,
-  } as never);
+  });
   await send(
     l1,
     l1.wallet.writeContract({
@@ -99,7 +99,7 @@ async function proxiedWithArgs(
       abi: proxy.abi,
       functionName: 'upgradeToAndCall',
       args: [implementation, data],
-    } as never),
+    }),
   );
   return address;
 }
@@ -385,23 +385,23 @@ const RESOLVE_SCAN = 16;
  */
 async function proposeGames(l1: VenueClients, l2: VenueClients, wallet: ProposerWallet): Promise<number> {
   const factory = DEVNET_BRIDGE.disputeGameFactory;
-  const read = <T>(address: Address, functionName: string, args: unknown[] = []) =>
-    l1.public.readContract({ address, abi: gameAbi, functionName, args } as never) as Promise<T>;
-  const count = await read<bigint>(factory, 'gameCount');
+  const abi = gameAbi;
+  const count = await l1.public.readContract({ address: factory, abi, functionName: 'gameCount' });
   const l1Now = (await l1.public.getBlock({ blockTag: 'latest' })).timestamp;
   let newestOwn: bigint | undefined;
   let acted = 0;
   for (let index = count - 1n; index >= 0n && index >= count - BigInt(RESOLVE_SCAN); index -= 1n) {
-    const [gameType, createdAt, game] = await read<readonly [number, bigint, Address]>(
-      factory,
-      'gameAtIndex',
-      [index],
-    );
-    const creator = await read<Address>(game, 'gameCreator');
+    const [gameType, createdAt, game] = await l1.public.readContract({
+      address: factory,
+      abi,
+      functionName: 'gameAtIndex',
+      args: [index],
+    });
+    const creator = await l1.public.readContract({ address: game, abi, functionName: 'gameCreator' });
     if (gameType !== GAME_TYPES.cannon || creator.toLowerCase() !== wallet.account.address.toLowerCase())
       continue;
-    newestOwn ??= await read<bigint>(game, 'l2BlockNumber');
-    const inProgress = (await read<number>(game, 'status')) === 0;
+    newestOwn ??= await l1.public.readContract({ address: game, abi, functionName: 'l2BlockNumber' });
+    const inProgress = (await l1.public.readContract({ address: game, abi, functionName: 'status' })) === 0;
     if (!inProgress || l1Now < createdAt + BigInt(BRIDGE_TIMING.maxClockDurationSeconds)) continue;
     const claimResolved = await wallet.writeContract({
       address: game,

@@ -88,7 +88,7 @@ export async function deployGovernance(l1: VenueClients): Promise<void> {
     args: [singleton, setup, 0n],
   } as const;
   const { result: proxy } = await l1.public.simulateContract({ ...create, account: l1.wallet.account });
-  const hash = await l1.wallet.writeContract(create as never);
+  const hash = await l1.wallet.writeContract(create);
   await l1.public.waitForTransactionReceipt({ hash, pollingInterval: 50, timeout: RECEIPT_TIMEOUT_MS });
   const timelockAddress = await deploy(l1, timelock, [
     BigInt(GOVERNANCE.minDelaySeconds),
@@ -127,7 +127,7 @@ async function handPortalToGovernance(l1: VenueClients, timelock: Address): Prom
       abi: proxy.abi,
       functionName: 'changeAdmin',
       args: [proxyAdminAddress],
-    } as never),
+    }),
   );
   const admin = await portalAdmin(l1);
   if (admin.toLowerCase() !== proxyAdminAddress.toLowerCase())

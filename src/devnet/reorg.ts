@@ -5,7 +5,7 @@
  * the venue's state stays what it was. The sequencer is stopped for the switch (a block mined meanwhile
  * would shift every offset) and restarted on the grid afterwards, so the head's time never goes back.
  */
-import { type Address, type Hex, recoverTransactionAddress } from 'viem';
+import { type Address, type Hex, recoverTransactionAddress, type TransactionSerialized } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { ANVIL_MNEMONIC, DEVNET_ADDRESSES, L2_TO_L1_MESSAGE_PASSER, MULTICALL3 } from './constants.js';
 import { DEPOSITOR, GAS_PRICE_ORACLE, L1_BLOCK } from './l1Fees.js';
@@ -33,9 +33,9 @@ type Replayed = [Hex | Record<string, unknown>, number];
 /** A transaction as anvil_reorg takes it: signed bytes, or a request for an impersonated sender. */
 async function replayOf(clients: VenueClients, hash: Hex): Promise<Hex | Record<string, unknown>> {
   const tx = await clients.public.getTransaction({ hash });
-  const raw = await anvilRpc<Hex | null>(clients, 'eth_getRawTransactionByHash', [hash]);
+  const raw = await anvilRpc<TransactionSerialized | null>(clients, 'eth_getRawTransactionByHash', [hash]);
   const signer = raw
-    ? await recoverTransactionAddress({ serializedTransaction: raw as never }).catch(() => undefined)
+    ? await recoverTransactionAddress({ serializedTransaction: raw }).catch(() => undefined)
     : undefined;
   if (raw && signer?.toLowerCase() === tx.from.toLowerCase()) return raw;
   // Sent by an impersonated account (the L1-attributes depositor): its signature is a placeholder.

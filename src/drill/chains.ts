@@ -7,6 +7,7 @@ import {
   type Account,
   type Address,
   type Chain,
+  type ChainContract,
   createPublicClient,
   createWalletClient,
   custom,
@@ -20,9 +21,25 @@ import {
 } from 'viem';
 import { L2_TO_L1_MESSAGE_PASSER, MULTICALL3 } from '../core/wellKnown.js';
 
+/** A contract deployed on the L1, keyed by the L1's chain id (viem's op-stack `TargetChain` shape). */
+type OnL1 = { [l1ChainId: number]: ChainContract };
+
+/** An L2 whose proposals live in `proposals` on its L1, beside the portal. */
+type OpStackL2<Proposals extends string> = Chain & {
+  sourceId: number;
+  contracts: { portal: OnL1; l2ToL1MessagePasser: ChainContract } & { [_ in Proposals]: OnL1 };
+};
+
+/**
+ * The L2 as viem's op-stack actions take it for `targetChain`: its L1 as `sourceId`, the portal, and
+ * where proposals live — the L2OutputOracle (legacy) or the DisputeGameFactory (fault proofs). The
+ * union is at the top so that each member matches one of the shapes viem's parameters accept.
+ */
+export type DrillL2Chain = OpStackL2<'l2OutputOracle'> | OpStackL2<'disputeGameFactory'>;
+
 export interface DrillChains {
   l1: Chain;
-  l2: Chain;
+  l2: DrillL2Chain;
 }
 
 export function drillChains(options: {
@@ -40,31 +57,36 @@ export function drillChains(options: {
     rpcUrls: { default: { http: options.l1.rpc } },
     contracts: { multicall3: { address: MULTICALL3 } },
   });
-  const l2 = defineChain({
+  const onL1 = (address: Address) => ({ [options.l1.chainId]: { address } });
+  const l2 = {
     id: options.l2.chainId,
     name: `L2 ${options.l2.chainId}`,
     nativeCurrency: eth,
     rpcUrls: { default: { http: options.l2.rpc } },
     sourceId: options.l1.chainId,
-    contracts: {
-      portal: { [options.l1.chainId]: { address: options.portal } },
-      ...('l2OutputOracle' in options.proposals
-        ? { l2OutputOracle: { [options.l1.chainId]: { address: options.proposals.l2OutputOracle } } }
-        : {
-            disputeGameFactory: { [options.l1.chainId]: { address: options.proposals.disputeGameFactory } },
+  };
+  const bridge = { portal: onL1(options.portal), l2ToL1MessagePasser: { address: L2_TO_L1_MESSAGE_PASSER } };
+  return {
+    l1,
+    l2:
+      'l2OutputOracle' in options.proposals
+        ? defineChain({
+            ...l2,
+            contracts: { ...bridge, l2OutputOracle: onL1(options.proposals.l2OutputOracle) },
+          })
+        : defineChain({
+            ...l2,
+            contracts: { ...bridge, disputeGameFactory: onL1(options.proposals.disputeGameFactory) },
           }),
-      l2ToL1MessagePasser: { address: L2_TO_L1_MESSAGE_PASSER },
-    },
-  });
-  return { l1, l2 };
+  };
 }
 
-export function publicClient(chain: Chain): PublicClient {
+export function publicClient<C extends Chain>(chain: C): PublicClient<Transport, C> {
   return createPublicClient({
     chain,
     transport: http(chain.rpcUrls.default.http[0]),
     pollingInterval: 250,
-  }) as PublicClient;
+  });
 }
 
 /** Called with the signed transaction and its hash before it reaches the network. */
@@ -74,17 +96,21 @@ export type BeforeBroadcast = (raw: Hex, hash: Hex) => Promise<void>;
 export function journalingTransport(url: string, beforeBroadcast: BeforeBroadcast): Transport {
   const inner = http(url, { retryCount: 0 })({});
   return custom({
-    async request({ method, params }) {
+    async request({ method, params }: { method: string; params?: unknown }) {
       if (method === 'eth_sendRawTransaction') {
         const raw = (params as [Hex])[0];
         await beforeBroadcast(raw, keccak256(raw));
       }
-      return inner.request({ method, params } as never);
+      return inner.request({ method, params });
     },
   });
 }
 
-export function walletClient(chain: Chain, account: Account, beforeBroadcast: BeforeBroadcast): WalletClient {
+export function walletClient<C extends Chain>(
+  chain: C,
+  account: Account,
+  beforeBroadcast: BeforeBroadcast,
+): WalletClient<Transport, C, Account> {
   return createWalletClient({
     chain,
     account,

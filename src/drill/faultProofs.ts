@@ -5,7 +5,7 @@
  * have, and its time to finalize is wall-clock arithmetic. The portal's own `checkWithdrawal`, run
  * as an eth_call at the L1 head, says exactly what it would say to a finalize transaction.
  */
-import { type Address, type Chain, type Hash, parseAbi } from 'viem';
+import { type Address, type Chain, type Hash, type Hex, parseAbi } from 'viem';
 import {
   type GameView,
   honestOutputRoot,
@@ -23,9 +23,18 @@ const portalAbi = parseAbi([
   'function checkWithdrawal(bytes32 withdrawalHash, address submitter) view',
 ]);
 
+/** The game a withdrawal can be proven against: what a prove transaction names (index) and proves (root). */
+export interface ProvableGame {
+  index: bigint;
+  l2BlockNumber: bigint;
+  rootClaim: Hex;
+  /** When the game was created (seconds). */
+  timestamp: bigint;
+}
+
 export type FaultProofStatus =
   | { status: 'waiting-to-prove'; reason: string }
-  | { status: 'ready-to-prove'; game: { index: bigint; l2BlockNumber: bigint } }
+  | { status: 'ready-to-prove'; game: ProvableGame }
   | { status: 'waiting-to-finalize'; reason: string }
   | { status: 'ready-to-finalize' }
   | { status: 'finalized' }
@@ -121,7 +130,12 @@ export async function faultProofWithdrawalStatus(options: {
       };
     return {
       status: 'ready-to-prove',
-      game: { index: BigInt(game.index), l2BlockNumber: BigInt(game.l2BlockNumber) },
+      game: {
+        index: BigInt(game.index),
+        l2BlockNumber: BigInt(game.l2BlockNumber),
+        rootClaim: game.rootClaim,
+        timestamp: BigInt(game.createdAt),
+      },
     };
   }
 

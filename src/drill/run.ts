@@ -7,11 +7,13 @@
 import {
   type Account,
   type Address,
+  type Chain,
   formatEther,
   type Hash,
   type Hex,
   type PublicClient,
   type TransactionReceipt,
+  type Transport,
 } from 'viem';
 import {
   buildProveWithdrawal,
@@ -20,9 +22,10 @@ import {
   getWithdrawalStatus,
   getWithdrawals,
   initiateWithdrawal,
+  type ProveWithdrawalParameters,
   proveWithdrawal,
 } from 'viem/op-stack';
-import type { DrillChains } from './chains.js';
+import type { DrillChains, DrillL2Chain } from './chains.js';
 import { publicClient, walletClient } from './chains.js';
 import { faultProofWithdrawalStatus } from './faultProofs.js';
 import type { Drill, JournalWriter, Stage } from './journal.js';
@@ -58,9 +61,15 @@ export interface DrillRuntime {
 }
 
 interface Clients {
-  l1: PublicClient;
-  l2: PublicClient;
+  l1: PublicClient<Transport, Chain>;
+  l2: PublicClient<Transport, DrillL2Chain>;
 }
+
+/** What a proof adds to a prove transaction; buildProveWithdrawal returns it (with account and chain). */
+type ProofArgs = Pick<
+  ProveWithdrawalParameters,
+  'l2OutputIndex' | 'outputRootProof' | 'withdrawalProof' | 'withdrawal'
+>;
 
 const now = () => new Date().toISOString();
 
@@ -209,7 +218,7 @@ async function proveWhenReady(
   rt: DrillRuntime,
   clients: Clients,
   readStatus: () => Promise<string>,
-  buildArgs: () => Promise<unknown>,
+  buildArgs: () => Promise<ProofArgs>,
 ): Promise<DrillStep | 'proved' | undefined> {
   const drill: Drill = rt.journal.drill;
   if (drill.stages.prove && !drill.stages.prove.minedAt) {
@@ -227,11 +236,11 @@ async function proveWhenReady(
     return undefined;
   const proved = await send(rt, 'prove', rt.chains.l1, clients.l1, (wallet) =>
     proveWithdrawal(wallet, {
-      ...(args as object),
+      ...args,
       account: rt.account,
       chain: rt.chains.l1,
       targetChain: rt.chains.l2,
-    } as never),
+    }),
   ).catch((error) => progressIfAlreadyDone(rt, 'prove', readStatus, error));
   if (!proved) return undefined;
   if (proved.status !== 'success') {
@@ -267,7 +276,7 @@ async function finalizeWhenReady(
       chain: rt.chains.l1,
       targetChain: rt.chains.l2,
       withdrawal,
-    } as never),
+    }),
   ).catch((error) => progressIfAlreadyDone(rt, 'finalize', readStatus, error));
   if (!finalized) return undefined;
   if ('notYet' in finalized)
@@ -312,9 +321,17 @@ async function advanceOnGames(
       const step = await proveWhenReady(rt, clients, readStatus, () =>
         buildProveWithdrawal(clients.l2, {
           account: rt.account,
-          game: { ...game, usesSuperRoots: false },
+          // The output viem's getL2Output makes of a game; its `game` form would also want the game's
+          // metadata and extraData, which building a proof does not read.
+          output: {
+            outputIndex: game.index,
+            outputRoot: game.rootClaim,
+            timestamp: game.timestamp,
+            l2BlockNumber: game.l2BlockNumber,
+            usesSuperRoots: false,
+          },
           withdrawal,
-        } as never),
+        }),
       );
       if (step === 'proved')
         rt.log(`prove: proven against dispute game #${game.index} (L2 block ${game.l2BlockNumber})`);
@@ -361,7 +378,7 @@ export async function advance(rt: DrillRuntime): Promise<DrillStep> {
           account: rt.account,
           chain: rt.chains.l2,
           request: { gas: 21_000n, to: drill.recipient, value: BigInt(drill.amountWei) },
-        } as never),
+        }),
       );
   if (initiated.status !== 'success')
     return fail(rt, `the initiating transaction ${initiated.transactionHash} reverted`);
@@ -375,8 +392,7 @@ export async function advance(rt: DrillRuntime): Promise<DrillStep> {
   if (rt.proofSystem === 'fault-proofs' && rt.portal)
     return advanceOnGames(rt, clients, initiated, withdrawal, rt.portal);
 
-  const readStatus = () =>
-    getWithdrawalStatus(clients.l1, { receipt: initiated, targetChain: rt.chains.l2 } as never);
+  const readStatus = () => getWithdrawalStatus(clients.l1, { receipt: initiated, targetChain: rt.chains.l2 });
   for (;;) {
     const status = await readStatus();
     if (status === 'waiting-to-prove') {
@@ -390,8 +406,8 @@ export async function advance(rt: DrillRuntime): Promise<DrillStep> {
         const output = await getL2Output(clients.l1, {
           l2BlockNumber: initiated.blockNumber,
           targetChain: rt.chains.l2,
-        } as never);
-        return buildProveWithdrawal(clients.l2, { account: rt.account, output, withdrawal } as never);
+        });
+        return buildProveWithdrawal(clients.l2, { account: rt.account, output, withdrawal });
       });
       if (step && step !== 'proved') return step;
       continue;

@@ -29,7 +29,7 @@ export interface CheckRun {
 /** Whether the check judges ages against this machine's clock, with these parameters. */
 export function readsClock(check: CheckInstance): boolean {
   const flag = check.definition.readsClock;
-  return typeof flag === 'function' ? flag(check.params as never) : flag === true;
+  return typeof flag === 'function' ? flag(check.params) : flag === true;
 }
 
 export async function runCheck(
@@ -71,10 +71,10 @@ export async function runCheck(
       }
     }
     const observation = await Promise.race([
-      check.definition.read(contextFor(abort.signal), check.params as never),
+      check.definition.read(contextFor(abort.signal), check.params),
       aborted,
     ]);
-    const judgement = check.definition.evaluate(check.params as never, observation, limits.now());
+    const judgement = check.definition.evaluate(check.params, observation, limits.now());
     return { result: judgedResult(check, judgement, elapsed()), cutByDeadline: false };
   } catch (error) {
     return { result: thrownResult(check, error, elapsed()), cutByDeadline: cut(error) };

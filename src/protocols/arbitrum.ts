@@ -53,16 +53,17 @@ export async function readArbitrumRollup(
   rollup: Address,
   inbox?: Address,
 ): Promise<BridgeState> {
-  const read = <T>(address: Address, functionName: string, args: unknown[] = []) =>
-    l1.readContract({ address, abi: arbitrumRollupAbi, functionName, args } as never) as Promise<T>;
+  const abi = arbitrumRollupAbi;
   const [paused, confirmPeriodBlocks, latestConfirmed, inboxPaused] = await Promise.all([
-    read<boolean>(rollup, 'paused'),
-    read<bigint>(rollup, 'confirmPeriodBlocks'),
-    read<Hex>(rollup, 'latestConfirmed'),
-    inbox ? read<boolean>(inbox, 'paused') : Promise.resolve(undefined),
+    l1.readContract({ address: rollup, abi, functionName: 'paused' }),
+    l1.readContract({ address: rollup, abi, functionName: 'confirmPeriodBlocks' }),
+    l1.readContract({ address: rollup, abi, functionName: 'latestConfirmed' }),
+    // The SequencerInbox has the same `paused()` view as the rollup.
+    inbox ? l1.readContract({ address: inbox, abi, functionName: 'paused' }) : Promise.resolve(undefined),
   ]);
   const createdAt = async (hash: Hex) =>
-    (await read<{ createdAtBlock: bigint }>(rollup, 'getAssertion', [hash])).createdAtBlock;
+    (await l1.readContract({ address: rollup, abi, functionName: 'getAssertion', args: [hash] }))
+      .createdAtBlock;
   const createdAtBlock = await createdAt(latestConfirmed);
   const base: BridgeState = {
     portal: rollup,
@@ -140,17 +141,11 @@ export function forceInclusionDelaySeconds(delay: ForceInclusionDelay): number {
 }
 
 export async function readForceInclusionDelay(l1: ChainReader, inbox: Address): Promise<ForceInclusionDelay> {
-  const read = <T>(functionName: string, args: unknown[] = []) =>
-    l1.readContract({
-      address: inbox,
-      abi: sequencerInboxDelayAbi,
-      functionName,
-      args,
-    } as never) as Promise<T>;
+  const abi = sequencerInboxDelayAbi;
   const [variation, bufferable] = await Promise.all([
-    read<readonly [bigint, bigint, bigint, bigint]>('maxTimeVariation'),
+    l1.readContract({ address: inbox, abi, functionName: 'maxTimeVariation' }),
     // Inboxes from before the delay buffer have no isDelayBufferable: they revert, which means "no".
-    read<boolean>('isDelayBufferable').catch((error: unknown) => {
+    l1.readContract({ address: inbox, abi, functionName: 'isDelayBufferable' }).catch((error: unknown) => {
       if (error instanceof ContractFunctionExecutionError) return false;
       throw error;
     }),
@@ -159,6 +154,11 @@ export async function readForceInclusionDelay(l1: ChainReader, inbox: Address): 
   const delay = { delayBlocks: Number(delayBlocks), delaySeconds: Number(delaySeconds) };
   if (!bufferable) return delay;
   const head = (await l1.latestBlock()).number ?? 0n;
-  const deadline = await read<bigint>('forceInclusionDeadline', [head]);
+  const deadline = await l1.readContract({
+    address: inbox,
+    abi,
+    functionName: 'forceInclusionDeadline',
+    args: [head],
+  });
   return { ...delay, bufferedBlocks: Number(deadline - head) };
 }

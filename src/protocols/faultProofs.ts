@@ -81,18 +81,18 @@ export function faultProofWithdrawalDelaySeconds(delays: {
   );
 }
 
-const read = <T>(reader: ChainReader, address: Address, functionName: string, args: unknown[] = []) =>
-  reader.readContract({ address, abi: faultProofAbi, functionName, args } as never) as Promise<T>;
-
 /** The portal's game rules; `anchorStateRegistry` when the portal delegates them to one. */
 export async function readPortalRules(
   l1: ChainReader,
   portal: Address,
 ): Promise<PortalRules & { anchorStateRegistry?: Address }> {
+  const abi = faultProofAbi;
   const [respectedGameType, updatedAt, anchorStateRegistry] = await Promise.all([
-    read<number>(l1, portal, 'respectedGameType'),
-    read<bigint>(l1, portal, 'respectedGameTypeUpdatedAt').catch(() => undefined),
-    read<Address>(l1, portal, 'anchorStateRegistry').catch(() => undefined),
+    l1.readContract({ address: portal, abi, functionName: 'respectedGameType' }),
+    l1
+      .readContract({ address: portal, abi, functionName: 'respectedGameTypeUpdatedAt' })
+      .catch(() => undefined),
+    l1.readContract({ address: portal, abi, functionName: 'anchorStateRegistry' }).catch(() => undefined),
   ]);
   return {
     respectedGameType,
@@ -106,24 +106,36 @@ export async function readNewestGames(
   l1: ChainReader,
   options: { portal: Address; factory: Address; anchorStateRegistry?: Address; limit: number },
 ): Promise<GameView[]> {
-  const count = Number(await read<bigint>(l1, options.factory, 'gameCount'));
+  const abi = faultProofAbi;
+  const count = Number(await l1.readContract({ address: options.factory, abi, functionName: 'gameCount' }));
   const indices = Array.from({ length: Math.min(options.limit, count) }, (_, i) => count - 1 - i);
   return Promise.all(
     indices.map(async (index): Promise<GameView> => {
-      const [gameType, createdAt, address] = await read<readonly [number, bigint, Address]>(
-        l1,
-        options.factory,
-        'gameAtIndex',
-        [BigInt(index)],
-      );
+      const [gameType, createdAt, address] = await l1.readContract({
+        address: options.factory,
+        abi,
+        functionName: 'gameAtIndex',
+        args: [BigInt(index)],
+      });
       const asr = options.anchorStateRegistry;
       const [status, rootClaim, l2BlockNumber, blacklisted, proper, respected] = await Promise.all([
-        read<number>(l1, address, 'status'),
-        read<Hex>(l1, address, 'rootClaim'),
-        read<bigint>(l1, address, 'l2BlockNumber'),
-        asr ? undefined : read<boolean>(l1, options.portal, 'disputeGameBlacklist', [address]),
-        asr ? read<boolean>(l1, asr, 'isGameProper', [address]) : undefined,
-        asr ? read<boolean>(l1, asr, 'isGameRespected', [address]) : undefined,
+        l1.readContract({ address, abi, functionName: 'status' }),
+        l1.readContract({ address, abi, functionName: 'rootClaim' }),
+        l1.readContract({ address, abi, functionName: 'l2BlockNumber' }),
+        asr
+          ? undefined
+          : l1.readContract({
+              address: options.portal,
+              abi,
+              functionName: 'disputeGameBlacklist',
+              args: [address],
+            }),
+        asr
+          ? l1.readContract({ address: asr, abi, functionName: 'isGameProper', args: [address] })
+          : undefined,
+        asr
+          ? l1.readContract({ address: asr, abi, functionName: 'isGameRespected', args: [address] })
+          : undefined,
       ]);
       return {
         index,

@@ -13,6 +13,7 @@ import {
   type Hex,
   keccak256,
   parseAbi,
+  zeroAddress,
 } from 'viem';
 import { estimateL1Fee } from 'viem/op-stack';
 import { MeasurementError, NotApplicable, RpcEndpointError } from '../core/errors.js';
@@ -82,7 +83,14 @@ export function incompressibleData(size: number): Hex {
 export const L1_DATA_FEE: Record<Stack, (reader: ChainReader, tx: SampleTransaction) => Promise<L1DataFee>> =
   {
     'op-stack': async (reader, tx) => ({
-      wei: await estimateL1Fee(await reader.client(), { to: tx.to, data: tx.data, chain: null } as never),
+      wei: await estimateL1Fee(await reader.client(), {
+        // viem's type asks for a sender, but the fee is priced on the unsigned serialization, which
+        // carries none: any address gives the same figure.
+        account: zeroAddress,
+        to: tx.to,
+        data: tx.data,
+        chain: null,
+      }),
       source: 'GasPriceOracle.getL1Fee (0x420000000000000000000000000000000000000F)',
     }),
     arbitrum: async (reader, tx) => {

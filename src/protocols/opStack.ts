@@ -81,27 +81,28 @@ export function proofSystemOf(version: string): 'output-oracle' | 'fault-proofs'
 }
 
 export async function readBridge(l1: ChainReader, portal: Address): Promise<BridgeState> {
-  const read = <T>(address: Address, functionName: string, args: unknown[] = []) =>
-    l1.readContract({ address, abi: opStackAbi, functionName, args } as never) as Promise<T>;
+  const abi = opStackAbi;
   const [version, portalPaused, superchainConfig] = await Promise.all([
-    read<string>(portal, 'version'),
-    read<boolean>(portal, 'paused'),
-    read<Address>(portal, 'superchainConfig').catch(() => undefined),
+    l1.readContract({ address: portal, abi, functionName: 'version' }),
+    l1.readContract({ address: portal, abi, functionName: 'paused' }),
+    l1.readContract({ address: portal, abi, functionName: 'superchainConfig' }).catch(() => undefined),
   ]);
-  const superchainPaused = superchainConfig ? await read<boolean>(superchainConfig, 'paused') : undefined;
+  const superchainPaused = superchainConfig
+    ? await l1.readContract({ address: superchainConfig, abi, functionName: 'paused' })
+    : undefined;
   const base = { portal, version, portalPaused, superchainConfig, superchainPaused };
 
   if (proofSystemOf(version) === 'output-oracle') {
-    const oracle = await read<Address>(portal, 'l2Oracle');
+    const oracle = await l1.readContract({ address: portal, abi, functionName: 'l2Oracle' });
     const [period, latestIndex] = await Promise.all([
-      read<bigint>(oracle, 'finalizationPeriodSeconds'),
+      l1.readContract({ address: oracle, abi, functionName: 'finalizationPeriodSeconds' }),
       // The oracle reverts when no output was ever proposed.
-      read<bigint>(oracle, 'latestOutputIndex').catch(() => undefined),
+      l1.readContract({ address: oracle, abi, functionName: 'latestOutputIndex' }).catch(() => undefined),
     ]);
     const output =
       latestIndex === undefined
         ? undefined
-        : await read<{ timestamp: bigint; l2BlockNumber: bigint }>(oracle, 'getL2Output', [latestIndex]);
+        : await l1.readContract({ address: oracle, abi, functionName: 'getL2Output', args: [latestIndex] });
     return {
       ...base,
       proofSystem: 'output-oracle',
@@ -119,21 +120,23 @@ export async function readBridge(l1: ChainReader, portal: Address): Promise<Brid
   }
 
   const [maturity, finality, factory, rules] = await Promise.all([
-    read<bigint>(portal, 'proofMaturityDelaySeconds'),
-    read<bigint>(portal, 'disputeGameFinalityDelaySeconds'),
-    read<Address>(portal, 'disputeGameFactory'),
+    l1.readContract({ address: portal, abi, functionName: 'proofMaturityDelaySeconds' }),
+    l1.readContract({ address: portal, abi, functionName: 'disputeGameFinalityDelaySeconds' }),
+    l1.readContract({ address: portal, abi, functionName: 'disputeGameFactory' }),
     readPortalRules(l1, portal),
   ]);
   const respected = rules.respectedGameType;
   const [count, implementation] = await Promise.all([
-    read<bigint>(factory, 'gameCount').then(Number),
-    read<Address>(factory, 'gameImpls', [respected]),
+    l1.readContract({ address: factory, abi, functionName: 'gameCount' }).then(Number),
+    l1.readContract({ address: factory, abi, functionName: 'gameImpls', args: [respected] }),
   ]);
   // A game type without an implementation (or one without a chess clock) adds no clock to the delay.
   const maxClock =
     implementation === zeroAddress
       ? undefined
-      : await read<bigint>(implementation, 'maxClockDuration').catch(() => undefined);
+      : await l1
+          .readContract({ address: implementation, abi, functionName: 'maxClockDuration' })
+          .catch(() => undefined);
   const delays = {
     proofMaturityDelaySeconds: Number(maturity),
     disputeGameFinalityDelaySeconds: Number(finality),
@@ -141,7 +144,9 @@ export async function readBridge(l1: ChainReader, portal: Address): Promise<Brid
   };
   const indices = Array.from({ length: Math.min(GAME_SCAN, count) }, (_, i) => count - 1 - i);
   const games = await Promise.all(
-    indices.map((index) => read<readonly [number, bigint, Address]>(factory, 'gameAtIndex', [BigInt(index)])),
+    indices.map((index) =>
+      l1.readContract({ address: factory, abi, functionName: 'gameAtIndex', args: [BigInt(index)] }),
+    ),
   );
   const newest = games.findIndex(([gameType]) => gameType === respected);
   return {

@@ -136,9 +136,10 @@ export const breakeven = defineCheck({
       return 'give takerFeeBps (and makerFeeBps for market making), or feeTier to read them from the venue';
     }
     if (params.strategy === 'market-making') {
-      const missing = (['tradesPerDay', 'expectedEdgeBps'] as const).filter((k) => params[k] === undefined);
-      if (params.feeTier === undefined && params.makerFeeBps === undefined)
-        missing.unshift('makerFeeBps' as never);
+      const missing: string[] = (['tradesPerDay', 'expectedEdgeBps'] as const).filter(
+        (k) => params[k] === undefined,
+      );
+      if (params.feeTier === undefined && params.makerFeeBps === undefined) missing.unshift('makerFeeBps');
       if (missing.length > 0) return `market-making needs ${missing.join(', ')}`;
       if ((params.tradesPerDay ?? 0) <= 0) return 'tradesPerDay must be greater than zero';
     } else if ((params.expectedFundingRate === undefined) === (params.fundingMarket === undefined)) {

@@ -1,4 +1,4 @@
-import { type Address, erc20Abi, formatUnits, parseAbi } from 'viem';
+import { type Abi, type Address, erc20Abi, formatUnits, parseAbi } from 'viem';
 import { z } from 'zod';
 import { formatDuration, formatPercent, formatUsd } from '../../core/units.js';
 import { MAX_FUTURE_MS, readLatestRound } from '../../protocols/chainlink.js';
@@ -39,16 +39,19 @@ const ratioToSchema = z
 type ViewCall = z.output<typeof ratioToSchema>;
 
 async function readFigure(reader: ChainReader, call: ViewCall): Promise<number> {
-  const [, name, returns] = VIEW_CALL.exec(call.function) as RegExpExecArray;
-  const abi = parseAbi([
+  const [, name, returns] = VIEW_CALL.exec(call.function) ?? [];
+  // The schema allows only such calls; a name is always there.
+  if (!name)
+    throw new MeasurementError(`"${call.function}" is not a view call like "openInterest()(uint256)"`);
+  // The checklist names the function, so its ABI is known only at run time: typed as any ABI.
+  const abi: Abi = parseAbi([
     `function ${name}() view returns (${returns === 'uint' || returns === 'int' ? `${returns}256` : returns})`,
   ]);
-  const raw = (await reader.readContract({
-    address: call.contract,
-    abi,
-    functionName: name,
-  } as never)) as bigint;
-  return Number(formatUnits(raw, call.decimals));
+  const raw = await reader.readContract({ address: call.contract, abi, functionName: name });
+  // viem decodes (u)int8 … (u)int48 as a number, wider integers as a bigint.
+  if (typeof raw !== 'bigint' && typeof raw !== 'number')
+    throw new MeasurementError(`${call.contract}.${call.function} returned no integer`);
+  return Number(formatUnits(BigInt(raw), call.decimals));
 }
 
 /** Under `--watch` every 30 s a day holds 2,880 samples; the cap only bounds a runaway file. */

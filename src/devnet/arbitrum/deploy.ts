@@ -117,7 +117,7 @@ async function create(
     abi: artifact.abi,
     bytecode: artifact.bytecode,
     args,
-  } as never);
+  });
   const receipt = await receiptOf(l1, hash, tally);
   if (!receipt.contractAddress) throw new Error('arbitrum devnet deployment produced no contract');
   return receipt.contractAddress;
@@ -263,7 +263,7 @@ export async function deployArbitrum(l1Url: string, l1ChainId: number): Promise<
       },
     ],
     gas: 25_000_000n,
-  } as never);
+  });
   const receipt = await receiptOf(l1, hash, tally);
   const [created] = parseEventLogs({
     abi: creatorArtifact.abi,
@@ -313,11 +313,15 @@ interface CallFrame {
 
 /** Contracts a transaction created (CREATE/CREATE2 frames), counted from anvil's call tracer. */
 async function contractsCreatedBy(l1: VenueClients, hash: Hex): Promise<number> {
-  const trace = await l1.public.request({
-    method: 'debug_traceTransaction' as never,
-    params: [hash, { tracer: 'callTracer' }] as never,
+  // viem's public RPC schema has no debug_ methods: the override types this one request.
+  const trace = await l1.public.request<{
+    Parameters: [Hex, { tracer: 'callTracer' }];
+    ReturnType: CallFrame;
+  }>({
+    method: 'debug_traceTransaction',
+    params: [hash, { tracer: 'callTracer' }],
   });
   const count = (frame: CallFrame): number =>
     (frame.type.startsWith('CREATE') ? 1 : 0) + (frame.calls ?? []).reduce((n, c) => n + count(c), 0);
-  return count(trace as CallFrame);
+  return count(trace);
 }
