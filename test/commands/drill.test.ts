@@ -136,7 +136,6 @@ describe('drill withdraw', () => {
   it('survives a kill before and after each broadcast and after each mining, with exactly one withdrawal', async () => {
     const state = join(dir, `s${++states}`);
     const [nonceBefore, balanceBefore] = await Promise.all([withdrawalsInitiated(), recipientBalance()]);
-    const started = Date.now();
     for (const point of [
       'initiate:journaled',
       'initiate:mined',
@@ -158,20 +157,30 @@ describe('drill withdraw', () => {
     expect(done.code, done.stderr).toBe(0);
     expect(done.stderr).toMatch(/took over the drill lock of pid \d+ on .*: that process no longer runs/);
     expect(await exists(lockFile(state))).toBe(false);
-    expect(done.stdout).toMatch(/finalize +0x[0-9a-f]{64} mined .*within SLA 1m/);
+    // within or OVER the 1m SLA: the kills and restarts count into it, so that depends on the machine
+    expect(done.stdout).toMatch(/finalize +0x[0-9a-f]{64} mined .*(within|OVER) SLA 1m/);
     expect(done.stdout).toContain('— finalized');
     expect(await withdrawalsInitiated()).toBe(nonceBefore + 1n);
     expect((await recipientBalance()) - balanceBefore).toBe(parseEther('0.001'));
-    expect(Date.now() - started).toBeLessThan(90_000);
     // The finished drill is closed: running again plans a new one rather than resuming.
     expect((await drill(state)).stdout).toContain('open drill  none');
-    // and the checklist's withdrawal.drill check sees it
+    // and the checklist's withdrawal.drill check sees it, judged by the times the journal recorded:
+    // six kills and restarts count into them, so on a loaded machine they may pass the SLA (30 s to
+    // prove, 1 m in all) — then the check must say so, never pass.
     const check = await cli(
       ['run', 'checks/devnet.yaml', '--only', 'drill-sla', '--state', state, '--format', 'json'],
       env,
     );
-    expect(check.code, check.stdout).toBe(0);
-    expect(JSON.parse(check.stdout).results[0]).toMatchObject({ status: 'pass' });
+    const [result] = JSON.parse(check.stdout).results as {
+      status: string;
+      message: string;
+      evidence: { proveMs: number; totalMs: number; status: string };
+    }[];
+    expect(result?.evidence.status).toBe('finalized');
+    const withinSla = (result?.evidence.proveMs ?? 0) <= 30_000 && (result?.evidence.totalMs ?? 0) <= 60_000;
+    expect(result?.status, result?.message).toBe(withinSla ? 'pass' : 'fail');
+    expect(check.code, check.stdout).toBe(withinSla ? 0 : 1);
+    if (!withinSla) expect(result?.message).toContain('missed its SLA');
   }, 120_000);
 
   it('resumes after a kill right after the initiating broadcast without initiating twice', async () => {
