@@ -52,17 +52,19 @@ export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-/** A free loopback port chosen by the OS (tests use this; the devnet uses fixed ports). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * A free loopback port for a node we start ourselves (tests, the devnet's replica). Chosen at random
+ * below Linux's ephemeral range (32768 and up), never by the OS: between this check and the node's own
+ * bind, a port from that range can be handed to anyone's listen(0) or outgoing connection — another
+ * test file's webhook, say — and the node then fails with EADDRINUSE. Below it only another
+ * freePort() could pick the same port, which is unlikely, and then the check here sees it taken.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error('no free loopback port found between 20000 and 32000');
 }
 
 /**
