@@ -2,6 +2,7 @@
 
 import type { CheckResult, RunResult } from '../core/result.js';
 import { formatDuration } from '../core/units.js';
+import type { ErrorKind } from '../core/vocabulary.js';
 
 // Messages carry text from chains and RPCs (revert reasons, error bodies). A stray ESC would restyle
 // the reader's terminal and defeat `color: false`, so control characters are shown, never sent.
@@ -34,5 +35,24 @@ export function errorAdvice(run: RunResult, result: CheckResult): string {
   if (run.cutByDeadline.includes(result.id)) {
     return 'the run deadline ended it before it measured: give the run a longer --deadline, or find the slow endpoint (--debug prints the traffic)';
   }
-  return 'nothing about the venue was measured: check the endpoint the message names (reachable, the right chain id, not rate-limited, fast enough for --timeout) and run again';
+  const kind = result.status === 'error' ? result.errorKind : undefined;
+  return (kind && ADVICE_BY_KIND[kind]) ?? ENDPOINT_ADVICE;
 }
+
+const ENDPOINT_ADVICE =
+  'nothing about the venue was measured: check the endpoint the message names (reachable, the right chain id, not rate-limited, fast enough for --timeout) and run again';
+
+/** What to do differs by why nothing was measured (the result's errorKind); the rest get ENDPOINT_ADVICE. */
+const ADVICE_BY_KIND: Partial<Record<ErrorKind, string>> = {
+  timeout:
+    "nothing about the venue was measured: the check outlived its timeout — raise the check's `timeout` (or --timeout), or find the slow endpoint (--debug prints the traffic)",
+  'stale-read':
+    "nothing about the venue was measured: every endpoint of that chain serves an old head — add or switch to an endpoint that keeps up (or raise --max-block-age if the chain's blocks are slow by design)",
+  'chain-mismatch':
+    "nothing about the venue was measured: an endpoint serves another chain than the checklist's chainId — fix the URL or the chainId",
+  clock:
+    "nothing was judged: this machine's clock is behind the chain head, so every age would read too young — sync the clock (NTP) or raise --clock-tolerance",
+  measurement:
+    'the chain answered, but not with something the check can judge: check the contract address and parameters the message names',
+  internal: 'a bug in l2preflight, not a venue problem: run again with --debug and report the stack trace',
+};
