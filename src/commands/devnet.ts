@@ -135,6 +135,15 @@ export function arbitrumDevnetEndpoints(flags: DevnetPortFlags, env: NodeJS.Proc
 const portFlags = (ports: DevnetPorts) =>
   ENDPOINTS.map((endpoint) => `${endpoint.option} ${ports[endpoint.key]}`).join(' ');
 
+/** Resolves on Ctrl-C or SIGTERM: `devnet up` runs in the foreground until then. */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
 export async function devnetUpCommand(options: {
   ports: DevnetPorts;
   write: (text: string) => void;
@@ -157,11 +166,7 @@ export async function devnetUpCommand(options: {
       // a scenario may have halted mining; the next tick tries again
     });
   }, 60_000);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilStopped();
   clearInterval(keeper);
   await venue.stop();
   options.write('devnet stopped\n');

@@ -3,13 +3,19 @@ import { fileURLToPath } from 'node:url';
 import { suggest } from '../checklist/suggest.js';
 import { ARBITRUM_DEVNET_CONTRACTS } from '../devnet/arbitrum/addresses.js';
 import { ARBITRUM_DEVNET_CHAIN_ID, arbBatchPoster, arbValidator } from '../devnet/arbitrum/deploy.js';
-import type { ArbitrumDevnetPorts } from '../devnet/arbitrum/ports.js';
+import { ARBITRUM_DEVNET_PORTS, type ArbitrumDevnetPorts } from '../devnet/arbitrum/ports.js';
 import { ARBITRUM_SCENARIOS } from '../devnet/arbitrum/scenarios.js';
 import { bootArbitrumVenue, type RunningArbitrumVenue } from '../devnet/arbitrum/venue.js';
 import { DEVNET_L1_CHAIN_ID } from '../devnet/constants.js';
 import { venueClients } from '../devnet/venue-clients.js';
 import { DevnetError, UsageError } from '../errors.js';
-import { arbitrumDevnetEndpoints, type DemoOptions, type DevnetPortFlags, runDemo } from './devnet.js';
+import {
+  arbitrumDevnetEndpoints,
+  type DemoOptions,
+  type DevnetPortFlags,
+  runDemo,
+  untilStopped,
+} from './devnet.js';
 
 /** The shipped Arbitrum devnet checklist, found relative to the installed package. */
 export const ARBITRUM_DEVNET_CHECKLIST = fileURLToPath(
@@ -37,8 +43,7 @@ function describe(venue: RunningArbitrumVenue): string {
 }
 
 const isDefault = (ports: ArbitrumDevnetPorts) =>
-  ports.l1 === arbitrumDevnetEndpoints({}, {}).ports.l1 &&
-  ports.l2 === arbitrumDevnetEndpoints({}, {}).ports.l2;
+  ports.l1 === ARBITRUM_DEVNET_PORTS.l1 && ports.l2 === ARBITRUM_DEVNET_PORTS.l2;
 
 export async function arbitrumUpCommand(options: {
   ports: ArbitrumDevnetPorts;
@@ -59,10 +64,7 @@ export async function arbitrumUpCommand(options: {
       `  l2preflight devnet scenario rollup-paused --stack arbitrum${ports}   (then: healthy)\n` +
       'Ctrl-C stops the devnet.\n',
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await untilStopped();
   await venue.stop();
   options.write('devnet stopped\n');
   return 0;

@@ -5,6 +5,8 @@
  * SequencerBatchDelivered with data location NoData — the same event a batch emits, from anyone.
  */
 import { type Address, type Hex, parseAbi, parseEther, parseEventLogs } from 'viem';
+// Mined 12 s a block while waiting out the window: Ethereum's slot time, as the checks count it.
+import { L1_BLOCK_SECONDS } from '../../protocols/arbitrum.js';
 import { RECEIPT_TIMEOUT_MS } from '../constants.js';
 import { anvilRpc, type VenueClients, venueClients } from '../venue-clients.js';
 
@@ -16,9 +18,6 @@ const sequencerInboxAbi = parseAbi([
   'function maxTimeVariation() view returns (uint256 delayBlocks, uint256 futureBlocks, uint256 delaySeconds, uint256 futureSeconds)',
   'function forceInclusion(uint256 totalDelayedMessagesRead, uint8 kind, uint64[2] l1BlockAndTime, uint256 baseFeeL1, address sender, bytes32 messageDataHash)',
 ]);
-
-/** L1 seconds per block while waiting out the window: Ethereum's slot time. */
-const L1_BLOCK_SECONDS = 12;
 
 async function sent(l1: VenueClients, hash: Hex) {
   const receipt = await l1.public.waitForTransactionReceipt({
