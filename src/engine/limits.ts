@@ -6,8 +6,6 @@ import { setMaxListeners } from 'node:events';
 import { DeadlineError, InterruptedError } from '../core/errors.js';
 import { formatDuration } from '../core/units.js';
 
-export { CheckTimeoutError, DeadlineError, InterruptedError } from '../core/errors.js';
-
 /** Calls `listener` once when `signal` aborts — at once when it already has (addEventListener would never fire). */
 export function onAbort(signal: AbortSignal, listener: () => void): () => void {
   if (signal.aborted) {

@@ -5,10 +5,11 @@
  */
 import type { CheckInstance } from '../checklist/model.js';
 import type { CheckContext } from '../checks/define.js';
+import { CheckTimeoutError, DeadlineError } from '../core/errors.js';
 import type { CheckResult } from '../core/result.js';
 import { formatDuration } from '../core/units.js';
 import { type ClockReading, clockProblem } from './clock.js';
-import { CheckTimeoutError, DeadlineError, onAbort, rejectOnAbort } from './limits.js';
+import { onAbort, rejectOnAbort } from './limits.js';
 import { judgedResult, resultBase, thrownResult } from './outcome.js';
 
 export interface CheckLimits {

@@ -1,7 +1,7 @@
 /** One check under its limits, without a run around it: the clock's verdict and what a throw becomes. */
 import { describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../src/checks/define.js';
-import { DeadlineError, InterruptedError } from '../../src/engine/limits.js';
+import { DeadlineError, InterruptedError } from '../../src/core/errors.js';
 import { runCheck } from '../../src/engine/runCheck.js';
 import { fakeCheck, instance } from './stubSession.js';
 
