@@ -2,7 +2,7 @@
  * The checklist format, version 1 (DESIGN.md). Check parameters are not here: each check type
  * declares its own, and the loader validates them with that declaration.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addressSchema, duration, rpcUrl } from '../checks/params.js';
 import { parseNativeAmount } from '../core/units.js';
 import { SEVERITIES, STACKS } from '../core/vocabulary.js';
