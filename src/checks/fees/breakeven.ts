@@ -1,6 +1,6 @@
 import { formatEther, formatGwei } from 'viem';
 import * as z from 'zod';
-import { formatDuration, formatPercent, formatUsd } from '../../core/units.js';
+import { formatDecimal, formatDuration, formatPercent, formatUsd } from '../../core/units.js';
 import { fundingCaptureBreakeven, marketMakingBreakeven } from '../../math/breakeven.js';
 import { readLatestRound } from '../../protocols/chainlink.js';
 import type { ChainReader } from '../../rpc/reader.js';
@@ -188,7 +188,7 @@ export const breakeven = defineCheck({
     const gasText =
       gas.tx.totalWei === 0n && gas.tx.gasPriceWei === 0n
         ? gas.tx.source
-        : `1 tx = ${params.txGas.toLocaleString('en-US')} gas × ${gwei.toPrecision(4)} gwei${l1} = ${formatUsd(txCostUsd)}`;
+        : `1 tx = ${formatDecimal(params.txGas)} gas × ${gwei.toPrecision(4)} gwei${l1} = ${formatUsd(txCostUsd)}`;
     const evidence = {
       gasPriceWei: gas.tx.gasPriceWei.toString(),
       l1DataFeeWei: gas.tx.l1Wei.toString(),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { formatDuration, formatPercent } from '../../core/units.js';
+import { formatDecimal, formatDuration, formatPercent } from '../../core/units.js';
 import { liquidationPrice, touchProbability } from '../../math/liquidation.js';
 import { realisedVolatility, SECONDS_PER_YEAR, worstMove } from '../../math/volatility.js';
 import {
@@ -16,7 +16,7 @@ export interface SimulationObservation {
   history: RoundHistory;
 }
 
-const price = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const price = (value: number) => formatDecimal(value, { maximumFractionDigits: 2 });
 /** A probability too small to print as a percentage says so, rather than print a flat 0.00%. */
 const probabilityText = (p: number) => (p > 0 && p < 0.0001 ? '< 0.01%' : formatPercent(p));
 const signedPercent = (move: number) => `${move >= 0 ? '+' : '−'}${formatPercent(Math.abs(move))}`;
