@@ -3,13 +3,14 @@
  * `--help` stays fast, and only this file sets the exit code.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { packageRoot } from './core/packageRoot.js';
 // The enumerations only: a leaf module with no imports, so --help stays fast.
 import { FORMATS } from './core/vocabulary.js';
 
-const version = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
+  .version;
 const debug = process.argv.includes('--debug');
 
 function collect(value: string, previous: string[] = []): string[] {

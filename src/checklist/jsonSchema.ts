@@ -2,7 +2,7 @@
  * The JSON Schema of the checklist format, generated from the same zod declarations that validate
  * it (each check type's parameters included), for editor completion via yaml-language-server.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkRegistry } from '../checks/index.js';
 import { PRESETS } from '../venues/presets.js';
 import { commonCheckShape, defaultsSchema, drillSchema, venueSchema } from './schema.js';

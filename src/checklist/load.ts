@@ -15,7 +15,7 @@ import {
   type SchemaOptions,
   visit,
 } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkRegistry } from '../checks/index.js';
 import { capabilitiesOf, unmetRequirements, type VenueCapabilities } from '../checks/requires.js';
 import type { Severity } from '../core/vocabulary.js';

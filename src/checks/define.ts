@@ -101,11 +101,35 @@ export interface CheckDefinition<Params extends z.ZodObject = z.ZodObject, Obser
   evaluate(params: z.output<Params>, observation: Observation, now: number): Judgement;
 }
 
-/** Identity with inference: keeps each check's params and observation types tied together. */
+/**
+ * What a check module declares: its definition, with `params` preferably a function that builds the
+ * schema. The registry imports every check, and building all their zod schemas there was a cost each
+ * start paid for checks its checklist does not use; a function is called when the schema is first read.
+ * A schema given as is (a test's ad-hoc check) is taken as is.
+ */
+export interface CheckDeclaration<Params extends z.ZodObject, Observation>
+  extends Omit<CheckDefinition<Params, Observation>, 'params'> {
+  params: Params | (() => Params);
+}
+
+/**
+ * The definition, its `params` built on first read and kept (one schema object per check, as before).
+ * Inference keeps each check's params and observation types tied together.
+ */
 export function defineCheck<Params extends z.ZodObject, Observation>(
-  definition: CheckDefinition<Params, Observation>,
+  declaration: CheckDeclaration<Params, Observation>,
 ): CheckDefinition<Params, Observation> {
-  return definition;
+  const { params: declared, ...rest } = declaration;
+  const build = typeof declared === 'function' ? declared : () => declared;
+  let params: Params | undefined;
+  // defineProperty is typed as returning its argument: the cast adds the property it defines.
+  return Object.defineProperty(rest, 'params', {
+    enumerable: true,
+    get: () => {
+      params ??= build();
+      return params;
+    },
+  }) as CheckDefinition<Params, Observation>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds checks of every parameter shape.

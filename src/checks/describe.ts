@@ -1,5 +1,5 @@
 /** Parameter documentation derived from a check's schema: one source of truth for explain and list. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AnyCheckDefinition } from './define.js';
 import { type ParamMeta, paramMeta } from './params.js';
 

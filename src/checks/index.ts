@@ -46,5 +46,7 @@ const definitions: AnyCheckDefinition[] = [
 ];
 
 export const checkRegistry: ReadonlyMap<string, AnyCheckDefinition> = new Map(
-  definitions.sort((a, b) => a.type.localeCompare(b.type)).map((d) => [d.type, d]),
+  // Code-unit order (types are lowercase ASCII): localeCompare would start ICU's collator, 10–30 ms of
+  // every start that imports the registry.
+  definitions.sort((a, b) => (a.type < b.type ? -1 : 1)).map((d) => [d.type, d]),
 );

@@ -4,7 +4,7 @@
  * The metadata (`kind`, `doc`, `default`) travels on the schema through zod's registry.
  */
 import { getAddress, isAddress } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   assertTimerDuration,
   formatPercent,

@@ -2,8 +2,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suggest } from '../checklist/suggest.js';
+import { packageRoot } from '../core/packageRoot.js';
 import { ARBITRUM_DEVNET_PORTS, type ArbitrumDevnetPorts } from '../devnet/arbitrum/ports.js';
 import {
   batcher,
@@ -20,7 +20,7 @@ import { admin, bootVenue, devnetEnvironment, type RunningVenue, venueClients } 
 import { DevnetError, UsageError } from '../errors.js';
 
 /** The shipped devnet checklist, found relative to the installed package (not the working directory). */
-export const DEVNET_CHECKLIST = fileURLToPath(new URL('../../checks/devnet.yaml', import.meta.url));
+export const DEVNET_CHECKLIST = join(packageRoot(), 'checks', 'devnet.yaml');
 
 function describe(venue: RunningVenue): string {
   const row = (name: string, address: string) => `  ${name.padEnd(20)} ${address}`;

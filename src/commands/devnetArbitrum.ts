@@ -1,6 +1,7 @@
 /** `l2preflight devnet up | scenario | demo --stack arbitrum`: the Arbitrum devnet's commands. */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { suggest } from '../checklist/suggest.js';
+import { packageRoot } from '../core/packageRoot.js';
 import { ARBITRUM_DEVNET_CONTRACTS } from '../devnet/arbitrum/addresses.js';
 import { ARBITRUM_DEVNET_CHAIN_ID, arbBatchPoster, arbValidator } from '../devnet/arbitrum/deploy.js';
 import { ARBITRUM_DEVNET_PORTS, type ArbitrumDevnetPorts } from '../devnet/arbitrum/ports.js';
@@ -18,9 +19,7 @@ import {
 } from './devnet.js';
 
 /** The shipped Arbitrum devnet checklist, found relative to the installed package. */
-export const ARBITRUM_DEVNET_CHECKLIST = fileURLToPath(
-  new URL('../../checks/devnet-arbitrum.yaml', import.meta.url),
-);
+export const ARBITRUM_DEVNET_CHECKLIST = join(packageRoot(), 'checks', 'devnet-arbitrum.yaml');
 
 /** The variables checks/devnet-arbitrum.yaml reads, for a devnet on other ports. */
 function environment(venue: RunningArbitrumVenue): Record<string, string> {

@@ -4,13 +4,11 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseChecklist } from '../checklist/load.js';
 import { suggest } from '../checklist/suggest.js';
+import { packageRoot } from '../core/packageRoot.js';
 import { UsageError } from '../errors.js';
 import { PRESETS, presetEnvironment } from '../venues/presets.js';
-
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function initCommand(
   file: string | undefined,
@@ -25,8 +23,8 @@ export async function initCommand(
     );
   }
   const target = file ?? join('checks', `${preset?.name ?? 'venue'}.yaml`);
-  const source = await readFile(join(PACKAGE_ROOT, 'checks', `${preset?.name ?? 'starter'}.yaml`), 'utf8');
-  const schema = relative(dirname(resolve(target)), join(PACKAGE_ROOT, 'schema', 'checklist.schema.json'));
+  const source = await readFile(join(packageRoot(), 'checks', `${preset?.name ?? 'starter'}.yaml`), 'utf8');
+  const schema = relative(dirname(resolve(target)), join(packageRoot(), 'schema', 'checklist.schema.json'));
   const text = source.replace(/^# yaml-language-server: .*$/m, `# yaml-language-server: $schema=${schema}`);
   const checklist = parseChecklist(text, target, { env: {} });
 

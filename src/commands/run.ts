@@ -211,11 +211,13 @@ async function runOnce(
   );
   const run = withPreviousStatuses(fresh, previous);
 
-  const plain = (format: Format) =>
-    redactor.apply(render(format, run, { color: false, width: options.width }));
+  const plain = async (format: Format) =>
+    redactor.apply(await render(format, run, { color: false, width: options.width }));
   if (settings.format !== 'table' || !settings.watchMs) {
     options.write(
-      redactor.apply(render(settings.format, run, { color: options.stdoutColor, width: options.width })),
+      redactor.apply(
+        await render(settings.format, run, { color: options.stdoutColor, width: options.width }),
+      ),
     );
   }
   // Everything below runs after the report is out: a file that cannot be written is said, never a crash.
@@ -226,7 +228,7 @@ async function runOnce(
   ];
   for (const report of reports) {
     try {
-      await writeFileAtomic(resolve(report.file), plain(report.format));
+      await writeFileAtomic(resolve(report.file), await plain(report.format));
     } catch (error) {
       unwritten.push(report.file);
       options.warn?.(`could not write the ${report.format} report to ${report.file}: ${causeOf(error)}`);
@@ -234,7 +236,7 @@ async function runOnce(
   }
   if (options.stepSummary) {
     try {
-      await appendFile(options.stepSummary, plain('markdown'));
+      await appendFile(options.stepSummary, await plain('markdown'));
     } catch (error) {
       options.warn?.(`could not append the summary to ${options.stepSummary}: ${causeOf(error)}`);
     }

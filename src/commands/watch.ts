@@ -46,7 +46,7 @@ export async function watch(
       if (options.stdoutIsTty) {
         // Clear the screen and redraw: the terminal shows the latest state, not a scroll of them.
         options.write(
-          `\u001b[2J\u001b[H${render('table', run, { color: options.stdoutColor, width: options.width })}`,
+          `\u001b[2J\u001b[H${await render('table', run, { color: options.stdoutColor, width: options.width })}`,
         );
         options.write(`next run in ${formatDuration(intervalMs)} · Ctrl-C stops\n`);
       } else {

@@ -1,18 +1,24 @@
-/** Formats are pure renderers over one RunResult. */
+/**
+ * Formats are pure renderers over one RunResult. The table's is loaded only when a table is asked for:
+ * cli-table3 and chalk are most of the report code a `--format json` run would otherwise load.
+ */
 import type { RunResult } from '../core/result.js';
 import type { Format } from '../core/vocabulary.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderPrometheus } from './prometheus.js';
-import { renderTable } from './table.js';
 
 export { FORMATS, type Format } from '../core/vocabulary.js';
 
-export function render(format: Format, run: RunResult, options: { color: boolean; width?: number }): string {
+export async function render(
+  format: Format,
+  run: RunResult,
+  options: { color: boolean; width?: number },
+): Promise<string> {
   switch (format) {
     case 'table':
-      return renderTable(run, options);
+      return (await import('./table.js')).renderTable(run, options);
     case 'json':
       return renderJson(run);
     case 'junit':

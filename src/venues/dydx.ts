@@ -5,7 +5,7 @@
  * 0.38 RPC, Cosmos bank): every response is validated, and a 5xx, a timeout or a malformed body makes
  * the check `error`, never `pass`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MeasurementError } from '../core/errors.js';
 import type { Redactor } from '../rpc/redact.js';
 import type { FeeTier, Head, PerpMarket, TransactionCost, VenueAdapter } from './adapter.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   assertTimerDuration,
+  formatDecimal,
   formatDuration,
   formatUsd,
   parseDuration,
@@ -113,6 +114,46 @@ describe('formatUsd', () => {
     [5_000_000, '5,000,000 USD'],
   ])('%d → %s', (value, text) => {
     expect(formatUsd(value)).toBe(text);
+  });
+});
+
+describe('formatDecimal', () => {
+  // It stands in for toLocaleString('en-US') (which loads ICU on first use): the same text, always.
+  const cases: [number, { minimumFractionDigits?: number; maximumFractionDigits?: number }][] = [];
+  const options = [
+    { minimumFractionDigits: 2, maximumFractionDigits: 2 },
+    { minimumFractionDigits: 0, maximumFractionDigits: 0 },
+    { maximumFractionDigits: 2 },
+    {},
+  ];
+  const edges = [
+    0, -0, 0.5, 1.5, 2.5, -2.5, 1.005, 1.015, 1.025, 0.125, 999.995, 999_999.5, 1e-7, -1e-7, 0.0049,
+  ];
+  const more = [1e21, 123_456_789.987_654, Number.MAX_SAFE_INTEGER, 2 ** 60, NaN, Infinity, -Infinity];
+  for (const value of [...edges, ...more]) for (const option of options) cases.push([value, option]);
+  // Deterministic spread of magnitudes and of halves at the rounding digit.
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  for (let i = 0; i < 4_000; i++) {
+    const magnitude = 10 ** Math.floor(next() * 12 - 4);
+    const value = (next() - 0.3) * magnitude;
+    const half = Math.round(value * 1000) / 1000 + 0.0005;
+    cases.push([value, options[i % options.length] ?? {}], [half, options[i % options.length] ?? {}]);
+  }
+
+  it('writes what toLocaleString("en-US") writes, for every value and option tried', () => {
+    const differing = cases
+      .map(([value, option]) => [
+        value,
+        option,
+        formatDecimal(value, option),
+        value.toLocaleString('en-US', option),
+      ])
+      .filter(([, , ours, intl]) => ours !== intl);
+    expect(differing).toEqual([]);
   });
 });
 

@@ -10,11 +10,11 @@ describe('render', () => {
     expect(FORMATS).toEqual(['table', 'json', 'junit', 'markdown', 'prometheus']);
   });
 
-  it('dispatches each format to its renderer', () => {
+  it('dispatches each format to its renderer', async () => {
     const run = fixtureRun();
     const options = { color: false, width: 100 };
-    expect(render('table', run, options)).toBe(renderTable(run, options));
-    expect(render('json', run, options)).toBe(renderJson(run));
-    expect(render('junit', run, options)).toBe(renderJunit(run));
+    expect(await render('table', run, options)).toBe(renderTable(run, options));
+    expect(await render('json', run, options)).toBe(renderJson(run));
+    expect(await render('junit', run, options)).toBe(renderJunit(run));
   });
 });

@@ -1,6 +1,6 @@
 import { formatEther, formatGwei } from 'viem';
-import { z } from 'zod';
-import { formatDuration, formatPercent, formatUsd } from '../../core/units.js';
+import * as z from 'zod';
+import { formatDecimal, formatDuration, formatPercent, formatUsd } from '../../core/units.js';
 import { fundingCaptureBreakeven, marketMakingBreakeven } from '../../math/breakeven.js';
 import { readLatestRound } from '../../protocols/chainlink.js';
 import type { ChainReader } from '../../rpc/reader.js';
@@ -63,64 +63,69 @@ export const breakeven = defineCheck({
     'pays taker + hedge fees and a transaction on entry and exit, plus its rebalances; breakeven funding = cost / ' +
     'notional per 8-hour interval (annualised ×1095, simple), against `expectedFundingRate` (per 8 h, negative when ' +
     'the position pays). Fails when the expectation is below breakeven and reports the margin.',
-  params: z.object({
-    strategy: enumeration(
-      ['market-making', 'funding-capture'] as const,
-      'What the capital does on the venue.',
-    ),
-    notional: usd('Size of one fill (market making) or of the position (funding capture).'),
-    nativePrice: price(
-      'USD price of the gas token: a Chainlink-compatible feed or a fixed "3000 USD" (not needed where trading is gasless).',
-    ).optional(),
-    makerFeeBps: number(
-      'Maker fee in bps; negative for a rebate. Required for market making without feeTier.',
-      undefined,
-      FEE_BPS,
-    ).optional(),
-    takerFeeBps: number(
-      'Taker fee in bps, paid on rebalances (and on entry/exit for funding capture).',
-      undefined,
-      FEE_BPS,
-    ).optional(),
-    feeTier: z.string({ error: 'expected a fee tier name, e.g. "1"' }).optional().meta({
-      kind: 'string',
-      doc: "Read maker/taker fees from the venue's fee tier of this name (dYdX v4).",
+  params: () =>
+    z.object({
+      strategy: enumeration(
+        ['market-making', 'funding-capture'] as const,
+        'What the capital does on the venue.',
+      ),
+      notional: usd('Size of one fill (market making) or of the position (funding capture).'),
+      nativePrice: price(
+        'USD price of the gas token: a Chainlink-compatible feed or a fixed "3000 USD" (not needed where trading is gasless).',
+      ).optional(),
+      makerFeeBps: number(
+        'Maker fee in bps; negative for a rebate. Required for market making without feeTier.',
+        undefined,
+        FEE_BPS,
+      ).optional(),
+      takerFeeBps: number(
+        'Taker fee in bps, paid on rebalances (and on entry/exit for funding capture).',
+        undefined,
+        FEE_BPS,
+      ).optional(),
+      feeTier: z.string({ error: 'expected a fee tier name, e.g. "1"' }).optional().meta({
+        kind: 'string',
+        doc: "Read maker/taker fees from the venue's fee tier of this name (dYdX v4).",
+      }),
+      txGas: integer('L2 gas of one transaction (an order, a cancel, a rebalance).', {
+        min: 21_000,
+        default: 300_000,
+      }),
+      txBytes: integer('Calldata bytes of one transaction, for the L1 data fee.', {
+        min: 0,
+        max: 131_072,
+        default: 500,
+      }),
+      tradesPerDay: number('Fills per day. Required for market making.', undefined, PER_DAY).optional(),
+      rebalancesPerDay: number('Taker trades per day that flatten inventory or re-hedge.', 0, PER_DAY),
+      rebalanceNotional: usd(
+        'Size of one rebalance (default: the whole notional, the cautious choice).',
+      ).optional(),
+      expectedEdgeBps: number(
+        'Edge a fill captures on average, in bps. Required for market making.',
+        undefined,
+        EDGE_BPS,
+      ).optional(),
+      holdingPeriod: duration('How long a funding-capture position is held.', '7d'),
+      hedgeFeeBps: number(
+        'Fee of the hedge leg in bps, paid on entry and exit (funding capture).',
+        0,
+        FEE_BPS,
+      ),
+      expectedFundingRate: signedRatio(
+        'Funding the position collects per 8 hours, e.g. 0.01%; negative when it pays. Funding capture needs it or fundingMarket.',
+      ).optional(),
+      fundingMarket: z.string({ error: 'expected a market ticker, e.g. BTC-USD' }).optional().meta({
+        kind: 'string',
+        doc: "Take the expected funding from this market's next funding rate on the venue (dYdX v4).",
+      }),
+      perpSide: enumeration(
+        ['short', 'long'] as const,
+        'Side of the perp leg with fundingMarket: a short collects positive funding.',
+        'short',
+      ),
+      maxPriceAge: duration('Oldest acceptable price from a feed.', '25h'),
     }),
-    txGas: integer('L2 gas of one transaction (an order, a cancel, a rebalance).', {
-      min: 21_000,
-      default: 300_000,
-    }),
-    txBytes: integer('Calldata bytes of one transaction, for the L1 data fee.', {
-      min: 0,
-      max: 131_072,
-      default: 500,
-    }),
-    tradesPerDay: number('Fills per day. Required for market making.', undefined, PER_DAY).optional(),
-    rebalancesPerDay: number('Taker trades per day that flatten inventory or re-hedge.', 0, PER_DAY),
-    rebalanceNotional: usd(
-      'Size of one rebalance (default: the whole notional, the cautious choice).',
-    ).optional(),
-    expectedEdgeBps: number(
-      'Edge a fill captures on average, in bps. Required for market making.',
-      undefined,
-      EDGE_BPS,
-    ).optional(),
-    holdingPeriod: duration('How long a funding-capture position is held.', '7d'),
-    hedgeFeeBps: number('Fee of the hedge leg in bps, paid on entry and exit (funding capture).', 0, FEE_BPS),
-    expectedFundingRate: signedRatio(
-      'Funding the position collects per 8 hours, e.g. 0.01%; negative when it pays. Funding capture needs it or fundingMarket.',
-    ).optional(),
-    fundingMarket: z.string({ error: 'expected a market ticker, e.g. BTC-USD' }).optional().meta({
-      kind: 'string',
-      doc: "Take the expected funding from this market's next funding rate on the venue (dYdX v4).",
-    }),
-    perpSide: enumeration(
-      ['short', 'long'] as const,
-      'Side of the perp leg with fundingMarket: a short collects positive funding.',
-      'short',
-    ),
-    maxPriceAge: duration('Oldest acceptable price from a feed.', '25h'),
-  }),
   example: {
     strategy: 'market-making',
     notional: '10_000 USD',
@@ -183,7 +188,7 @@ export const breakeven = defineCheck({
     const gasText =
       gas.tx.totalWei === 0n && gas.tx.gasPriceWei === 0n
         ? gas.tx.source
-        : `1 tx = ${params.txGas.toLocaleString('en-US')} gas × ${gwei.toPrecision(4)} gwei${l1} = ${formatUsd(txCostUsd)}`;
+        : `1 tx = ${formatDecimal(params.txGas)} gas × ${gwei.toPrecision(4)} gwei${l1} = ${formatUsd(txCostUsd)}`;
     const evidence = {
       gasPriceWei: gas.tx.gasPriceWei.toString(),
       l1DataFeeWei: gas.tx.l1Wei.toString(),

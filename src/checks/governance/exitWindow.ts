@@ -1,5 +1,5 @@
 import { type Address, parseAbi } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration } from '../../core/units.js';
 import { forceInclusionDelaySeconds, readForceInclusionDelay } from '../../protocols/arbitrum.js';
 import { readBridge, withdrawalDelaySeconds } from '../../protocols/opStack.js';
@@ -202,33 +202,36 @@ export const exitWindow = defineCheck({
     'long users have to get out after a malicious upgrade is queued. Fails under `minExitWindow` (default 7d, the ' +
     "edge of L2BEAT's red band: < 7 d red, 7–30 d yellow, ≥ 30 d green) and when a Safe — the admin itself or " +
     '`safe`, the multisig behind the timelock — needs fewer than `minThreshold` signatures.',
-  params: z.object({
-    admin: address('The upgrade authority: a TimelockController, a Safe, or an EOA.'),
-    safe: address('The Safe that controls the timelock (its proposer), for the threshold check.').optional(),
-    portal: address(
-      "OP Stack OptimismPortal on L1: the withdrawal delay is its bridge's finalization period.",
-    ).optional(),
-    withdrawalDelay: duration(
-      'The withdrawal delay, when it is not read from a portal (e.g. 6d10h on Arbitrum One).',
-    ).optional(),
-    proxy: address(
-      'An upgradeable proxy of the venue (EIP-1967): its admin slot, then the ProxyAdmin owner, must be `admin`. Defaults to `portal`.',
-    ).optional(),
-    sequencerInbox: address(
-      "Arbitrum: the SequencerInbox on L1; its force-inclusion delay counts into the exit delay, as L2BEAT's does.",
-    ).optional(),
-    executorFromBlock: integer(
-      "When the admin is an UpgradeExecutor: the L1 block its EXECUTOR_ROLE grants are read from (at or before the executor's deployment; a grant before it is not seen).",
-      { min: 0, default: 0 },
-    ),
-    logRange: integer('Largest eth_getLogs block range per request when reading EXECUTOR_ROLE grants.', {
-      min: 1,
-      default: 100_000,
+  params: () =>
+    z.object({
+      admin: address('The upgrade authority: a TimelockController, a Safe, or an EOA.'),
+      safe: address(
+        'The Safe that controls the timelock (its proposer), for the threshold check.',
+      ).optional(),
+      portal: address(
+        "OP Stack OptimismPortal on L1: the withdrawal delay is its bridge's finalization period.",
+      ).optional(),
+      withdrawalDelay: duration(
+        'The withdrawal delay, when it is not read from a portal (e.g. 6d10h on Arbitrum One).',
+      ).optional(),
+      proxy: address(
+        'An upgradeable proxy of the venue (EIP-1967): its admin slot, then the ProxyAdmin owner, must be `admin`. Defaults to `portal`.',
+      ).optional(),
+      sequencerInbox: address(
+        "Arbitrum: the SequencerInbox on L1; its force-inclusion delay counts into the exit delay, as L2BEAT's does.",
+      ).optional(),
+      executorFromBlock: integer(
+        "When the admin is an UpgradeExecutor: the L1 block its EXECUTOR_ROLE grants are read from (at or before the executor's deployment; a grant before it is not seen).",
+        { min: 0, default: 0 },
+      ),
+      logRange: integer('Largest eth_getLogs block range per request when reading EXECUTOR_ROLE grants.', {
+        min: 1,
+        default: 100_000,
+      }),
+      on: enumeration(['l1', 'l2'] as const, 'Which chain the admin contracts live on.', 'l1'),
+      minExitWindow: duration('Shortest acceptable exit window.', '7d'),
+      minThreshold: integer('Fewest signatures a Safe may need.', { min: 1, default: 2 }),
     }),
-    on: enumeration(['l1', 'l2'] as const, 'Which chain the admin contracts live on.', 'l1'),
-    minExitWindow: duration('Shortest acceptable exit window.', '7d'),
-    minThreshold: integer('Fewest signatures a Safe may need.', { min: 1, default: 2 }),
-  }),
   example: {
     admin: '$timelock',
     safe: '$securityCouncil',

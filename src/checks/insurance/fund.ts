@@ -1,5 +1,5 @@
 import { type Abi, type Address, erc20Abi, formatUnits, parseAbi } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration, formatPercent, formatUsd } from '../../core/units.js';
 import { MAX_FUTURE_MS, readLatestRound } from '../../protocols/chainlink.js';
 import type { ChainReader } from '../../rpc/reader.js';
@@ -128,35 +128,36 @@ async function priceOf(reader: ChainReader, source: PriceSource, now: number) {
   };
 }
 
-const fundParams = z.object({
-  holder: address('Address (or $name) that holds the fund.'),
-  assets: z
-    .array(assetSchema, { error: 'expected a list of assets' })
-    .min(1, { error: 'expected at least one asset' })
-    .meta({
-      kind: 'list of assets',
-      doc: 'What the fund holds: { token: <address>, price } or { native: true, price }; a price is "1 USD" or a feed.',
-    }),
-  min: usd('Smallest acceptable total value.', undefined, { above0: true }),
-  maxPriceAge: duration('Oldest acceptable price from a feed.', '25h'),
-  minRatio: ratio(
-    'Smallest acceptable fund / figure (e.g. 5% of open interest). Needs `ratioTo`.',
-    undefined,
-    { above0: true },
-  ).optional(),
-  ratioTo: ratioToSchema.optional(),
-  maxDrawdown: ratio(
-    "Largest acceptable fall of the fund's value from its highest value over `drawdownWindow` (runs kept in the state dir).",
-    undefined,
-    { below100: true },
-  ).optional(),
-  drawdownWindow: duration(
-    'How far back the high-water mark for `maxDrawdown` reaches: a fund bleeding a little each run trips it.',
-    '24h',
-  ),
-});
+const fundParams = () =>
+  z.object({
+    holder: address('Address (or $name) that holds the fund.'),
+    assets: z
+      .array(assetSchema, { error: 'expected a list of assets' })
+      .min(1, { error: 'expected at least one asset' })
+      .meta({
+        kind: 'list of assets',
+        doc: 'What the fund holds: { token: <address>, price } or { native: true, price }; a price is "1 USD" or a feed.',
+      }),
+    min: usd('Smallest acceptable total value.', undefined, { above0: true }),
+    maxPriceAge: duration('Oldest acceptable price from a feed.', '25h'),
+    minRatio: ratio(
+      'Smallest acceptable fund / figure (e.g. 5% of open interest). Needs `ratioTo`.',
+      undefined,
+      { above0: true },
+    ).optional(),
+    ratioTo: ratioToSchema.optional(),
+    maxDrawdown: ratio(
+      "Largest acceptable fall of the fund's value from its highest value over `drawdownWindow` (runs kept in the state dir).",
+      undefined,
+      { below100: true },
+    ).optional(),
+    drawdownWindow: duration(
+      'How far back the high-water mark for `maxDrawdown` reaches: a fund bleeding a little each run trips it.',
+      '24h',
+    ),
+  });
 
-type FundParams = z.output<typeof fundParams>;
+type FundParams = z.output<ReturnType<typeof fundParams>>;
 
 export const fund = defineCheck({
   type: 'insurance.fund',

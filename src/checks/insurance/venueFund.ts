@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatUsd } from '../../core/units.js';
 import { defineCheck } from '../define.js';
 import { usd } from '../params.js';
@@ -12,9 +12,10 @@ export const venueFund = defineCheck({
     '(dydx1c7ptc87hkd54e3r7zjy92q29xkq7t79w64slrq, the fund of cross markets) through the Cosmos REST API, valued ' +
     'at 1 USD — and compares it with `min`. Isolated markets have funds of their own, not counted here. On EVM ' +
     "stacks use insurance.fund, which values any holder's balances.",
-  params: z.object({
-    min: usd('Smallest acceptable fund.'),
-  }),
+  params: () =>
+    z.object({
+      min: usd('Smallest acceptable fund.'),
+    }),
   example: { min: '5_000_000 USD' },
   read(ctx) {
     return ctx.venue.insuranceFund();

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { formatDuration, formatPercent } from '../../core/units.js';
+import * as z from 'zod';
+import { formatDecimal, formatDuration, formatPercent } from '../../core/units.js';
 import { liquidationPrice, touchProbability } from '../../math/liquidation.js';
 import { realisedVolatility, SECONDS_PER_YEAR, worstMove } from '../../math/volatility.js';
 import {
@@ -16,7 +16,7 @@ export interface SimulationObservation {
   history: RoundHistory;
 }
 
-const price = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const price = (value: number) => formatDecimal(value, { maximumFractionDigits: 2 });
 /** A probability too small to print as a percentage says so, rather than print a flat 0.00%. */
 const probabilityText = (p: number) => (p > 0 && p < 0.0001 ? '< 0.01%' : formatPercent(p));
 const signedPercent = (move: number) => `${move >= 0 ? '+' : '−'}${formatPercent(Math.abs(move))}`;
@@ -39,29 +39,34 @@ export const simulate = defineCheck({
     "and funding; treat the figure as a floor on risk, not a forecast. A feed older than `maxPriceAge` can't " +
     'measure volatility, so the check fails rather than pass on a frozen price; a history whose rounds all read ' +
     'the same price (zero realised volatility) is `error`: it cannot measure, and is never a pass.',
-  params: z.object({
-    feed: address('Address (or $name) of the Chainlink-compatible feed the venue marks positions with.'),
-    side: enumeration(['long', 'short'] as const, 'Direction of the position.'),
-    // Below 1 the liquidation price is at or past zero (never touched): 0 would divide by zero and pass.
-    leverage: number('Notional / collateral at entry (1 = fully collateralised).', undefined, {
-      min: 1,
-      max: 1_000,
+  params: () =>
+    z.object({
+      feed: address('Address (or $name) of the Chainlink-compatible feed the venue marks positions with.'),
+      side: enumeration(['long', 'short'] as const, 'Direction of the position.'),
+      // Below 1 the liquidation price is at or past zero (never touched): 0 would divide by zero and pass.
+      leverage: number('Notional / collateral at entry (1 = fully collateralised).', undefined, {
+        min: 1,
+        max: 1_000,
+      }),
+      maintenanceMargin: ratio(
+        "The venue's maintenance margin fraction for this market, e.g. 3%.",
+        undefined,
+        {
+          below100: true,
+        },
+      ),
+      horizon: duration('How long the position stays open without being topped up.', '24h'),
+      lookback: duration('How much round history realises the volatility.', '7d'),
+      maxProbability: ratio('Highest acceptable probability of liquidation within the horizon.', '1%', {
+        below100: true,
+      }),
+      maxPriceAge: duration('Oldest acceptable latest round: a frozen feed shows no volatility.', '25h'),
+      maxRounds: integer('Most rounds read back (feeds that update on deviation write many).', {
+        min: 2,
+        max: 20_000,
+        default: 2_000,
+      }),
     }),
-    maintenanceMargin: ratio("The venue's maintenance margin fraction for this market, e.g. 3%.", undefined, {
-      below100: true,
-    }),
-    horizon: duration('How long the position stays open without being topped up.', '24h'),
-    lookback: duration('How much round history realises the volatility.', '7d'),
-    maxProbability: ratio('Highest acceptable probability of liquidation within the horizon.', '1%', {
-      below100: true,
-    }),
-    maxPriceAge: duration('Oldest acceptable latest round: a frozen feed shows no volatility.', '25h'),
-    maxRounds: integer('Most rounds read back (feeds that update on deviation write many).', {
-      min: 2,
-      max: 20_000,
-      default: 2_000,
-    }),
-  }),
   example: {
     feed: '$ethUsdFeed',
     side: 'long',

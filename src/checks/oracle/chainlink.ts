@@ -1,5 +1,5 @@
 import { formatUnits } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration } from '../../core/units.js';
 import {
   type FeedBounds,
@@ -75,21 +75,22 @@ export const chainlink = defineCheck({
     'margin, since heartbeat rounds can land ~40 s late. With `heartbeat`, it also walks the round history over ' +
     '`lookback` and warns when two consecutive rounds are further apart than `heartbeat`: a feed that is fresh ' +
     'now but skipped its heartbeat yesterday can skip it again.',
-  params: z.object({
-    feed: address('Address (or $name) of the feed (the proxy, not the aggregator).'),
-    maxAge: duration("Oldest acceptable update: the feed's heartbeat plus a margin."),
-    min: number("Lowest plausible price, in the feed's units.").optional(),
-    max: number("Highest plausible price, in the feed's units.").optional(),
-    heartbeat: duration(
-      "Longest acceptable time between two rounds in the feed's history (its heartbeat plus a margin); enables the cadence review.",
-    ).optional(),
-    lookback: duration('How far back the cadence review reads rounds.', '24h'),
-    maxRounds: integer('Most rounds the cadence review reads (fast-moving feeds update on deviation).', {
-      min: 2,
-      max: 10_000,
-      default: 1_000,
+  params: () =>
+    z.object({
+      feed: address('Address (or $name) of the feed (the proxy, not the aggregator).'),
+      maxAge: duration("Oldest acceptable update: the feed's heartbeat plus a margin."),
+      min: number("Lowest plausible price, in the feed's units.").optional(),
+      max: number("Highest plausible price, in the feed's units.").optional(),
+      heartbeat: duration(
+        "Longest acceptable time between two rounds in the feed's history (its heartbeat plus a margin); enables the cadence review.",
+      ).optional(),
+      lookback: duration('How far back the cadence review reads rounds.', '24h'),
+      maxRounds: integer('Most rounds the cadence review reads (fast-moving feeds update on deviation).', {
+        min: 2,
+        max: 10_000,
+        default: 1_000,
+      }),
     }),
-  }),
   example: { feed: '$ethUsdFeed', maxAge: '65m', min: 100, max: 100000, heartbeat: '61m', lookback: '24h' },
   async read(ctx, params): Promise<ChainlinkObservation> {
     const [round, bounds] = await Promise.all([

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration, formatPercent } from '../../core/units.js';
 import { median } from '../../math/stats.js';
 import { readLatestRound } from '../../protocols/chainlink.js';
@@ -51,17 +51,18 @@ export const deviation = defineCheck({
     'the source farthest from the median of the others (with two, it can only say they disagree). A source older ' +
     'than `maxAge` fails the check: a frozen price agreeing or disagreeing says nothing. Oracles that disagree are ' +
     'how venues get drained: liquidations and marks follow whichever is wrong.',
-  params: z.object({
-    sources: z
-      .array(sourceSchema, { error: 'expected a list of price sources' })
-      .min(2, { error: 'expected at least two sources to compare' })
-      .meta({
-        kind: 'list of price sources',
-        doc: 'Feeds ($name or address), fixed prices ("3000 USD") or { pyth: <address>, priceId: 0x… }.',
-      }),
-    max: ratio('Largest acceptable spread between the highest and lowest price.', '1%', { below100: true }),
-    maxAge: duration('Oldest acceptable price from any source.', '25h'),
-  }),
+  params: () =>
+    z.object({
+      sources: z
+        .array(sourceSchema, { error: 'expected a list of price sources' })
+        .min(2, { error: 'expected at least two sources to compare' })
+        .meta({
+          kind: 'list of price sources',
+          doc: 'Feeds ($name or address), fixed prices ("3000 USD") or { pyth: <address>, priceId: 0x… }.',
+        }),
+      max: ratio('Largest acceptable spread between the highest and lowest price.', '1%', { below100: true }),
+      maxAge: duration('Oldest acceptable price from any source.', '25h'),
+    }),
   example: {
     sources: [
       '$ethUsdFeed',

@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration, formatPercent } from '../../core/units.js';
 import { readLatestRound } from '../../protocols/chainlink.js';
 import type { Head, PerpMarket } from '../../venues/adapter.js';
@@ -147,21 +147,22 @@ const referenceSchema = z
     doc: "An independent price, a Chainlink-compatible feed on its own EVM chain: { feed, chainId, rpc, maxAge (70m), deviationThreshold (the feed's own, 0.5% for ETH/USD and BTC/USD on Ethereum) }.",
   });
 
-const marketParams = z.object({
-  market: z
-    .string({ error: 'expected a market ticker, e.g. BTC-USD' })
-    .regex(/^[A-Z0-9]+-[A-Z0-9]+$/, { error: 'expected a market ticker like BTC-USD' })
-    .meta({ kind: 'ticker', doc: 'Market ticker, e.g. BTC-USD.' }),
-  maxAge: duration("Oldest acceptable age of the block the venue's price is as of.", '30s'),
-  maxIndexerLag: number('Most blocks the indexer may trail the chain head.', 30, { min: 0 }),
-  min: number('Lowest plausible price.').optional(),
-  max: number('Highest plausible price.').optional(),
-  reference: referenceSchema.optional(),
-  maxDeviation: ratio('Largest acceptable difference between the market price and the reference.', '1%'),
-  minPriceChange: ratio(
-    "The market's minimum price change; omit to read min_price_change_ppm from the chain.",
-  ).optional(),
-});
+const marketParams = () =>
+  z.object({
+    market: z
+      .string({ error: 'expected a market ticker, e.g. BTC-USD' })
+      .regex(/^[A-Z0-9]+-[A-Z0-9]+$/, { error: 'expected a market ticker like BTC-USD' })
+      .meta({ kind: 'ticker', doc: 'Market ticker, e.g. BTC-USD.' }),
+    maxAge: duration("Oldest acceptable age of the block the venue's price is as of.", '30s'),
+    maxIndexerLag: number('Most blocks the indexer may trail the chain head.', 30, { min: 0 }),
+    min: number('Lowest plausible price.').optional(),
+    max: number('Highest plausible price.').optional(),
+    reference: referenceSchema.optional(),
+    maxDeviation: ratio('Largest acceptable difference between the market price and the reference.', '1%'),
+    minPriceChange: ratio(
+      "The market's minimum price change; omit to read min_price_change_ppm from the chain.",
+    ).optional(),
+  });
 
 export const market = defineCheck({
   type: 'oracle.market',
@@ -260,7 +261,7 @@ async function readReference(
   };
 }
 
-type MarketParams = z.output<typeof marketParams>;
+type MarketParams = z.output<ReturnType<typeof marketParams>>;
 
 export function judgeMarket(params: MarketParams, observation: MarketObservation, now: number) {
   const { market, head, reference, minChange, previous } = observation;

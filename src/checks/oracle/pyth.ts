@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration, formatPercent } from '../../core/units.js';
 import { type PythPrice, readPythPrice } from '../../protocols/pyth.js';
 import { defineCheck } from '../define.js';
@@ -15,16 +15,17 @@ export const pyth = defineCheck({
     'price (publishers disagree: Pyth itself advises consumers to reject wide intervals), or when the price is ' +
     'outside [`min`, `max`]. Pyth is pull-based: the on-chain price is as fresh as the last update someone paid ' +
     "for, so `maxAge` has no default — set it to what the venue's own contracts accept.",
-  params: z.object({
-    contract: address('Address (or $name) of the Pyth contract on the L2.'),
-    priceId: bytes32('Pyth price feed id (e.g. ETH/USD 0xff61…0ace).'),
-    maxAge: duration('Oldest acceptable publish time.'),
-    maxConfidence: ratio('Widest acceptable confidence interval, as a fraction of the price.', '1%', {
-      below100: true,
+  params: () =>
+    z.object({
+      contract: address('Address (or $name) of the Pyth contract on the L2.'),
+      priceId: bytes32('Pyth price feed id (e.g. ETH/USD 0xff61…0ace).'),
+      maxAge: duration('Oldest acceptable publish time.'),
+      maxConfidence: ratio('Widest acceptable confidence interval, as a fraction of the price.', '1%', {
+        below100: true,
+      }),
+      min: number('Lowest plausible price.').optional(),
+      max: number('Highest plausible price.').optional(),
     }),
-    min: number('Lowest plausible price.').optional(),
-    max: number('Highest plausible price.').optional(),
-  }),
   example: {
     contract: '$pyth',
     priceId: '0xff61491a931112ddf1bd8147cd1b641375f79f5825126d665480874634fd0ace',

@@ -1,5 +1,5 @@
 import { BlockNotFoundError, type Hash } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration } from '../../core/units.js';
 import type { ChainReader } from '../../rpc/reader.js';
 import { defineCheck, MeasurementError } from '../define.js';
@@ -103,11 +103,12 @@ export const probe = defineCheck({
     'reorg up to `maxDepth` blocks warns, deeper fails (the default 0 fails on any reorg). The wait is part of ' +
     "the measurement, so this check sets the run's minimum wall time. An unusable history file is set aside " +
     'and reported (a warning: between-run reorgs could not be checked), never trusted.',
-  params: z.object({
-    depth: integer('How many recent blocks to compare.', { min: 1, max: HISTORY_LIMIT, default: 12 }),
-    wait: duration('Time between the two reads.', '5s', { timer: true }),
-    maxDepth: integer('Deepest reorg that only warns; deeper fails.', { min: 0, default: 0 }),
-  }),
+  params: () =>
+    z.object({
+      depth: integer('How many recent blocks to compare.', { min: 1, max: HISTORY_LIMIT, default: 12 }),
+      wait: duration('Time between the two reads.', '5s', { timer: true }),
+      maxDepth: integer('Deepest reorg that only warns; deeper fails.', { min: 0, default: 0 }),
+    }),
   example: { depth: 12, wait: '5s', maxDepth: 0 },
   async read(ctx, params): Promise<ProbeObservation> {
     const head = await ctx.l2.latestBlock();

@@ -1,5 +1,5 @@
 import { type Address, formatEther } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration } from '../../core/units.js';
 import { type BatchSearch, findBatchByLogs, findBatchByNonce } from '../../protocols/batches.js';
 import { defineCheck } from '../define.js';
@@ -38,18 +38,19 @@ export const batchAge = defineCheck({
     "L1, so they can still be rewritten and withdrawals cannot be proven. Warns when the poster's L1 balance " +
     "lasts less than `minRunway` at the recent posting rate and the last batch's cost. The result says how far " +
     'back it looked and how many requests it took.',
-  params: z.object({
-    batcher: address("OP Stack: the batcher's address (SystemConfig batcherHash).").optional(),
-    inbox: address('OP Stack: the batch inbox address.').optional(),
-    sequencerInbox: address('Arbitrum: the SequencerInbox contract.').optional(),
-    batchPoster: address(
-      "Arbitrum: the batch poster. Without it, the inbox's isBatchPoster(sender) decides which deliveries are batches.",
-    ).optional(),
-    max: duration('Oldest acceptable latest batch.', '1h'),
-    lookback: integer('How many L1 blocks back to search.', { min: 1, max: 1_000_000, default: 1_200 }),
-    logRange: integer('Largest eth_getLogs block range per request.', { min: 1, default: 5_000 }),
-    minRunway: duration("Shortest acceptable time until the poster's L1 balance runs out.", '3d'),
-  }),
+  params: () =>
+    z.object({
+      batcher: address("OP Stack: the batcher's address (SystemConfig batcherHash).").optional(),
+      inbox: address('OP Stack: the batch inbox address.').optional(),
+      sequencerInbox: address('Arbitrum: the SequencerInbox contract.').optional(),
+      batchPoster: address(
+        "Arbitrum: the batch poster. Without it, the inbox's isBatchPoster(sender) decides which deliveries are batches.",
+      ).optional(),
+      max: duration('Oldest acceptable latest batch.', '1h'),
+      lookback: integer('How many L1 blocks back to search.', { min: 1, max: 1_000_000, default: 1_200 }),
+      logRange: integer('Largest eth_getLogs block range per request.', { min: 1, default: 5_000 }),
+      minRunway: duration("Shortest acceptable time until the poster's L1 balance runs out.", '3d'),
+    }),
   example: { batcher: '$batcher', inbox: '$batchInbox', max: '1h', lookback: 1200, minRunway: '3d' },
   validate(params) {
     const op = params.batcher !== undefined || params.inbox !== undefined;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration } from '../../core/units.js';
 import { intervals, median, percentile } from '../../math/stats.js';
 import { defineCheck, MeasurementError, NotApplicable } from '../define.js';
@@ -25,11 +25,12 @@ export const cadence = defineCheck({
     'block production is erratic. Liquidations and margin calls depend on blocks arriving on time. On ' +
     '`op-stack` it is skip: the OP Stack stamps every block parent + block time and back-fills missed slots, ' +
     'so intervals never show a stall that has ended (`validate` warns; use sequencer.outages).',
-  params: z.object({
-    window: integer('How many recent blocks to examine.', { min: 2, max: 1000, default: 100 }),
-    maxGap: duration('Largest acceptable interval between two consecutive blocks.', '60s'),
-    maxP99: duration('Largest acceptable 99th-percentile interval.', '15s'),
-  }),
+  params: () =>
+    z.object({
+      window: integer('How many recent blocks to examine.', { min: 2, max: 1000, default: 100 }),
+      maxGap: duration('Largest acceptable interval between two consecutive blocks.', '60s'),
+      maxP99: duration('Largest acceptable 99th-percentile interval.', '15s'),
+    }),
   example: { window: 100, maxGap: '60s', maxP99: '15s' },
   advise(_params, venue) {
     return venue.stack === 'op-stack' ? [`always skipped on op-stack: ${OP_STACK_GRID}`] : [];

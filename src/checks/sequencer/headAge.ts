@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration } from '../../core/units.js';
 import { defineCheck } from '../define.js';
 import { duration } from '../params.js';
@@ -13,9 +13,10 @@ export const headAge = defineCheck({
     'means the sequencer has stopped (or the RPC is stuck on an old head): do not route. A head far in the ' +
     "future is also a failure: the node or the local clock cannot be trusted. Chainlink's sequencer-health " +
     'adapter calls a chain unhealthy after 120 s without a block; 30 s is stricter for 2 s-block OP chains.',
-  params: z.object({
-    max: duration('Largest acceptable age of the latest block.', '30s'),
-  }),
+  params: () =>
+    z.object({
+      max: duration('Largest acceptable age of the latest block.', '30s'),
+    }),
   example: {
     max: '30s',
     remediation: 'Do not route; the sequencer may be down. Check the venue status page.',

@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import { StaleReadError } from '../../core/errors.js';
 import { formatDuration } from '../../core/units.js';
 import { readLatestRound, readRoundHistory } from '../../protocols/chainlink.js';
@@ -88,14 +88,15 @@ export const outages = defineCheck({
     'the lookback fails (runs only see outages they overlap, so the feed is the better witness). Warns when ' +
     'neither the feed nor the run history reaches back over the whole lookback; an unusable history file is ' +
     'set aside and reported, never trusted.',
-  params: z.object({
-    feed: address(
-      'Address (or $name) of the L2 sequencer uptime feed; without it only the recorded head ages count.',
-    ).optional(),
-    lookback: duration('How far back an outage counts.', '24h'),
-    maxOutage: duration('Longest acceptable outage (and recorded head age) inside the lookback.', '1m'),
-    maxRounds: integer('Most uptime-feed rounds read back.', { min: 1, max: 10_000, default: 1000 }),
-  }),
+  params: () =>
+    z.object({
+      feed: address(
+        'Address (or $name) of the L2 sequencer uptime feed; without it only the recorded head ages count.',
+      ).optional(),
+      lookback: duration('How far back an outage counts.', '24h'),
+      maxOutage: duration('Longest acceptable outage (and recorded head age) inside the lookback.', '1m'),
+      maxRounds: integer('Most uptime-feed rounds read back.', { min: 1, max: 10_000, default: 1000 }),
+    }),
   example: { feed: '$sequencerUptimeFeed', lookback: '24h', maxOutage: '1m' },
   async read(ctx, params): Promise<OutagesObservation> {
     const now = ctx.now() / 1000;

@@ -1,5 +1,5 @@
 import type { Hash, PublicClient } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorMessage } from '../../core/errors.js';
 import { formatDuration } from '../../core/units.js';
 import { defineCheck, MeasurementError, NotApplicable } from '../define.js';
@@ -45,13 +45,14 @@ export const rpcDivergence = defineCheck({
     'disagreement is read again after `recheck` before failing, so a node that was merely catching up is not ' +
     'mistaken for a fork. Head skew beyond `maxHeadSkew` blocks also fails. Needs two or more endpoints ' +
     '(otherwise skipped); endpoints that do not answer are named, as a warning.',
-  params: z.object({
-    maxHeadSkew: integer("Largest acceptable difference between the endpoints' heads, in blocks.", {
-      min: 0,
-      default: 10,
+  params: () =>
+    z.object({
+      maxHeadSkew: integer("Largest acceptable difference between the endpoints' heads, in blocks.", {
+        min: 0,
+        default: 10,
+      }),
+      recheck: duration('Wait before reading a disagreement again.', '2s', { timer: true }),
     }),
-    recheck: duration('Wait before reading a disagreement again.', '2s', { timer: true }),
-  }),
   example: { maxHeadSkew: 10, recheck: '2s' },
   async read(ctx, params): Promise<DivergenceObservation> {
     const endpoints = await ctx.l2.endpointClients();

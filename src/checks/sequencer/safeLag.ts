@@ -1,5 +1,5 @@
 import { BaseError, type Block, RpcError } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration } from '../../core/units.js';
 import type { ChainReader } from '../../rpc/reader.js';
 import { defineCheck, MeasurementError } from '../define.js';
@@ -42,10 +42,11 @@ export const safeLag = defineCheck({
     'by 15–30 minutes. On Arbitrum (Nitro) `safe` is the last block whose batch is on L1 and in an L1-safe block: ' +
     "the batch poster waits up to an hour on a quiet chain (Nitro's max-delay default) and L1 justification adds " +
     '~13 min: hence its wider arbitrum defaults (tighten them for a busy chain such as Arbitrum One). An endpoint that does not support these tags makes the check `error`, never a pass.',
-  params: z.object({
-    maxSafeLag: duration('Largest acceptable time between the latest and the safe head.', '10m'),
-    maxFinalizedLag: duration('Largest acceptable time between the latest and the finalized head.', '45m'),
-  }),
+  params: () =>
+    z.object({
+      maxSafeLag: duration('Largest acceptable time between the latest and the safe head.', '10m'),
+      maxFinalizedLag: duration('Largest acceptable time between the latest and the finalized head.', '45m'),
+    }),
   example: { maxSafeLag: '10m', maxFinalizedLag: '45m' },
   async read(ctx) {
     const [latest, safe, finalized] = await Promise.all([

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration } from '../../core/units.js';
 import { type FeedRound, readLatestRound, roundEvidence } from '../../protocols/chainlink.js';
 import { defineCheck } from '../define.js';
@@ -14,10 +14,11 @@ export const uptimeFeed = defineCheck({
     'last changed, and startedAt = 0 is an invalid round. Protocols reject prices while the sequencer is down and ' +
     "for a grace period after it returns (Chainlink's reference consumer uses 3600 s), so liquidations can behave " +
     'oddly in that window: this check fails while down, while inside the grace period, and on an invalid round.',
-  params: z.object({
-    feed: address('Address (or $name) of the L2 sequencer uptime feed.'),
-    gracePeriod: duration('How long the sequencer must have been up.', '1h'),
-  }),
+  params: () =>
+    z.object({
+      feed: address('Address (or $name) of the L2 sequencer uptime feed.'),
+      gracePeriod: duration('How long the sequencer must have been up.', '1h'),
+    }),
   example: { feed: '$sequencerUptimeFeed', gracePeriod: '1h' },
   async read(ctx, params) {
     return readLatestRound(ctx.l2, params.feed);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration } from '../../core/units.js';
 import { type Drill, type LatestDrill, STAGES } from '../../drill/journal.js';
 import { defineCheck, MeasurementError } from '../define.js';
@@ -22,11 +22,12 @@ export const drillCheck = defineCheck({
     'passes; a failed drill, or an open one past either limit, fails — collateral that cannot come out is ' +
     'the risk the drill exists to reveal. No drill yet, or a last drill older than `maxAge`, warns with how to ' +
     'run one. An unreadable journal is an error, never a pass (and is left untouched for the drill to report).',
-  params: z.object({
-    maxProveTime: duration('Longest acceptable time from initiation to a mined proof.', '2h'),
-    maxTotalTime: duration('Longest acceptable time from initiation to a mined finalization.', '7d12h'),
-    maxAge: duration('A last drill older than this warns: drills should be routine.', '30d'),
-  }),
+  params: () =>
+    z.object({
+      maxProveTime: duration('Longest acceptable time from initiation to a mined proof.', '2h'),
+      maxTotalTime: duration('Longest acceptable time from initiation to a mined finalization.', '7d12h'),
+      maxAge: duration('A last drill older than this warns: drills should be routine.', '30d'),
+    }),
   example: { maxProveTime: '2h', maxTotalTime: '7d12h', maxAge: '30d' },
   async read(ctx): Promise<LatestDrill> {
     if (!ctx.drillJournal)

@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration } from '../../core/units.js';
 import { readArbitrumRollup } from '../../protocols/arbitrum.js';
 import { type GameJudgement, judgeGames, readNewestGames } from '../../protocols/faultProofs.js';
@@ -107,13 +107,16 @@ export const path = defineCheck({
     'confirms the inbox as it stood then, so that is how old the L2 data it makes withdrawable is; never ' +
     'from the confirmation, which can come late), about the confirm period plus two assertion intervals on ' +
     'a healthy chain — set `maxOutputAge` accordingly (e.g. 8d). Pending assertions never count.',
-  params: z.object({
-    portal: address('OP Stack: the OptimismPortal proxy on L1 (or $name).').optional(),
-    rollup: address('Arbitrum (BoLD): the Rollup proxy on L1 (or $name).').optional(),
-    inbox: address('Arbitrum: the Inbox on L1, whose pause blocks deposits and force inclusion.').optional(),
-    maxFinalizationPeriod: duration('Longest acceptable wait between proving and finalizing.', '7d'),
-    maxOutputAge: duration('Oldest acceptable latest output root / usable dispute game.', '3h'),
-  }),
+  params: () =>
+    z.object({
+      portal: address('OP Stack: the OptimismPortal proxy on L1 (or $name).').optional(),
+      rollup: address('Arbitrum (BoLD): the Rollup proxy on L1 (or $name).').optional(),
+      inbox: address(
+        'Arbitrum: the Inbox on L1, whose pause blocks deposits and force inclusion.',
+      ).optional(),
+      maxFinalizationPeriod: duration('Longest acceptable wait between proving and finalizing.', '7d'),
+      maxOutputAge: duration('Oldest acceptable latest output root / usable dispute game.', '3h'),
+    }),
   example: { portal: '$portal', maxFinalizationPeriod: '7d', maxOutputAge: '3h' },
   validate(params) {
     if ((params.portal === undefined) === (params.rollup === undefined))
