@@ -166,7 +166,7 @@ program
 program
   .command('init')
   .description('write a commented starter checklist (never overwrites without --force)')
-  .argument('[file]', 'where to write it (default: checks/<preset>.yaml, or checks/venue.yaml)')
+  .argument('[file]', 'where to write it (default: <preset>.yaml, or venue.yaml, in this directory)')
   .option('--venue <preset>', 'start from a venue preset (op-mainnet, base, arbitrum-one, dydx-v4)')
   .option('--force', 'overwrite FILE if it exists')
   .action(async (file: string | undefined, options: { venue?: string; force?: boolean }) => {

@@ -63,10 +63,13 @@ export class UsageError extends L2PreflightError {
   }
 }
 
-/** The devnet could not start or be driven (port in use, anvil failed). */
+/**
+ * The devnet could not start or be driven (port in use, anvil failed, contracts missing). Exit code 2,
+ * like any command that could not do what was asked: 1 means HOLD, a verdict nothing here reached.
+ */
 export class DevnetError extends L2PreflightError {
   constructor(shortMessage: string, details: string[] = [], cause?: unknown) {
-    super(shortMessage, { details, exitCode: 1, cause });
+    super(shortMessage, { details, exitCode: 2, cause });
   }
 }
 

@@ -30,7 +30,7 @@ import {
   proposer,
   RECEIPT_TIMEOUT_MS,
 } from './constants.js';
-import { bedrockArtifact as artifact, type ForgeArtifact } from './packageArtifacts.js';
+import { bedrockArtifact as artifact, bedrockPredeployCode, type ForgeArtifact } from './packageArtifacts.js';
 import { anvilRpc, deploy, send, type VenueClients } from './venue-clients.js';
 
 /**
@@ -149,8 +149,10 @@ async function installPredeploys(l1: VenueClients, l2: VenueClients) {
   const { bytecode: multicall } = DevnetMulticall3Artifact;
   const { data: runtime } = await l1.public.call({ data: multicall });
   await anvilRpc(l1, 'anvil_setCode', [MULTICALL3, runtime]);
-  const messagePasser = await artifact('L2ToL1MessagePasser');
-  await anvilRpc(l2, 'anvil_setCode', [L2_TO_L1_MESSAGE_PASSER, messagePasser.deployedBytecode.object]);
+  await anvilRpc(l2, 'anvil_setCode', [
+    L2_TO_L1_MESSAGE_PASSER,
+    await bedrockPredeployCode('L2ToL1MessagePasser'),
+  ]);
 }
 
 async function deployDirect(l1: VenueClients, name: string, args: unknown[]): Promise<Address> {

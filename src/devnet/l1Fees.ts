@@ -7,7 +7,7 @@
  */
 import { type Address, concat, encodeFunctionData, encodePacked, type Hex, parseAbi, parseGwei } from 'viem';
 import { RECEIPT_TIMEOUT_MS } from './constants.js';
-import { bedrockArtifact } from './packageArtifacts.js';
+import { bedrockPredeployCode } from './packageArtifacts.js';
 import { anvilRpc, type VenueClients } from './venue-clients.js';
 
 export const GAS_PRICE_ORACLE: Address = '0x420000000000000000000000000000000000000F';
@@ -72,11 +72,11 @@ export async function setL1Fees(l2: VenueClients, fees: L1Fees): Promise<void> {
 /** Puts both predeploys in place, activates Ecotone and Fjord, and records calm L1 fees. */
 export async function installL1FeeOracle(l2: VenueClients): Promise<void> {
   const [gasPriceOracle, l1Block] = await Promise.all([
-    bedrockArtifact('GasPriceOracle'),
-    bedrockArtifact('L1Block'),
+    bedrockPredeployCode('GasPriceOracle'),
+    bedrockPredeployCode('L1Block'),
   ]);
-  await anvilRpc(l2, 'anvil_setCode', [GAS_PRICE_ORACLE, gasPriceOracle.deployedBytecode.object]);
-  await anvilRpc(l2, 'anvil_setCode', [L1_BLOCK, l1Block.deployedBytecode.object]);
+  await anvilRpc(l2, 'anvil_setCode', [GAS_PRICE_ORACLE, gasPriceOracle]);
+  await anvilRpc(l2, 'anvil_setCode', [L1_BLOCK, l1Block]);
   for (const functionName of ['setEcotone', 'setFjord'] as const)
     await sendAsDepositor(l2, GAS_PRICE_ORACLE, encodeFunctionData({ abi: gasPriceOracleAbi, functionName }));
   await setL1Fees(l2, CALM_L1_FEES);

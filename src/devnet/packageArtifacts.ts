@@ -1,32 +1,34 @@
 /**
- * Compiled contracts shipped inside npm packages (dev dependencies), read when the devnet starts so a
- * registry install of l2preflight does not download them.
+ * Compiled contracts of npm packages (dev dependencies of the checkout), copied at build into the
+ * package's artifacts/ folder by scripts/vendor-artifacts.mjs, trimmed to what the devnet reads. They
+ * ship in the tarball, so a registry install of l2preflight runs the devnet without those packages.
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Abi, Hex } from 'viem';
+import { packageRoot } from '../core/packageRoot.js';
 import { DevnetError } from '../errors.js';
 
-/** Parses `path` inside the installed package `name`; a missing package is a clear devnet error. */
+/** Parses the copy of `path` inside the package `name`; a missing copy is a clear devnet error. */
 export async function packageJson<T>(name: string, path: string): Promise<T> {
-  let root: string;
+  const file = join(packageRoot(), 'artifacts', name, path);
   try {
-    root = dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+    return JSON.parse(await readFile(file, 'utf8')) as T;
   } catch (error) {
     throw new DevnetError(
-      `the devnet needs the npm package ${name}`,
-      ['run npm ci in the l2preflight checkout'],
+      `the devnet's compiled contracts are missing from this installation (${name}: ${path})`,
+      [
+        'in a checkout: run npm run build (it copies them from the dev dependencies into artifacts/)',
+        'from the registry: reinstall l2preflight',
+      ],
       error,
     );
   }
-  return JSON.parse(await readFile(join(root, path), 'utf8')) as T;
 }
 
 export interface ForgeArtifact {
   abi: Abi;
   bytecode: { object: Hex };
-  deployedBytecode: { object: Hex };
 }
 
 /** A contract of @eth-optimism/contracts-bedrock, from its shipped forge artifacts. */
@@ -37,10 +39,23 @@ export function bedrockArtifact(name: string): Promise<ForgeArtifact> {
   );
 }
 
+/** The runtime code of an OP Stack L2 predeploy, for anvil_setCode (only predeploys keep it). */
+export async function bedrockPredeployCode(name: string): Promise<Hex> {
+  const artifact = await packageJson<{ deployedBytecode?: { object: Hex } }>(
+    '@eth-optimism/contracts-bedrock',
+    join('forge-artifacts', `${name}.sol`, `${name}.json`),
+  );
+  if (!artifact.deployedBytecode) {
+    throw new DevnetError(
+      `${name} is not a predeploy: scripts/vendor-artifacts.mjs kept no runtime code for it`,
+    );
+  }
+  return artifact.deployedBytecode.object;
+}
+
 export interface HardhatArtifact {
   abi: Abi;
   bytecode: Hex;
-  deployedBytecode: Hex;
 }
 
 /**

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cli, ROOT } from '../helpers/cli.js';
 
 describe('l2preflight init', () => {
-  it('writes the preset checklist with a schema line that resolves from where the file is', async () => {
+  it('writes the preset checklist, and beside it the schema its editor line names', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'l2p-init-'));
     const file = join(dir, 'desk', 'base.yaml');
     const { code, stdout } = await cli(['init', '--venue', 'base', file]);
@@ -14,9 +14,29 @@ describe('l2preflight init', () => {
     expect(stdout).toContain('export BASE_RPC_URL=https://… ETH_RPC_URL=https://…');
     const text = await readFile(file, 'utf8');
     const schema = /^# yaml-language-server: \$schema=(.+)$/m.exec(text)?.[1] as string;
-    expect(resolve(dirname(file), schema)).toBe(join(ROOT, 'schema', 'checklist.schema.json'));
+    // A path relative to the file, to a copy that moves and is committed with it: never into the install.
+    expect(schema).toBe('l2preflight.schema.json');
+    expect(await readFile(resolve(dirname(file), schema), 'utf8')).toBe(
+      await readFile(join(ROOT, 'schema', 'checklist.schema.json'), 'utf8'),
+    );
+    expect(text).toContain(`#   l2preflight run ${file}\n`);
+    expect(text).not.toContain('checks/base.yaml');
     const validate = await cli(['validate', file]);
     expect(validate.code).toBe(0);
+  });
+
+  it('writes into the current directory by default, so it works inside the checkout too', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'l2p-init-'));
+    const written = await cli(['init', '--venue', 'base'], {}, dir);
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toContain('wrote base.yaml: 15 checks for Base (op-stack)');
+    expect(await readFile(join(dir, 'base.yaml'), 'utf8')).toContain('#   l2preflight run base.yaml\n');
+    const starter = await cli(['init'], {}, dir);
+    expect(starter.code, starter.stderr).toBe(0);
+    expect(await readFile(join(dir, 'venue.yaml'), 'utf8')).toContain(
+      '#   l2preflight validate venue.yaml && l2preflight run venue.yaml',
+    );
+    expect((await cli(['validate', 'base.yaml'], {}, dir)).code).toBe(0);
   });
 
   it("names the variables the checklist reads itself: dYdX's markets read their reference through ETH_RPC_URL", async () => {

@@ -37,7 +37,7 @@ describe('devnet', () => {
         `port ${port} on 127.0.0.1 is already in use`,
       );
       const up = await cli(['devnet', 'up', '--l2-port', String(port)]);
-      expect(up.code).toBe(1);
+      expect(up.code).toBe(2);
       expect(up.stderr).toContain('already in use');
     } finally {
       await first.stop();

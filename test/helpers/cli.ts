@@ -1,6 +1,7 @@
 /** Spawns the real binary (bin/l2preflight.js → dist/), as a user or a CI job would. */
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,10 +12,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs `l2preflight ARGS` from the checkout (or from `cwd`, as a user in their own directory would). */
+export function cli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/l2preflight.js', ...args], {
-      cwd: ROOT,
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'l2preflight.js'), ...args], {
+      cwd,
       env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', CI: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
