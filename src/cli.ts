@@ -135,6 +135,41 @@ program
   });
 
 program
+  .command('serve')
+  .description(
+    'a Prometheus exporter: GET /probe?checklist=NAME runs NAME from --checklists and answers in the text format; /metrics; /-/healthy',
+  )
+  .option(
+    '--listen <host:port>',
+    'address to listen on (default 127.0.0.1:9478; loopback unless you say otherwise)',
+  )
+  .option('--checklists <dir>', 'directory whose NAME.yaml files /probe may run (default: checks)')
+  .option('--state <dir>', 'where run history lives (default: .l2preflight/ in the checklists directory)')
+  .option(
+    '--min-interval <duration>',
+    'a probe within this long of the last run of its checklist gets that result (default 10s)',
+  )
+  .option('--timeout-offset <duration>', "kept back from the scrape's timeout for answering (default 500ms)")
+  .addOption(
+    new Option('--fail-on <status>', 'lowest status that makes the verdict HOLD')
+      .choices(['fail', 'warn'])
+      .default('fail'),
+  )
+  .option('--timeout <duration>', 'per-check deadline when a check sets none')
+  .option('--rpc-timeout <duration>', 'per HTTP request to an RPC endpoint')
+  .option('--concurrency <n>', 'checks in flight at once per run', '16')
+  .option('--notify <url>', "POST a summary to this webhook when a probe's verdict changes")
+  .action(async (options) => {
+    const { serveCommand } = await import('./commands/serve.js');
+    process.exitCode = await serveCommand({
+      ...options,
+      version,
+      log: (text) => process.stderr.write(`${text}\n`),
+    });
+    endProcessWhenDone = true;
+  });
+
+program
   .command('history')
   .description('the last runs of a checklist: when, verdict, and which checks did not pass')
   .argument('[checklist]', 'checklist YAML file', 'checks/devnet.yaml')

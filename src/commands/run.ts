@@ -7,6 +7,7 @@ import { suggest } from '../checklist/suggest.js';
 import type { CheckResult, FailOn, RunResult } from '../core/result.js';
 import { assertTimerDuration, formatDuration, parseDuration, UnitError } from '../core/units.js';
 import { runChecklist } from '../engine/run.js';
+import type { Traffic } from '../engine/session.js';
 import { exitCodeOf } from '../engine/status.js';
 import { StateError, UsageError } from '../errors.js';
 import { FORMATS, type Format, render } from '../report/index.js';
@@ -67,6 +68,11 @@ interface Settings {
   maxBlockAgeMs?: number;
   deadlineMs?: number;
   watchMs?: number;
+  /**
+   * The deadline counts from each run's start, not the process's: `serve` answers many probes from one
+   * long-lived process, each with the deadline its scrape allows.
+   */
+  deadlinePerRun?: boolean;
 }
 
 function durationOption(flag: string, value: string | undefined): number | undefined {
@@ -96,7 +102,7 @@ function choice<T extends string>(
   return value as T;
 }
 
-function parseSettings(options: RunCommandOptions): Settings {
+export function parseSettings(options: RunCommandOptions): Settings {
   const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     throw new UsageError(`--concurrency: expected a whole number >= 1, got "${options.concurrency}"`);
@@ -167,10 +173,10 @@ interface Session {
 }
 
 /** One run: history in, checks, reports out, history and notification after. */
-async function runOnce(
+export async function runOnce(
   session: Session,
   signal?: AbortSignal,
-): Promise<{ run: RunResult; previous?: RunRecord; unwritten: string[] }> {
+): Promise<{ run: RunResult; previous?: RunRecord; unwritten: string[]; traffic: Traffic }> {
   const { checklist, settings, options, store, redactor } = session;
   const key = checklistKey(checklist.file);
   const { past, readable } = await readPast(session, key);
@@ -250,7 +256,7 @@ async function runOnce(
         `--notify ${redactUrl(options.notify)} failed: ${redactor.apply(failure)} (the verdict stands)`,
       );
   }
-  return { run, previous, unwritten };
+  return { run, previous, unwritten, traffic };
 }
 
 /** The runs before this one; `readable: false` when the history's path cannot be read at all. */
@@ -322,7 +328,7 @@ function warnStateOnce(session: Session): void {
  */
 function runDeadlineMs(settings: Settings): number | undefined {
   if (settings.deadlineMs === undefined) return undefined;
-  if (settings.watchMs) return settings.deadlineMs;
+  if (settings.watchMs || settings.deadlinePerRun) return settings.deadlineMs;
   return Math.floor(processTimeLeftMs(settings, AFTER_RUN_MARGIN_MS) ?? 0);
 }
 
@@ -349,7 +355,7 @@ async function withinDeadline(
 
 /** What is left of a single run's --deadline (counted from process start), less a margin; else undefined. */
 function processTimeLeftMs(settings: Settings, marginMs: number): number | undefined {
-  if (settings.deadlineMs === undefined || settings.watchMs) return undefined;
+  if (settings.deadlineMs === undefined || settings.watchMs || settings.deadlinePerRun) return undefined;
   return Math.max(0, settings.deadlineMs - process.uptime() * 1000 - marginMs);
 }
 
