@@ -107,7 +107,22 @@ program
   .option('--concurrency <n>', 'checks in flight at once', '16')
   .option('--state <dir>', 'where run history lives (default: .l2preflight/ next to the checklist)')
   .option('--watch <interval>', 're-run every INTERVAL (e.g. 60s) until Ctrl-C; redraws on a terminal')
-  .option('--notify <url>', 'POST a JSON summary to this webhook when the verdict changes')
+  .option(
+    '--notify <url>',
+    'POST to this webhook when the verdict changes (see --notify-on): JSON, Alertmanager or Slack',
+  )
+  .addOption(
+    new Option(
+      '--notify-format <format>',
+      'what --notify sends (default: alertmanager for a URL ending /api/v2/alerts, slack for hooks.slack.com, else json)',
+    ).choices(['json', 'alertmanager', 'slack']),
+  )
+  .addOption(
+    new Option(
+      '--notify-on <when>',
+      'change: the verdict changed; hold: also every run that is not ROUTE; always: every run (default: hold for alertmanager, else change)',
+    ).choices(['change', 'hold', 'always']),
+  )
   .addHelpText(
     'after',
     '\nExit codes: 0 nothing at or above --fail-on; 1 a check failed (or warned with --fail-on warn);\n' +
@@ -158,7 +173,22 @@ program
   .option('--timeout <duration>', 'per-check deadline when a check sets none')
   .option('--rpc-timeout <duration>', 'per HTTP request to an RPC endpoint')
   .option('--concurrency <n>', 'checks in flight at once per run', '16')
-  .option('--notify <url>', "POST a summary to this webhook when a probe's verdict changes")
+  .option(
+    '--notify <url>',
+    "POST to this webhook when a probe's verdict changes (see run --help: --notify-on)",
+  )
+  .addOption(
+    new Option(
+      '--notify-format <format>',
+      'json, alertmanager or slack (default: inferred from the URL)',
+    ).choices(['json', 'alertmanager', 'slack']),
+  )
+  .addOption(
+    new Option(
+      '--notify-on <when>',
+      'change, hold or always (default: hold for alertmanager, else change)',
+    ).choices(['change', 'hold', 'always']),
+  )
   .action(async (options) => {
     const { serveCommand } = await import('./commands/serve.js');
     process.exitCode = await serveCommand({

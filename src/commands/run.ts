@@ -18,7 +18,8 @@ import { stateWarning } from '../state/problems.js';
 import { appendRun, type RunRecord, readRunHistory, withPreviousStatuses } from '../state/runs.js';
 import { checklistKey, StateStore, UPDATE_LOCK_WAIT_MS, writeFileAtomic } from '../state/store.js';
 import { interruption, listenForInterrupt } from './interrupt.js';
-import { notifyVerdictChange } from './notify.js';
+import { NOTIFY_ON, type NotifyTarget, notifyRun } from './notify.js';
+import { inferNotifyFormat, NOTIFY_FORMATS } from './notifyPayloads.js';
 
 export interface RunCommandOptions {
   format?: string;
@@ -43,6 +44,10 @@ export interface RunCommandOptions {
   watch?: string;
   /** Webhook to POST a JSON summary to when the verdict changes. */
   notify?: string;
+  /** What --notify sends: json, alertmanager or slack (default: inferred from the URL). */
+  notifyFormat?: string;
+  /** When --notify sends: change, hold or always (default: hold for Alertmanager, else change). */
+  notifyOn?: string;
   /** GITHUB_STEP_SUMMARY, when the CI sets it: the Markdown summary is appended there. */
   stepSummary?: string;
   version: string;
@@ -73,6 +78,7 @@ interface Settings {
    * long-lived process, each with the deadline its scrape allows.
    */
   deadlinePerRun?: boolean;
+  notify?: NotifyTarget;
 }
 
 function durationOption(flag: string, value: string | undefined): number | undefined {
@@ -113,14 +119,7 @@ export function parseSettings(options: RunCommandOptions): Settings {
       throw new UsageError(`--report: expected FORMAT=FILE, got "${spec}"`);
     return { format: choice('--report', spec.slice(0, at), FORMATS, 'json'), file: spec.slice(at + 1) };
   });
-  if (options.notify !== undefined) {
-    try {
-      const { protocol } = new URL(options.notify);
-      if (protocol !== 'http:' && protocol !== 'https:') throw new Error();
-    } catch {
-      throw new UsageError('--notify: expected an http(s) URL');
-    }
-  }
+  const notify = notifyTarget(options);
   return {
     format: choice('--format', options.format, FORMATS, 'table'),
     failOn: choice('--fail-on', options.failOn, ['fail', 'warn'] as const, 'fail'),
@@ -132,7 +131,36 @@ export function parseSettings(options: RunCommandOptions): Settings {
     maxBlockAgeMs: durationOption('--max-block-age', options.maxBlockAge),
     deadlineMs: durationOption('--deadline', options.deadline),
     watchMs: durationOption('--watch', options.watch),
+    notify,
   };
+}
+
+function notifyTarget(options: RunCommandOptions): NotifyTarget | undefined {
+  if (options.notify === undefined) {
+    if (options.notifyFormat !== undefined || options.notifyOn !== undefined)
+      throw new UsageError('--notify-format and --notify-on need --notify URL');
+    return undefined;
+  }
+  try {
+    const { protocol } = new URL(options.notify);
+    if (protocol !== 'http:' && protocol !== 'https:') throw new Error();
+  } catch {
+    throw new UsageError('--notify: expected an http(s) URL');
+  }
+  const format = choice(
+    '--notify-format',
+    options.notifyFormat,
+    NOTIFY_FORMATS,
+    inferNotifyFormat(options.notify),
+  );
+  // Alertmanager resolves an alert nobody re-sends (resolve_timeout): a HOLD that persists is re-sent.
+  const on = choice(
+    '--notify-on',
+    options.notifyOn,
+    NOTIFY_ON,
+    format === 'alertmanager' ? 'hold' : 'change',
+  );
+  return { url: options.notify, format, on };
 }
 
 /**
@@ -249,11 +277,11 @@ export async function runOnce(
   // A history that could not be read is not rewritten: this run's record alone would replace it.
   if (readable) await saveRun(session, key, run);
   warnStateOnce(session);
-  if (options.notify) {
-    const failure = await withinDeadline(notifyVerdictChange(options.notify, run, previous), settings);
+  if (settings.notify) {
+    const failure = await withinDeadline(notifyRun(settings.notify, run, previous), settings);
     if (failure)
       options.warn?.(
-        `--notify ${redactUrl(options.notify)} failed: ${redactor.apply(failure)} (the verdict stands)`,
+        `--notify ${redactUrl(settings.notify.url)} failed: ${redactor.apply(failure)} (the verdict stands)`,
       );
   }
   return { run, previous, unwritten, traffic };

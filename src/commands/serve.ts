@@ -24,6 +24,7 @@ export interface ServeCommandOptions {
   concurrency?: string;
   notify?: string;
   notifyOn?: string;
+  notifyFormat?: string;
   version: string;
   /** Where "listening on …" and warnings go (stderr). */
   log: (text: string) => void;
@@ -76,6 +77,8 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
     rpcTimeout: options.rpcTimeout,
     concurrency: options.concurrency,
     notify: options.notify,
+    notifyFormat: options.notifyFormat,
+    notifyOn: options.notifyOn,
     version: options.version,
     stdoutColor: false,
     stderrIsTty: false,

@@ -108,3 +108,67 @@ export async function startPrometheus(binary: string, configText: string): Promi
     },
   };
 }
+
+export interface RunningAlertmanager {
+  url: string;
+  /** GET /api/v2/alerts: the alerts Alertmanager holds (active, silenced and inhibited). */
+  alerts: () => Promise<
+    {
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+      endsAt: string;
+      status: { state: string };
+    }[]
+  >;
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+/** A real Alertmanager (Debian's `prometheus-alertmanager`) on loopback, routing everything nowhere. */
+export async function startAlertmanager(binary: string): Promise<RunningAlertmanager> {
+  const dir = await mkdtemp(join(tmpdir(), 'l2preflight-alertmanager-'));
+  const config = join(dir, 'alertmanager.yml');
+  await writeFile(config, 'route:\n  receiver: nowhere\nreceivers:\n  - name: nowhere\n');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    binary,
+    [
+      `--config.file=${config}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // No cluster: it would listen on 0.0.0.0:9094 and gossip for peers.
+      '--cluster.listen-address=',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  child.stdout?.on('data', (chunk) => {
+    log += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    log += chunk;
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = await eventually(async () => {
+    if (child.exitCode !== null) return true;
+    try {
+      return (await fetch(`${url}/-/ready`)).ok;
+    } catch {
+      return false;
+    }
+  }, 60_000);
+  if (!ready || child.exitCode !== null) throw new Error(`alertmanager did not become ready:\n${log}`);
+  return {
+    url,
+    alerts: async () =>
+      (await (await fetch(`${url}/api/v2/alerts`)).json()) as Awaited<
+        ReturnType<RunningAlertmanager['alerts']>
+      >,
+    log: () => log,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
