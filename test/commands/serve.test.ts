@@ -199,6 +199,41 @@ describe('serve: sharing, deadlines and shutdown', () => {
     expect(text).toMatch(/^l2preflight_run_verdict\{[^}]*verdict="NO VERDICT"\} 1$/m);
   });
 
+  it('notifies from a probe as run does (--notify-on change: the first run that is not ROUTE)', async () => {
+    const bodies: { verdict?: string; checklist?: string }[] = [];
+    const hook = createServer(async (request, response) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      response.writeHead(200).end();
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const address = hook.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const server = await serve([
+        '--timeout',
+        '60s',
+        '--rpc-timeout',
+        '30s',
+        '--notify',
+        `http://127.0.0.1:${port}/hook`,
+      ]);
+      const response = await fetch(`${server.url}/probe?checklist=hang`, {
+        headers: { 'X-Prometheus-Scrape-Timeout-Seconds': '1.5' },
+      });
+      expect(response.status).toBe(200);
+      // The webhook is called before the probe answers.
+      expect(bodies).toHaveLength(1);
+      expect(bodies[0]).toMatchObject({ verdict: 'NO VERDICT', checklist: join(checklists, 'hang.yaml') });
+    } finally {
+      await new Promise<void>((resolve) => {
+        hook.close(() => resolve());
+        hook.closeAllConnections();
+      });
+    }
+  });
+
   it('on SIGTERM, lets the probe in flight answer, then exits 0', async () => {
     const server = await serve(['--timeout', '60s', '--rpc-timeout', '30s']);
     const before = endpoint.requests();
