@@ -4,6 +4,7 @@
  * `GET /metrics` is the process itself; `GET /-/healthy` says it is up. SIGTERM (or Ctrl-C) stops
  * taking connections, lets the probes in flight answer, and exits 0.
  */
+import { readdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { assertTimerDuration, parseDuration, UnitError } from '../core/units.js';
@@ -71,6 +72,13 @@ export function probeDeadlineMs(header: string | string[] | undefined, offsetMs:
 export async function serveCommand(options: ServeCommandOptions): Promise<number> {
   const { host, port } = parseListen(options.listen ?? DEFAULT_LISTEN);
   const dir = resolve(options.checklists ?? 'checks');
+  try {
+    await readdir(dir);
+  } catch (error) {
+    throw new UsageError(
+      `--checklists: cannot read the directory ${dir} (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
   const runOptions: Omit<RunCommandOptions, 'write' | 'format'> = {
     failOn: options.failOn,
     timeout: options.timeout,

@@ -14,7 +14,7 @@ import { parseListen, probeDeadlineMs } from '../../src/commands/serve.js';
 import { devnetEnvironment, type RunningVenue } from '../../src/devnet/venue.js';
 import { readRunHistory } from '../../src/state/runs.js';
 import { StateStore } from '../../src/state/store.js';
-import { eventually, ROOT } from '../helpers/cli.js';
+import { cli, eventually, ROOT } from '../helpers/cli.js';
 import { promTool, type RunningServe, startServe } from '../helpers/serve.js';
 import { checklistYaml, startTestVenue } from '../helpers/venue.js';
 
@@ -106,6 +106,14 @@ afterAll(async () => {
   await Promise.all(running.map((r) => r.stop()));
   await endpoint?.close();
   await venue?.stop();
+});
+
+describe('serve: usage', () => {
+  it('refuses a --checklists directory it cannot read, exit 2, before listening', async () => {
+    const result = await cli(['serve', '--listen', '127.0.0.1:0', '--checklists', join(dir, 'missing')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--checklists: cannot read the directory');
+  });
 });
 
 describe('serve against the devnet', () => {
