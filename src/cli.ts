@@ -108,7 +108,22 @@ program
   .option('--concurrency <n>', 'checks in flight at once', '16')
   .option('--state <dir>', 'where run history lives (default: .l2preflight/ next to the checklist)')
   .option('--watch <interval>', 're-run every INTERVAL (e.g. 60s) until Ctrl-C; redraws on a terminal')
-  .option('--notify <url>', 'POST a JSON summary to this webhook when the verdict changes')
+  .option(
+    '--notify <url>',
+    'POST to this webhook when the verdict changes (see --notify-on): JSON, Alertmanager or Slack',
+  )
+  .addOption(
+    new Option(
+      '--notify-format <format>',
+      'what --notify sends (default: alertmanager for a URL ending /api/v2/alerts, slack for hooks.slack.com, else json)',
+    ).choices(['json', 'alertmanager', 'slack']),
+  )
+  .addOption(
+    new Option(
+      '--notify-on <when>',
+      'change: the verdict changed; hold: also every run that is not ROUTE; always: every run (default: hold for alertmanager, else change)',
+    ).choices(['change', 'hold', 'always']),
+  )
   .addHelpText(
     'after',
     '\nExit codes: 0 nothing at or above --fail-on; 1 a check failed (or warned with --fail-on warn);\n' +
@@ -133,6 +148,56 @@ program
       log: debug ? (text) => process.stderr.write(`${text}\n`) : undefined,
       warn: (text) => process.stderr.write(`warning: ${text}\n`),
     });
+  });
+
+program
+  .command('serve')
+  .description(
+    'a Prometheus exporter: GET /probe?checklist=NAME runs NAME from --checklists and answers in the text format; /metrics; /-/healthy',
+  )
+  .option(
+    '--listen <host:port>',
+    'address to listen on (default 127.0.0.1:9478; loopback unless you say otherwise)',
+  )
+  .option('--checklists <dir>', 'directory whose NAME.yaml files /probe may run (default: checks)')
+  .option('--state <dir>', 'where run history lives (default: .l2preflight/ in the checklists directory)')
+  .option(
+    '--min-interval <duration>',
+    'a probe within this long of the last run of its checklist gets that result (default 10s)',
+  )
+  .option('--timeout-offset <duration>', "kept back from the scrape's timeout for answering (default 500ms)")
+  .addOption(
+    new Option('--fail-on <status>', 'lowest status that makes the verdict HOLD')
+      .choices(['fail', 'warn'])
+      .default('fail'),
+  )
+  .option('--timeout <duration>', 'per-check deadline when a check sets none')
+  .option('--rpc-timeout <duration>', 'per HTTP request to an RPC endpoint')
+  .option('--concurrency <n>', 'checks in flight at once per run', '16')
+  .option(
+    '--notify <url>',
+    "POST to this webhook when a probe's verdict changes (see run --help: --notify-on)",
+  )
+  .addOption(
+    new Option(
+      '--notify-format <format>',
+      'json, alertmanager or slack (default: inferred from the URL)',
+    ).choices(['json', 'alertmanager', 'slack']),
+  )
+  .addOption(
+    new Option(
+      '--notify-on <when>',
+      'change, hold or always (default: hold for alertmanager, else change)',
+    ).choices(['change', 'hold', 'always']),
+  )
+  .action(async (options) => {
+    const { serveCommand } = await import('./commands/serve.js');
+    process.exitCode = await serveCommand({
+      ...options,
+      version,
+      log: (text) => process.stderr.write(`${text}\n`),
+    });
+    endProcessWhenDone = true;
   });
 
 program

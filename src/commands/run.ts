@@ -7,6 +7,7 @@ import { suggest } from '../checklist/suggest.js';
 import type { CheckResult, FailOn, RunResult } from '../core/result.js';
 import { assertTimerDuration, formatDuration, parseDuration, UnitError } from '../core/units.js';
 import { runChecklist } from '../engine/run.js';
+import type { Traffic } from '../engine/session.js';
 import { exitCodeOf } from '../engine/status.js';
 import { StateError, UsageError } from '../errors.js';
 import { FORMATS, type Format, render } from '../report/index.js';
@@ -17,7 +18,8 @@ import { stateWarning } from '../state/problems.js';
 import { appendRun, type RunRecord, readRunHistory, withPreviousStatuses } from '../state/runs.js';
 import { checklistKey, StateStore, UPDATE_LOCK_WAIT_MS, writeFileAtomic } from '../state/store.js';
 import { interruption, listenForInterrupt } from './interrupt.js';
-import { notifyVerdictChange } from './notify.js';
+import { NOTIFY_ON, type NotifyTarget, notifyRun } from './notify.js';
+import { inferNotifyFormat, NOTIFY_FORMATS } from './notifyPayloads.js';
 
 export interface RunCommandOptions {
   format?: string;
@@ -42,6 +44,10 @@ export interface RunCommandOptions {
   watch?: string;
   /** Webhook to POST a JSON summary to when the verdict changes. */
   notify?: string;
+  /** What --notify sends: json, alertmanager or slack (default: inferred from the URL). */
+  notifyFormat?: string;
+  /** When --notify sends: change, hold or always (default: hold for Alertmanager, else change). */
+  notifyOn?: string;
   /** GITHUB_STEP_SUMMARY, when the CI sets it: the Markdown summary is appended there. */
   stepSummary?: string;
   version: string;
@@ -67,6 +73,12 @@ interface Settings {
   maxBlockAgeMs?: number;
   deadlineMs?: number;
   watchMs?: number;
+  /**
+   * The deadline counts from each run's start, not the process's: `serve` answers many probes from one
+   * long-lived process, each with the deadline its scrape allows.
+   */
+  deadlinePerRun?: boolean;
+  notify?: NotifyTarget;
 }
 
 function durationOption(flag: string, value: string | undefined): number | undefined {
@@ -96,7 +108,7 @@ function choice<T extends string>(
   return value as T;
 }
 
-function parseSettings(options: RunCommandOptions): Settings {
+export function parseSettings(options: RunCommandOptions): Settings {
   const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     throw new UsageError(`--concurrency: expected a whole number >= 1, got "${options.concurrency}"`);
@@ -107,14 +119,7 @@ function parseSettings(options: RunCommandOptions): Settings {
       throw new UsageError(`--report: expected FORMAT=FILE, got "${spec}"`);
     return { format: choice('--report', spec.slice(0, at), FORMATS, 'json'), file: spec.slice(at + 1) };
   });
-  if (options.notify !== undefined) {
-    try {
-      const { protocol } = new URL(options.notify);
-      if (protocol !== 'http:' && protocol !== 'https:') throw new Error();
-    } catch {
-      throw new UsageError('--notify: expected an http(s) URL');
-    }
-  }
+  const notify = notifyTarget(options);
   return {
     format: choice('--format', options.format, FORMATS, 'table'),
     failOn: choice('--fail-on', options.failOn, ['fail', 'warn'] as const, 'fail'),
@@ -126,7 +131,36 @@ function parseSettings(options: RunCommandOptions): Settings {
     maxBlockAgeMs: durationOption('--max-block-age', options.maxBlockAge),
     deadlineMs: durationOption('--deadline', options.deadline),
     watchMs: durationOption('--watch', options.watch),
+    notify,
   };
+}
+
+function notifyTarget(options: RunCommandOptions): NotifyTarget | undefined {
+  if (options.notify === undefined) {
+    if (options.notifyFormat !== undefined || options.notifyOn !== undefined)
+      throw new UsageError('--notify-format and --notify-on need --notify URL');
+    return undefined;
+  }
+  try {
+    const { protocol } = new URL(options.notify);
+    if (protocol !== 'http:' && protocol !== 'https:') throw new Error();
+  } catch {
+    throw new UsageError('--notify: expected an http(s) URL');
+  }
+  const format = choice(
+    '--notify-format',
+    options.notifyFormat,
+    NOTIFY_FORMATS,
+    inferNotifyFormat(options.notify),
+  );
+  // Alertmanager resolves an alert nobody re-sends (resolve_timeout): a HOLD that persists is re-sent.
+  const on = choice(
+    '--notify-on',
+    options.notifyOn,
+    NOTIFY_ON,
+    format === 'alertmanager' ? 'hold' : 'change',
+  );
+  return { url: options.notify, format, on };
 }
 
 /**
@@ -167,10 +201,10 @@ interface Session {
 }
 
 /** One run: history in, checks, reports out, history and notification after. */
-async function runOnce(
+export async function runOnce(
   session: Session,
   signal?: AbortSignal,
-): Promise<{ run: RunResult; previous?: RunRecord; unwritten: string[] }> {
+): Promise<{ run: RunResult; previous?: RunRecord; unwritten: string[]; traffic: Traffic }> {
   const { checklist, settings, options, store, redactor } = session;
   const key = checklistKey(checklist.file);
   const { past, readable } = await readPast(session, key);
@@ -245,14 +279,14 @@ async function runOnce(
   // A history that could not be read is not rewritten: this run's record alone would replace it.
   if (readable) await saveRun(session, key, run);
   warnStateOnce(session);
-  if (options.notify) {
-    const failure = await withinDeadline(notifyVerdictChange(options.notify, run, previous), settings);
+  if (settings.notify) {
+    const failure = await withinDeadline(notifyRun(settings.notify, run, previous), settings);
     if (failure)
       options.warn?.(
-        `--notify ${redactUrl(options.notify)} failed: ${redactor.apply(failure)} (the verdict stands)`,
+        `--notify ${redactUrl(settings.notify.url)} failed: ${redactor.apply(failure)} (the verdict stands)`,
       );
   }
-  return { run, previous, unwritten };
+  return { run, previous, unwritten, traffic };
 }
 
 /** The runs before this one; `readable: false` when the history's path cannot be read at all. */
@@ -324,7 +358,7 @@ function warnStateOnce(session: Session): void {
  */
 function runDeadlineMs(settings: Settings): number | undefined {
   if (settings.deadlineMs === undefined) return undefined;
-  if (settings.watchMs) return settings.deadlineMs;
+  if (settings.watchMs || settings.deadlinePerRun) return settings.deadlineMs;
   return Math.floor(processTimeLeftMs(settings, AFTER_RUN_MARGIN_MS) ?? 0);
 }
 
@@ -351,7 +385,7 @@ async function withinDeadline(
 
 /** What is left of a single run's --deadline (counted from process start), less a margin; else undefined. */
 function processTimeLeftMs(settings: Settings, marginMs: number): number | undefined {
-  if (settings.deadlineMs === undefined || settings.watchMs) return undefined;
+  if (settings.deadlineMs === undefined || settings.watchMs || settings.deadlinePerRun) return undefined;
   return Math.max(0, settings.deadlineMs - process.uptime() * 1000 - marginMs);
 }
 
