@@ -69,7 +69,43 @@ async function hangingEndpoint() {
   };
 }
 
+/**
+ * Forwards JSON-RPC to `target`, but holds every request until `open()`: a run against it lasts as long
+ * as the test wants, so scrapes that should meet one run in flight do, however fast the machine.
+ */
+async function gatedEndpoint(target: string) {
+  let opened = false;
+  const waiting: (() => void)[] = [];
+  const server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (!opened) await new Promise<void>((resolve) => waiting.push(resolve));
+    const upstream = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.concat(chunks),
+    });
+    response.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    open: () => {
+      opened = true;
+      for (const release of waiting.splice(0)) release();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
 let venue: RunningVenue;
+let gate: Awaited<ReturnType<typeof gatedEndpoint>>;
 let dir: string;
 let checklists: string;
 let endpoint: Awaited<ReturnType<typeof hangingEndpoint>>;
@@ -87,6 +123,7 @@ async function serve(args: string[]): Promise<RunningServe> {
 beforeAll(async () => {
   venue = await startTestVenue();
   endpoint = await hangingEndpoint();
+  gate = await gatedEndpoint(venue.node.url);
   dir = await mkdtemp(join(tmpdir(), 'l2preflight-serve-'));
   checklists = join(dir, 'checks');
   await mkdir(checklists);
@@ -94,6 +131,10 @@ beforeAll(async () => {
   await writeFile(
     join(checklists, 'hang.yaml'),
     checklistYaml(endpoint.url, '  - id: head-fresh\n    type: sequencer.head-age\n    max: 30s\n'),
+  );
+  await writeFile(
+    join(checklists, 'gated.yaml'),
+    checklistYaml(gate.url, '  - id: head-fresh\n    type: sequencer.head-age\n    max: 30s\n'),
   );
   // Next to the directory, not in it: no name a scraper sends may reach it.
   await writeFile(
@@ -105,6 +146,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(running.map((r) => r.stop()));
   await endpoint?.close();
+  await gate?.close();
   await venue?.stop();
 });
 
@@ -181,17 +223,23 @@ describe('serve against the devnet', () => {
 describe('serve: sharing, deadlines and shutdown', () => {
   it('gives concurrent scrapes of one checklist one run; without --min-interval the next scrape runs again', async () => {
     const server = await serve(['--min-interval', '0s']);
-    const answers = await Promise.all(
-      [1, 2, 3].map(async () => (await fetch(`${server.url}/probe?checklist=devnet`)).text()),
-    );
+    const metrics = async () => (await fetch(`${server.url}/metrics`)).text();
+    // The gate holds the run's requests until all three scrapes are in: they meet one run in flight.
+    const scrapes = [1, 2, 3].map(async () => (await fetch(`${server.url}/probe?checklist=gated`)).text());
+    expect(
+      await eventually(
+        async () => sample(await metrics(), 'l2preflight_serve_probes_in_flight') === 3,
+        60_000,
+      ),
+    ).toBe(true);
+    gate.open();
+    const answers = await Promise.all(scrapes);
     const stamps = new Set(answers.map((a) => sample(a, 'l2preflight_run_timestamp_seconds{')));
     expect(stamps.size).toBe(1);
-    let metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(sample(metrics, 'l2preflight_serve_runs_total{checklist="devnet"}')).toBe(1);
-    expect(sample(metrics, 'l2preflight_serve_probes_total{checklist="devnet",how="shared"}')).toBe(2);
-    await fetch(`${server.url}/probe?checklist=devnet`);
-    metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(sample(metrics, 'l2preflight_serve_runs_total{checklist="devnet"}')).toBe(2);
+    expect(sample(await metrics(), 'l2preflight_serve_runs_total{checklist="gated"}')).toBe(1);
+    expect(sample(await metrics(), 'l2preflight_serve_probes_total{checklist="gated",how="shared"}')).toBe(2);
+    await fetch(`${server.url}/probe?checklist=gated`);
+    expect(sample(await metrics(), 'l2preflight_serve_runs_total{checklist="gated"}')).toBe(2);
   });
 
   it("answers within the scrape's timeout, with what the deadline cut, when the endpoint never answers", async () => {
