@@ -537,7 +537,11 @@ export const l1Admin = {
 };
 
 /** The environment that points checks/devnet.yaml at a devnet on non-default ports. */
-export function devnetEnvironment(venue: RunningVenue): Record<string, string> {
+export function devnetEnvironment(venue: {
+  node: { url: string };
+  replica: { url: string };
+  l1: { node: { url: string } };
+}): Record<string, string> {
   return {
     L2PREFLIGHT_DEVNET_L2_RPC: venue.node.url,
     L2PREFLIGHT_DEVNET_L2_REPLICA_RPC: venue.replica.url,
