@@ -12,19 +12,19 @@ import { parseChecklist } from '../../src/checklist/load.js';
 import { ChainMismatchError, RpcEndpointError } from '../../src/core/errors.js';
 import { freePort } from '../../src/devnet/anvil.js';
 import { DEVNET_ADDRESSES } from '../../src/devnet/constants.js';
-import type { RunningVenue } from '../../src/devnet/venue.js';
 import { runChecklist } from '../../src/engine/run.js';
 import { ChainReader } from '../../src/rpc/reader.js';
 import { Redactor } from '../../src/rpc/redact.js';
 import { defaultHedgeDelay, resolveRpcTimeout, rpcTimeoutProblem } from '../../src/rpc/transport.js';
 import { cli } from '../helpers/cli.js';
 import { type FaultMode, type FaultProxy, GARBAGE_SECRET, startFaultProxy } from '../helpers/faultProxy.js';
-import { checklistYaml, startTestVenue } from '../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../helpers/sharedVenue.js';
+import { checklistYaml } from '../helpers/venue.js';
 
-let venue: RunningVenue;
+let venue: TestVenue;
 const proxies: FaultProxy[] = [];
 beforeAll(async () => {
-  venue = await startTestVenue();
+  venue = await sharedTestVenue();
 });
 afterEach(async () => {
   await Promise.all(proxies.splice(0).map((p) => p.close()));
