@@ -6,6 +6,8 @@
  * What a file may leave behind, and what the reset does about it:
  * - any L1 or L2 state (feed rounds, fund balances, paused bridge, stalled batcher or proposer balances,
  *   governance, L1 fee oracle, games): evm_revert to the snapshot taken right after boot, on both nodes;
+ * - the base fee a gas-spike left (anvil keeps it across a revert) and any "next block" setting: used up
+ *   by one throwaway block before the revert, and the snapshot's next base fee set again after it;
  * - transactions still in a pool (sent while the sequencer was halted): dropped before the revert and
  *   again after it, so none can land with a nonce the revert made valid again;
  * - a halted or re-timed sequencer (interval mining, automine, timestamp interval are node settings, not
@@ -25,14 +27,24 @@ import { catchUpAndMine } from '../../src/devnet/venue-clients.js';
 export interface VenueSnapshot {
   l2: string;
   l1: string;
+  /** The base fee each node would give its next block at the snapshot: a revert does not restore it. */
+  nextBaseFee: { l2: bigint; l1: bigint };
+}
+
+async function nextBaseFee(clients: VenueClients): Promise<bigint> {
+  const pending = await clients.public.getBlock({ blockTag: 'pending' });
+  if (pending.baseFeePerGas === null) throw new Error('the devnet node reports no base fee');
+  return pending.baseFeePerGas;
 }
 
 export async function snapshotVenue(venue: RunningVenue): Promise<VenueSnapshot> {
-  const [l2, l1] = await Promise.all([
+  const [l2, l1, l2Fee, l1Fee] = await Promise.all([
     anvilRpc<string>(venue.clients, 'evm_snapshot'),
     anvilRpc<string>(venue.l1.clients, 'evm_snapshot'),
+    nextBaseFee(venue.clients),
+    nextBaseFee(venue.l1.clients),
   ]);
-  return { l2, l1 };
+  return { l2, l1, nextBaseFee: { l2: l2Fee, l1: l1Fee } };
 }
 
 async function replicaJoin(url: string): Promise<void> {
@@ -56,12 +68,20 @@ export async function resetVenue(venue: RunningVenue, snapshot: VenueSnapshot): 
   const l1 = venue.l1.clients;
   // No block may be made between the drop, the revert and the new snapshot.
   await Promise.all([haltSequencer(l2), stopMining(l1)]);
-  for (const node of [l2, l1]) await anvilRpc(node, 'anvil_dropAllTransactions');
+  for (const node of [l2, l1]) {
+    await anvilRpc(node, 'anvil_dropAllTransactions');
+    // One throwaway empty block uses up what a file set for "the next block" (a timestamp, a base fee):
+    // the revert below discards the block, but would keep such a setting for the next file.
+    await anvilRpc(node, 'evm_mine');
+  }
   const reverted = await Promise.all([
     anvilRpc<boolean>(l2, 'evm_revert', [snapshot.l2]),
     anvilRpc<boolean>(l1, 'evm_revert', [snapshot.l1]),
   ]);
   if (!reverted.every(Boolean)) throw new Error('the shared devnet could not revert to its boot snapshot');
+  // anvil keeps the base fee it last computed (after a gas-spike scenario, a spiked one) across a revert.
+  await anvilRpc(l2, 'anvil_setNextBlockBaseFeePerGas', [`0x${snapshot.nextBaseFee.l2.toString(16)}`]);
+  await anvilRpc(l1, 'anvil_setNextBlockBaseFeePerGas', [`0x${snapshot.nextBaseFee.l1.toString(16)}`]);
   const next = await snapshotVenue(venue);
   // An actor (batcher, proposer) may have sent between the drop and the revert.
   for (const node of [l2, l1]) await anvilRpc(node, 'anvil_dropAllTransactions');
