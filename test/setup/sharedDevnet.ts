@@ -76,6 +76,8 @@ export default async function setup(project: TestProject) {
     // fetch keeps connections alive; closing them lets the server (and vitest) exit at once.
     server.closeAllConnections();
     server.close();
-    for (const shared of venues.values()) await shared.then((s) => s.venue.stop()).catch(() => {});
+    await Promise.all(
+      [...venues.values()].map((shared) => shared.then((s) => s.venue.stop()).catch(() => {})),
+    );
   };
 }
