@@ -330,8 +330,15 @@ export const admin = {
   async splitOracles(clients: VenueClients) {
     await admin.publishPyth(clients, PYTH_ETH_USD_ID, (devnetPrice(24) * 105n) / 100n);
   },
-  setOpenInterest(clients: VenueClients, usd6: bigint) {
-    return send(
+  /** Writes only when the market holds another value, as fillFund does: a no-op write would cost a block. */
+  async setOpenInterest(clients: VenueClients, usd6: bigint) {
+    const current = await clients.public.readContract({
+      address: DEVNET_ADDRESSES.perpMarket,
+      abi: DevnetPerpMarketArtifact.abi,
+      functionName: 'openInterest',
+    });
+    if (current === usd6) return;
+    await send(
       clients,
       clients.wallet.writeContract({
         address: DEVNET_ADDRESSES.perpMarket,
