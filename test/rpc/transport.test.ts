@@ -174,9 +174,14 @@ describe('hedged RPC transport', () => {
 
   it('aborting the run signal cancels the in-flight HTTP request at once', async () => {
     let server: Server | undefined;
+    let arrived: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
     const closed = new Promise<number>((resolve) => {
       server = createServer((request) => {
         // Read, never answered; note when the client hangs up.
+        arrived();
         request.resume();
         request.socket.once('close', () => resolve(Date.now()));
       });
@@ -187,7 +192,8 @@ describe('hedged RPC transport', () => {
     try {
       const abort = new AbortController();
       const read = reader([url], { requestTimeoutMs: 20_000, signal: abort.signal }).latestBlock();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Abort once the request is in flight, however long the machine takes to send it.
+      await inFlight;
       const abortedAt = Date.now();
       abort.abort(new Error('run deadline of 1s reached'));
       const error = await failure(read);
