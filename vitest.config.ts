@@ -12,5 +12,7 @@ export default defineConfig({
     // took vitest 389 s for the suite, four 310 s, back to back on a quiet machine; vitest's default
     // (cores − 1) would run them one by one.
     maxWorkers: 4,
+    // One devnet per worker for the check test files that ask for it (test/helpers/sharedVenue.ts).
+    globalSetup: ['test/setup/sharedDevnet.ts'],
   },
 });

@@ -434,16 +434,15 @@ export async function startProposer(options: {
   const { l1, l2 } = options;
   const proofSystem = options.proofSystem ?? 'fault-proofs';
   const wallet = proposerWallet(l1);
-  let proposing = false;
+  let proposing: Promise<number> | undefined;
   const proposeUpToHead = async () => {
     if (proposing) return 0;
-    proposing = true;
+    proposing =
+      proofSystem === 'fault-proofs' ? proposeGames(l1, l2, wallet) : proposeOutputs(l1, l2, wallet);
     try {
-      return proofSystem === 'fault-proofs'
-        ? await proposeGames(l1, l2, wallet)
-        : await proposeOutputs(l1, l2, wallet);
+      return await proposing;
     } finally {
-      proposing = false;
+      proposing = undefined;
     }
   };
   await proposeUpToHead();
@@ -452,7 +451,16 @@ export async function startProposer(options: {
     proposeUpToHead().catch(() => {});
   }, options.proposeEveryMs ?? 2_000);
   timer.unref();
-  return { proofSystem, proposeUpToHead, stop: async () => clearInterval(timer) };
+  return {
+    proofSystem,
+    proposeUpToHead,
+    // A proposal in flight finishes while L1 still runs: its receipt wait would otherwise poll a stopped
+    // node until it times out, keeping the process that stopped the devnet alive.
+    stop: async () => {
+      clearInterval(timer);
+      await proposing?.catch(() => {});
+    },
+  };
 }
 
 export type { Address };

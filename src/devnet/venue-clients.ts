@@ -48,14 +48,20 @@ export async function anvilRpc<T = unknown>(
   return clients.public.request<{ Parameters: unknown[]; ReturnType: T }>({ method, params });
 }
 
+/** Waits until every transaction is mined, and fails if one reverted. */
+export async function mined(clients: VenueClients, hashes: readonly Hex[]): Promise<void> {
+  for (const hash of hashes) {
+    const receipt = await clients.public.waitForTransactionReceipt({
+      hash,
+      pollingInterval: 50,
+      timeout: RECEIPT_TIMEOUT_MS,
+    });
+    if (receipt.status !== 'success') throw new Error(`devnet transaction ${hash} reverted`);
+  }
+}
+
 export async function send(clients: VenueClients, tx: Promise<Hex>): Promise<void> {
-  const hash = await tx;
-  const receipt = await clients.public.waitForTransactionReceipt({
-    hash,
-    pollingInterval: 50,
-    timeout: RECEIPT_TIMEOUT_MS,
-  });
-  if (receipt.status !== 'success') throw new Error(`devnet transaction ${hash} reverted`);
+  await mined(clients, [await tx]);
 }
 
 export async function deploy(

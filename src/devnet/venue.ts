@@ -35,7 +35,15 @@ import { installL1FeeOracle } from './l1Fees.js';
 import { reorgL2 } from './reorg.js';
 import { type Replica, startReplica } from './replica.js';
 import { keepOnGrid, stampOnGrid, startSequencer } from './sequencer.js';
-import { anvilRpc, deploy, nowSeconds, send, type VenueClients, venueClients } from './venue-clients.js';
+import {
+  anvilRpc,
+  deploy,
+  mined,
+  nowSeconds,
+  send,
+  type VenueClients,
+  venueClients,
+} from './venue-clients.js';
 
 export { anvilRpc, type VenueClients, venueClients };
 
@@ -72,17 +80,60 @@ export function calmDay(now: number): { answer: bigint; at: number }[] {
   return Array.from({ length: 26 }, (_, i) => ({ answer: devnetPrice(i), at: now - (25 - i) * 3_600 }));
 }
 
+/**
+ * Admin writes that come in pairs send both before waiting for either: the node counts the first one's
+ * nonce as soon as it has it, so both land in the same block and the pair costs one block time, not two.
+ */
+function pushRoundTx(
+  clients: VenueClients,
+  feed: Address,
+  answer: bigint,
+  startedAt: number,
+  updatedAt: number,
+): Promise<Hex> {
+  return clients.wallet.writeContract({
+    address: feed,
+    abi: DevnetAggregatorArtifact.abi,
+    functionName: 'pushRound',
+    args: [answer, BigInt(startedAt), BigInt(updatedAt)],
+  });
+}
+
+async function publishPythTx(
+  clients: VenueClients,
+  id: Hex,
+  answer: bigint,
+  options: { publishTime?: number; confidence?: bigint } = {},
+): Promise<Hex> {
+  // Pyth ignores a publish that is not newer than the one it has: step past it when none is asked for.
+  const current = await clients.public
+    .readContract({
+      address: DEVNET_ADDRESSES.pyth,
+      abi: DevnetPythArtifact.abi,
+      functionName: 'getPriceUnsafe',
+      args: [id],
+    })
+    .then((price) => Number(price.publishTime))
+    .catch(() => 0);
+  const publishTime = BigInt(options.publishTime ?? Math.max(nowSeconds(), current + 1));
+  const conf = options.confidence ?? answer / 2_000n; // ±0.05%
+  const update = await clients.public.readContract({
+    address: DEVNET_ADDRESSES.pyth,
+    abi: DevnetPythArtifact.abi,
+    functionName: 'createPriceFeedUpdateData',
+    args: [id, answer, conf, -8, answer, conf, publishTime, publishTime - 1n],
+  });
+  return clients.wallet.writeContract({
+    address: DEVNET_ADDRESSES.pyth,
+    abi: DevnetPythArtifact.abi,
+    functionName: 'updatePriceFeeds',
+    args: [[update]],
+  });
+}
+
 export const admin = {
   pushRound(clients: VenueClients, feed: Address, answer: bigint, startedAt: number, updatedAt: number) {
-    return send(
-      clients,
-      clients.wallet.writeContract({
-        address: feed,
-        abi: DevnetAggregatorArtifact.abi,
-        functionName: 'pushRound',
-        args: [answer, BigInt(startedAt), BigInt(updatedAt)],
-      }),
-    );
+    return send(clients, pushRoundTx(clients, feed, answer, startedAt, updatedAt));
   },
   /**
    * Writes many rounds at once: every transaction is sent with its own nonce before any is awaited,
@@ -213,8 +264,9 @@ export const admin = {
    * (started when the outage began) and the up round land together, each round's startedAt from L1.
    */
   async recordOutage(clients: VenueClients, downAt: number, upAt: number) {
-    await admin.pushRound(clients, DEVNET_ADDRESSES.sequencerUptimeFeed, 1n, downAt, upAt);
-    await admin.pushRound(clients, DEVNET_ADDRESSES.sequencerUptimeFeed, 0n, upAt, upAt);
+    const feed = DEVNET_ADDRESSES.sequencerUptimeFeed;
+    const down = await pushRoundTx(clients, feed, 1n, downAt, upAt);
+    await mined(clients, [down, await pushRoundTx(clients, feed, 0n, upAt, upAt)]);
   },
   setSequencerDown(clients: VenueClients) {
     const now = nowSeconds();
@@ -262,45 +314,31 @@ export const admin = {
    * Publishes a Pyth price (expo −8, like the Chainlink feed) with MockPyth's own update encoding. Pyth
    * keeps only the newest publish time, so an older publish is ignored (as on a real Pyth contract).
    */
-  async publishPyth(
+  publishPyth(
     clients: VenueClients,
     id: Hex,
     answer: bigint,
     options: { publishTime?: number; confidence?: bigint } = {},
   ) {
-    // Pyth ignores a publish that is not newer than the one it has: step past it when none is asked for.
-    const current = await clients.public
-      .readContract({
-        address: DEVNET_ADDRESSES.pyth,
-        abi: DevnetPythArtifact.abi,
-        functionName: 'getPriceUnsafe',
-        args: [id],
-      })
-      .then((price) => Number(price.publishTime))
-      .catch(() => 0);
-    const publishTime = BigInt(options.publishTime ?? Math.max(nowSeconds(), current + 1));
-    const conf = options.confidence ?? answer / 2_000n; // ±0.05%
-    const update = await clients.public.readContract({
-      address: DEVNET_ADDRESSES.pyth,
-      abi: DevnetPythArtifact.abi,
-      functionName: 'createPriceFeedUpdateData',
-      args: [id, answer, conf, -8, answer, conf, publishTime, publishTime - 1n],
-    });
-    await send(
-      clients,
-      clients.wallet.writeContract({
-        address: DEVNET_ADDRESSES.pyth,
-        abi: DevnetPythArtifact.abi,
-        functionName: 'updatePriceFeeds',
-        args: [[update]],
-      }),
-    );
+    return send(clients, publishPythTx(clients, id, answer, options));
+  },
+  async freshPrice(clients: VenueClients) {
+    const now = nowSeconds();
+    const round = await pushRoundTx(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(24), now, now);
+    await mined(clients, [round, await publishPythTx(clients, PYTH_ETH_USD_ID, devnetPrice(24))]);
   },
   async splitOracles(clients: VenueClients) {
     await admin.publishPyth(clients, PYTH_ETH_USD_ID, (devnetPrice(24) * 105n) / 100n);
   },
-  setOpenInterest(clients: VenueClients, usd6: bigint) {
-    return send(
+  /** Writes only when the market holds another value, as fillFund does: a no-op write would cost a block. */
+  async setOpenInterest(clients: VenueClients, usd6: bigint) {
+    const current = await clients.public.readContract({
+      address: DEVNET_ADDRESSES.perpMarket,
+      abi: DevnetPerpMarketArtifact.abi,
+      functionName: 'openInterest',
+    });
+    if (current === usd6) return;
+    await send(
       clients,
       clients.wallet.writeContract({
         address: DEVNET_ADDRESSES.perpMarket,
@@ -326,11 +364,6 @@ export const admin = {
   pinAtMinAnswer(clients: VenueClients) {
     const now = nowSeconds();
     return admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, DEVNET_ETH_USD_BOUNDS.min, now, now);
-  },
-  async freshPrice(clients: VenueClients) {
-    const now = nowSeconds();
-    await admin.pushRound(clients, DEVNET_ADDRESSES.ethUsdFeed, devnetPrice(24), now, now);
-    await admin.publishPyth(clients, PYTH_ETH_USD_ID, devnetPrice(24));
   },
 };
 
@@ -537,7 +570,11 @@ export const l1Admin = {
 };
 
 /** The environment that points checks/devnet.yaml at a devnet on non-default ports. */
-export function devnetEnvironment(venue: RunningVenue): Record<string, string> {
+export function devnetEnvironment(venue: {
+  node: { url: string };
+  replica: { url: string };
+  l1: { node: { url: string } };
+}): Record<string, string> {
   return {
     L2PREFLIGHT_DEVNET_L2_RPC: venue.node.url,
     L2PREFLIGHT_DEVNET_L2_REPLICA_RPC: venue.replica.url,

@@ -2,13 +2,14 @@ import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
-import { anvilRpc, type RunningVenue } from '../../src/devnet/venue.js';
+import { anvilRpc } from '../../src/devnet/venue.js';
 import { runChecklist } from '../../src/engine/run.js';
-import { checklistYaml, startTestVenue } from '../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../helpers/sharedVenue.js';
+import { checklistYaml } from '../helpers/venue.js';
 
-let venue: RunningVenue;
+let venue: TestVenue;
 beforeAll(async () => {
-  venue = await startTestVenue();
+  venue = await sharedTestVenue();
 });
 afterAll(() => venue?.stop());
 

@@ -1,4 +1,7 @@
-/** Test support: a devnet venue per test file on a free port, and helpers to run checks against it. */
+/**
+ * Test support: a devnet venue of a test file's own on free ports (sharedVenue.ts has the worker's shared
+ * one), and helpers to run checks against either.
+ */
 import { parseChecklist } from '../../src/checklist/load.js';
 import type { CheckResult, Stack } from '../../src/core/result.js';
 import { freePort } from '../../src/devnet/anvil.js';
@@ -10,9 +13,10 @@ import {
   DEVNET_L1_ADDRESSES,
   type DevnetPorts,
 } from '../../src/devnet/constants.js';
-import { SCENARIOS, scenarioTarget } from '../../src/devnet/scenarios.js';
+import { SCENARIOS } from '../../src/devnet/scenarios.js';
 import { bootVenue, type RunningVenue } from '../../src/devnet/venue.js';
 import { runChecklist } from '../../src/engine/run.js';
+import type { TestVenue } from './sharedVenue.js';
 
 export async function testPorts(): Promise<DevnetPorts> {
   return { l2: await freePort(), l1: await freePort(), l2Replica: await freePort() };
@@ -102,8 +106,12 @@ export async function runOne(
   return result;
 }
 
-export async function applyScenario(venue: RunningVenue, name: string, depth?: number): Promise<string> {
+/** Applies a scenario to a venue of the test's own (startTestVenue) or to its worker's shared one. */
+export async function applyScenario(venue: TestVenue, name: string, depth?: number): Promise<string> {
   const scenario = SCENARIOS[name];
   if (!scenario) throw new Error(`no scenario ${name}`);
-  return scenario.apply(scenarioTarget(venue), { depth });
+  return scenario.apply(
+    { l2: venue.clients, l1: venue.l1.clients, replicaUrl: venue.replica.url },
+    { depth },
+  );
 }

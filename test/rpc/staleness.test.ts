@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
 import { StaleReadError } from '../../src/core/errors.js';
 import type { RunResult } from '../../src/core/result.js';
-import { devnetEnvironment, type RunningVenue } from '../../src/devnet/venue.js';
+import { devnetEnvironment } from '../../src/devnet/venue.js';
 import { runChecklist } from '../../src/engine/run.js';
 import { exitCodeOf } from '../../src/engine/status.js';
 import { ChecklistError } from '../../src/errors.js';
@@ -23,7 +23,8 @@ import {
 } from '../../src/rpc/staleness.js';
 import { cli } from '../helpers/cli.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy.js';
-import { applyScenario, checklistYaml, startTestVenue } from '../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../helpers/sharedVenue.js';
+import { applyScenario, checklistYaml } from '../helpers/venue.js';
 
 const NOW = 1_800_000_000_000;
 const head = (index: number, block: number, ageS: number): EndpointHead => ({
@@ -91,11 +92,11 @@ describe('the bound and the head (pure)', () => {
 });
 
 describe('a stale endpoint on the devnet', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   let proxy: FaultProxy;
   let dir: string;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
     dir = await mkdtemp(join(tmpdir(), 'l2p-stale-'));
     // A view well after the venue's deployment (block ~100) and long before now (the devnet boots
     // with ~300 one-second blocks of history), so it predates the stale-oracle scenario.

@@ -12,19 +12,19 @@ import { parseChecklist } from '../../src/checklist/load.js';
 import { ChainMismatchError, RpcEndpointError } from '../../src/core/errors.js';
 import { freePort } from '../../src/devnet/anvil.js';
 import { DEVNET_ADDRESSES } from '../../src/devnet/constants.js';
-import type { RunningVenue } from '../../src/devnet/venue.js';
 import { runChecklist } from '../../src/engine/run.js';
 import { ChainReader } from '../../src/rpc/reader.js';
 import { Redactor } from '../../src/rpc/redact.js';
 import { defaultHedgeDelay, resolveRpcTimeout, rpcTimeoutProblem } from '../../src/rpc/transport.js';
 import { cli } from '../helpers/cli.js';
 import { type FaultMode, type FaultProxy, GARBAGE_SECRET, startFaultProxy } from '../helpers/faultProxy.js';
-import { checklistYaml, startTestVenue } from '../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../helpers/sharedVenue.js';
+import { checklistYaml } from '../helpers/venue.js';
 
-let venue: RunningVenue;
+let venue: TestVenue;
 const proxies: FaultProxy[] = [];
 beforeAll(async () => {
-  venue = await startTestVenue();
+  venue = await sharedTestVenue();
 });
 afterEach(async () => {
   await Promise.all(proxies.splice(0).map((p) => p.close()));
@@ -174,9 +174,14 @@ describe('hedged RPC transport', () => {
 
   it('aborting the run signal cancels the in-flight HTTP request at once', async () => {
     let server: Server | undefined;
+    let arrived: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
     const closed = new Promise<number>((resolve) => {
       server = createServer((request) => {
         // Read, never answered; note when the client hangs up.
+        arrived();
         request.resume();
         request.socket.once('close', () => resolve(Date.now()));
       });
@@ -187,7 +192,8 @@ describe('hedged RPC transport', () => {
     try {
       const abort = new AbortController();
       const read = reader([url], { requestTimeoutMs: 20_000, signal: abort.signal }).latestBlock();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Abort once the request is in flight, however long the machine takes to send it.
+      await inFlight;
       const abortedAt = Date.now();
       abort.abort(new Error('run deadline of 1s reached'));
       const error = await failure(read);

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { breakeven, type CostObservation } from '../../../src/checks/fees/breakeven.js';
 import type { CheckResult } from '../../../src/core/result.js';
 import { CALM_L1_FEES, setL1Fees } from '../../../src/devnet/l1Fees.js';
-import { admin, anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
+import { admin, anvilRpc } from '../../../src/devnet/venue.js';
 import { CheckTester } from '../../helpers/checkTester.js';
-import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { applyScenario, runOne } from '../../helpers/venue.js';
 
 const MARKET_MAKING = `type: fees.breakeven
 strategy: market-making
@@ -144,9 +145,9 @@ new CheckTester(breakeven).run({
 });
 
 describe('fees.breakeven on the devnet', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
   });
   afterAll(() => venue?.stop());
   beforeEach(async () => {

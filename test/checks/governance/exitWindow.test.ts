@@ -7,10 +7,10 @@ import {
 } from '../../../src/checks/governance/exitWindow.js';
 import { DEVNET_BRIDGE, DEVNET_UPGRADE_AUTHORITY, deployer } from '../../../src/devnet/constants.js';
 import { adminTakeover, instantUpgrades, UNKNOWN_UPGRADER } from '../../../src/devnet/governance.js';
-import type { RunningVenue } from '../../../src/devnet/venue.js';
 import { forceInclusionDelaySeconds } from '../../../src/protocols/arbitrum.js';
 import { CheckTester, contractAddress } from '../../helpers/checkTester.js';
-import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { applyScenario, runOne } from '../../helpers/venue.js';
 
 const CHECK = 'type: governance.exit-window\nadmin: $timelock\nsafe: $safe\nportal: $portal';
 const DAY = 86_400_000;
@@ -177,9 +177,9 @@ new CheckTester(exitWindow).run({
 });
 
 describe('governance.exit-window on the devnet (OpenZeppelin TimelockController + Safe on L1)', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
   });
   afterAll(() => venue?.stop());
   beforeEach(async () => {

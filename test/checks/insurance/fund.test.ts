@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../src/core/result.js';
 import { DEVNET_OPEN_INTEREST } from '../../../src/devnet/constants.js';
-import { admin, type RunningVenue } from '../../../src/devnet/venue.js';
-import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
+import { admin } from '../../../src/devnet/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { applyScenario, runOne } from '../../helpers/venue.js';
 
 const CHECK = `type: insurance.fund
 holder: $insuranceFund
@@ -17,9 +18,9 @@ assets:
 min: 1_000_000 USD`;
 
 describe('insurance.fund on the devnet', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
   });
   afterAll(() => venue?.stop());
   beforeEach(async () => {

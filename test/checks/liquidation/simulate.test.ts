@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../../src/checklist/load.js';
 import { DEVNET_ADDRESSES } from '../../../src/devnet/constants.js';
-import { admin, anvilRpc, devnetPrice, type RunningVenue } from '../../../src/devnet/venue.js';
+import { admin, anvilRpc, devnetPrice } from '../../../src/devnet/venue.js';
 import { nowSeconds } from '../../../src/devnet/venue-clients.js';
-import { applyScenario, checklistYaml, runOne, startTestVenue } from '../../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { applyScenario, checklistYaml, runOne } from '../../helpers/venue.js';
 
 const CHECK = `type: liquidation.simulate
 feed: $ethUsdFeed
@@ -15,10 +16,10 @@ lookback: 2d
 maxProbability: 1%`;
 
 describe('liquidation.simulate on the devnet', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   let calm: string;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
     await admin.freshPrice(venue.clients);
     calm = (await anvilRpc(venue.clients, 'evm_snapshot', [])) as string;
   });

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chainlink } from '../../../src/checks/oracle/chainlink.js';
 import { DevnetAggregatorArtifact } from '../../../src/devnet/artifacts.generated.js';
 import { DEVNET_ADDRESSES } from '../../../src/devnet/constants.js';
-import { admin, devnetPrice, type RunningVenue } from '../../../src/devnet/venue.js';
+import { admin, devnetPrice } from '../../../src/devnet/venue.js';
 import { deploy } from '../../../src/devnet/venue-clients.js';
 import type { FeedRound, HistoricRound } from '../../../src/protocols/chainlink.js';
 import { CheckTester, contractAddress } from '../../helpers/checkTester.js';
-import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { applyScenario, runOne } from '../../helpers/venue.js';
 
 const CHECK = 'type: oracle.chainlink\nfeed: $ethUsdFeed\nmaxAge: 65m\nmin: 500\nmax: 20000';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -199,9 +200,9 @@ new CheckTester(chainlink).run({
 });
 
 describe('oracle.chainlink on the devnet', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
   });
   afterAll(() => venue?.stop());
   beforeEach(() => admin.freshPrice(venue.clients));

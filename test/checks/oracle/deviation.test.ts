@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SourcePrice, spreadOf } from '../../../src/checks/oracle/deviation.js';
 import { PYTH_ETH_USD_ID } from '../../../src/devnet/constants.js';
-import { admin, type RunningVenue } from '../../../src/devnet/venue.js';
-import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
+import { admin } from '../../../src/devnet/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { applyScenario, runOne } from '../../helpers/venue.js';
 
 const CHECK = `type: oracle.deviation
 sources:
@@ -26,9 +27,9 @@ describe('spreadOf', () => {
 });
 
 describe('oracle.deviation on the devnet', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
   });
   afterAll(() => venue?.stop());
   beforeEach(() => admin.freshPrice(venue.clients));

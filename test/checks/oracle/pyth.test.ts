@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PYTH_ETH_USD_ID } from '../../../src/devnet/constants.js';
-import { admin, devnetPrice, type RunningVenue } from '../../../src/devnet/venue.js';
-import { runOne, startTestVenue } from '../../helpers/venue.js';
+import { admin, devnetPrice } from '../../../src/devnet/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { runOne } from '../../helpers/venue.js';
 
 const check = (priceId: string, extra = '') =>
   `type: oracle.pyth\ncontract: $pyth\npriceId: "${priceId}"\nmaxAge: 2m\nmaxConfidence: 0.5%\nmin: 500\nmax: 20000${extra}`;
@@ -10,9 +11,9 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const id = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as const;
 
 describe('oracle.pyth on the devnet (Pyth’s MockPyth)', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
   });
   afterAll(() => venue?.stop());
   beforeEach(() => admin.freshPrice(venue.clients));

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../../src/checklist/load.js';
 import { cadence } from '../../../src/checks/sequencer/cadence.js';
 import { startSequencer } from '../../../src/devnet/sequencer.js';
-import { anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
+import { anvilRpc } from '../../../src/devnet/venue.js';
 import { cli } from '../../helpers/cli.js';
-import { applyScenario, checklistYaml, runOne, startTestVenue } from '../../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { applyScenario, checklistYaml, runOne } from '../../helpers/venue.js';
 
 const params = { window: 4, maxGap: 10_000, maxP99: 5_000 };
 const blocks = (timestamps: number[]) => timestamps.map((timestamp, i) => ({ number: 100 + i, timestamp }));
@@ -35,9 +36,9 @@ describe('sequencer.cadence evaluate', () => {
  * One devnet for both groups below: the 40 s stall is written into a snapshot that is reverted (and the
  * sequencer restarted on the grid) before the next test, so the OP Stack group sees a chain without it.
  */
-let venue: RunningVenue;
+let venue: TestVenue;
 beforeAll(async () => {
-  venue = await startTestVenue();
+  venue = await sharedTestVenue();
 });
 afterAll(() => venue?.stop());
 

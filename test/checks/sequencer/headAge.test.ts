@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headAge } from '../../../src/checks/sequencer/headAge.js';
-import { anvilRpc, type RunningVenue } from '../../../src/devnet/venue.js';
+import { anvilRpc } from '../../../src/devnet/venue.js';
 import { CheckTester } from '../../helpers/checkTester.js';
-import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { applyScenario, runOne } from '../../helpers/venue.js';
 
 const now = 1_000_000_000_000;
 const head = (timestampMs: number) => ({ block: 7, timestamp: timestampMs / 1000 });
@@ -54,9 +55,9 @@ new CheckTester(headAge).run({
 });
 
 describe('sequencer.head-age on the devnet', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
   });
   afterAll(() => venue?.stop());
 

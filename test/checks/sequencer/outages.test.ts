@@ -8,8 +8,8 @@ import {
   outages,
   type StatusRound,
 } from '../../../src/checks/sequencer/outages.js';
-import type { RunningVenue } from '../../../src/devnet/venue.js';
-import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { applyScenario, runOne } from '../../helpers/venue.js';
 
 const NOW = 1_800_000_000;
 const round = (roundId: number, answer: number, startedAt: number): StatusRound => ({
@@ -90,10 +90,10 @@ describe('sequencer.outages evaluate', () => {
 });
 
 describe('sequencer.outages on the devnet', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   let state: string;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
     state = await mkdtemp(join(tmpdir(), 'l2p-outages-'));
   });
   afterAll(() => venue?.stop());

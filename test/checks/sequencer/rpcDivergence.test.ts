@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../src/devnet/anvil.js';
-import { type RunningVenue, venueClients } from '../../../src/devnet/venue.js';
+import { venueClients } from '../../../src/devnet/venue.js';
 import { eventually } from '../../helpers/cli.js';
-import { applyScenario, runOne, startTestVenue } from '../../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { applyScenario, runOne } from '../../helpers/venue.js';
 
 const CHECK = 'type: sequencer.rpc-divergence\nmaxHeadSkew: 5\nrecheck: 500ms';
 
 describe('sequencer.rpc-divergence on the devnet', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
   });
   afterAll(() => venue?.stop());
 

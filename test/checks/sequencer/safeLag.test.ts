@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeLag } from '../../../src/checks/sequencer/safeLag.js';
-import type { RunningVenue } from '../../../src/devnet/venue.js';
 import { CheckTester } from '../../helpers/checkTester.js';
-import { runOne, startTestVenue } from '../../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { runOne } from '../../helpers/venue.js';
 
 const latest = { number: 1000, timestamp: 10_000 };
 /** Heads `safeS` and `finalizedS` seconds behind latest, at 2 s blocks. */
@@ -59,9 +59,9 @@ new CheckTester(safeLag).run({
 });
 
 describe('sequencer.safe-lag on the devnet', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
   });
   afterAll(() => venue?.stop());
 

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { uptimeFeed } from '../../../src/checks/sequencer/uptimeFeed.js';
 import { DEVNET_ADDRESSES } from '../../../src/devnet/constants.js';
-import { admin, type RunningVenue } from '../../../src/devnet/venue.js';
+import { admin } from '../../../src/devnet/venue.js';
 import type { FeedRound } from '../../../src/protocols/chainlink.js';
 import { CheckTester, contractAddress } from '../../helpers/checkTester.js';
-import { runOne, startTestVenue } from '../../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { runOne } from '../../helpers/venue.js';
 
 const CHECK = 'type: sequencer.uptime-feed\nfeed: $sequencerUptimeFeed\ngracePeriod: 1h';
 
@@ -93,9 +94,9 @@ new CheckTester(uptimeFeed).run({
 });
 
 describe('sequencer.uptime-feed on the devnet', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
   });
   afterAll(() => venue?.stop());
   beforeEach(() => admin.setSequencerUp(venue.clients));

@@ -12,7 +12,8 @@ import {
 } from '../../../src/protocols/faultProofs.js';
 import { type BridgeState, proofSystemOf } from '../../../src/protocols/opStack.js';
 import { CheckTester, contractAddress } from '../../helpers/checkTester.js';
-import { applyScenario, runOne, startTestVenue, testPorts } from '../../helpers/venue.js';
+import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
+import { applyScenario, runOne, testPorts } from '../../helpers/venue.js';
 
 const CHECK = `type: withdrawal.path\nportal: "${DEVNET_BRIDGE.portal}"\nmaxFinalizationPeriod: 1m\nmaxOutputAge: 1m`;
 
@@ -336,9 +337,9 @@ describe('withdrawal.path on Arbitrum (BoLD), decoding and judgement', () => {
 }
 
 describe('withdrawal.path on the devnet (fault proofs: OptimismPortal2, DisputeGameFactory)', () => {
-  let venue: RunningVenue;
+  let venue: TestVenue;
   beforeAll(async () => {
-    venue = await startTestVenue();
+    venue = await sharedTestVenue();
   });
   afterAll(() => venue?.stop());
   const run = (check = CHECK, options: { now?: () => number } = {}) =>
