@@ -199,8 +199,10 @@ describe('hedged RPC transport', () => {
       const error = await failure(read);
       expect(error.cause).toBe('aborted');
       expect(error.message).toBe(`l2 RPC #1 ${url} request aborted: run deadline of 1s reached`);
-      expect(Date.now() - abortedAt).toBeLessThan(1_000);
-      expect((await closed) - abortedAt).toBeLessThan(1_000);
+      // Far below the request's own 20 s timeout, so only the abort can have ended it; not a tight bound,
+      // which would measure how busy the machine is rather than whether the request was cancelled.
+      expect(Date.now() - abortedAt).toBeLessThan(5_000);
+      expect((await closed) - abortedAt).toBeLessThan(5_000);
     } finally {
       server?.closeAllConnections();
       await new Promise((resolve) => server?.close(resolve));
