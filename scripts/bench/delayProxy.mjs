@@ -21,6 +21,8 @@ export async function startDelayProxy(target, { delayMs }) {
   const sockets = new Set();
   let requests = 0;
   let calls = 0;
+  /** Each request's JSON-RPC methods, in arrival order: what explains a count that grew. */
+  const log = [];
 
   /** Forwards one body and pipes the answer back unchanged. */
   function forward(body, response) {
@@ -63,7 +65,9 @@ export async function startDelayProxy(target, { delayMs }) {
     const body = Buffer.concat(chunks);
     try {
       const parsed = JSON.parse(body.toString());
-      calls += Array.isArray(parsed) ? parsed.length : 1;
+      const list = Array.isArray(parsed) ? parsed : [parsed];
+      calls += list.length;
+      log.push(list.map((call) => String(call?.method)));
     } catch {
       // Not JSON-RPC: counted as a request, forwarded as it is (the node answers with its own error).
     }
@@ -82,7 +86,9 @@ export async function startDelayProxy(target, { delayMs }) {
   return {
     url: `http://127.0.0.1:${port}`,
     /** Requests and calls so far; subtract two snapshots to count one process's traffic. */
-    stats: () => ({ requests, calls }),
+    stats: () => ({ requests, calls, logged: log.length }),
+    /** The methods of the requests logged since a stats() snapshot's `logged`. */
+    methodsSince: (logged) => log.slice(logged),
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -119,12 +119,14 @@ async function scenario(label, command, args, { runs, env, counter, expectCode =
   const times = [];
   const codes = [];
   let traffic;
+  let requestLog;
   let failure;
   for (let i = 0; i < runs; i += 1) {
     const result = await timeProcess(command, args, { env, cwd: ROOT, counter });
     times.push(result.ms);
     codes.push(result.code);
     traffic ??= result.traffic;
+    requestLog ??= result.requestLog;
     if (result.code !== expectCode && !failure) {
       failure = `exit ${result.code}: ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' | ')}`;
     }
@@ -138,6 +140,8 @@ async function scenario(label, command, args, { runs, env, counter, expectCode =
     ...summarize(times),
     requests: traffic?.requests,
     calls: traffic?.calls,
+    // the first run's requests (every run of a scenario makes the same reads)
+    ...(requestLog?.batchSizes.length ? { firstRun: requestLog } : {}),
     exitCodes: codes,
     ...(failure ? { failure } : {}),
   };
@@ -342,12 +346,7 @@ async function measure(settings, env, cleanup) {
           },
         ]),
       ),
-      targets: targetList.map((t) => ({
-        ...t,
-        value: round1(t.value),
-        limit: round1(t.limit),
-        ratio: round2(t.ratio),
-      })),
+      targets: targetList.map((t) => ({ ...t, value: round2(t.value) })),
       ...(watch ? { watch } : {}),
     },
   };

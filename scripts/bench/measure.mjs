@@ -38,6 +38,7 @@ export function timeProcess(command, args, { env, cwd, counter }) {
         stdout,
         stderr,
         traffic: before && after ? difference(after, before) : undefined,
+        requestLog: requestsSince(counter, before),
       });
     });
   });
@@ -46,6 +47,20 @@ export function timeProcess(command, args, { env, cwd, counter }) {
 /** @param {Traffic} after @param {Traffic} before */
 function difference(after, before) {
   return { requests: after.requests - before.requests, calls: after.calls - before.calls };
+}
+
+/**
+ * What a process sent, request by request: each request's size and its calls per method. Sizes say
+ * whether the calls were batched; methods say what they read.
+ */
+function requestsSince(counter, before) {
+  if (!counter?.methodsSince || !before) return undefined;
+  const requests = counter.methodsSince(before.logged);
+  const methods = {};
+  for (const request of requests) {
+    for (const method of request) methods[method] = (methods[method] ?? 0) + 1;
+  }
+  return { batchSizes: requests.map((r) => r.length), methods };
 }
 
 export function summarize(values) {
