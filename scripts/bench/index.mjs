@@ -153,9 +153,14 @@ async function main() {
   const work = await mkdtemp(join(tmpdir(), 'l2preflight-bench-'));
   const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', CI: 'true' };
   const cleanup = [];
-  const stop = async () => {
-    for (const step of cleanup.reverse()) await step().catch(() => {});
-    await rm(work, { recursive: true, force: true });
+  // Once only: Ctrl-C and the normal end may both ask.
+  let stopped;
+  const stop = () => {
+    stopped ??= (async () => {
+      for (const step of cleanup.reverse()) await step().catch(() => {});
+      await rm(work, { recursive: true, force: true });
+    })();
+    return stopped;
   };
   process.once('SIGINT', () => {
     stop().finally(() => process.exit(130));
@@ -276,7 +281,18 @@ async function measure(settings, env, cleanup) {
         '--state',
         join(work, 'watch-state'),
       ),
-      { env, cwd: ROOT, counter: proxy, iterations: settings.watchIterations, stallMs: 120_000 },
+      {
+        env,
+        cwd: ROOT,
+        counter: proxy,
+        iterations: settings.watchIterations,
+        stallMs: 120_000,
+        // A long watch says how far it is, so a stop half-way is not a mystery.
+        onSample: (count, bytes) => {
+          if (count % 50 === 0)
+            process.stderr.write(`bench: watch ${count} iterations, RSS ${mb(bytes ?? 0)}\n`);
+        },
+      },
     );
     const rss = rssGrowth(measured.samples);
     const perIteration = (n) =>
@@ -313,7 +329,6 @@ async function measure(settings, env, cleanup) {
     table(order, scenarios, targetList),
   ];
   if (watch?.rss) {
-    const mb = (b) => `${(b / 1024 / 1024).toFixed(1)} MB`;
     lines.push(
       '',
       `watch RSS: ${mb(watch.rss.afterWarmUpBytes)} after ${watch.rss.warmUpIterations} warm-up iterations, ${mb(watch.rss.finalBytes)} at the end, peak ${mb(watch.rss.peakBytes)}`,
@@ -352,6 +367,7 @@ async function measure(settings, env, cleanup) {
   };
 }
 
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const round1 = (n) => (n === undefined ? undefined : Math.round(n * 10) / 10);
 const round2 = (n) => (n === undefined ? undefined : Math.round(n * 100) / 100);
 

@@ -83,10 +83,11 @@ async function rssOf(pid) {
 
 /**
  * Starts `run --watch` with `--format json` (one report per run on stdout, each ending in a `}` line),
- * samples RSS after every report, and stops the process with SIGINT after `iterations` reports.
+ * samples RSS after every report (`onSample(count, bytes)`), and stops the process with SIGINT after
+ * `iterations` reports.
  * @returns {Promise<{ samples: number[], iterations: number, ms: number, code: unknown, traffic?: Traffic, stderr: string }>}
  */
-export function watchMemory(command, args, { env, cwd, counter, iterations, stallMs }) {
+export function watchMemory(command, args, { env, cwd, counter, iterations, stallMs, onSample }) {
   return new Promise((resolve, reject) => {
     const before = counter?.stats();
     const started = performance.now();
@@ -97,10 +98,14 @@ export function watchMemory(command, args, { env, cwd, counter, iterations, stal
     let stderr = '';
     let stopping = false;
     let stall = setTimeout(onStall, stallMs);
+    // A run that never reports (or a process that ignores SIGINT) must not hang the benchmark.
     function onStall() {
       stopping = true;
       child.kill('SIGKILL');
     }
+    // Samples are read in order, each before the next report can arrive (a run takes far longer than
+    // a read of /proc), and the last one before the process is told to stop.
+    let sampling = Promise.resolve();
     child.stdout.on('data', (chunk) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';
@@ -109,13 +114,15 @@ export function watchMemory(command, args, { env, cwd, counter, iterations, stal
         seen += 1;
         clearTimeout(stall);
         stall = setTimeout(onStall, stallMs);
-        // Sampled in order: the next report cannot arrive before this read (a run takes far longer).
-        rssOf(child.pid).then((rss) => {
-          if (rss !== undefined) samples.push(rss);
-        });
+        sampling = sampling
+          .then(() => rssOf(child.pid))
+          .then((rss) => {
+            if (rss !== undefined) samples.push(rss);
+            onSample?.(samples.length, rss);
+          });
         if (seen >= iterations) {
           stopping = true;
-          child.kill('SIGINT');
+          sampling.then(() => child.kill('SIGINT'));
         }
       }
     });
@@ -123,8 +130,9 @@ export function watchMemory(command, args, { env, cwd, counter, iterations, stal
       if (stderr.length < KEEP_CHARS) stderr += chunk;
     });
     child.once('error', reject);
-    child.once('close', (code, signal) => {
+    child.once('close', async (code, signal) => {
       clearTimeout(stall);
+      await sampling;
       const after = counter?.stats();
       resolve({
         samples,
