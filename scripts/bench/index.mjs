@@ -331,7 +331,7 @@ async function measure(settings, env, cleanup) {
   if (watch?.rss) {
     lines.push(
       '',
-      `watch RSS: ${mb(watch.rss.afterWarmUpBytes)} after ${watch.rss.warmUpIterations} warm-up iterations, ${mb(watch.rss.finalBytes)} at the end, peak ${mb(watch.rss.peakBytes)}`,
+      `watch RSS (${watch.rss.warmUpIterations} warm-up iterations, then the next tenth against the last): lowest ${mb(watch.rss.floorAfterWarmUpBytes)} → ${mb(watch.rss.floorFinalBytes)} (the target), median ${mb(watch.rss.afterWarmUpBytes)} → ${mb(watch.rss.finalBytes)}, peak ${mb(watch.rss.peakBytes)}`,
     );
   }
   const failures = Object.entries(scenarios)

@@ -43,7 +43,7 @@ export function targets(scenarios, settings, watchRss) {
     const grown = watchRss.growthBytes / MB;
     add(
       'watch',
-      'RSS growth after warm-up < 10 MB',
+      'RSS floor growth after warm-up < 10 MB',
       grown,
       `${grown >= 0 ? '+' : ''}${grown.toFixed(1)} MB`,
       grown < 10,
