@@ -1,13 +1,38 @@
 /**
- * The benchmark's venue: the OP Stack devnet (from the built dist/, as tests boot it) on free ports,
- * plus what the 7- and 200-check checklists read that the devnet does not have — more
- * Chainlink-compatible price feeds and more insurance-fund holders. Every import from dist/ is in this
- * file, so a change to how the CLI is built has one place to follow here.
+ * The benchmark's venue: the OP Stack devnet (src/devnet/, as tests boot it) on free ports, plus what
+ * the 7- and 200-check checklists read that the devnet does not have — more Chainlink-compatible price
+ * feeds and more insurance-fund holders. dist/ holds only the CLI's bundle, so the devnet's modules are
+ * bundled here for the bench, into .bench/ (inside the checkout: the devnet finds its contracts in
+ * artifacts/ from there). Every import of the devnet is in this file.
  */
-import { freePort } from '../../dist/devnet/anvil.js';
-import { DevnetAggregatorArtifact } from '../../dist/devnet/artifacts.generated.js';
-import { DEVNET_ADDRESSES } from '../../dist/devnet/constants.js';
-import { anvilRpc, bootVenue } from '../../dist/devnet/venue.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const kit = `${root}.bench/devnet-kit.mjs`;
+await build({
+  absWorkingDir: root,
+  stdin: {
+    contents: [
+      "export { freePort } from './src/devnet/anvil.ts';",
+      "export { DevnetAggregatorArtifact } from './src/devnet/artifacts.generated.ts';",
+      "export { DEVNET_ADDRESSES } from './src/devnet/constants.ts';",
+      "export { anvilRpc, bootVenue } from './src/devnet/venue.ts';",
+    ].join('\n'),
+    resolveDir: root,
+    loader: 'ts',
+  },
+  outfile: kit,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+});
+const { freePort, DevnetAggregatorArtifact, DEVNET_ADDRESSES, anvilRpc, bootVenue } = await import(
+  pathToFileURL(kit).href
+);
 
 /** Starts the devnet on free loopback ports (never the defaults a developer's devnet may hold). */
 export async function startVenue() {
@@ -22,7 +47,7 @@ const GAS_PER_ROUND = 150_000n;
 /**
  * Sends every transaction with its own nonce before awaiting any, so a hundred deployments cost a few
  * blocks rather than one block each.
- * @param {import('../../dist/devnet/venue-clients.js').VenueClients} clients
+ * @param {{ wallet: any, public: any }} clients a devnet node's viem clients (src/devnet/venue-clients.ts)
  * @param {((nonce: number) => Promise<`0x${string}`>)[]} sends
  */
 async function sendAll(clients, sends) {

@@ -215,7 +215,7 @@ async function measure(settings, env, cleanup) {
     }
   } else {
     // validate touches no network: any valid addresses and URL serve (the devnet's fixed ones).
-    const { DEVNET_ADDRESSES } = await import('../../dist/devnet/constants.js');
+    const { DEVNET_ADDRESSES } = await import('./devnet.mjs');
     addresses = DEVNET_ADDRESSES;
     seven = join(work, 'seven.yaml');
     many = undefined;
