@@ -1,0 +1,134 @@
+/**
+ * Test support for `drill withdraw`: a devnet venue per test file, the drill run as the real binary,
+ * and the journal's paths. The drill tests are split over several files so that vitest runs them on
+ * different workers; what they share lives here.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { access, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAbi } from 'viem';
+import { L2_TO_L1_MESSAGE_PASSER } from '../../src/devnet/constants.js';
+import { anvilRpc, devnetEnvironment, type RunningVenue } from '../../src/devnet/venue.js';
+import { type CliResult, cli, ROOT } from './cli.js';
+import { startTestVenue } from './venue.js';
+
+/** anvil's first test key: public, only ever holds devnet ether. */
+export const KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+export const RECIPIENT = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+const messagePasserAbi = parseAbi(['function messageNonce() view returns (uint256)']);
+
+export const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
+export const journalFile = (state: string) => join(state, 'devnet', 'drill.json');
+export const lockFile = (state: string) => join(state, 'devnet', 'drill.lock');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs the devnet's chains ahead of the wall clock until the returned function is called: every tick
+ * moves L1's clock on by `l1Seconds` and mines a block on each chain, and lets the proposer act.
+ * A withdrawal drill waits on the protocol's own delays — L2 blocks for a game to cover its
+ * withdrawal, then the game's clock, the proof maturity and the finality airgap, all in L1 block time
+ * (the portal judges them, and the drill reads them, at the L1 head). So the drill still waits out
+ * every delay the chain enforces, only in less wall time. Test-only: `devnet up` keeps real time.
+ */
+export function runChainsFast(
+  venue: RunningVenue,
+  options: { tickMs?: number; l1Seconds?: number } = {},
+): () => Promise<void> {
+  const { tickMs = 250, l1Seconds = 2 } = options;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        await anvilRpc(venue.l1.clients, 'evm_increaseTime', [l1Seconds]);
+        await anvilRpc(venue.l1.clients, 'evm_mine');
+        await anvilRpc(venue.clients, 'anvil_mine', ['0x1']);
+        // The proposer's own timer acts every 2 s; it skips a call while one runs.
+        await venue.bridge.proposeUpToHead();
+      } catch {
+        // a scenario may have stalled the proposer (games-retired): that is the test's point
+      }
+      await sleep(tickMs);
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
+}
+
+export interface DrillVenue {
+  venue: RunningVenue;
+  env: Record<string, string>;
+  /** A new, empty state directory for one drill's journal. */
+  newState(): string;
+  /** A scratch directory for files a test writes (checklists, key files). */
+  dir: string;
+  withdrawalsInitiated(): Promise<bigint>;
+  recipientBalance(): Promise<bigint>;
+  /** Runs `drill withdraw checks/devnet.yaml --state STATE ...extra` to its end. */
+  drill(state: string, extra?: string[], more?: Record<string, string>): Promise<CliResult>;
+  /** A drill process the test can signal while it runs (with the drill key set). */
+  startDrill(
+    state: string,
+    extra: string[],
+    more?: Record<string, string>,
+  ): { child: ChildProcess; output: () => string; done: Promise<CliResult> };
+  stop(): Promise<void>;
+}
+
+/** Boots the devnet venue for one drill test file; `fastChains` runs its chains ahead of the clock. */
+export async function startDrillVenue(options: { fastChains: boolean }): Promise<DrillVenue> {
+  const venue = await startTestVenue();
+  const env = devnetEnvironment(venue);
+  const dir = await mkdtemp(join(tmpdir(), 'l2preflight-drill-'));
+  const stopFast = options.fastChains ? runChainsFast(venue) : async () => {};
+  let states = 0;
+  return {
+    venue,
+    env,
+    dir,
+    newState: () => join(dir, `s${++states}`),
+    withdrawalsInitiated: () =>
+      venue.clients.public.readContract({
+        address: L2_TO_L1_MESSAGE_PASSER,
+        abi: messagePasserAbi,
+        functionName: 'messageNonce',
+      }),
+    recipientBalance: () => venue.l1.clients.public.getBalance({ address: RECIPIENT }),
+    drill: (state, extra = [], more = {}) =>
+      cli(['drill', 'withdraw', 'checks/devnet.yaml', '--state', state, ...extra], { ...env, ...more }),
+    startDrill(state, extra, more = {}) {
+      const child = spawn(
+        process.execPath,
+        ['bin/l2preflight.js', 'drill', 'withdraw', 'checks/devnet.yaml', '--state', state, ...extra],
+        {
+          cwd: ROOT,
+          env: { ...process.env, NO_COLOR: '', CI: 'true', ...env, L2PREFLIGHT_DRILL_KEY: KEY, ...more },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr?.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const done = new Promise<CliResult>((resolve) =>
+        child.once('close', (code) => resolve({ code, stdout, stderr })),
+      );
+      return { child, output: () => stdout + stderr, done };
+    },
+    stop: async () => {
+      await stopFast();
+      await venue.stop();
+    },
+  };
+}
