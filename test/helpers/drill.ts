@@ -4,13 +4,14 @@
  * different workers; what they share lives here.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { access, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, copyFile, mkdir, mkdtemp } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAbi } from 'viem';
+import { expect } from 'vitest';
 import { L2_TO_L1_MESSAGE_PASSER } from '../../src/devnet/constants.js';
 import { anvilRpc, devnetEnvironment, type RunningVenue } from '../../src/devnet/venue.js';
-import { type CliResult, cli, ROOT } from './cli.js';
+import { type CliResult, cli, eventually, ROOT } from './cli.js';
 import { startTestVenue } from './venue.js';
 
 /** anvil's first test key: public, only ever holds devnet ether. */
@@ -38,18 +39,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export function runChainsFast(
   venue: RunningVenue,
-  options: { tickMs?: number; l1Seconds?: number } = {},
+  options: { tickMs?: number; l1Seconds?: number; proposeEveryTicks?: number } = {},
 ): () => Promise<void> {
-  const { tickMs = 250, l1Seconds = 2 } = options;
+  const { tickMs = 250, l1Seconds = 2, proposeEveryTicks = 4 } = options;
   let running = true;
   const loop = (async () => {
-    while (running) {
+    for (let tick = 1; running; tick += 1) {
       try {
         await anvilRpc(venue.l1.clients, 'evm_increaseTime', [l1Seconds]);
         await anvilRpc(venue.l1.clients, 'evm_mine');
         await anvilRpc(venue.clients, 'anvil_mine', ['0x1']);
-        // The proposer's own timer acts every 2 s; it skips a call while one runs.
-        await venue.bridge.proposeUpToHead();
+        // The proposer's own timer acts every 2 s (it skips a call while one runs). Prompting it more
+        // often shortens the waits for a game and its resolution; every tick would cost more CPU
+        // (it reads its newest games each time) than it saves on a 2-core machine.
+        if (tick % proposeEveryTicks === 0) await venue.bridge.proposeUpToHead();
       } catch {
         // a scenario may have stalled the proposer (games-retired): that is the test's point
       }
@@ -131,4 +134,43 @@ export async function startDrillVenue(options: { fastChains: boolean }): Promise
       await venue.stop();
     },
   };
+}
+
+/**
+ * Proving and finalizing are permissionless. Drill A stops right before sending `stage`; drill B, on a
+ * copy of A's journal (another host, a restored backup), resumes the same withdrawal and finishes it;
+ * then A continues and its transaction reverts "already …": that must be progress, never a crash.
+ * Each stage's case runs in its own test file (drill-race-*.test.ts), so the two run side by side.
+ */
+export async function expectAnotherPartyWinsTheRace(
+  dv: DrillVenue,
+  pauseAt: 'prove:ready' | 'finalize:ready',
+  stage: 'prove' | 'finalize',
+): Promise<void> {
+  const stateA = dv.newState();
+  const stateB = dv.newState();
+  const before = await dv.withdrawalsInitiated();
+  const a = dv.startDrill(stateA, ['--execute', '--wait'], { L2PREFLIGHT_PAUSE_AT: pauseAt });
+  expect(await eventually(() => a.output().includes(`paused at ${pauseAt}`), 90_000)).toBe(true);
+  // the plan, which needs no lock, says who is running A's drill (paused, so surely still running)
+  const plan = await dv.drill(stateA);
+  expect(plan.stdout).toContain(`running     pid ${a.child.pid} on ${hostname()} since `);
+  await mkdir(join(stateB, 'devnet'), { recursive: true });
+  await copyFile(journalFile(stateA), journalFile(stateB));
+  const b = await dv.drill(stateB, ['--execute', '--wait'], { L2PREFLIGHT_DRILL_KEY: KEY });
+  expect(b.code, b.stderr).toBe(0);
+  expect(b.stdout).toContain('— finalized');
+  a.child.kill('SIGCONT');
+  const done = await a.done;
+  expect(done.stderr).not.toContain('internal error');
+  expect(done.code, done.stderr).toBe(0);
+  expect(done.stderr).toMatch(
+    new RegExp(
+      // the legacy portal reverts; OptimismPortal2 would take a second proof, so the drill looks first
+      `${stage}: already done on chain \\((already been (proven|finalized)|done by another transaction while this one was prepared)\\); the withdrawal is finalized`,
+    ),
+  );
+  expect(done.stdout).toMatch(new RegExp(`${stage} +done on chain by another transaction`));
+  expect(done.stdout).toContain('— finalized');
+  expect(await dv.withdrawalsInitiated()).toBe(before + 1n);
 }
