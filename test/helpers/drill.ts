@@ -36,6 +36,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * withdrawal, then the game's clock, the proof maturity and the finality airgap, all in L1 block time
  * (the portal judges them, and the drill reads them, at the L1 head). So the drill still waits out
  * every delay the chain enforces, only in less wall time. Test-only: `devnet up` keeps real time.
+ * Afterwards L1's head is dated ahead of this machine's clock, which `run` reads as a slow clock
+ * (pass --clock-tolerance to run a check there).
  */
 export function runChainsFast(
   venue: RunningVenue,
@@ -54,7 +56,7 @@ export function runChainsFast(
         // (it reads its newest games each time) than it saves on a 2-core machine.
         if (tick % proposeEveryTicks === 0) await venue.bridge.proposeUpToHead();
       } catch {
-        // a scenario may have stalled the proposer (games-retired): that is the test's point
+        // the nodes are stopping, or a scenario stalled the proposer (games-retired): look again next tick
       }
       await sleep(tickMs);
     }
