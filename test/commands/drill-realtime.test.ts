@@ -1,14 +1,18 @@
-/** `drill withdraw` without sending: the plan, and every refusal that must come before a signature. */
+/**
+ * `drill withdraw` without the bridge's delays: the plan, every refusal that must come before a
+ * signature, and the runs that stop at their first wait — resumed after a kill, or stopped by a signal.
+ */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployer } from '../../src/devnet/constants.js';
-import { cli, ROOT } from '../helpers/cli.js';
-import { type DrillVenue, KEY, startDrillVenue } from '../helpers/drill.js';
+import { cli, eventually, ROOT } from '../helpers/cli.js';
+import { type DrillVenue, exists, journalFile, KEY, lockFile, startDrillVenue } from '../helpers/drill.js';
 
 let dv: DrillVenue;
 
-// Real time: the plan prints the chain's delays and L1 gas price as a user's devnet has them.
+// Real time: the plan prints the chain's delays and L1 gas price as a user's devnet has them, and a
+// drill without --wait stops at its first wait (fast chains would only let it do more before it stops).
 beforeAll(async () => {
   dv = await startDrillVenue({ fastChains: false });
 });
@@ -75,4 +79,44 @@ describe('drill withdraw', () => {
     expect(badKey.stderr).not.toContain(KEY.slice(2, 40));
     expect(await venue.clients.public.getTransactionCount({ address: deployer.address })).toBe(before);
   }, 60_000);
+
+  it('resumes after a kill right after the initiating broadcast without initiating twice', async () => {
+    const state = dv.newState();
+    const before = await dv.withdrawalsInitiated();
+    const killed = await dv.drill(state, ['--execute'], {
+      L2PREFLIGHT_DRILL_KEY: KEY,
+      L2PREFLIGHT_CRASH_AT: 'initiate:sent',
+    });
+    expect(killed.code).toBe(null);
+    const resumed = await dv.drill(state, ['--execute'], { L2PREFLIGHT_DRILL_KEY: KEY });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain('resuming drill');
+    expect(await dv.withdrawalsInitiated()).toBe(before + 1n);
+    // without --wait it stops at the first wait and says what it waits for
+    expect(resumed.stdout).toMatch(/initiate +0x[0-9a-f]{64} mined/);
+  }, 60_000);
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)(
+    'releases the lock on %s, and the next run resumes the same drill',
+    async (signal, code) => {
+      const state = dv.newState();
+      const before = await dv.withdrawalsInitiated();
+      const running = dv.startDrill(state, ['--execute', '--wait']);
+      expect(await eventually(() => exists(journalFile(state)), 60_000)).toBe(true);
+      running.child.kill(signal);
+      const stopped = await running.done;
+      expect(stopped.code).toBe(code);
+      expect(await exists(lockFile(state))).toBe(false);
+      // without --wait: it takes the lock, resumes the same drill and stops at the first wait
+      const resumed = await dv.drill(state, ['--execute'], { L2PREFLIGHT_DRILL_KEY: KEY });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toContain('resuming drill');
+      expect(resumed.stderr).not.toContain('took over');
+      expect(await dv.withdrawalsInitiated()).toBe(before + 1n);
+    },
+    120_000,
+  );
 });
