@@ -400,6 +400,18 @@ export class ChainReader {
     });
   }
 
+  /**
+   * Runs EVM code at the run's head without deploying it (an eth_call without `to` executes the code
+   * and answers its return data): reads that depend on one another then cost one round trip, not one
+   * each. A revert rejects as viem's call does (ExecutionRevertedError in the cause chain).
+   */
+  execute(code: Hex): Promise<Hex | undefined> {
+    return this.memoize(`execute:${code}`, async () => {
+      const { client, blockNumber } = await this.pinned();
+      return (await client.call({ data: code, blockNumber })).data;
+    });
+  }
+
   /** An eth_call at the run's head (through Multicall3 when the chain has it). */
   readContract<
     const abi extends Abi | readonly unknown[],
