@@ -105,7 +105,7 @@ program
     '--max-block-age <duration>',
     'oldest chain head checks may read state at before they are error (default max(60s, 30 blocks))',
   )
-  .option('--concurrency <n>', 'checks in flight at once', '16')
+  .option('--concurrency <n>', 'checks in flight at once (default: all; reads are batched)')
   .option('--state <dir>', 'where run history lives (default: .l2preflight/ next to the checklist)')
   .option('--watch <interval>', 're-run every INTERVAL (e.g. 60s) until Ctrl-C; redraws on a terminal')
   .option(
@@ -173,7 +173,7 @@ program
   )
   .option('--timeout <duration>', 'per-check deadline when a check sets none')
   .option('--rpc-timeout <duration>', 'per HTTP request to an RPC endpoint')
-  .option('--concurrency <n>', 'checks in flight at once per run', '16')
+  .option('--concurrency <n>', 'checks in flight at once per run (default: all)')
   .option(
     '--notify <url>',
     "POST to this webhook when a probe's verdict changes (see run --help: --notify-on)",

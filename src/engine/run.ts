@@ -24,6 +24,12 @@ export interface RunOptions {
   only?: string[];
   /** Ids or tags; matching checks are reported as skip. */
   skip?: string[];
+  /**
+   * Checks in flight at once; default: all of them. The readers batch every read made in the same
+   * tick into one HTTP request per endpoint (JSON-RPC batch, Multicall3), so a cap does not spare the
+   * endpoints requests: it splits the run into waves, each costing its own round trips (a 200-check
+   * run at 16 made 21 requests where all at once make 4). A cap stays for venues that want one.
+   */
   concurrency?: number;
   /** Per-check timeout when the check does not set its own; overrides the checklist's defaults.timeout. */
   timeoutMs?: number;
@@ -108,7 +114,7 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     return result;
   };
   let done = 0;
-  const results = await pool(selected, options.concurrency ?? 16, async (check) => {
+  const results = await pool(selected, options.concurrency ?? selected.length, async (check) => {
     const result = redactor.applyDeep(await runSelected(check));
     done += 1;
     options.onResult?.(result, done, selected.length);

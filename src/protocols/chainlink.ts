@@ -5,10 +5,12 @@
 import {
   type Address,
   BaseError,
-  ContractFunctionRevertedError,
-  ContractFunctionZeroDataError,
+  decodeAbiParameters,
+  ExecutionRevertedError,
   formatUnits,
+  type Hex,
   parseAbi,
+  parseAbiParameters,
 } from 'viem';
 import type { ChainReader } from '../rpc/reader.js';
 
@@ -17,13 +19,6 @@ export const aggregatorV3Abi = parseAbi([
   'function description() view returns (string)',
   'function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
   'function getRoundData(uint80 roundId) view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
-]);
-
-/** A proxy's current aggregator and the OffchainAggregator's bounds (not part of AggregatorV3Interface). */
-export const boundedAggregatorAbi = parseAbi([
-  'function aggregator() view returns (address)',
-  'function minAnswer() view returns (int192)',
-  'function maxAnswer() view returns (int192)',
 ]);
 
 /**
@@ -175,14 +170,59 @@ export interface FeedBounds {
   maxAnswer: bigint;
 }
 
-/** The contract answered, with a revert or with nothing: the function is not there. Not an RPC failure. */
-function isAbsentFunction(error: unknown): boolean {
-  return (
-    error instanceof BaseError &&
-    error.walk(
-      (e) => e instanceof ContractFunctionRevertedError || e instanceof ContractFunctionZeroDataError,
-    ) !== null
-  );
+/** EVM opcodes the bounds probe is written in. */
+const OP = {
+  PUSH1: '60',
+  PUSH2: '61',
+  PUSH4: '63',
+  PUSH20: '73',
+  SHL: '1b',
+  LT: '10',
+  ISZERO: '15',
+  MLOAD: '51',
+  MSTORE: '52',
+  JUMPI: '57',
+  JUMPDEST: '5b',
+  GAS: '5a',
+  RETURNDATASIZE: '3d',
+  DUP1: '80',
+  RETURN: 'f3',
+  REVERT: 'fd',
+  STATICCALL: 'fa',
+} as const;
+
+const byte = (n: number) => n.toString(16).padStart(2, '0');
+
+/**
+ * `selector()` of the contract whose address is in memory word `word` (or the feed itself), answer
+ * (32 bytes) into memory at `into`; reverts unless the call succeeded with at least 32 bytes.
+ */
+function staticCallStep(selector: Hex, into: number, to: { feed: Address } | { word: number }): string {
+  const address =
+    'feed' in to ? `${OP.PUSH20}${to.feed.slice(2).toLowerCase()}` : `${OP.PUSH1}${byte(to.word)}${OP.MLOAD}`;
+  return [
+    `${OP.PUSH4}${selector.slice(2)}${OP.PUSH1}e0${OP.SHL}${OP.PUSH1}${byte(into)}${OP.MSTORE}`,
+    `${OP.PUSH1}20${OP.PUSH1}${byte(into)}${OP.PUSH1}04${OP.PUSH1}${byte(into)}${address}${OP.GAS}${OP.STATICCALL}`,
+    `${OP.ISZERO}${OP.PUSH2}REVT${OP.JUMPI}`,
+    `${OP.PUSH1}20${OP.RETURNDATASIZE}${OP.LT}${OP.PUSH2}REVT${OP.JUMPI}`,
+  ].join('');
+}
+
+/**
+ * Code that, run by eth_call, reads `aggregator()` from the feed and then that aggregator's
+ * `minAnswer()` and `maxAnswer()`, and returns the three words: the chained reads in one round trip
+ * (at the same block, as readContract pins them). Any call that reverts or answers less than a word
+ * makes the whole probe revert, which is what an absent function did when the reads were separate.
+ */
+export function feedBoundsProbe(feed: Address): Hex {
+  const body = [
+    staticCallStep('0x245a7bfc', 0x00, { feed }), // aggregator()
+    staticCallStep('0x22adbc78', 0x20, { word: 0x00 }), // minAnswer()
+    staticCallStep('0x70da2f67', 0x40, { word: 0x00 }), // maxAnswer()
+    `${OP.PUSH1}60${OP.PUSH1}00${OP.RETURN}`,
+  ].join('');
+  const revertAt = body.length / 2;
+  return `0x${body.replaceAll('REVT', revertAt.toString(16).padStart(4, '0'))}${OP.JUMPDEST}${OP.PUSH1}00${OP.DUP1}${OP.REVERT}`;
 }
 
 /**
@@ -192,18 +232,15 @@ function isAbsentFunction(error: unknown): boolean {
  */
 export async function readFeedBounds(reader: ChainReader, feed: Address): Promise<FeedBounds | undefined> {
   try {
-    const aggregator = await reader.readContract({
-      address: feed,
-      abi: boundedAggregatorAbi,
-      functionName: 'aggregator',
-    });
-    const [minAnswer, maxAnswer] = await Promise.all([
-      reader.readContract({ address: aggregator, abi: boundedAggregatorAbi, functionName: 'minAnswer' }),
-      reader.readContract({ address: aggregator, abi: boundedAggregatorAbi, functionName: 'maxAnswer' }),
-    ]);
+    const data = await reader.execute(feedBoundsProbe(feed));
+    if (!data || data.length < 2 + 3 * 64) return undefined;
+    const [aggregator, minAnswer, maxAnswer] = decodeAbiParameters(boundsWords, data);
     return { aggregator, minAnswer, maxAnswer };
   } catch (error) {
-    if (isAbsentFunction(error)) return undefined;
+    if (error instanceof BaseError && error.walk((e) => e instanceof ExecutionRevertedError) !== null)
+      return undefined;
     throw error;
   }
 }
+
+const boundsWords = parseAbiParameters('address aggregator, int192 minAnswer, int192 maxAnswer');

@@ -84,6 +84,8 @@ export class ChainReader {
   private readonly verified = new Map<Endpoint, Promise<void>>();
   /** The head each endpoint reported with its chain id (the gate's probe). */
   private readonly probedHeads = new Map<Endpoint, Block>();
+  /** Whether the endpoint had code at Multicall3's address at that head (asked in the same batch). */
+  private readonly probedMulticall = new Map<Endpoint, boolean>();
   private readyPromise?: Promise<PublicClient>;
   private readonly signal?: AbortSignal;
   private readonly maxBlockAgeMs?: number;
@@ -138,10 +140,15 @@ export class ChainReader {
     let probe = this.verified.get(endpoint);
     if (!probe) {
       probe = (async () => {
-        // One batched HTTP request: the chain id, and the endpoint's head for choosing the run's head.
-        const [answer, head] = await Promise.all([
+        // One batched HTTP request: the chain id, the endpoint's head for choosing the run's head, and
+        // whether Multicall3 is deployed (asked here rather than after, so that it costs no round trip
+        // of its own; an endpoint that cannot say is asked again once the head is chosen).
+        const [answer, head, multicall] = await Promise.all([
           endpoint.request({ method: 'eth_chainId' }, this.signal),
           endpoint.request({ method: 'eth_getBlockByNumber', params: ['latest', false] }, this.signal),
+          endpoint
+            .request({ method: 'eth_getCode', params: [MULTICALL3, 'latest'] }, this.signal)
+            .catch(() => undefined),
         ]);
         if (typeof answer !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(answer)) {
           throw new Error('eth_chainId answered with something that is not a quantity');
@@ -150,6 +157,7 @@ export class ChainReader {
         if (id === this.chainId) {
           if (head && typeof head === 'object')
             this.probedHeads.set(endpoint, checkedBlock(formatBlock(head as RpcBlock), this.label));
+          if (typeof multicall === 'string') this.probedMulticall.set(endpoint, multicall !== '0x');
           return;
         }
         const mismatch = new ChainMismatchError(
@@ -185,7 +193,8 @@ export class ChainReader {
   }
 
   /**
-   * Checks the endpoints' chain ids, then probes for Multicall3. Memoized. Waits for every endpoint's
+   * Checks the endpoints' chain ids and learns from the same probe whether Multicall3 is deployed
+   * (asking the chosen head's endpoint again, pinned, only when its probe could not say). Memoized. Waits for every endpoint's
    * answer, but not long for a silent one: once an endpoint answered, the others get the hedge delay;
    * one that answers later is checked before it serves its first read, and a wrong chain id then
    * still fails the chain.
@@ -225,6 +234,8 @@ export class ChainReader {
           : (rejected?.reason ?? new Error(`no ${this.label} RPC endpoint answered`));
       }
       this.selectHead();
+      const known = this.runHead && this.probedMulticall.get(this.headEndpoint(this.runHead));
+      if (known !== undefined) return this.makeClient(known);
       const base = this.makeClient(false);
       const code = await base.getCode({
         address: MULTICALL3,
@@ -260,6 +271,10 @@ export class ChainReader {
       order.map((h) => h.index),
       heads.filter((h) => !serving.has(h.index)).map((h) => h.index),
     );
+  }
+
+  private headEndpoint(run: RunHead): Endpoint {
+    return this.pool.endpoints[run.head.index] as Endpoint;
   }
 
   /**
@@ -382,6 +397,18 @@ export class ChainReader {
     return this.memoize(`balance:${address}`, async () => {
       const { client, blockNumber } = await this.pinned();
       return client.getBalance({ address, blockNumber });
+    });
+  }
+
+  /**
+   * Runs EVM code at the run's head without deploying it (an eth_call without `to` executes the code
+   * and answers its return data): reads that depend on one another then cost one round trip, not one
+   * each. A revert rejects as viem's call does (ExecutionRevertedError in the cause chain).
+   */
+  execute(code: Hex): Promise<Hex | undefined> {
+    return this.memoize(`execute:${code}`, async () => {
+      const { client, blockNumber } = await this.pinned();
+      return (await client.call({ data: code, blockNumber })).data;
     });
   }
 
