@@ -7,11 +7,12 @@ export default defineConfig({
     // machine and 30 s (the old limit) with the machine busy, and failed for being slow, not wrong.
     testTimeout: 120_000,
     hookTimeout: 60_000,
-    // Test files mostly wait on anvil and on checks' deliberate waits, not on the CPU (a devnet file uses
-    // 20–55 % of a core): four files at a time, each with its own devnet on free ports, on 2 cores. Three
-    // took vitest 389 s for the suite, four 310 s, back to back on a quiet machine; vitest's default
-    // (cores − 1) would run them one by one.
-    maxWorkers: 4,
+    // Test files mostly wait on anvil, on the CLI's child processes and on checks' deliberate waits, not
+    // on this process's CPU: eight files at a time on 2 cores. With isolate: false below, the suite
+    // (1 030 tests) took 210 s at four and 175 s at eight, both on a machine other work kept busy; twelve
+    // made a devnet test outlive its venue's freshness window. vitest's default (cores − 1) would run the
+    // files one by one.
+    maxWorkers: 8,
     // A worker runs its files one after another in one module graph instead of re-importing viem, zod and
     // src/ for each of them: vitest's import time for the suite fell from ~100 s to 19 s of CPU, and the
     // suite's CPU from 316 s to 208 s. Safe because no test file relies on fresh module state: devnets

@@ -71,8 +71,10 @@ describe('sequencer.safe-lag on the devnet', () => {
       'type: sequencer.safe-lag\nmaxSafeLag: 2m\nmaxFinalizedLag: 5m',
     );
     expect(result.status).toBe('pass');
+    // One block less when the sequencer mines between the reads of `latest` and of a tag (tags resolve
+    // on the node when the request lands): the check reads them in one batch, not atomically.
     expect(result.status === 'pass' && result.observed).toMatch(
-      /safe \d+s \(32 blocks\), finalized .* \(64 blocks\)/,
+      /safe \d+s \(3[12] blocks\), finalized .* \(6[34] blocks\)/,
     );
   });
 
