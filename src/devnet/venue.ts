@@ -27,7 +27,6 @@ import {
   GAME_TYPES,
   MULTICALL3,
   proposer,
-  RECEIPT_TIMEOUT_MS,
 } from './constants.js';
 import { deployGovernance } from './governance.js';
 import { bootL1, type RunningL1, setBatcherBalance } from './l1.js';
@@ -158,14 +157,7 @@ export const admin = {
         }),
       ),
     );
-    for (const hash of hashes) {
-      const receipt = await clients.public.waitForTransactionReceipt({
-        hash,
-        pollingInterval: 50,
-        timeout: RECEIPT_TIMEOUT_MS,
-      });
-      if (receipt.status !== 'success') throw new Error(`devnet transaction ${hash} reverted`);
-    }
+    await mined(clients, hashes);
   },
   async latestRound(clients: VenueClients, feed: Address): Promise<bigint> {
     return BigInt(

@@ -6,32 +6,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { access, mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, ROOT } from '../helpers/cli.js';
+import { eventually, hangingEndpoint, ROOT } from '../helpers/cli.js';
 import { checklistYaml } from '../helpers/venue.js';
-
-/** Accepts every request and never answers it, like a node stuck behind a load balancer. */
-async function hangingEndpoint() {
-  const held: ServerResponse[] = [];
-  const server = createServer((_request, response) => {
-    held.push(response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => held.length,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 interface Running {
   child: ChildProcess;

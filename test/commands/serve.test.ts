@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { parseListen, probeDeadlineMs } from '../../src/commands/serve.js';
 import { devnetEnvironment, type RunningVenue } from '../../src/devnet/venue.js';
 import { readRunHistory } from '../../src/state/runs.js';
 import { StateStore } from '../../src/state/store.js';
-import { cli, eventually, ROOT } from '../helpers/cli.js';
+import { cli, eventually, hangingEndpoint, ROOT } from '../helpers/cli.js';
 import { promTool, type RunningServe, startServe } from '../helpers/serve.js';
 import { checklistYaml, startTestVenue } from '../helpers/venue.js';
 
@@ -48,26 +48,6 @@ describe('serve: options', () => {
     expect(probeDeadlineMs('nonsense', 0)).toBe(10_000);
   });
 });
-
-/** Accepts every request and never answers it: only a deadline ends a probe of it. */
-async function hangingEndpoint() {
-  const held: ServerResponse[] = [];
-  const server = createServer((_request, response) => {
-    held.push(response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => held.length,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 /**
  * Forwards JSON-RPC to `target`, but holds every request until `open()`: a run against it lasts as long

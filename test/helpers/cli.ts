@@ -1,6 +1,6 @@
 /** Spawns the real binary (bin/l2preflight.js → dist/), as a user or a CI job would. */
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -81,4 +81,24 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ms
     await new Promise((r) => setTimeout(r, 50));
   }
   return true;
+}
+
+/** Accepts every request and never answers it, like a node stuck behind a load balancer. */
+export async function hangingEndpoint() {
+  const held: ServerResponse[] = [];
+  const server = createServer((_request, response) => {
+    held.push(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: () => held.length,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -43,31 +43,10 @@ export async function shippedConfig(
   return stringify(config);
 }
 
-export interface RunningPrometheus {
-  url: string;
-  child: ChildProcess;
-  log: () => string;
-  /** An instant query; the result vector. */
-  query: (expr: string) => Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
-  alerts: () => Promise<{ labels: Record<string, string>; state: string }[]>;
-  stop: () => Promise<void>;
-}
-
-export async function startPrometheus(binary: string, configText: string): Promise<RunningPrometheus> {
-  const dir = await mkdtemp(join(tmpdir(), 'l2preflight-prometheus-'));
-  const config = join(dir, 'prometheus.yml');
-  await writeFile(config, configText);
-  const port = await freePort();
+/** Starts a Prometheus-family server on loopback and waits until its /-/ready answers. */
+async function startDaemon(name: string, binary: string, port: number, args: string[]) {
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    binary,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (chunk) => {
     log += chunk;
@@ -84,7 +63,38 @@ export async function startPrometheus(binary: string, configText: string): Promi
       return false;
     }
   }, 60_000);
-  if (!ready || child.exitCode !== null) throw new Error(`prometheus did not become ready:\n${log}`);
+  if (!ready || child.exitCode !== null) throw new Error(`${name} did not become ready:\n${log}`);
+  return {
+    url,
+    child,
+    log: () => log,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export interface RunningPrometheus {
+  url: string;
+  child: ChildProcess;
+  log: () => string;
+  /** An instant query; the result vector. */
+  query: (expr: string) => Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  alerts: () => Promise<{ labels: Record<string, string>; state: string }[]>;
+  stop: () => Promise<void>;
+}
+
+export async function startPrometheus(binary: string, configText: string): Promise<RunningPrometheus> {
+  const dir = await mkdtemp(join(tmpdir(), 'l2preflight-prometheus-'));
+  const config = join(dir, 'prometheus.yml');
+  await writeFile(config, configText);
+  const port = await freePort();
+  const { url, child, log, stop } = await startDaemon('prometheus', binary, port, [
+    `--config.file=${config}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ]);
   const api = async <T>(path: string): Promise<T> => {
     const body = (await (await fetch(`${url}${path}`)).json()) as { status: string; data: T; error?: string };
     if (body.status !== 'success') throw new Error(`prometheus ${path}: ${body.error}`);
@@ -93,7 +103,7 @@ export async function startPrometheus(binary: string, configText: string): Promi
   return {
     url,
     child,
-    log: () => log,
+    log,
     query: async (expr) =>
       (
         await api<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(
@@ -102,10 +112,7 @@ export async function startPrometheus(binary: string, configText: string): Promi
       ).result,
     alerts: async () =>
       (await api<{ alerts: { labels: Record<string, string>; state: string }[] }>('/api/v1/alerts')).alerts,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+    stop,
   };
 }
 
@@ -130,45 +137,20 @@ export async function startAlertmanager(binary: string): Promise<RunningAlertman
   const config = join(dir, 'alertmanager.yml');
   await writeFile(config, 'route:\n  receiver: nowhere\nreceivers:\n  - name: nowhere\n');
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    binary,
-    [
-      `--config.file=${config}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      // No cluster: it would listen on 0.0.0.0:9094 and gossip for peers.
-      '--cluster.listen-address=',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  child.stdout?.on('data', (chunk) => {
-    log += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    log += chunk;
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = await eventually(async () => {
-    if (child.exitCode !== null) return true;
-    try {
-      return (await fetch(`${url}/-/ready`)).ok;
-    } catch {
-      return false;
-    }
-  }, 60_000);
-  if (!ready || child.exitCode !== null) throw new Error(`alertmanager did not become ready:\n${log}`);
+  const { url, log, stop } = await startDaemon('alertmanager', binary, port, [
+    `--config.file=${config}`,
+    `--storage.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    // No cluster: it would listen on 0.0.0.0:9094 and gossip for peers.
+    '--cluster.listen-address=',
+  ]);
   return {
     url,
     alerts: async () =>
       (await (await fetch(`${url}/api/v2/alerts`)).json()) as Awaited<
         ReturnType<RunningAlertmanager['alerts']>
       >,
-    log: () => log,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+    log,
+    stop,
   };
 }
