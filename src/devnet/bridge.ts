@@ -362,19 +362,34 @@ async function proposeOutputs(l1: VenueClients, l2: VenueClients, wallet: Propos
   }
 }
 
-/** Creates a game of `gameType` claiming `root` for `l2BlockNumber` (from `wallet`'s account). */
+/**
+ * Creates a game of `gameType` claiming `root` for `l2BlockNumber` (from `wallet`'s account). A scenario
+ * that proposes as the proposer (`game-type-changed`) runs in another process than `devnet up`'s proposer
+ * loop: both take the account's pending nonce, and the one that loses the race is refused by the node.
+ * It tries again with the next nonce.
+ */
 export async function createGame(
   l1: VenueClients,
   wallet: ProposerWallet,
   game: { gameType: number; root: Hex; l2BlockNumber: bigint },
 ): Promise<boolean> {
-  const hash = await wallet.writeContract({
-    address: DEVNET_BRIDGE.disputeGameFactory,
-    abi: gameAbi,
-    functionName: 'create',
-    args: [game.gameType, game.root, gameExtraData(game.l2BlockNumber)],
-  });
-  return mined(l1, hash);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const hash = await wallet.writeContract({
+        address: DEVNET_BRIDGE.disputeGameFactory,
+        abi: gameAbi,
+        functionName: 'create',
+        args: [game.gameType, game.root, gameExtraData(game.l2BlockNumber)],
+      });
+      return mined(l1, hash);
+    } catch (error) {
+      const nonceTaken = /replacement transaction underpriced|nonce too low|already known/i.test(
+        (error as Error).message,
+      );
+      if (!nonceTaken || attempt === 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }
 
 /** How many of the newest games the proposer looks at for its own games to resolve. */
