@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateCommand } from '../../src/commands/validate.js';
 import { L2PreflightError } from '../../src/errors.js';
 import { cli, ROOT } from '../helpers/cli.js';
@@ -17,8 +17,16 @@ const files = readdirSync(dir)
   .filter((name) => name.endsWith('.yaml'))
   .sort();
 
+const saved = Object.fromEntries(Object.keys(FUZZ_ENV).map((name) => [name, process.env[name]]));
 beforeAll(() => {
   Object.assign(process.env, FUZZ_ENV);
+});
+// Test files of a worker share one process (isolate: false): the next file must not inherit these.
+afterAll(() => {
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 describe('fuzz corpus: validate', () => {
