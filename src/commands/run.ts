@@ -404,26 +404,37 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   }
 }
 
-async function runInterruptibly(
+/**
+ * Loads a checklist and everything its runs share — the flags checked against it, the redactor, the
+ * state store — for `run` and for each of `serve`'s probes alike.
+ */
+export async function openSession(
   file: string,
+  settings: Settings,
   options: RunCommandOptions,
-  signal: AbortSignal,
-): Promise<number> {
-  const settings = parseSettings(options);
+  stateDir: string,
+): Promise<Session> {
   const checklist = await loadChecklist(file);
   checkSelectors(checklist, '--only', options.only);
   checkSelectors(checklist, '--skip', options.skip);
   checkRpcTimeout(checklist, settings);
   const redactor = new Redactor();
   if (options.notify) redactor.addUrl(options.notify);
-  const session: Session = {
-    checklist,
+  return { checklist, settings, options, store: new StateStore(stateDir), redactor, stateWarned: new Set() };
+}
+
+async function runInterruptibly(
+  file: string,
+  options: RunCommandOptions,
+  signal: AbortSignal,
+): Promise<number> {
+  const settings = parseSettings(options);
+  const session = await openSession(
+    file,
     settings,
     options,
-    store: new StateStore(options.state ?? join(dirname(file), '.l2preflight')),
-    redactor,
-    stateWarned: new Set(),
-  };
+    options.state ?? join(dirname(file), '.l2preflight'),
+  );
   if (settings.watchMs) {
     const { watch } = await import('./watch.js');
     return watch(session, settings.watchMs, runOnce, signal);

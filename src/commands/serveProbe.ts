@@ -6,10 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadChecklist } from '../checklist/load.js';
-import { Redactor } from '../rpc/redact.js';
-import { StateStore } from '../state/store.js';
-import { type RunCommandOptions, runOnce, type Session } from './run.js';
+import { openSession, type RunCommandOptions, runOnce, type Session } from './run.js';
 import { type ProbeFacts, probeSeries } from './serveMetrics.js';
 
 export interface ProberOptions {
@@ -74,24 +71,19 @@ export class Prober {
   private async runFresh(file: string, deadlineMs: number): Promise<Finished> {
     const startedAt = this.now();
     // Loaded for every run: an edited checklist takes effect at the next run, as with `run`.
-    const checklist = await loadChecklist(file);
     let report = '';
-    const redactor = new Redactor();
-    if (this.options.runOptions.notify) redactor.addUrl(this.options.runOptions.notify);
-    const session: Session = {
-      checklist,
-      settings: { ...this.options.settings, format: 'prometheus', deadlineMs, deadlinePerRun: true },
-      options: {
+    const session = await openSession(
+      file,
+      { ...this.options.settings, format: 'prometheus', deadlineMs, deadlinePerRun: true },
+      {
         ...this.options.runOptions,
         format: 'prometheus',
         write: (text) => {
           report += text;
         },
       },
-      store: new StateStore(this.options.stateDir),
-      redactor,
-      stateWarned: new Set(),
-    };
+      this.options.stateDir,
+    );
     const { traffic } = await runOnce(session);
     const finished: Finished = {
       report,
