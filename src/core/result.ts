@@ -15,6 +15,12 @@ interface ResultBase {
   severity: Severity;
   description?: string;
   remediation?: string;
+  /** Who owns this check's concern (a team or a person), from the check or the checklist's defaults. */
+  owner?: string;
+  /** A URL to the runbook for this check's failure. */
+  runbook?: string;
+  /** Who to call, free text ("#perps-oncall, then +1 555 0100"). */
+  escalation?: string;
   tags: string[];
   durationMs: number;
   message: string;

@@ -56,3 +56,15 @@ const ADVICE_BY_KIND: Partial<Record<ErrorKind, string>> = {
     'the chain answered, but not with something the check can judge: check the contract address and parameters the message names',
   internal: 'a bug in l2preflight, not a venue problem: run again with --debug and report the stack trace',
 };
+
+/**
+ * The escalation path under a problem, one "label: text" pair a line, for every human renderer (the
+ * table in either layout, Markdown, HTML): empty when the check carries none.
+ */
+export function escalationLines(result: CheckResult): { label: string; text: string }[] {
+  const lines: { label: string; text: string }[] = [];
+  if (result.owner) lines.push({ label: 'owner', text: result.owner });
+  if (result.runbook) lines.push({ label: 'runbook', text: result.runbook });
+  if (result.escalation) lines.push({ label: 'escalation', text: result.escalation });
+  return lines;
+}
