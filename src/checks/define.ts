@@ -26,6 +26,16 @@ export interface Judgement {
 export interface Measurement {
   value: number;
   unit: 'seconds' | 'blocks' | 'usd' | 'ratio';
+  /**
+   * The threshold as a number in `unit`, when the check has one: the line a chart of `value` draws.
+   * `max`: the check holds while value <= limit; `min`: while value >= limit.
+   */
+  limit?: Limit;
+}
+
+export interface Limit {
+  value: number;
+  kind: 'max' | 'min';
 }
 
 export type { History, HistoryRead } from '../state/history.js';

@@ -34,6 +34,8 @@ export interface JudgedResult extends ResultBase {
   /** The headline number behind `observed`, when there is one (seconds, blocks, usd, ratio). */
   value?: number;
   unit?: 'seconds' | 'blocks' | 'usd' | 'ratio';
+  /** `threshold` as a number in `unit`, when the check has one: `max` holds while value <= limit. */
+  limit?: { value: number; kind: 'max' | 'min' };
   evidence?: Record<string, unknown>;
 }
 

@@ -33,6 +33,7 @@ export function judgedResult(check: CheckInstance, judgement: Judgement, duratio
     threshold: judgement.threshold,
     message: judgement.concern ? `${judgement.message}; ${judgement.concern}` : judgement.message,
     ...(judgement.value ? { value: judgement.value.value, unit: judgement.value.unit } : {}),
+    ...(judgement.value?.limit ? { limit: judgement.value.limit } : {}),
     evidence: judgement.evidence,
     durationMs,
   };

@@ -15,6 +15,16 @@ export interface RunRecord {
   verdict: Verdict;
   summary: Record<Status, number>;
   statuses: Record<string, Status>;
+  /** Each measured check's headline value (and its limit), for trends: absent in records before they were kept. */
+  values?: Record<string, RecordedValue>;
+  /** The run left checks out (--only/--skip): its summary is not the whole checklist's. */
+  partial?: boolean;
+}
+
+export interface RecordedValue {
+  value: number;
+  unit: 'seconds' | 'blocks' | 'usd' | 'ratio';
+  limit?: { value: number; kind: 'max' | 'min' };
 }
 
 export interface RunHistory {
@@ -97,6 +107,13 @@ export function recordOf(run: RunResult): RunRecord {
     verdict: run.verdict,
     summary: run.summary,
     statuses: Object.fromEntries(run.results.map((r) => [r.id, r.status])),
+    values: Object.fromEntries(
+      run.results.flatMap((r) =>
+        'value' in r && r.value !== undefined && r.unit !== undefined
+          ? [[r.id, { value: r.value, unit: r.unit, ...(r.limit ? { limit: r.limit } : {}) }]]
+          : [],
+      ),
+    ),
   };
 }
 
