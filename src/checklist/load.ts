@@ -22,7 +22,7 @@ import type { Severity } from '../core/vocabulary.js';
 import { ChecklistError, type ChecklistProblem, type SourcePosition } from '../errors.js';
 import { PRESETS, type VenuePreset } from '../venues/presets.js';
 import { interpolate, MissingVariableError } from './interpolate.js';
-import type { CheckInstance, Checklist } from './model.js';
+import type { CheckInstance, Checklist, EscalationPath } from './model.js';
 import { checklistSchema, commonCheckShape, drillSchema, type venueSchema } from './schema.js';
 import { suggest } from './suggest.js';
 import {
@@ -224,7 +224,7 @@ function checkSchemaFor(type: string, params: z.ZodObject): z.ZodObject {
 function loadChecks(
   raw: Record<string, unknown>[],
   locator: Locator,
-  defaults: { severity: Severity },
+  defaults: { severity: Severity } & EscalationPath,
   venue: VenueCapabilities,
 ): { checks: CheckInstance[]; problems: ChecklistProblem[]; warnings: ChecklistProblem[] } {
   const problems: ChecklistProblem[] = [];
@@ -265,6 +265,9 @@ function loadChecks(
       tags,
       description,
       remediation,
+      owner,
+      runbook,
+      escalation,
       timeout,
       skip,
       type: _type,
@@ -312,11 +315,22 @@ function loadChecks(
       tags: tags as string[],
       description: description as string | undefined,
       remediation: remediation as string | undefined,
+      ...escalationPath({ owner, runbook, escalation } as EscalationPath, defaults),
       timeoutMs: timeout as number | undefined,
       skip: skip as string | undefined,
     });
   });
   return { checks, problems, warnings };
+}
+
+/** The check's own owner, runbook and escalation, each falling back to the defaults'; unset ones left out. */
+function escalationPath(own: EscalationPath, defaults: EscalationPath): EscalationPath {
+  const path: EscalationPath = {};
+  for (const key of ['owner', 'runbook', 'escalation'] as const) {
+    const value = own[key] ?? defaults[key];
+    if (value !== undefined) path[key] = value;
+  }
+  return path;
 }
 
 export interface LoadOptions {

@@ -11,7 +11,15 @@ export interface ChainConfig {
   rpc: string[];
 }
 
-export interface CheckInstance {
+/** Who answers for a check when it fails: its own values, else the checklist's defaults, field by field. */
+export interface EscalationPath {
+  owner?: string;
+  /** An http(s) URL (validated by the loader). */
+  runbook?: string;
+  escalation?: string;
+}
+
+export interface CheckInstance extends EscalationPath {
   id: string;
   type: string;
   definition: AnyCheckDefinition;

@@ -52,6 +52,49 @@ export const venueSchema = z.strictObject({
     .default({}),
 });
 
+/**
+ * Who answers when a check fails: on any check, and in `defaults` for every check that names none
+ * itself (field by field). Shown under a problem in every report and in the notifications.
+ */
+const escalationShape = {
+  owner: z
+    .string({ error: 'expected the owner as text: a team or a person, e.g. perps-risk' })
+    .trim()
+    .min(1, { error: 'expected the owner as text: a team or a person (or remove the key)' })
+    .optional()
+    .meta({ description: "Who owns this check's concern (a team or a person), shown under a failure." }),
+  // The message never echoes the value: a URL read from ${VAR} may carry a token.
+  runbook: z
+    .string({
+      error: 'expected the runbook as an http(s) URL, e.g. https://wiki.example/runbooks/head-fresh',
+    })
+    .refine(isHttpUrl, {
+      error: 'expected the runbook as an http(s) URL, e.g. https://wiki.example/runbooks/head-fresh',
+    })
+    .optional()
+    .meta({
+      description: 'An http(s) URL of the runbook for a failure (Alertmanager: runbook_url).',
+      format: 'uri',
+    }),
+  escalation: z
+    .string({ error: 'expected who to call as text, e.g. "#perps-oncall, then the desk lead"' })
+    .trim()
+    .min(1, { error: 'expected who to call as text (or remove the key)' })
+    .optional()
+    .meta({
+      description: 'Who to call when this check fails, free text ("#perps-oncall, then +1 555 0100").',
+    }),
+};
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 export const defaultsSchema = z
   .strictObject({
     timeout: duration('Per-check deadline unless a check or --timeout says otherwise.', '20s', {
@@ -70,6 +113,7 @@ export const defaultsSchema = z
     rpcTimeout: duration(
       'Per-HTTP-request timeout for RPC calls (default 3s, at most half of timeout); below timeout (--rpc-timeout overrides).',
     ).optional(),
+    ...escalationShape,
   })
   .refine((d) => d.rpcTimeout === undefined || d.rpcTimeout < d.timeout, {
     path: ['rpcTimeout'],
@@ -135,6 +179,7 @@ export const commonCheckShape = {
   tags: z.array(z.string(), { error: 'expected a list of tags' }).default([]),
   description: z.string().optional(),
   remediation: z.string().optional(),
+  ...escalationShape,
   timeout: duration('Deadline for this check.', undefined, { timer: true }).optional(),
   // An empty reason would read as "no skip" and run the check the user meant to switch off.
   skip: z

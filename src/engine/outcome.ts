@@ -16,6 +16,10 @@ export function resultBase(check: CheckInstance) {
     severity: check.severity,
     description: check.description,
     remediation: check.remediation,
+    // Only when set: results of checklists without them keep their exact shape.
+    ...(check.owner !== undefined ? { owner: check.owner } : {}),
+    ...(check.runbook !== undefined ? { runbook: check.runbook } : {}),
+    ...(check.escalation !== undefined ? { escalation: check.escalation } : {}),
     tags: check.tags,
   };
 }

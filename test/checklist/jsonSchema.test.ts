@@ -24,4 +24,15 @@ describe('checklist JSON Schema', () => {
     });
     expect(headAge?.additionalProperties).toBe(false);
   });
+
+  it('offers owner, runbook (a URI) and escalation in defaults and on every check type', () => {
+    const schema = JSON.parse(renderJsonSchema());
+    const defaults = schema.properties.defaults.properties;
+    const variants = schema.properties.checks.items.anyOf as { properties: Record<string, unknown> }[];
+    for (const properties of [defaults, ...variants.map((v) => v.properties)]) {
+      expect(properties.owner).toMatchObject({ type: 'string' });
+      expect(properties.runbook).toMatchObject({ type: 'string', format: 'uri' });
+      expect(properties.escalation).toMatchObject({ type: 'string' });
+    }
+  });
 });
