@@ -17,8 +17,19 @@ export interface VerdictChange {
   previousVerdict: RunResult['verdict'] | null;
   startedAt: string;
   summary: RunResult['summary'];
-  /** Checks at fail, warn or error, with their messages. */
-  problems: { id: string; status: string; message: string }[];
+  /** Checks at fail, warn or error, with their messages and, when the checklist names them, who answers. */
+  problems: ({ id: string; status: string; message: string } & EscalationFields)[];
+}
+
+type EscalationFields = Pick<CheckResult, 'owner' | 'runbook' | 'escalation'>;
+
+/** The check's owner, runbook and escalation, only those it has (so a payload without them keeps its shape). */
+function escalationOf(result: CheckResult): EscalationFields {
+  return {
+    ...(result.owner ? { owner: result.owner } : {}),
+    ...(result.runbook ? { runbook: result.runbook } : {}),
+    ...(result.escalation ? { escalation: result.escalation } : {}),
+  };
 }
 
 const isProblem = (r: CheckResult) => r.status === 'fail' || r.status === 'warn' || r.status === 'error';
@@ -32,7 +43,9 @@ export function jsonPayload(run: RunResult, previous: RunRecord | undefined): Ve
     previousVerdict: previous?.verdict ?? null,
     startedAt: run.startedAt,
     summary: run.summary,
-    problems: run.results.filter(isProblem).map((r) => ({ id: r.id, status: r.status, message: r.message })),
+    problems: run.results
+      .filter(isProblem)
+      .map((r) => ({ id: r.id, status: r.status, message: r.message, ...escalationOf(r) })),
   };
 }
 
@@ -75,6 +88,8 @@ export function alertmanagerPayload(run: RunResult, previous: RunRecord | undefi
       check_id: result.id,
       check_type: result.type,
       severity: result.severity,
+      // A label, so a route can send the alert to its owner; in the resolving alert too (same identity).
+      ...(result.owner ? { owner: result.owner } : {}),
     };
     if (isProblem(result)) {
       alerts.push({
@@ -85,6 +100,9 @@ export function alertmanagerPayload(run: RunResult, previous: RunRecord | undefi
           ...(result.description ? { description: result.description } : {}),
           ...('observed' in result ? { observed: result.observed } : {}),
           ...('threshold' in result && result.threshold ? { threshold: result.threshold } : {}),
+          // runbook_url: the name Prometheus alert rules and Alertmanager templates use for it.
+          ...(result.runbook ? { runbook_url: result.runbook } : {}),
+          ...(result.escalation ? { escalation: result.escalation } : {}),
         },
         startsAt: run.startedAt,
       });
@@ -112,7 +130,10 @@ export function slackPayload(
   const headline = `l2preflight: ${run.verdict}${was} for ${run.venue.name} — ${run.verdictReason}`;
   const problems = run.results
     .filter(isProblem)
-    .map((r) => `• *${r.id}* ${r.status}: ${r.message}${r.remediation ? `\n    _${r.remediation}_` : ''}`);
+    .map(
+      (r) =>
+        `• *${r.id}* ${r.status}: ${r.message}${r.remediation ? `\n    _${r.remediation}_` : ''}${slackEscalation(r)}`,
+    );
   return {
     // Slack requires `text` (the notification and fallback) even when blocks are given.
     text: clip(headline, SLACK_SECTION_LIMIT),
@@ -134,6 +155,20 @@ export function slackPayload(
       },
     ],
   };
+}
+
+/** Slack's mrkdwn wants &, < and > escaped in text; a link is <url|label>. */
+const slackText = (text: string) =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/** "owner: perps-risk · runbook · escalation: #perps-oncall" under a problem, the runbook a link. */
+function slackEscalation(result: CheckResult): string {
+  const parts = [
+    ...(result.owner ? [`owner: ${slackText(result.owner)}`] : []),
+    ...(result.runbook ? [`<${slackText(result.runbook).replaceAll('|', '%7C')}|runbook>`] : []),
+    ...(result.escalation ? [`escalation: ${slackText(result.escalation)}`] : []),
+  ];
+  return parts.length ? `\n    ${parts.join(' · ')}` : '';
 }
 
 /** The receiver a URL names when --notify-format is not given: Alertmanager's API path, Slack's host, else JSON. */

@@ -21,6 +21,10 @@ function orderedResult(result: CheckResult): Record<string, unknown> {
     description: result.description,
     // Added after schemaVersion 1 shipped: last, so existing keys keep their order.
     errorKind: result.status === 'error' || result.status === 'skip' ? result.errorKind : undefined,
+    // On every result, like description: they belong to the check, whatever it found this time.
+    owner: result.owner,
+    runbook: result.runbook,
+    escalation: result.escalation,
   };
 }
 

@@ -1,6 +1,6 @@
 /** JUnit XML for CI systems: one testcase per check. */
 import type { CheckResult, RunResult } from '../core/result.js';
-import { errorAdvice } from './text.js';
+import { errorAdvice, escalationLines } from './text.js';
 
 // XML 1.0 allows tab, newline and carriage return among the control characters, and no lone
 // surrogates or U+FFFE/U+FFFF; a CI parser rejects the whole report over one such character.
@@ -34,6 +34,8 @@ function body(run: RunResult, result: CheckResult): string {
   // An error measured nothing: what to do about the measurement, never the check's fail remediation.
   if (result.status === 'error') lines.push(`what to do: ${errorAdvice(run, result)}`);
   else if (result.remediation) lines.push(`remediation: ${result.remediation}`);
+  // Who answers, for a failure and an error alike: a check that cannot measure still has an owner.
+  lines.push(...escalationLines(result).map(({ label, text }) => `${label}: ${text}`));
   return escapeText(lines.join('\n'));
 }
 

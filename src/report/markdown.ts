@@ -1,7 +1,7 @@
 /** A Markdown summary for pull requests and CI job summaries (GitHub's GITHUB_STEP_SUMMARY). */
 import type { CheckResult, RunResult, Status, Verdict } from '../core/result.js';
 import { blocking } from '../engine/status.js';
-import { checksRunText, deadlineText, errorAdvice, visible } from './text.js';
+import { checksRunText, deadlineText, errorAdvice, escalationLines, visible } from './text.js';
 
 const HEADLINE: Record<Verdict, string> = {
   ROUTE: '✅ ROUTE',
@@ -27,6 +27,25 @@ function statusCell(result: CheckResult): string {
   return `${ICON[result.status]} ${result.status}${changed}`;
 }
 
+/**
+ * Who answers for a problem, nested under its bullet. The runbook is an autolink: the loader took only
+ * an http(s) URL, and its serialized form percent-encodes anything that could end the link early.
+ */
+function escalationItems(result: CheckResult): string[] {
+  return escalationLines(result).map(({ label, text }) =>
+    label === 'runbook' ? `  - runbook: ${autolink(text)}` : `  - ${label}: ${cell(text)}`,
+  );
+}
+
+function autolink(url: string): string {
+  try {
+    return `<${new URL(url).href}>`;
+  } catch {
+    // Not from a loaded checklist (the loader refuses anything but an http(s) URL): shown as text.
+    return cell(url);
+  }
+}
+
 export function renderMarkdown(run: RunResult): string {
   const s = run.summary;
   const blockers = blocking(run.results, run.failOn);
@@ -48,7 +67,7 @@ export function renderMarkdown(run: RunResult): string {
   // An error measured nothing about the venue: it gets what to do about the measurement, never the
   // check's remediation (which is for when the venue fails it).
   const remediations = run.results.filter(
-    (r) => (r.status === 'fail' || r.status === 'warn') && r.remediation,
+    (r) => (r.status === 'fail' || r.status === 'warn') && (r.remediation || escalationLines(r).length > 0),
   );
   const errors = run.results.filter((r) => r.status === 'error');
   if (remediations.length > 0) {
@@ -56,7 +75,10 @@ export function renderMarkdown(run: RunResult): string {
       '',
       '**What to do**',
       '',
-      ...remediations.map((r) => `- **${cell(r.id)}**: ${cell(r.remediation)}`),
+      ...remediations.flatMap((r) => [
+        r.remediation ? `- **${cell(r.id)}**: ${cell(r.remediation)}` : `- **${cell(r.id)}**`,
+        ...escalationItems(r),
+      ]),
     );
   }
   if (errors.length > 0) {
@@ -64,7 +86,7 @@ export function renderMarkdown(run: RunResult): string {
       '',
       '**Could not measure**',
       '',
-      ...errors.map((r) => `- **${cell(r.id)}**: ${cell(errorAdvice(run, r))}`),
+      ...errors.flatMap((r) => [`- **${cell(r.id)}**: ${cell(errorAdvice(run, r))}`, ...escalationItems(r)]),
     );
   }
   const verdict = {

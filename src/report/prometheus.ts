@@ -20,6 +20,34 @@ function family(name: string, help: string, samples: string[]): string[] {
   return [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...samples];
 }
 
+/**
+ * Who owns each check, as an info metric (value 1) to join on (checklist, venue, id) with group_left,
+ * rather than labels on the status series: a changed owner would start new status series and cut
+ * their history. One series per check that names an owner or a runbook, so no more series than checks.
+ * The free-text escalation is no label (long, edited often): it is in the JSON, Markdown and alerts.
+ * Left out entirely when no check names them, so such a checklist's exposition is as it was.
+ */
+function escalationInfo(run: RunResult, base: Record<string, string>): string[] {
+  const samples = run.results.flatMap((r) =>
+    r.owner || r.runbook
+      ? [
+          `l2preflight_check_owner_info${labels({
+            ...base,
+            id: r.id,
+            ...(r.owner ? { owner: r.owner } : {}),
+            ...(r.runbook ? { runbook_url: r.runbook } : {}),
+          })} 1`,
+        ]
+      : [],
+  );
+  if (samples.length === 0) return [];
+  return family(
+    'l2preflight_check_owner_info',
+    "A check's owner and runbook_url from the checklist (always 1): join with * on(checklist, venue, id) group_left(owner, runbook_url).",
+    samples,
+  );
+}
+
 export function renderPrometheus(run: RunResult): string {
   const base = { checklist: run.checklist, venue: run.venue.name };
   const check = (r: RunResult['results'][number]) => ({
@@ -92,6 +120,7 @@ export function renderPrometheus(run: RunResult): string {
       'How long the check took.',
       run.results.map((r) => `l2preflight_check_duration_seconds${labels(check(r))} ${r.durationMs / 1000}`),
     ),
+    ...escalationInfo(run, base),
   ];
   return `${lines.join('\n')}\n`;
 }
