@@ -2,6 +2,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseChecklist } from '../../src/checklist/load.js';
+import { initCommand } from '../../src/commands/init.js';
 import { cli, ROOT } from '../helpers/cli.js';
 
 describe('l2preflight init', () => {
@@ -77,4 +79,40 @@ describe('l2preflight init', () => {
     expect(stdout).toMatch(/base +Base \(chain 8453\) on Ethereum.*endpoints from BASE_RPC_URL, ETH_RPC_URL/);
     expect(stdout).toContain('$sequencerUptimeFeed');
   });
+
+  it.each(['starter', 'base', 'op-mainnet', 'arbitrum-one', 'dydx-v4'])(
+    '%s: writes owner, runbook and escalation commented out in defaults and on head-fresh, valid once uncommented',
+    async (name) => {
+      const dir = await mkdtemp(join(tmpdir(), 'l2p-init-'));
+      const file = join(dir, `${name}.yaml`);
+      await initCommand(file, { venue: name === 'starter' ? undefined : name });
+      const text = await readFile(file, 'utf8');
+      const defaults = /^defaults:\n((?: {2}.*\n)+)/m.exec(text)?.[1] ?? '';
+      expect(defaults).toMatch(/^ {2}# Who answers when a check fails/m);
+      expect(defaults).toMatch(/^ {2}# owner: \S+ +# the team or person who owns these checks$/m);
+      expect(defaults).toMatch(
+        /^ {2}# runbook: https:\/\/\S+ +# an http\(s\) URL: what to do when a check fails$/m,
+      );
+      expect(defaults).toMatch(/^ {2}# escalation: ".+" +# who to call, free text$/m);
+      // Commented out: nothing changes until the user fills them in.
+      const asWritten = parseChecklist(text, file, { env: {} });
+      expect(asWritten.checks.some((c) => c.owner || c.runbook || c.escalation)).toBe(false);
+
+      const filledIn = parseChecklist(text.replace(/^( *)# (owner|runbook|escalation): /gm, '$1$2: '), file, {
+        env: {},
+      });
+      const [head, next] = filledIn.checks;
+      expect(head).toMatchObject({
+        id: 'head-fresh',
+        owner: 'sequencer-watch',
+        runbook: 'https://wiki.example.com/runbooks/head-fresh',
+      });
+      expect(head?.escalation).toContain('sequencer-watch');
+      expect(next).toMatchObject({
+        owner: 'perps-risk',
+        runbook: 'https://wiki.example.com/runbooks/venue',
+        escalation: '#perps-oncall, then the desk lead',
+      });
+    },
+  );
 });
