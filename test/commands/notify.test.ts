@@ -4,7 +4,6 @@
  * message has the `text` Slack requires; `--notify-on` says a HOLD that persists again.
  */
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,29 +12,7 @@ import { cli } from '../helpers/cli.js';
 import { type RunningAlertmanager, startAlertmanager } from '../helpers/prometheus.js';
 import { promTool } from '../helpers/serve.js';
 import { applyScenario, startTestVenue } from '../helpers/venue.js';
-
-/** A webhook that keeps every body it is sent. */
-async function receiver() {
-  const bodies: unknown[] = [];
-  const server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-    response.writeHead(200).end('ok');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    bodies,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
+import { receiver } from '../helpers/webhook.js';
 
 const binary = promTool('prometheus-alertmanager');
 if (!binary)
