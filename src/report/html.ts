@@ -62,7 +62,9 @@ ${cut ? `<p class="meta">${e(cut)}</p>\n` : ''}</header>
 <main>
 ${run.results.map((result) => checkSection(run, result, runs)).join('\n')}
 </main>
-<footer>${e(`${run.tool.name} ${run.tool.version}`)} · failOn ${e(run.failOn)}</footer>
+<footer>
+${endpointsList(run)}<p>${e(`${run.tool.name} ${run.tool.version}`)} · --fail-on ${e(run.failOn)}</p>
+</footer>
 </body>
 </html>
 `;
@@ -97,6 +99,18 @@ ${figures ? `<dl>${figures}</dl>\n` : ''}<p class="message">${e(result.message)}
 ${advice ? `<p class="advice"><b>${result.status === 'error' ? 'could not measure' : 'what to do'}:</b> ${e(advice)}</p>\n` : ''}${escalation.length ? `<ul class="escalation">${escalation.map((line) => `<li><b>${e(line.label)}:</b> ${line.label === 'runbook' ? link(line.text) : e(line.text)}</li>`).join('')}</ul>\n` : ''}</div>
 ${chart}
 </section>`;
+}
+
+/** Which endpoints answered (their URLs are redacted by the engine, and the output again by `run`). */
+function endpointsList(run: RunResult): string {
+  if (run.endpoints.length === 0) return '';
+  const items = run.endpoints.map((endpoint) => {
+    const head = endpoint.head
+      ? `head ${endpoint.head.block}, ${formatDuration(endpoint.head.ageMs)} old`
+      : 'no head';
+    return `<li>${e(endpoint.chain)} <code>${e(endpoint.url)}</code>: ${endpoint.requests} requests, ${endpoint.failures} failed, ${e(head)}</li>`;
+  });
+  return `<ul class="endpoints">${items.join('')}</ul>\n`;
 }
 
 /** A runbook is a URL: a link when it is http(s), plain text otherwise (never a javascript: link). */
@@ -236,5 +250,6 @@ dt{color:#57606a}dd{margin:0;font-weight:600}
 .chart .bad{fill:${STATUS_COLOURS.fail};fill-opacity:.07}
 figcaption{font-size:11px;color:#57606a}
 footer{padding:12px 16px 24px;color:#57606a;font-size:12px}
+.endpoints{margin:0;padding-left:18px}
 @media (max-width:860px){.check{grid-template-columns:1fr}}
 `.trim();
