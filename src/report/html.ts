@@ -60,7 +60,9 @@ export function renderHtml(run: RunResult, history: readonly RunRecord[] = []): 
 <p class="meta">${e(checksRunText(run))} · <b class="s-pass">${s.pass} pass</b> · <b class="s-warn">${s.warn} warn</b> · <b class="s-fail">${s.fail} fail</b> · <b class="s-error">${s.error} error</b> · <b class="s-skip">${s.skip} skip</b> · ${runs.length} recorded run${runs.length === 1 ? '' : 's'} charted</p>
 ${cut ? `<p class="meta">${e(cut)}</p>\n` : ''}</header>
 <main>
-${run.results.map((result) => checkSection(run, result, runs)).join('\n')}
+${problemsFirst(run.results)
+  .map((result) => checkSection(run, result, runs))
+  .join('\n')}
 </main>
 <footer>
 ${endpointsList(run)}<p>${e(`${run.tool.name} ${run.tool.version}`)} · --fail-on ${e(run.failOn)}</p>
@@ -68,6 +70,13 @@ ${endpointsList(run)}<p>${e(`${run.tool.name} ${run.tool.version}`)} · --fail-o
 </body>
 </html>
 `;
+}
+
+const READING_ORDER: Record<Status, number> = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
+
+/** A desk reads what is wrong first: failures, then what could not be measured, then warnings; else the checklist's order. */
+function problemsFirst(results: readonly CheckResult[]): CheckResult[] {
+  return [...results].sort((a, b) => READING_ORDER[a.status] - READING_ORDER[b.status]);
 }
 
 function checkSection(run: RunResult, result: CheckResult, runs: readonly RunRecord[]): string {

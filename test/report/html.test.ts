@@ -70,14 +70,21 @@ const PAST: RunRecord[] = [
 ];
 
 describe('renderHtml', () => {
-  it('is one well-formed document with a section per check, in order, and its status', () => {
+  it('is one well-formed document with a section per check and its status, problems first', () => {
     const run = fixtureRun({ results: measuredResults() });
     const html = renderHtml(run, PAST);
     expect(XMLValidator.validate(html)).toBe(true);
     const doc = parse(html);
     const sections = all(doc, 'section');
-    expect(sections.map((s) => s['data-check'])).toEqual(run.results.map((r) => r.id));
-    expect(sections.map((s) => s['data-status'])).toEqual(run.results.map((r) => r.status));
+    // what is wrong first (fail, error, warn), then the rest in the checklist's order
+    expect(sections.map((s) => [s['data-check'], s['data-status']])).toEqual([
+      ['fund', 'fail'],
+      ['probe', 'error'],
+      ['eth-usd', 'warn'],
+      ['head-fresh', 'pass'],
+      ['later', 'skip'],
+    ]);
+    expect(run.results.map((r) => r.id)).toEqual(['head-fresh', 'eth-usd', 'fund', 'probe', 'later']);
     expect(all(doc, 'header')[0]?.['data-verdict']).toBe('HOLD');
     expect(html).toContain('fund, probe at or above --fail-on fail');
   });
