@@ -239,10 +239,12 @@ describe('l2preflight run', () => {
         DEAD_RPC: `http://user:${secret}@127.0.0.1:${deadPort}/v2/${secret}`,
         LIVE_RPC: proxy.url(`/v2/${secret}?apikey=${secret}`),
       };
-      for (const format of ['table', 'json', 'junit']) {
+      for (const format of ['table', 'json', 'junit', 'html']) {
         const { stdout, stderr } = await cli(['run', file, '--format', format, '--debug'], keyed);
         expect(stdout + stderr).not.toContain(secret);
         expect(stdout).toContain(format === 'junit' ? 'testsuites' : 'head');
+        // the HTML lists the endpoints: the keyed one is there, by its host only
+        if (format === 'html') expect(stdout).toMatch(/<code>http:\/\/127\.0\.0\.1:\d+\/…<\/code>/);
       }
       const dead = await cli(['run', file, '--format', 'json'], { ...keyed, LIVE_RPC: keyed.DEAD_RPC });
       expect(dead.code).toBe(3);

@@ -246,11 +246,15 @@ export async function runOnce(
   const run = withPreviousStatuses(fresh, previous);
 
   const plain = async (format: Format) =>
-    redactor.apply(await render(format, run, { color: false, width: options.width }));
+    redactor.apply(await render(format, run, { color: false, width: options.width, history: past }));
   if (settings.format !== 'table' || !settings.watchMs) {
     options.write(
       redactor.apply(
-        await render(settings.format, run, { color: options.stdoutColor, width: options.width }),
+        await render(settings.format, run, {
+          color: options.stdoutColor,
+          width: options.width,
+          history: past,
+        }),
       ),
     );
   }

@@ -22,7 +22,7 @@ export const FAIL_ON = ['fail', 'warn'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 /** Report formats: `--format`, `--report FORMAT=FILE`. */
-export const FORMATS = ['table', 'json', 'junit', 'markdown', 'prometheus'] as const;
+export const FORMATS = ['table', 'json', 'junit', 'markdown', 'prometheus', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 /**
  * Why a check has no judgement, as the JSON result's `errorKind` says it: a script switches on these

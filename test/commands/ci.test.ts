@@ -101,7 +101,9 @@ describe('reports for CI', () => {
   it('rejects a malformed --report', async () => {
     const { code, stderr } = await cli(['run', 'checks/devnet.yaml', '--report', 'yaml=out.yaml'], env);
     expect(code).toBe(2);
-    expect(stderr).toContain('--report: expected one of table, json, junit, markdown, prometheus');
+    expect(stderr).toContain(
+      '--report: expected one of table, json, junit, markdown, prometheus, html, got "yaml"',
+    );
   });
 });
 

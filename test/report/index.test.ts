@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/report/html.js';
 import { FORMATS, render } from '../../src/report/index.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderJunit } from '../../src/report/junit.js';
@@ -6,8 +7,8 @@ import { renderTable } from '../../src/report/table.js';
 import { fixtureRun } from './fixtures.js';
 
 describe('render', () => {
-  it('offers table, json, junit, markdown and prometheus', () => {
-    expect(FORMATS).toEqual(['table', 'json', 'junit', 'markdown', 'prometheus']);
+  it('offers table, json, junit, markdown, prometheus and html', () => {
+    expect(FORMATS).toEqual(['table', 'json', 'junit', 'markdown', 'prometheus', 'html']);
   });
 
   it('dispatches each format to its renderer', async () => {
@@ -16,5 +17,6 @@ describe('render', () => {
     expect(await render('table', run, options)).toBe(renderTable(run, options));
     expect(await render('json', run, options)).toBe(renderJson(run));
     expect(await render('junit', run, options)).toBe(renderJunit(run));
+    expect(await render('html', run, options)).toBe(renderHtml(run));
   });
 });
