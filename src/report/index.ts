@@ -14,7 +14,8 @@ export { FORMATS, type Format } from '../core/vocabulary.js';
 export async function render(
   format: Format,
   run: RunResult,
-  options: { color: boolean; width?: number },
+  /** `layout` is the table's (TableOptions): the other formats have one shape. */
+  options: { color: boolean; width?: number; layout?: 'auto' | 'wide' | 'compact' },
 ): Promise<string> {
   switch (format) {
     case 'table':
