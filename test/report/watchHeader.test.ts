@@ -39,6 +39,6 @@ describe('rows a screen takes', () => {
   it('counts wrapped lines, ignoring colour codes', () => {
     expect(rowsOf('a\nb', 80)).toBe(2);
     expect(rowsOf(`${'x'.repeat(80)}\n${'y'.repeat(81)}`, 80)).toBe(3);
-    expect(rowsOf('\u001b[31m' + 'x'.repeat(80) + '\u001b[39m', 80)).toBe(1);
+    expect(rowsOf(`\u001b[31m${'x'.repeat(80)}\u001b[39m`, 80)).toBe(1);
   });
 });
