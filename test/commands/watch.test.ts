@@ -1,5 +1,6 @@
 /**
- * `run --watch` on a real terminal (a pseudo-terminal driven by test/helpers/ptyuntil.py): the header
+ * `run` on a real terminal (a pseudo-terminal driven by test/helpers/ptyuntil.py): at 80 columns the
+ * compact layout unless --wide. `run --watch` there: the header
  * line with the last run's time, verdict and countdown is rewritten in place while idle, the table is
  * drawn once per run, and Ctrl-C typed while idle ends the process with the last verdict's exit code.
  */
@@ -36,9 +37,17 @@ interface Outcome {
   output: string;
 }
 
-/** `run --watch 1h` on a terminal of `size` (ROWSxCOLS); Ctrl-C once three countdown values were shown. */
-function watchOnTerminal(size: string, state: string): Promise<Outcome> {
-  const args = ['run', 'checks/devnet.yaml', '--only', 'head-fresh,insurance-fund', '--state', state];
+/**
+ * `l2preflight ARGS` on a terminal of `size` (ROWSxCOLS), without colour; Ctrl-C once `pattern` has
+ * matched `distinct` different texts (a pattern that never matches: the process ends on its own).
+ */
+function onTerminal(
+  args: string[],
+  size: string,
+  pattern: string,
+  distinct: number,
+  env: Record<string, string> = {},
+): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const environment: NodeJS.ProcessEnv = {
       ...process.env,
@@ -46,20 +55,19 @@ function watchOnTerminal(size: string, state: string): Promise<Outcome> {
       TERM: 'xterm',
       NO_COLOR: '1',
       PTYRUN_SIZE: size,
+      ...env,
     };
-    delete environment.CI;
+    if (!env.CI) delete environment.CI;
     const child = spawn(
       'python3',
       [
         join(ROOT, 'test/helpers/ptyuntil.py'),
-        COUNTDOWN,
-        '3',
+        pattern,
+        String(distinct),
         '60000',
         process.execPath,
         'bin/l2preflight.js',
         ...args,
-        '--watch',
-        '1h',
       ],
       { cwd: ROOT, env: environment, stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -71,6 +79,55 @@ function watchOnTerminal(size: string, state: string): Promise<Outcome> {
     child.once('close', () => resolve(JSON.parse(stdout) as Outcome));
   });
 }
+
+const QUICK = ['--only', 'head-fresh,insurance-fund'];
+
+/** `run --watch 1h`; Ctrl-C once three countdown values were shown. */
+function watchOnTerminal(size: string, state: string): Promise<Outcome> {
+  return onTerminal(
+    ['run', 'checks/devnet.yaml', ...QUICK, '--state', state, '--watch', '1h'],
+    size,
+    COUNTDOWN,
+    3,
+  );
+}
+
+describe('run on an 80-column terminal, without colour', () => {
+  // CI=true: no spinner on the terminal's stderr, only the report.
+  const once = (extra: string[]) =>
+    onTerminal(
+      ['run', 'checks/devnet.yaml', '--state', join(dir, `once-${extra.length}`), ...extra],
+      '40x80',
+      'never (matches)',
+      1,
+      {
+        CI: 'true',
+      },
+    );
+
+  it('takes the compact layout, a line per check, marks telling FAIL from WARN', async () => {
+    const r = await once([]);
+    expect(r.killed).toBe(false);
+    expect(r.exitCode).toBe(1);
+    expect(r.output).not.toContain('┌');
+    expect(r.output).not.toContain(ESC);
+    const lines = r.output.split('\r\n');
+    expect(lines.filter((l) => /^[✓!✗?-] (PASS|WARN|FAIL|ERROR|SKIP) /u.test(l))).toHaveLength(16);
+    expect(lines.findIndex((l) => l.startsWith('✗ FAIL  insurance-fund'))).toBeLessThan(
+      lines.findIndex((l) => l.startsWith('! WARN  drill-sla')),
+    );
+    expect(Math.max(...lines.map((l) => Array.from(l).length))).toBeLessThanOrEqual(80);
+  }, 90_000);
+
+  it('draws the full table with --wide', async () => {
+    const r = await once(['--wide']);
+    expect(r.exitCode).toBe(1);
+    expect(r.output).toContain('│ CHECK       │ STATUS │');
+    expect(r.output).toContain('│ eth-usd     │ PASS   │');
+    expect(r.output).toContain('\r\n✗ insurance-fund: ');
+    expect(r.output).toContain('\r\n! drill-sla: ');
+  }, 90_000);
+});
 
 describe('run --watch on a terminal', () => {
   it('keeps a header with the time, verdict and a countdown updated in place; Ctrl-C exits with the HOLD', async () => {
