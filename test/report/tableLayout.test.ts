@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult, RunResult } from '../../src/core/result.js';
+import { wrap } from '../../src/report/compactTable.js';
 import { chooseLayout, renderTable, type TableOptions } from '../../src/report/table.js';
 import { devnetRun } from './devnetRuns.js';
 import { fixtureResults, fixtureRun } from './fixtures.js';
@@ -185,4 +186,16 @@ describe('the wide table', () => {
     expect(text).toContain('\n✗ fund: ');
     expect(text).toContain('\n? probe: ');
   });
+});
+
+describe('wrap', () => {
+  const text = `a reorg of ${'0x'.padEnd(66, 'f')} at height 1234 replaced\nthe block ${'x'.repeat(7)} seen`;
+  for (const width of [12, 20, 33, 80]) {
+    it(`keeps every character and stays within ${width} columns`, () => {
+      const lines = wrap(text, width, '    ', '      ');
+      expect(Math.max(...lines.map(columns))).toBeLessThanOrEqual(width);
+      expect(lines.join('').replaceAll(' ', '')).toBe(text.replaceAll(/[ \n]/g, ''));
+      expect(lines[0]?.startsWith('    a reorg')).toBe(true);
+    });
+  }
 });
