@@ -107,6 +107,10 @@ program
   )
   .option('--concurrency <n>', 'checks in flight at once (default: all; reads are batched)')
   .option('--state <dir>', 'where run history lives (default: .l2preflight/ next to the checklist)')
+  .option(
+    '--wide',
+    'the full table even on a terminal too narrow for it (else a line per check there: the compact layout)',
+  )
   .option('--watch <interval>', 're-run every INTERVAL (e.g. 60s) until Ctrl-C; redraws on a terminal')
   .option(
     '--notify <url>',
@@ -144,6 +148,7 @@ program
       stderrIsTty: process.stderr.isTTY === true && !process.env.CI && (process.stderr.columns ?? 0) > 0,
       stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined,
       width: process.stdout.columns,
+      height: process.stdout.rows,
       write,
       log: debug ? (text) => process.stderr.write(`${text}\n`) : undefined,
       warn: (text) => process.stderr.write(`warning: ${text}\n`),
@@ -384,12 +389,14 @@ portOptions(
     .description(
       'bring the devnet up, run checks/devnet.yaml against it, print the table, shut it down (npm start); ' +
         '--stack arbitrum: the Arbitrum devnet and checks/devnet-arbitrum.yaml',
-    ),
-).action(async (options: DevnetFlags) => {
+    )
+    .option('--wide', 'the full table even on a terminal too narrow for it'),
+).action(async (options: DevnetFlags & { wide?: boolean }) => {
   const common = {
     version,
     stdoutColor: colorAllowed(process.stdout),
     width: process.stdout.columns,
+    wide: options.wide,
     write,
     log: debug ? (text: string) => process.stderr.write(`${text}\n`) : undefined,
   };

@@ -214,6 +214,7 @@ export interface DemoOptions {
   version: string;
   stdoutColor: boolean;
   width?: number;
+  wide?: boolean;
   write: (text: string) => void;
   log?: (text: string) => void;
 }
@@ -241,6 +242,7 @@ export async function runDemo(
       stdoutColor: options.stdoutColor,
       stderrIsTty: false,
       width: options.width,
+      wide: options.wide,
       write: options.write,
       log: options.log,
     });

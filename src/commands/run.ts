@@ -56,6 +56,10 @@ export interface RunCommandOptions {
   stdoutIsTty?: boolean;
   stderrIsTty: boolean;
   width?: number;
+  /** Terminal rows, when stdout is a terminal that says (--watch keeps its header in view with it). */
+  height?: number;
+  /** --wide: the full table whatever the width (else the compact layout when the table would not fit). */
+  wide?: boolean;
   write: (text: string) => void;
   /** Warnings and traffic figures go here (stderr). */
   log?: (text: string) => void;
@@ -245,17 +249,14 @@ export async function runOnce(
   );
   const run = withPreviousStatuses(fresh, previous);
 
+  // A report file is read elsewhere, later: it keeps the wide table whatever this terminal's width.
   const plain = async (format: Format) =>
-    redactor.apply(await render(format, run, { color: false, width: options.width, history: past }));
+    redactor.apply(
+      await render(format, run, { color: false, width: options.width, layout: 'wide', history: past }),
+    );
   if (settings.format !== 'table' || !settings.watchMs) {
     options.write(
-      redactor.apply(
-        await render(settings.format, run, {
-          color: options.stdoutColor,
-          width: options.width,
-          history: past,
-        }),
-      ),
+      redactor.apply(await render(settings.format, run, { ...screenOptions(options), history: past })),
     );
   }
   // Everything below runs after the report is out: a file that cannot be written is said, never a crash.
@@ -291,6 +292,15 @@ export async function runOnce(
       );
   }
   return { run, previous, unwritten, traffic };
+}
+
+/** How the report on stdout is drawn: colour, the terminal's width, and the table's layout. */
+export function screenOptions(options: RunCommandOptions) {
+  return {
+    color: options.stdoutColor,
+    width: options.width,
+    layout: options.wide ? ('wide' as const) : ('auto' as const),
+  };
 }
 
 /** The runs before this one; `readable: false` when the history's path cannot be read at all. */

@@ -16,8 +16,16 @@ export { FORMATS, type Format } from '../core/vocabulary.js';
 export async function render(
   format: Format,
   run: RunResult,
-  /** `history`: the checklist's recorded runs, oldest first, for the HTML report's charts (this run is appended when it is not last). */
-  options: { color: boolean; width?: number; history?: readonly RunRecord[] },
+  /**
+   * `layout` is the table's (TableOptions): the other formats have one shape. `history`: the checklist's
+   * recorded runs, oldest first, for the HTML report's charts (this run is appended when it is not last).
+   */
+  options: {
+    color: boolean;
+    width?: number;
+    layout?: 'auto' | 'wide' | 'compact';
+    history?: readonly RunRecord[];
+  },
 ): Promise<string> {
   switch (format) {
     case 'table':

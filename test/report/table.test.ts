@@ -46,7 +46,7 @@ describe('renderTable', () => {
   });
 
   it('shows the remediation under each fail, warn and error, and never for pass or skip', () => {
-    expect(plain).toContain('✗ eth-usd: ETH / USD: last update 2h ago\n    remediation: Wait for a round.');
+    expect(plain).toContain('! eth-usd: ETH / USD: last update 2h ago\n    remediation: Wait for a round.');
     expect(plain).toContain(
       '✗ fund: fund holds <nothing> & "none" \'at all\'\\x07\\x1b[31m\n    remediation: Reduce size.',
     );
@@ -59,7 +59,7 @@ describe('renderTable', () => {
   it('says an error is not a pass, and what to do about the measurement instead of the fail remediation', () => {
     const text = renderTable(fixtureRun({ results: resultsWithErrorRemediation() }), { color: false });
     expect(text).toContain(
-      '✗ probe: could not measure: HTTP request failed (an error is never a pass)\n    what to do: nothing about the venue was measured: check the endpoint',
+      '? probe: could not measure: HTTP request failed (an error is never a pass)\n    what to do: nothing about the venue was measured: check the endpoint',
     );
     expect(text).not.toContain('Error remediation');
   });
@@ -111,7 +111,7 @@ describe('renderTable', () => {
       durationMs: 3,
     };
     for (const width of [80, 120, 160]) {
-      const text = renderTable(fixtureRun({ results: [long] }), { color: false, width });
+      const text = renderTable(fixtureRun({ results: [long] }), { color: false, width, layout: 'wide' });
       const tableLines = text.split('\n').filter((l) => /^[┌│├└]/.test(l));
       expect(Math.max(...tableLines.map(columns))).toBeLessThanOrEqual(width);
       expect(
