@@ -159,6 +159,42 @@ describe('run with several checklists: venues side by side', () => {
       expect((await readdir(join(dir, 'json'))).length).toBeGreaterThan(0);
     });
 
+    it('--output, --report and the step summary carry the comparison', { timeout: 120_000 }, async () => {
+      const out = (name: string) => join(dir, name);
+      const { code } = await cli(
+        [
+          'run',
+          alpha,
+          beta,
+          '--format',
+          'markdown',
+          '--output',
+          out('matrix.md'),
+          '--report',
+          `junit=${out('matrix.xml')}`,
+          '--report',
+          `json=${out('matrix.json')}`,
+          '--state',
+          join(dir, 'state'),
+        ],
+        { GITHUB_STEP_SUMMARY: out('summary.md') },
+      );
+      expect(code).toBe(1);
+      const markdown = await readFile(out('matrix.md'), 'utf8');
+      expect(markdown).toContain('| Concern | Alpha | Beta |');
+      expect(markdown).toMatch(/\| insurance \| ❌ fail 0(\.00)? USD \| ✅ pass /);
+      expect(await readFile(out('summary.md'), 'utf8')).toBe(markdown);
+      const xml = await readFile(out('matrix.xml'), 'utf8');
+      expect(xml.match(/<testsuite name="(Alpha|Beta)"/g)).toEqual([
+        '<testsuite name="Alpha"',
+        '<testsuite name="Beta"',
+      ]);
+      expect(JSON.parse(await readFile(out('matrix.json'), 'utf8'))).toMatchObject({
+        kind: 'comparison',
+        verdict: 'HOLD',
+      });
+    });
+
     it('an invalid checklist among them: exit 2, one message, nothing runs', {
       timeout: 60_000,
     }, async () => {
