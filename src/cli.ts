@@ -78,7 +78,7 @@ program
   )
   .argument(
     '[checklists...]',
-    'checklist YAML file(s); several compare their venues (a row per concern, a column per venue)',
+    'checklist YAML file(s), default checks/devnet.yaml; several compare their venues (a row per concern, a column per venue)',
     ['checks/devnet.yaml'],
   )
   .addOption(new Option('--format <format>', 'report format on stdout').choices(FORMATS).default('table'))

@@ -21,6 +21,15 @@ import { writeFileAtomic } from '../state/store.js';
 import { listenForInterrupt } from './interrupt.js';
 import { openSession, parseSettings, type RunCommandOptions, runOnce, type Session } from './run.js';
 
+/** A format a comparison prints, or the usage error that says which it does. */
+function comparisonFormat(flag: string, format: string): ComparisonFormat {
+  const known = COMPARISON_FORMATS.find((f) => f === format);
+  if (known) return known;
+  throw new UsageError(
+    `${flag} ${format}: a comparison of several checklists prints ${COMPARISON_FORMATS.join(', ')}; run each checklist alone for ${format}`,
+  );
+}
+
 /** What a comparison cannot do, said before anything runs (exit 2). */
 function refuseUnsupported(files: string[], options: RunCommandOptions): void {
   const seen = new Set<string>();
@@ -32,16 +41,6 @@ function refuseUnsupported(files: string[], options: RunCommandOptions): void {
     throw new UsageError('--watch runs one checklist: give it a single checklist (one --watch per venue)');
   if (options.notify !== undefined)
     throw new UsageError('--notify follows one checklist: give it a single checklist (one run per venue)');
-  const formats = [
-    ['--format', options.format ?? 'table'],
-    ...(options.report ?? []).map((spec) => ['--report', spec.slice(0, spec.indexOf('='))]),
-  ];
-  for (const [flag, format] of formats) {
-    if (!(COMPARISON_FORMATS as readonly string[]).includes(format as string))
-      throw new UsageError(
-        `${flag} ${format}: a comparison of several checklists prints ${COMPARISON_FORMATS.join(', ')}; run each checklist alone for ${format}`,
-      );
-  }
 }
 
 /** Check type → concern, from each type's own declaration. */
@@ -71,6 +70,11 @@ export async function compareCommand(files: string[], options: RunCommandOptions
 async function compare(files: string[], options: RunCommandOptions, signal: AbortSignal): Promise<number> {
   refuseUnsupported(files, options);
   const settings = parseSettings(options);
+  const format = comparisonFormat('--format', settings.format);
+  const reports = [
+    ...(options.output ? [{ format, file: options.output }] : []),
+    ...settings.reports.map((r) => ({ format: comparisonFormat('--report', r.format), file: r.file })),
+  ];
   // Each venue's run writes no report of its own: this command writes the comparison's.
   const perVenue = { ...settings, reports: [], callerPrints: true };
   // Every checklist is loaded (and its flags checked) before any runs: one invalid, none run.
@@ -95,16 +99,14 @@ async function compare(files: string[], options: RunCommandOptions, signal: Abor
 
   const redact = (text: string) => sessions.reduce((out, s) => s.redactor.apply(out), text);
   const concernOf = concerns();
-  const format = settings.format as ComparisonFormat;
   options.write(
     redact(renderComparison(format, runs, { color: options.stdoutColor, width: options.width, concernOf })),
   );
   const plain = (f: ComparisonFormat) => redact(renderComparison(f, runs, { color: false, concernOf }));
   let unwritten = false;
-  const reports = [...(options.output ? [{ format, file: options.output }] : []), ...settings.reports];
   for (const report of reports) {
     try {
-      await writeFileAtomic(resolve(report.file), plain(report.format as ComparisonFormat));
+      await writeFileAtomic(resolve(report.file), plain(report.format));
     } catch (error) {
       unwritten = true;
       options.warn?.(`could not write the ${report.format} report to ${report.file}: ${causeOf(error)}`);
