@@ -218,11 +218,15 @@ describe('run with several checklists: venues side by side', () => {
       ['--watch', '10s'],
       ['--format', 'prometheus'],
       ['--report', 'prometheus=x.prom'],
+      ['--notify', 'http://127.0.0.1:9/hook'],
     ]) {
       const { code, stdout, stderr } = await cli(['run', alpha, beta, ...flags]);
       expect(code, flags.join(' ')).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toMatch(/^error: .*(single checklist|run each checklist alone)/);
     }
+    const twice = await cli(['run', alpha, `${dir}/./alpha.yaml`]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/is given twice/);
   });
 });
