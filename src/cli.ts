@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import type { RunCommandOptions } from './commands/run.js';
 import { packageRoot } from './core/packageRoot.js';
 // The enumerations only: a leaf module with no imports, so --help stays fast.
 import { FORMATS } from './core/vocabulary.js';
@@ -72,8 +73,14 @@ const program = new Command()
 
 program
   .command('run')
-  .description('run a checklist and print a pass/fail report')
-  .argument('[checklist]', 'checklist YAML file', 'checks/devnet.yaml')
+  .description(
+    'run a checklist and print a pass/fail report; several checklists run side by side and print one venue matrix',
+  )
+  .argument(
+    '[checklists...]',
+    'checklist YAML file(s), default checks/devnet.yaml; several compare their venues (a row per concern, a column per venue)',
+    ['checks/devnet.yaml'],
+  )
   .addOption(new Option('--format <format>', 'report format on stdout').choices(FORMATS).default('table'))
   .option('--output <file>', 'also write the --format report to FILE, atomically')
   .option(
@@ -133,12 +140,15 @@ program
     '\nExit codes: 0 nothing at or above --fail-on; 1 a check failed (or warned with --fail-on warn);\n' +
       '2 usage or checklist error (nothing ran); 3 NO VERDICT: a critical check could not measure (RPC down,\n' +
       'timeout, deadline) or none measured anything; 130 interrupted by Ctrl-C (143 by SIGTERM): no report,\n' +
-      "no history record. --watch: Ctrl-C between runs exits with the last run's code.",
+      "no history record. --watch: Ctrl-C between runs exits with the last run's code.\n\n" +
+      'Several checklists: each runs as it would alone (its own history), all at once; the exit code is the\n' +
+      "worst venue's (1 over 3 over 0; 2 if any checklist is invalid, and then nothing runs). --format table,\n" +
+      'json ({ kind: "comparison", verdict, venues: [each single-run report] }), junit (a testsuite per venue)\n' +
+      'or markdown, and the same for --output and --report; --watch, --notify and prometheus need one checklist.',
   )
-  .action(async (file: string, options) => {
+  .action(async (files: string[], options) => {
     endProcessWhenDone = true;
-    const { runCommand } = await import('./commands/run.js');
-    process.exitCode = await runCommand(file, {
+    const runOptions: RunCommandOptions = {
       ...options,
       version,
       stdoutColor: colorAllowed(process.stdout),
@@ -152,7 +162,14 @@ program
       write,
       log: debug ? (text) => process.stderr.write(`${text}\n`) : undefined,
       warn: (text) => process.stderr.write(`warning: ${text}\n`),
-    });
+    };
+    if (files.length > 1) {
+      const { compareCommand } = await import('./commands/compare.js');
+      process.exitCode = await compareCommand(files, runOptions);
+      return;
+    }
+    const { runCommand } = await import('./commands/run.js');
+    process.exitCode = await runCommand(files[0] ?? 'checks/devnet.yaml', runOptions);
   });
 
 program

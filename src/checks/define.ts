@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { Stack } from '../core/result.js';
+import type { Concern } from '../core/vocabulary.js';
 import type { LatestDrill } from '../drill/journal.js';
 import type { ChainReader } from '../rpc/reader.js';
 import type { History, HistoryOptions, RecordSchema } from '../state/history.js';
@@ -79,6 +80,8 @@ export { MeasurementError, NotApplicable } from '../core/errors.js';
 
 export interface CheckDefinition<Params extends z.ZodObject = z.ZodObject, Observation = unknown> {
   type: string;
+  /** Which of a desk's questions the check answers: its row in a comparison of venues. */
+  concern: Concern;
   /** One line for `list`. */
   summary: string;
   /** What it measures and why, for `explain`. */

@@ -33,7 +33,15 @@ export function explainCommand(type: string): string {
     ]);
   }
   const params = describeParams(definition);
-  const lines = [`${definition.type} — ${definition.summary}`, '', definition.description, '', 'Needs:'];
+  const lines = [
+    `${definition.type} — ${definition.summary}`,
+    '',
+    definition.description,
+    '',
+    `Concern: ${definition.concern} (its row when \`run\` compares several checklists)`,
+    '',
+    'Needs:',
+  ];
   for (const need of describeRequirements(definition.requires)) lines.push(`  ${need}`);
   lines.push('', 'Parameters:');
   for (const p of params) {

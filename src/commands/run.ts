@@ -83,6 +83,11 @@ interface Settings {
    */
   deadlinePerRun?: boolean;
   notify?: NotifyTarget;
+  /**
+   * The caller prints the report itself: a comparison of several checklists renders all its venues
+   * at once, so each venue's run writes nothing to stdout and shows no spinner of its own.
+   */
+  callerPrints?: boolean;
 }
 
 function durationOption(flag: string, value: string | undefined): number | undefined {
@@ -215,7 +220,7 @@ export async function runOnce(
   const previous = past.at(-1);
 
   const spinner =
-    options.stderrIsTty && settings.format === 'table' && !settings.watchMs
+    options.stderrIsTty && settings.format === 'table' && !settings.watchMs && !settings.callerPrints
       ? await startSpinner(checklist.checks.length)
       : undefined;
   let outcome: Awaited<ReturnType<typeof runChecklist>>;
@@ -254,7 +259,7 @@ export async function runOnce(
     redactor.apply(
       await render(format, run, { color: false, width: options.width, layout: 'wide', history: past }),
     );
-  if (settings.format !== 'table' || !settings.watchMs) {
+  if (!settings.callerPrints && (settings.format !== 'table' || !settings.watchMs)) {
     options.write(
       redactor.apply(await render(settings.format, run, { ...screenOptions(options), history: past })),
     );
@@ -463,7 +468,7 @@ async function runInterruptibly(
   return exitCodeOf(run.results, settings.failOn);
 }
 
-export type { Session };
+export type { Session, Settings };
 
 async function startSpinner(total: number) {
   const { default: ora } = await import('ora');

@@ -18,6 +18,22 @@ export type Status = (typeof STATUSES)[number];
 export const VERDICTS = ['ROUTE', 'HOLD', 'NO VERDICT'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/**
+ * What a desk asks about a venue, in the order a comparison matrix shows them: each check type declares
+ * the one it answers (its definition's `concern`), so `run A.yaml B.yaml` can group checks by concern.
+ */
+export const CONCERNS = [
+  'sequencer',
+  'reorgs',
+  'oracles',
+  'insurance',
+  'fees',
+  'liquidation',
+  'governance',
+  'withdrawals',
+] as const;
+export type Concern = (typeof CONCERNS)[number];
+
 export const FAIL_ON = ['fail', 'warn'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 

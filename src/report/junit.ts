@@ -63,20 +63,30 @@ function testcase(run: RunResult, result: CheckResult): string {
   }
 }
 
-export function renderJunit(run: RunResult): string {
-  // Counted from the testcases written below, so the totals always agree with the body.
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+/** Counted from the testcases written below, so the totals always agree with the body. */
+function countsOf(run: RunResult): Counts {
   const count = (keep: (r: CheckResult) => boolean) => run.results.filter(keep).length;
-  const counts = [
-    `tests="${run.results.length}"`,
-    `failures="${count((r) => countsAsFailure(r, run.failOn))}"`,
-    `errors="${count((r) => r.status === 'error')}"`,
-    `skipped="${count((r) => r.status === 'skip')}"`,
-    `time="${seconds(run.durationMs)}"`,
-  ].join(' ');
+  return {
+    tests: run.results.length,
+    failures: count((r) => countsAsFailure(r, run.failOn)),
+    errors: count((r) => r.status === 'error'),
+    skipped: count((r) => r.status === 'skip'),
+  };
+}
+
+const attributes = (c: Counts, durationMs: number) =>
+  `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(durationMs)}"`;
+
+function testsuite(run: RunResult): string[] {
   return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="l2preflight" ${counts}>`,
-    `  <testsuite name="${escapeAttr(run.venue.name)}" ${counts} timestamp="${escapeAttr(run.startedAt)}">`,
+    `  <testsuite name="${escapeAttr(run.venue.name)}" ${attributes(countsOf(run), run.durationMs)} timestamp="${escapeAttr(run.startedAt)}">`,
     // Skipped testcases fail no build: the verdict says when nothing critical was measured at all.
     '    <properties>',
     ...[
@@ -89,6 +99,30 @@ export function renderJunit(run: RunResult): string {
     '    </properties>',
     ...run.results.map((r) => testcase(run, r)),
     '  </testsuite>',
+  ];
+}
+
+export function renderJunit(run: RunResult): string {
+  return renderJunitSuites([run]);
+}
+
+/**
+ * One testsuite per venue (a comparison of several checklists); the testsuites totals are their sums.
+ * The slowest venue's time is the comparison's: the venues ran side by side.
+ */
+export function renderJunitSuites(runs: readonly RunResult[]): string {
+  const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const c of runs.map(countsOf)) {
+    total.tests += c.tests;
+    total.failures += c.failures;
+    total.errors += c.errors;
+    total.skipped += c.skipped;
+  }
+  const time = Math.max(0, ...runs.map((run) => run.durationMs));
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="l2preflight" ${attributes(total, time)}>`,
+    ...runs.flatMap(testsuite),
     '</testsuites>',
     '',
   ].join('\n');

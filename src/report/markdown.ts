@@ -12,7 +12,7 @@ const HEADLINE: Record<Verdict, string> = {
 const ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', error: '🚫', skip: '⏭️' };
 
 /** Table cells: pipes would split the cell, line breaks would end the row, HTML would render. */
-function cell(text: string | undefined): string {
+export function cell(text: string | undefined): string {
   return visible((text ?? '').replace(/[\r\n]+/g, ' '))
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')

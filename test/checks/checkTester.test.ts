@@ -9,6 +9,7 @@ import { CheckTester, contractAddress } from '../helpers/checkTester.js';
 const counter = { calls: 0 };
 const base = {
   requires: {},
+  concern: 'sequencer' as const,
   summary: 's',
   description: 'd',
   params: z.object({ max: duration('Largest age.', '30s') }),

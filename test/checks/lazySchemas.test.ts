@@ -16,6 +16,7 @@ const CHECKS = fileURLToPath(new URL('../../src/checks/', import.meta.url));
 function declaration(params: () => z.ZodObject) {
   return {
     type: 'test.lazy',
+    concern: 'sequencer' as const,
     summary: 's',
     description: 'd',
     requires: {},

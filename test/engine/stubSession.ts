@@ -41,6 +41,7 @@ export function stubSession(overrides: Partial<VenueSession> = {}): VenueSession
 export function fakeCheck(read: (ctx: CheckContext) => Promise<unknown>): AnyCheckDefinition {
   return defineCheck({
     type: 'test.fake',
+    concern: 'sequencer',
     summary: 'a check the test scripts',
     description: 'Reads what the test tells it to.',
     params: z.object({}),

@@ -49,6 +49,7 @@ const rate = (value: number) => `${value < 0 ? '−' : ''}${(Math.abs(value) * 1
 
 export const breakeven = defineCheck({
   type: 'fees.breakeven',
+  concern: 'fees',
   requires: { withParams: { feeTier: { stacks: ['dydx-v4'] }, fundingMarket: { stacks: ['dydx-v4'] } } },
   readsClock: (params) => params.nativePrice?.kind === 'feed',
   summary:

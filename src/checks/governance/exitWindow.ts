@@ -178,6 +178,7 @@ function describeHolder(holder: Holder): string {
 
 export const exitWindow = defineCheck({
   type: 'governance.exit-window',
+  concern: 'governance',
   requires: {
     contracts: {
       admin: { chainFrom: 'on' },

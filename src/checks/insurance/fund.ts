@@ -161,6 +161,7 @@ type FundParams = z.output<ReturnType<typeof fundParams>>;
 
 export const fund = defineCheck({
   type: 'insurance.fund',
+  concern: 'insurance',
   requires: { evm: true },
   // Feed prices have ages; the drawdown window is measured back from now.
   readsClock: (params) =>

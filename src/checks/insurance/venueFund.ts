@@ -5,6 +5,7 @@ import { usd } from '../params.js';
 
 export const venueFund = defineCheck({
   type: 'insurance.venue-fund',
+  concern: 'insurance',
   requires: { stacks: ['dydx-v4'] },
   summary: 'The insurance fund the venue itself reports, against a floor (dYdX v4)',
   description:

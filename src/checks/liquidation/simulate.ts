@@ -23,6 +23,7 @@ const signedPercent = (move: number) => `${move >= 0 ? '+' : '−'}${formatPerce
 
 export const simulate = defineCheck({
   type: 'liquidation.simulate',
+  concern: 'liquidation',
   requires: { evm: true, contracts: { feed: 'l2' } },
   readsClock: true,
   summary:

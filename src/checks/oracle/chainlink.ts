@@ -60,6 +60,7 @@ function cadenceNote(params: { heartbeat?: number; lookback: number }, history: 
 
 export const chainlink = defineCheck({
   type: 'oracle.chainlink',
+  concern: 'oracles',
   requires: { evm: true, contracts: { feed: 'l2' } },
   readsClock: true,
   summary:

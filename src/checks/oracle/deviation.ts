@@ -42,6 +42,7 @@ export function spreadOf(prices: readonly SourcePrice[]) {
 
 export const deviation = defineCheck({
   type: 'oracle.deviation',
+  concern: 'oracles',
   requires: { evm: true },
   readsClock: true,
   summary: 'Largest relative difference between two or more price sources, naming the outlier',

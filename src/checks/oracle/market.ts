@@ -166,6 +166,7 @@ const marketParams = () =>
 
 export const market = defineCheck({
   type: 'oracle.market',
+  concern: 'oracles',
   requires: { stacks: ['dydx-v4'] },
   readsClock: true,
   summary:

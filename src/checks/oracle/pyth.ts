@@ -6,6 +6,7 @@ import { address, bytes32, duration, number, ratio } from '../params.js';
 
 export const pyth = defineCheck({
   type: 'oracle.pyth',
+  concern: 'oracles',
   requires: { evm: true, contracts: { contract: 'l2' } },
   readsClock: true,
   summary: 'Pyth price: publish age, confidence interval relative to the price, bounds',

@@ -92,6 +92,7 @@ async function retryMissing(
 
 export const probe = defineCheck({
   type: 'reorg.probe',
+  concern: 'reorgs',
   requires: { evm: true },
   summary: 'Recent block hashes read twice, `wait` apart, and against the last run: was history rewritten?',
   description:

@@ -24,6 +24,7 @@ export function runwayMs(observation: BatchObservation): number | undefined {
 
 export const batchAge = defineCheck({
   type: 'sequencer.batch-age',
+  concern: 'sequencer',
   requires: { l1: true, contracts: { sequencerInbox: 'l1' } },
   readsClock: true,
   summary: "Time since the venue last posted an L2 batch to L1, and the batch poster's runway",

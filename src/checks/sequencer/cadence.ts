@@ -17,6 +17,7 @@ const OP_STACK_GRID =
 
 export const cadence = defineCheck({
   type: 'sequencer.cadence',
+  concern: 'sequencer',
   requires: {},
   summary: 'Block intervals over the last N blocks: median, p99 and the largest gap',
   description:

@@ -5,6 +5,7 @@ import { duration } from '../params.js';
 
 export const headAge = defineCheck({
   type: 'sequencer.head-age',
+  concern: 'sequencer',
   requires: {},
   readsClock: true,
   summary: 'Age of the latest L2 block: is the sequencer producing blocks right now?',

@@ -74,6 +74,7 @@ const at = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 export const outages = defineCheck({
   type: 'sequencer.outages',
+  concern: 'sequencer',
   // Reads genesis and the uptime feed on an EVM L2.
   requires: { evm: true, contracts: { feed: 'l2' } },
   readsClock: true,

@@ -35,6 +35,7 @@ export function dissenters(endpoints: EndpointView[]): EndpointView[] {
 
 export const rpcDivergence = defineCheck({
   type: 'sequencer.rpc-divergence',
+  concern: 'sequencer',
   requires: { evm: true },
   summary:
     "Do the venue's L2 RPC endpoints agree on the head height and on the block hash at a common height?",

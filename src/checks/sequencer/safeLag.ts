@@ -29,6 +29,7 @@ async function tagged(reader: ChainReader, tag: 'safe' | 'finalized'): Promise<H
 
 export const safeLag = defineCheck({
   type: 'sequencer.safe-lag',
+  concern: 'sequencer',
   requires: { evm: true },
   // Nitro's safe head is the last block whose batch is on L1 and L1-safe: the batch poster may wait up to
   // an hour (max-delay default) plus ~13 min of L1 justification; finalized adds L1 finality (~13–19 min).

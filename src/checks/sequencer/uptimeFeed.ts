@@ -6,6 +6,7 @@ import { address, duration } from '../params.js';
 
 export const uptimeFeed = defineCheck({
   type: 'sequencer.uptime-feed',
+  concern: 'sequencer',
   requires: { evm: true, contracts: { feed: 'l2' } },
   readsClock: true,
   summary: 'Chainlink L2 sequencer uptime feed: up, and up for longer than the grace period',

@@ -13,6 +13,7 @@ function stageOf(drill: Drill): string {
 
 export const drillCheck = defineCheck({
   type: 'withdrawal.drill',
+  concern: 'withdrawals',
   requires: { stacks: ['op-stack', 'evm'] },
   readsClock: true,
   summary: "The venue's last withdrawal drill: finished within its SLA, or stuck in a stage",

@@ -87,6 +87,7 @@ function evaluateFaultProofs(
 
 export const path = defineCheck({
   type: 'withdrawal.path',
+  concern: 'withdrawals',
   // Fault-proof games are judged against output roots recomputed from the L2's own state.
   requires: { evm: true, contracts: { portal: 'l1', rollup: 'l1', inbox: 'l1' } },
   readsClock: true,
