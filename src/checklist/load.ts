@@ -424,7 +424,7 @@ function parseText(text: string, file: string, options: LoadOptions, secrets: Re
   });
   const locator = new Locator(file, doc, lines);
   const at = (offset: number) => locator.at(offset);
-  const syntax = syntaxProblems(doc, at);
+  const syntax = syntaxProblems(doc, at, text);
   if (syntax.length > 0) throw new ChecklistError(syntax);
   const structure = [...structureProblems(doc, at), ...numberProblems(doc, text, at)];
   if (structure.length > 0) throw new ChecklistError(structure);
