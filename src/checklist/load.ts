@@ -212,7 +212,7 @@ function loadChecks(
     if (crossFieldProblem) {
       problems.push({
         position: locator.ofPath([...base, 'type']),
-        message: `${type}: ${crossFieldProblem}`,
+        message: `check ${id}: ${crossFieldProblem}`,
       });
       return;
     }

@@ -137,6 +137,18 @@ describe('a parameter error names the check, says what was given, and suggests t
     expect(problem?.suggestion).toBeUndefined();
   });
 
+  it('names the check by its id when its parameters do not fit together', () => {
+    const problem = firstProblem(
+      checklist(
+        '  - id: mm\n    type: fees.breakeven\n    strategy: market-making\n    notional: 1_000 USD\n    nativePrice: 3000 USD\n',
+      ),
+    );
+    expect(problem?.message).toBe(
+      'check mm: give takerFeeBps (and makerFeeBps for market making), or feeTier to read them from the venue',
+    );
+    expect(problem?.position).toMatchObject({ line: 12, column: 11 });
+  });
+
   it('says the variable, never its value, when the value came from the environment', () => {
     const secret = 'not-an-address-SECRET-0123456789';
     const text = price('1h').replace('feed: $feed', 'feed: "${FEED_ADDRESS}"');
