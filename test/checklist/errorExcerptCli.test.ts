@@ -71,6 +71,17 @@ describe('a checklist error shows its line and a caret', () => {
   });
 });
 
+describe('a duration flag written as people say it', () => {
+  it('suggests the spelling that works', async () => {
+    const file = await write('flag.yaml', `${HEADER}  - id: head\n    type: sequencer.head-age\n`);
+    const { code, stderr } = await cli(['run', file, '--timeout', '30 sec'], ENV);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      '--timeout: expected a duration like 30s, 10m, 2h or 7d12h, got "30 sec"; did you mean "30s"?',
+    );
+  });
+});
+
 describe('secrets never reach the output', () => {
   it('shows ${VAR} as written, never the value it took from the environment', async () => {
     const file = await write(
