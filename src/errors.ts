@@ -40,19 +40,42 @@ export function formatProblem(problem: ChecklistProblem): string {
   return parts.join('; ');
 }
 
-/** One or more problems in a checklist file; nothing runs. Exit code 2. */
+/** The source line under a problem, ready to show: see checklist/excerpt.ts for what it hides. */
+export interface SourceExcerpt {
+  line: number;
+  text: string;
+  /** 0-based cell in `text` the caret goes under. */
+  caret: number;
+}
+
+/** `  13 |     max: 30 sec` and a caret line under it, as compilers print them. */
+export function renderExcerpt(excerpt: SourceExcerpt): string {
+  const number = String(excerpt.line);
+  const gutter = ' '.repeat(number.length);
+  return `  ${number} | ${excerpt.text}\n  ${gutter} | ${' '.repeat(excerpt.caret)}^`;
+}
+
+function formatWithExcerpt(problem: ChecklistProblem, excerpt: SourceExcerpt | undefined): string {
+  return excerpt ? `${formatProblem(problem)}\n${renderExcerpt(excerpt)}` : formatProblem(problem);
+}
+
+/**
+ * One or more problems in a checklist file; nothing runs. Exit code 2. `excerpts[i]`, when the loader
+ * had the text, is the source line under `problems[i]` (kept apart so a problem stays plain data).
+ */
 export class ChecklistError extends L2PreflightError {
   readonly problems: ChecklistProblem[];
+  readonly excerpts: (SourceExcerpt | undefined)[];
 
-  constructor(problems: ChecklistProblem[]) {
-    const first = problems[0];
-    const head = first ? formatProblem(first) : 'invalid checklist';
-    const rest = problems.slice(1).map(formatProblem);
+  constructor(problems: ChecklistProblem[], excerpts: (SourceExcerpt | undefined)[] = []) {
+    const [first, ...others] = problems.map((problem, i) => formatWithExcerpt(problem, excerpts[i]));
+    const head = first ?? 'invalid checklist';
     super(problems.length > 1 ? `${problems.length} problems in the checklist:\n${head}` : head, {
-      details: rest,
+      details: others,
       exitCode: 2,
     });
     this.problems = problems;
+    this.excerpts = excerpts;
   }
 }
 

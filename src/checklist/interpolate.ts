@@ -10,10 +10,18 @@ export class MissingVariableError extends Error {
 
 const PATTERN = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
-export function interpolate(text: string, env: Record<string, string | undefined>): string {
+/** `substituted` hears each variable taken from the environment (not a default written in the file). */
+export function interpolate(
+  text: string,
+  env: Record<string, string | undefined>,
+  substituted?: (name: string, value: string) => void,
+): string {
   return text.replace(PATTERN, (_match, name: string, fallback: string | undefined) => {
     const value = env[name];
-    if (value !== undefined && value !== '') return value;
+    if (value !== undefined && value !== '') {
+      substituted?.(name, value);
+      return value;
+    }
     if (fallback !== undefined) return fallback;
     throw new MissingVariableError(name);
   });

@@ -20,10 +20,13 @@ import { checkRegistry } from '../checks/index.js';
 import { capabilitiesOf, unmetRequirements, type VenueCapabilities } from '../checks/requires.js';
 import type { Severity } from '../core/vocabulary.js';
 import { ChecklistError, type ChecklistProblem, type SourcePosition } from '../errors.js';
+import { Redactor } from '../rpc/redact.js';
 import { PRESETS, type VenuePreset } from '../venues/presets.js';
+import { excerptAt } from './excerpt.js';
 import { interpolate, MissingVariableError } from './interpolate.js';
 import type { CheckInstance, Checklist, EscalationPath } from './model.js';
 import { checklistSchema, commonCheckShape, drillSchema, type venueSchema } from './schema.js';
+import { hideValueOf, withoutSecrets } from './secrets.js';
 import { suggest } from './suggest.js';
 import {
   cutShortProblem,
@@ -39,8 +42,7 @@ import {
   syntaxProblems,
   versionProblem,
 } from './yamlSource.js';
-
-type Path = (string | number)[];
+import { type Path, problemsFromZod } from './zodProblems.js';
 
 const CONTRACT_REFERENCE = /^\$([A-Za-z_][A-Za-z0-9_-]*)$/;
 
@@ -91,81 +93,17 @@ class Locator {
   }
 }
 
-/** Keys a schema's object at `path` accepts, to suggest a correction for an unknown key. */
-function knownKeysAt(schema: z.ZodType, path: Path): string[] {
-  let current: z.ZodType | undefined = schema;
-  for (const segment of [...path, null]) {
-    while (current) {
-      const def = (current as unknown as { _zod: { def: { innerType?: z.ZodType; in?: z.ZodType } } })._zod
-        .def;
-      const inner = def.innerType ?? def.in;
-      if (!inner) break;
-      current = inner;
-    }
-    if (segment === null || !current) break;
-    if (current instanceof z.ZodObject) current = current.shape[segment as string] as z.ZodType | undefined;
-    else if (current instanceof z.ZodArray) current = current.element as z.ZodType;
-    else if (current instanceof z.ZodRecord) current = current.valueType as z.ZodType;
-    else return [];
-  }
-  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
-}
-
-function problemsFromZod(
-  error: z.ZodError,
-  schema: z.ZodType,
-  locator: Locator,
-  base: Path,
-  rename: (key: string) => string = (k) => k,
-): ChecklistProblem[] {
-  return error.issues.flatMap((issue): ChecklistProblem[] => {
-    const path = [...base, ...(issue.path as Path)];
-    if (issue.code === 'unrecognized_keys') {
-      const known = knownKeysAt(schema, issue.path as Path).map(rename);
-      return issue.keys.map((key) => ({
-        position: locator.ofKey(path, key),
-        message: `unknown key "${key}"`,
-        expected: known.length ? `one of ${known.join(', ')}` : undefined,
-        suggestion: suggest(key, known),
-      }));
-    }
-    const branch = issue.code === 'invalid_union' ? shapeMatchingBranch(issue.errors) : undefined;
-    if (branch) {
-      // One alternative has the right keys and only a wrong value: its own message says more
-      // ("expected a USD amount … got 1.2.3") than the union's "expected an asset: …".
-      return branch.map((inner) => {
-        const innerPath = [...path, ...(inner.path as Path)];
-        return { position: locator.ofPath(innerPath), message: `${innerPath.join('.')}: ${inner.message}` };
-      });
-    }
-    const where = path.length ? `${path.join('.')}: ` : '';
-    return [{ position: locator.ofPath(path), message: `${where}${issue.message}` }];
-  });
-}
-
-/** The one union alternative whose issues are all about values inside it (none about its shape). */
-function shapeMatchingBranch(branches: z.core.$ZodIssue[][]): z.core.$ZodIssue[] | undefined {
-  const matching = branches.filter(
-    (issues) =>
-      issues.length > 0 &&
-      issues.every(
-        (inner) =>
-          inner.path.length > 0 && inner.code !== 'unrecognized_keys' && inner.code !== 'invalid_union',
-      ),
-  );
-  return matching.length === 1 ? matching[0] : undefined;
-}
-
 function interpolateEnvironment(
   locator: Locator,
   env: Record<string, string | undefined>,
+  secrets: Redactor,
 ): ChecklistProblem[] {
   const problems: ChecklistProblem[] = [];
   visit(locator.doc, {
     Scalar(key, node: Scalar) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
       try {
-        node.value = interpolate(node.value, env);
+        node.value = interpolate(node.value, env, (name, value) => hideValueOf(secrets, name, value));
       } catch (error) {
         if (!(error instanceof MissingVariableError)) throw error;
         problems.push({
@@ -277,7 +215,7 @@ function loadChecks(
     if (crossFieldProblem) {
       problems.push({
         position: locator.ofPath([...base, 'type']),
-        message: `${type}: ${crossFieldProblem}`,
+        message: `check ${id}: ${crossFieldProblem}`,
       });
       return;
     }
@@ -455,10 +393,27 @@ function toData(doc: Document, locator: Locator): unknown {
  * (see truncation.ts) is refused, or warned about when it only lacks its final newline.
  */
 export function parseChecklist(text: string, file: string, options: LoadOptions = {}): Checklist {
+  const secrets = new Redactor();
+  try {
+    const checklist = parseWhole(text, file, options, secrets);
+    return { ...checklist, warnings: checklist.warnings?.map((w) => withoutSecrets(w, secrets)) };
+  } catch (error) {
+    if (!(error instanceof ChecklistError)) throw error;
+    const problems = error.problems.map((problem) => withoutSecrets(problem, secrets));
+    throw new ChecklistError(
+      problems,
+      problems.map(({ position }) =>
+        position.file === file ? excerptAt(text, position.line, position.column) : undefined,
+      ),
+    );
+  }
+}
+
+function parseWhole(text: string, file: string, options: LoadOptions, secrets: Redactor): Checklist {
   const last = unterminatedLastLine(text);
   let checklist: Checklist;
   try {
-    checklist = parseText(text, file, options);
+    checklist = parseText(text, file, options, secrets);
   } catch (error) {
     // A problem on an unterminated last line is most likely the cut itself: say so first.
     if (error instanceof ChecklistError && last) {
@@ -473,7 +428,7 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
   return { ...checklist, warnings: [...(checklist.warnings ?? []), missingNewlineWarning(file, last)] };
 }
 
-function parseText(text: string, file: string, options: LoadOptions): Checklist {
+function parseText(text: string, file: string, options: LoadOptions, secrets: Redactor): Checklist {
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,
@@ -483,7 +438,7 @@ function parseText(text: string, file: string, options: LoadOptions): Checklist 
   });
   const locator = new Locator(file, doc, lines);
   const at = (offset: number) => locator.at(offset);
-  const syntax = syntaxProblems(doc, at);
+  const syntax = syntaxProblems(doc, at, text);
   if (syntax.length > 0) throw new ChecklistError(syntax);
   const structure = [...structureProblems(doc, at), ...numberProblems(doc, text, at)];
   if (structure.length > 0) throw new ChecklistError(structure);
@@ -497,7 +452,7 @@ function parseText(text: string, file: string, options: LoadOptions): Checklist 
     ]);
   }
 
-  const problems = interpolateEnvironment(locator, options.env ?? process.env);
+  const problems = interpolateEnvironment(locator, options.env ?? process.env, secrets);
   const version = versionProblem(doc, text, at);
   if (version) problems.push(version);
   const top = checklistSchema.safeParse(toData(doc, locator));

@@ -12,7 +12,7 @@ import {
   parseDuration,
   parseRatio,
   parseSignedRatio,
-  parseUsd,
+  parseWrittenUsd,
   UnitError,
 } from '../core/units.js';
 
@@ -72,7 +72,7 @@ export function duration<D extends string | undefined = undefined>(
 
 const usdSchema = z
   .union([z.string(), z.number()], { error: 'expected a USD amount like "1_000_000 USD"' })
-  .transform(fromUnit(parseUsd));
+  .transform(fromUnit(parseWrittenUsd));
 
 /**
  * A USD amount written as `1_000_000 USD`. `above0`: a floor, where 0 could never be undercut and would
@@ -227,7 +227,7 @@ const priceSchema = z
   .transform((value, ctx): PriceSource => {
     if (looksLikeUsd(value)) {
       try {
-        return { kind: 'fixed', usd: parseUsd(value) };
+        return { kind: 'fixed', usd: parseWrittenUsd(value) };
       } catch (error) {
         if (!(error instanceof UnitError)) throw error;
         ctx.addIssue({ code: 'custom', message: error.message });

@@ -12,6 +12,7 @@ import { drillChains, publicClient } from '../drill/chains.js';
 import { type Drill, JournalWriter, journalLockFile, readJournal, STAGES } from '../drill/journal.js';
 import { readBridgeFromUrl } from '../drill/readBridge.js';
 import { advance } from '../drill/run.js';
+import { WaitLine } from '../drill/waitLine.js';
 import { L2PreflightError, UsageError } from '../errors.js';
 import { withdrawalDelaySeconds } from '../protocols/opStack.js';
 import { Redactor } from '../rpc/redact.js';
@@ -333,10 +334,12 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
       portal: config.portal,
       log: (line: string) => options.log(redactor.apply(line)),
     };
+    const waiting = new WaitLine(Date.parse(journal.drill.startedAt));
     for (;;) {
       const step = await advance(runtime);
       if (step.kind === 'waiting') {
-        options.log(step.reason);
+        const line = waiting.next(step.reason);
+        if (line) options.log(line);
         if (!options.wait) break;
         await new Promise((r) => setTimeout(r, 1_000));
         continue;

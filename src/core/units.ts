@@ -116,6 +116,21 @@ export function parseUsd(input: string | number): number {
   return value;
 }
 
+/**
+ * A USD amount as a checklist writes it: with its unit (`1_000_000 USD`, `0.5 $`). A bare number is
+ * rejected, as everywhere a unit is expected (README): `min: 1000000` reads like a value in another
+ * unit (or in cents) as easily as in dollars.
+ */
+export function parseWrittenUsd(input: string | number): number {
+  if (typeof input === 'number' || /^\s*[\d_.,]+\s*$/.test(input)) {
+    const shown = typeof input === 'number' ? String(input) : `"${input}"`;
+    throw new UnitError(
+      `expected a USD amount with its unit, like "1_000_000 USD", got ${shown}: a bare number is rejected where a unit is expected`,
+    );
+  }
+  return parseUsd(input);
+}
+
 /** True when the text is written as a USD amount (used to tell a fixed price from a feed address). */
 export function looksLikeUsd(input: unknown): boolean {
   return (

@@ -103,7 +103,7 @@ describe('the loader refuses, at the offending line and column', () => {
     [
       'a fixed price that is not a number (crashed in the price transform)',
       checklist(fund('').replace('price: 1 USD', 'price: 1.2.3 USD')),
-      'checks.0.assets.0.price: expected a USD amount like "5_000_000 USD", got "1.2.3"',
+      'check fund: assets[0].price: expected a USD amount like "5_000_000 USD", got "1.2.3"',
       16,
       16,
     ],
