@@ -79,7 +79,7 @@ describe('escalation paths in the checklist', () => {
     );
     expect(onCheck).toHaveLength(1);
     expect(onCheck[0]?.message).toBe(
-      'checks.0.runbook: expected the runbook as an http(s) URL, e.g. https://wiki.example/runbooks/head-fresh',
+      'check head: runbook: expected the runbook as an http(s) URL, e.g. https://wiki.example/runbooks/head-fresh',
     );
     expect(onCheck[0]?.position).toEqual({ file: 'test.yaml', line: 13, column: 14 });
     const inDefaults = problems(
@@ -93,7 +93,7 @@ describe('escalation paths in the checklist', () => {
     const [problem] = problems(
       checklist('', '  - id: head\n    type: sequencer.head-age\n    escalation: "  "\n'),
     );
-    expect(problem?.message).toBe('checks.0.escalation: expected who to call as text (or remove the key)');
+    expect(problem?.message).toBe('check head: escalation: expected who to call as text (or remove the key), got "  "');
     const [owner] = problems(checklist('  owner: 42\n', '  - id: head\n    type: sequencer.head-age\n'));
     expect(owner?.message).toContain('defaults.owner: expected the owner as text');
   });
