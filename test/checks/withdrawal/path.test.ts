@@ -17,7 +17,7 @@ import { applyScenario, runOne, testPorts } from '../../helpers/venue.js';
 
 const CHECK = `type: withdrawal.path\nportal: "${DEVNET_BRIDGE.portal}"\nmaxFinalizationPeriod: 1m\nmaxOutputAge: 1m`;
 
-const tester = new CheckTester(path);
+const tester = new CheckTester(path, { limit: 'headline' });
 const DAY = 86_400_000;
 const portal = contractAddress('portal');
 const faultProofs: BridgeState = {
