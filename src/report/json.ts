@@ -21,6 +21,8 @@ function orderedResult(result: CheckResult): Record<string, unknown> {
     description: result.description,
     // Added after schemaVersion 1 shipped: last, so existing keys keep their order.
     errorKind: result.status === 'error' || result.status === 'skip' ? result.errorKind : undefined,
+    // `value`'s threshold as a number in `unit` (max: holds while value <= limit; min: while >=).
+    limit: judged ? result.limit : undefined,
   };
 }
 

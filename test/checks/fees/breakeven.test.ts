@@ -62,6 +62,7 @@ new CheckTester(breakeven, { limit: 'decides' }).run({
       message:
         /^margin \d+\.\d+ bps: 200 fills of 10,000 USD and 4 rebalances a day cost .* \(1 tx = 300,000 gas × 0\.05556 gwei = 0\.05 USD\)$/,
       threshold: '<= expected edge 5.00 bps',
+      limit: { value: 0.0005, kind: 'max' },
     },
     {
       name: 'market making with a maker rebate breaks even below zero',

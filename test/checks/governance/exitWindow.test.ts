@@ -81,6 +81,7 @@ new CheckTester(exitWindow, { limit: 'headline' }).run({
       observed: 'exit window 30d 23h (green); Safe 2 of 3',
       threshold: '>= 7d, Safe threshold >= 2',
       message: `upgrade authority read from ${portal}'s EIP-1967 admin → ProxyAdmin owner`,
+      limit: { value: 7 * 86_400, kind: 'min' },
     },
     {
       name: 'an UpgradeExecutor whose weakest EXECUTOR_ROLE holder is a 10-day timelock',

@@ -55,6 +55,7 @@ new CheckTester(chainlink, { limit: 'headline' }).run({
       observed: 'price 3000, 1m old',
       threshold: "age <= 1h 5m, price >= 500 and <= 20000, strictly inside the aggregator's bounds",
       message: 'ETH / USD: 3000, updated 1m ago (round 42)',
+      limit: { value: 3900, kind: 'max' },
     },
     {
       name: 'a feed whose aggregator has no bounds',

@@ -37,6 +37,7 @@ new CheckTester(uptimeFeed, { limit: 'decides' }).run({
       observed: 'up for 2h',
       threshold: 'up for >= 1h',
       message: 'the sequencer has been up for 2h',
+      limit: { value: 3600, kind: 'min' },
     },
     {
       name: 'up exactly the grace period',

@@ -49,6 +49,7 @@ tester.run(
         now: 1_000_000 + 30 * 60_000,
         observed: 'open, finalization 7d, dispute game 30m old',
         threshold: 'open, finalization <= 7d, dispute game <= 3h',
+        limit: { value: 3 * 3600, kind: 'max' },
       },
     ],
     invalid: [
