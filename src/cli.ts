@@ -202,14 +202,24 @@ program
 
 program
   .command('history')
-  .description('the last runs of a checklist: when, verdict, and which checks did not pass')
+  .description(
+    "the last runs of a checklist: when, verdict, which checks did not pass, each measured check's trend",
+  )
   .argument('[checklist]', 'checklist YAML file', 'checks/devnet.yaml')
   .option('--state <dir>', 'where run history lives (default: .l2preflight/ next to the checklist)')
   .option('--limit <n>', 'how many runs to show', '20')
-  .action(async (file: string, options: { state?: string; limit: string }) => {
-    const { historyCommand } = await import('./commands/history.js');
-    write(await historyCommand(file, options));
-  });
+  .option(
+    '--format <format>',
+    'table (with a trend line per measured check) or json (the records, newest last)',
+    'table',
+  )
+  .option('--check <id>', "one check's value series: started, status, value, unit, limit, partial")
+  .action(
+    async (file: string, options: { state?: string; limit: string; format: string; check?: string }) => {
+      const { historyCommand } = await import('./commands/history.js');
+      write(await historyCommand(file, options));
+    },
+  );
 
 program
   .command('validate')
