@@ -14,6 +14,8 @@ import { applyScenario } from '../helpers/venue.js';
 
 let venue: TestVenue;
 let state: string;
+/** The first (whole) run's JSON report. */
+let report: { results: { id: string; value?: number; limit?: { value: number; kind: string } }[] };
 const CHECKLIST = 'checks/devnet.yaml';
 const history = (...args: string[]) => cli(['history', CHECKLIST, '--state', state, ...args]);
 
@@ -32,8 +34,9 @@ beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), 'l2p-history-'));
   const run = (...args: string[]) => cli(['run', CHECKLIST, '--state', state, ...args], env);
   // A whole run, a partial one (--only) on a drained fund, another after it is filled again.
-  const whole = await run();
+  const whole = await run('--format', 'json');
   expect([0, 1], whole.stdout + whole.stderr).toContain(whole.code);
+  report = JSON.parse(whole.stdout);
   await applyScenario(venue, 'drained-fund');
   const drained = await run('--only', 'head-fresh,insurance-fund');
   expect(drained.code, drained.stdout).toBe(1);
@@ -44,6 +47,15 @@ beforeAll(async () => {
 afterAll(() => admin.fillFund(venue.clients));
 
 describe('history after three runs', () => {
+  it("reports each measured result's limit in the run's JSON, in the value's unit", () => {
+    const byId = new Map(report.results.map((r) => [r.id, r]));
+    expect(byId.get('head-fresh')?.limit).toEqual({ value: 30, kind: 'max' });
+    expect(byId.get('exit-window')?.limit).toEqual({ value: 7 * 86_400, kind: 'min' });
+    for (const result of report.results) {
+      if (result.value !== undefined) expect(result.limit, result.id).toBeDefined();
+    }
+  });
+
   it('lists the records as JSON, newest last, with values, limits and partial runs marked', async () => {
     const { code, stdout } = await history('--format', 'json');
     expect(code).toBe(0);
