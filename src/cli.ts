@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+// A type only (erased): the command module itself is loaded when history runs.
+import type { HistoryOptions } from './commands/history.js';
 import { packageRoot } from './core/packageRoot.js';
 // The enumerations only: a leaf module with no imports, so --help stays fast.
 import { FORMATS } from './core/vocabulary.js';
@@ -214,12 +216,10 @@ program
     'table',
   )
   .option('--check <id>', "one check's value series: started, status, value, unit, limit, partial")
-  .action(
-    async (file: string, options: { state?: string; limit: string; format: string; check?: string }) => {
-      const { historyCommand } = await import('./commands/history.js');
-      write(await historyCommand(file, options));
-    },
-  );
+  .action(async (file: string, options: HistoryOptions) => {
+    const { historyCommand } = await import('./commands/history.js');
+    write(await historyCommand(file, options));
+  });
 
 program
   .command('validate')
