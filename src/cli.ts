@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+// A type only (erased): the command module itself is loaded when history runs.
+import type { HistoryOptions } from './commands/history.js';
 import type { RunCommandOptions } from './commands/run.js';
 import { packageRoot } from './core/packageRoot.js';
 // The enumerations only: a leaf module with no imports, so --help stays fast.
@@ -224,11 +226,19 @@ program
 
 program
   .command('history')
-  .description('the last runs of a checklist: when, verdict, and which checks did not pass')
+  .description(
+    "the last runs of a checklist: when, verdict, which checks did not pass, each measured check's trend",
+  )
   .argument('[checklist]', 'checklist YAML file', 'checks/devnet.yaml')
   .option('--state <dir>', 'where run history lives (default: .l2preflight/ next to the checklist)')
   .option('--limit <n>', 'how many runs to show', '20')
-  .action(async (file: string, options: { state?: string; limit: string }) => {
+  .option(
+    '--format <format>',
+    'table (with a trend line per measured check) or json (the records, newest last)',
+    'table',
+  )
+  .option('--check <id>', "one check's value series: started, status, value, unit, limit, partial")
+  .action(async (file: string, options: HistoryOptions) => {
     const { historyCommand } = await import('./commands/history.js');
     write(await historyCommand(file, options));
   });

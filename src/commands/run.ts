@@ -337,6 +337,8 @@ async function saveRun(session: Session, key: string, run: RunResult): Promise<v
       key,
       run,
       left === undefined ? undefined : Math.min(UPDATE_LOCK_WAIT_MS, left),
+      // A run that left checks out is marked, so history does not read its summary as the checklist's.
+      { partial: Boolean(options.only?.length || options.skip?.length) },
     );
     if (outcome.kind === 'written' && outcome.setAside)
       options.warn?.(

@@ -25,6 +25,8 @@ function orderedResult(result: CheckResult): Record<string, unknown> {
     owner: result.owner,
     runbook: result.runbook,
     escalation: result.escalation,
+    // `value`'s threshold as a number in `unit` (max: holds while value <= limit; min: while >=).
+    limit: judged ? result.limit : undefined,
   };
 }
 

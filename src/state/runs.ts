@@ -21,6 +21,14 @@ export interface RunRecord {
   partial?: boolean;
 }
 
+/** What the run command knows about a run that its result does not say. */
+export interface RunMarks {
+  /** --only or --skip left checks out. */
+  partial?: boolean;
+}
+
+const UNITS: readonly RecordedValue['unit'][] = ['seconds', 'blocks', 'usd', 'ratio'];
+
 export interface RecordedValue {
   value: number;
   unit: 'seconds' | 'blocks' | 'usd' | 'ratio';
@@ -66,6 +74,39 @@ export function recordProblem(record: unknown): string | undefined {
   return undefined;
 }
 
+const isLimit = (limit: unknown): limit is NonNullable<RecordedValue['limit']> =>
+  isObject(limit) && Number.isFinite(limit.value) && (limit.kind === 'max' || limit.kind === 'min');
+
+/** A recorded value as readers may use it, or undefined when it is not one (a number and a known unit). */
+function soundValue(entry: unknown): RecordedValue | undefined {
+  if (!isObject(entry) || !Number.isFinite(entry.value)) return undefined;
+  if (!(UNITS as readonly unknown[]).includes(entry.unit)) return undefined;
+  const value = { value: entry.value as number, unit: entry.unit as RecordedValue['unit'] };
+  // A malformed limit loses the limit, not the value it belongs to.
+  return isLimit(entry.limit)
+    ? { ...value, limit: { value: entry.limit.value, kind: entry.limit.kind } }
+    : value;
+}
+
+/**
+ * The record as readers see it: `values` holds only sound entries (a malformed one is left out, not the
+ * record: the verdict and statuses are still good), `partial` only when it is `true`.
+ */
+function usableRecord(record: Record<string, unknown>): RunRecord {
+  const { values, partial, ...rest } = record;
+  const sound = isObject(values)
+    ? Object.entries(values).flatMap(([id, entry]) => {
+        const value = soundValue(entry);
+        return value ? [[id, value] as const] : [];
+      })
+    : [];
+  return {
+    ...(rest as unknown as RunRecord), // recordProblem has checked every field a reader touches
+    ...(isObject(values) ? { values: Object.fromEntries(sound) } : {}),
+    ...(partial === true ? { partial: true } : {}),
+  };
+}
+
 function validate(checklist: string) {
   return (data: unknown): RunHistory | string => {
     if (!isObject(data) || data.version !== 1 || !Array.isArray(data.runs))
@@ -75,7 +116,7 @@ function validate(checklist: string) {
     data.runs.forEach((record, index) => {
       const problem = recordProblem(record);
       if (problem) skipped.push({ index: index + 1, reason: problem });
-      else runs.push(record as RunRecord);
+      else runs.push(usableRecord(record as Record<string, unknown>));
     });
     return { version: 1, checklist, runs, stored: data.runs, skipped };
   };
@@ -100,7 +141,7 @@ export function skippedNote(history: RunHistory): string | undefined {
   return `${count} of ${history.stored.length} run record${history.stored.length === 1 ? '' : 's'} ${count === 1 ? 'is' : 'are'} malformed and left out (record ${first.index}: ${first.reason})`;
 }
 
-export function recordOf(run: RunResult): RunRecord {
+export function recordOf(run: RunResult, marks: RunMarks = {}): RunRecord {
   return {
     startedAt: run.startedAt,
     durationMs: run.durationMs,
@@ -114,6 +155,7 @@ export function recordOf(run: RunResult): RunRecord {
           : [],
       ),
     ),
+    ...(marks.partial ? { partial: true } : {}),
   };
 }
 
@@ -128,6 +170,7 @@ export async function appendRun(
   checklistKey: string,
   run: RunResult,
   waitMs?: number,
+  marks: RunMarks = {},
 ): Promise<UpdateOutcome & { malformed?: { count: number; movedTo: string } }> {
   let malformed: { count: number; movedTo: string } | undefined;
   const outcome = await store.update(
@@ -141,8 +184,11 @@ export async function appendRun(
         await store.write(movedKey, { version: 1, checklist: checklistKey, runs: records });
         malformed = { count: records.length, movedTo: store.fileFor(movedKey) };
       }
-      const runs = [...(before?.runs ?? []), recordOf(run)].slice(-RUN_HISTORY_LIMIT);
-      return { version: 1, checklist: checklistKey, runs } satisfies Omit<RunHistory, 'stored' | 'skipped'>;
+      // The good records as stored, not as read: a value left out on reading is not erased by writing.
+      const skipped = new Set(before?.skipped.map((s) => s.index - 1));
+      const kept = (before?.stored ?? []).filter((_, index) => !skipped.has(index));
+      const runs = [...kept, recordOf(run, marks)].slice(-RUN_HISTORY_LIMIT);
+      return { version: 1, checklist: checklistKey, runs };
     },
     waitMs,
   );

@@ -68,4 +68,65 @@ describe('CheckTester', () => {
       /changed its observation/,
     );
   });
+
+  describe('limit: value and limit must agree with the verdict', () => {
+    // holds while the largest age is <= max; `limitAt` is where it says its limit is (wrongly, when not max).
+    const ages = (name: string, limitAt: (max: number) => number, withLimit = true) =>
+      defineCheck({
+        ...base,
+        type: `test.${name}`,
+        evaluate(params, observation: { ages: number[] }) {
+          const largest = Math.max(...observation.ages);
+          const limit = { value: limitAt(params.max), kind: 'max' as const };
+          return {
+            holds: largest <= params.max,
+            observed: 'o',
+            threshold: 't',
+            message: 'm',
+            value: { value: largest, unit: 'seconds', ...(withLimit ? { limit } : {}) },
+          };
+        },
+      });
+    const judge = (check: ReturnType<typeof ages>, rule: 'decides' | 'headline', largest: number) => {
+      const tester = new CheckTester(check, { limit: rule });
+      tester.params = () => ({ max: 10 });
+      return () => tester.evaluate({ name: 'x', params: {}, observation: { ages: [1, largest] } });
+    };
+
+    it('accepts a limit that agrees, on both sides of it', () => {
+      const sound = ages('sound', (max) => max);
+      for (const largest of [5, 10, 11]) expect(judge(sound, 'decides', largest)).not.toThrow();
+    });
+
+    it('fails a pass whose value lies beyond its limit, whatever the rule', () => {
+      const low = ages('low', (max) => max - 5); // 7 holds (<= 10) but lies beyond the stated 5
+      expect(judge(low, 'headline', 7)).toThrow(/beyond the limit yet the check holds/);
+      expect(judge(low, 'decides', 7)).toThrow(/beyond the limit yet the check holds/);
+    });
+
+    it('fails a fail within its limit when the limit decides, not when the check judges more', () => {
+      const high = ages('high', (max) => max + 5); // 12 fails (> 10) though within the stated 15
+      expect(judge(high, 'decides', 12)).toThrow(/the check does not hold/);
+      expect(judge(high, 'headline', 12)).not.toThrow();
+    });
+
+    it('fails a judgement with a value but no limit', () => {
+      expect(
+        judge(
+          ages('bare', (max) => max, false),
+          'headline',
+          5,
+        ),
+      ).toThrow(/carries its limit/);
+    });
+
+    it("checks a case's expected limit exactly", () => {
+      const tester = new CheckTester(ages('exact', (max) => max));
+      tester.params = () => ({ max: 10 });
+      const c = { name: 'x', params: {}, observation: { ages: [1] } };
+      expect(() => tester.evaluate({ ...c, limit: { value: 10, kind: 'max' } })).not.toThrow();
+      expect(() => tester.evaluate({ ...c, limit: { value: 10, kind: 'min' } })).toThrow(/limit/);
+      expect(() => tester.evaluate({ ...c, limit: 'none' })).toThrow(/limit/);
+    });
+  });
 });

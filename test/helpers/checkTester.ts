@@ -15,7 +15,7 @@ import { stringify } from 'yaml';
 import type { z } from 'zod';
 import { parseChecklist } from '../../src/checklist/load.js';
 import type { Checklist } from '../../src/checklist/model.js';
-import type { CheckDefinition, Judgement } from '../../src/checks/define.js';
+import type { CheckDefinition, Judgement, Limit } from '../../src/checks/define.js';
 import type { Severity, Stack, Status } from '../../src/core/result.js';
 import { statusOf } from '../../src/engine/status.js';
 import { ChecklistError } from '../../src/errors.js';
@@ -114,6 +114,8 @@ interface BaseCase<Input, Observation> {
   threshold?: Text;
   /** Partial match on the judgement's evidence. */
   evidence?: Record<string, unknown>;
+  /** The headline value's limit, exactly (in the value's unit); `'none'` when the case must have none. */
+  limit?: Limit | 'none';
 }
 
 export type ValidCase<Input, Observation> = BaseCase<Input, Observation>;
@@ -153,8 +155,41 @@ function matches(actual: string, expected: Text, what: string): void {
   else expect(actual, what).toMatch(expected);
 }
 
+/**
+ * How a check's headline value relates to its verdict, asserted on every case that measured a value:
+ * - `decides`: the limit is the check's only criterion: value beyond the limit ⇔ the check does not hold;
+ * - `headline`: the check judges other things too: value beyond the limit ⇒ it does not hold (a fail
+ *   may lie within the limit, never a pass beyond it).
+ * Either way a judgement with a value must carry its limit.
+ */
+export type LimitRule = 'decides' | 'headline';
+
+/** The value lies beyond its limit: the side on which the check does not hold. */
+export const beyondLimit = (value: number, limit: Limit) =>
+  limit.kind === 'max' ? value > limit.value : value < limit.value;
+
+/** Asserts the judgement's value and limit agree with its verdict, by `rule`. */
+export function expectLimitAgrees(judgement: Judgement, rule: LimitRule): void {
+  const measured = judgement.value;
+  if (!measured) return;
+  const { limit } = measured;
+  expect(limit, 'a judgement with a value carries its limit').toBeDefined();
+  if (!limit) return;
+  const beyond = beyondLimit(measured.value, limit);
+  const seen = `value ${measured.value} against ${limit.kind} ${limit.value}`;
+  if (beyond) expect(judgement.holds, `${seen}: beyond the limit yet the check holds`).toBe(false);
+  if (rule === 'decides')
+    expect(beyond, `${seen}: the check ${judgement.holds ? 'holds' : 'does not hold'}`).toBe(
+      !judgement.holds,
+    );
+}
+
 export class CheckTester<Params extends z.ZodObject, Observation> {
-  constructor(readonly check: CheckDefinition<Params, Observation>) {}
+  /** `limit`: assert every measured case's value and limit against its verdict (see LimitRule). */
+  constructor(
+    readonly check: CheckDefinition<Params, Observation>,
+    readonly options: { limit?: LimitRule } = {},
+  ) {}
 
   /** The parameters the loader produces from these, on this stack (defaults applied, units parsed). */
   params(input: Record<string, unknown>, stack: Stack = defaultStack(this.check)): z.output<Params> {
@@ -181,6 +216,9 @@ export class CheckTester<Params extends z.ZodObject, Observation> {
     const again = this.check.evaluate(params, c.observation, now);
     expect(again, 'evaluate judged the same input differently the second time').toEqual(judgement);
     expect(c.observation, 'evaluate changed its observation').toEqual(before);
+    if (this.options.limit) expectLimitAgrees(judgement, this.options.limit);
+    if (c.limit === 'none') expect(judgement.value?.limit, 'limit').toBeUndefined();
+    else if (c.limit !== undefined) expect(judgement.value?.limit, 'limit').toEqual(c.limit);
     // As the engine reports it (engine/run.ts): a concern warns and is appended to the message.
     const message = judgement.concern ? `${judgement.message}; ${judgement.concern}` : judgement.message;
     return {

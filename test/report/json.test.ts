@@ -130,6 +130,30 @@ describe('renderJson', () => {
     expect(JSON.parse(renderJson(notApplicable)).results[0].errorKind).toBe('not-applicable');
   });
 
+  it("carries a measured result's limit beside its value, appended after the older keys", () => {
+    const measured = fixtureRun({
+      results: [
+        {
+          id: 'head-fresh',
+          type: 'sequencer.head-age',
+          severity: 'critical',
+          status: 'fail',
+          observed: '1m 35s',
+          threshold: '<= 30s',
+          message: 'latest L2 block 7 is 1m 35s old',
+          value: 95,
+          unit: 'seconds',
+          limit: { value: 30, kind: 'max' },
+          tags: [],
+          durationMs: 3,
+        },
+      ],
+    });
+    const [result] = JSON.parse(renderJson(measured)).results;
+    expect(result).toMatchObject({ value: 95, unit: 'seconds', limit: { value: 30, kind: 'max' } });
+    expect(Object.keys(result).at(-1)).toBe('limit');
+  });
+
   it('writes bigints anywhere in evidence as decimal strings', () => {
     expect(parsed.results[0].evidence).toEqual({
       block: '7',

@@ -226,7 +226,11 @@ export const breakeven = defineCheck({
         observed: `breakeven ${bps(result.breakevenBps)}`,
         threshold: `<= expected edge ${bps(expected)}`,
         message: `${margin >= 0 ? 'margin' : 'short by'} ${bps(Math.abs(margin))}: ${params.tradesPerDay} fills of ${formatUsd(params.notional)} and ${params.rebalancesPerDay} rebalances a day cost ${formatUsd(result.dailyCostUsd)} (${gasText})`,
-        value: { value: result.breakevenBps / 10_000, unit: 'ratio' },
+        value: {
+          value: result.breakevenBps / 10_000,
+          unit: 'ratio',
+          limit: { value: expected / 10_000, kind: 'max' },
+        },
         evidence: { ...evidence, ...result, marginBps: margin },
       };
     }
@@ -246,7 +250,7 @@ export const breakeven = defineCheck({
       observed: `breakeven ${rate(result.per8h)} per 8h (${formatPercent(result.annualised)}/y)`,
       threshold: `<= expected ${rate(expected)} per 8h${gas.funding ? ` (${gas.funding.source})` : ''}`,
       message: `${margin >= 0 ? 'margin' : 'short by'} ${rate(Math.abs(margin))} per 8h: holding ${formatUsd(params.notional)} for ${formatDuration(params.holdingPeriod)} costs ${formatUsd(result.totalCostUsd)} (${gasText})`,
-      value: { value: result.per8h, unit: 'ratio' },
+      value: { value: result.per8h, unit: 'ratio', limit: { value: expected, kind: 'max' } },
       evidence: { ...evidence, ...result, marginPer8h: margin },
     };
   },

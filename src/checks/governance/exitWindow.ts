@@ -338,7 +338,13 @@ export const exitWindow = defineCheck({
       threshold: `>= ${formatDuration(params.minExitWindow)}${multisig ? `, Safe threshold >= ${params.minThreshold}` : ''}`,
       concern,
       message: `${problems.length ? `${problems.join('; ')}: ` : ''}${explanation}${custody}`,
-      value: { value: windowMs / 1000, unit: 'seconds' },
+      // The window is the headline; the upgrade authority and the Safe's threshold are judged too, so a
+      // fail may lie within this limit.
+      value: {
+        value: windowMs / 1000,
+        unit: 'seconds',
+        limit: { value: params.minExitWindow / 1000, kind: 'min' },
+      },
       evidence: {
         admin,
         multisig,

@@ -377,7 +377,9 @@ function judgeFund(
   return {
     holds: problems.length === 0,
     concern,
-    value: { value: total, unit: 'usd' },
+    // The fund's size is the headline (drawdown and ratio are judged too, so a fail may lie within this
+    // limit; a chart of the size against its floor is what a desk reads first).
+    value: { value: total, unit: 'usd', limit: { value: params.min, kind: 'min' } },
     observed: observed.join(', '),
     threshold,
     message:

@@ -28,7 +28,7 @@ export const venueFund = defineCheck({
       observed: formatUsd(fund.usd),
       threshold: `>= ${formatUsd(params.min)}`,
       message: `${holds ? 'fund holds' : 'fund holds only'} ${formatUsd(fund.usd)}${holds ? '' : `, below ${formatUsd(params.min)}`} (${fund.source})`,
-      value: { value: fund.usd, unit: 'usd' },
+      value: { value: fund.usd, unit: 'usd', limit: { value: params.min, kind: 'min' } },
       evidence: fund,
     };
   },

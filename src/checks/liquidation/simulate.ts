@@ -148,7 +148,7 @@ export const simulate = defineCheck({
       observed: `P ${probabilityText(probability)} (${model})`,
       threshold,
       message: `${position} ${liquidationText}; P(touch within ${formatDuration(params.horizon)}) = ${probabilityText(probability)} at ${model}; ${worstText}${history.truncated ? `; history shorter than ${formatDuration(params.lookback)}: ${history.truncated}` : ''}`,
-      value: { value: probability, unit: 'ratio' },
+      value: { value: probability, unit: 'ratio', limit: { value: params.maxProbability, kind: 'max' } },
       evidence: {
         feed: round.feed,
         spot,

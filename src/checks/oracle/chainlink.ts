@@ -145,7 +145,13 @@ export const chainlink = defineCheck({
           ? `price ${round.price}, dated ${formatDuration(aheadMs)} in the future`
           : `price ${round.price}, ${formatDuration(ageMs)} old`;
     const boundPrice = (answer: bigint) => formatUnits(answer, round.decimals);
-    const value = { value: ageMs / 1000, unit: 'seconds' as const };
+    // The age is the headline; the round's soundness and price bounds are judged too, so a fail may lie
+    // within this limit.
+    const value = {
+      value: ageMs / 1000,
+      unit: 'seconds' as const,
+      limit: { value: params.maxAge / 1000, kind: 'max' as const },
+    };
     const fail = (message: string) => ({ holds: false, observed, threshold, message, value, evidence });
     if (round.startedAt === 0 || round.updatedAt === 0) {
       return fail(

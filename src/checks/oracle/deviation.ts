@@ -114,7 +114,7 @@ export const deviation = defineCheck({
       observed: `spread ${formatPercent(spread)}`,
       threshold,
       message: `${holds ? 'sources agree' : 'sources disagree'} within ${formatPercent(spread)}: ${listing}${holds ? '' : blame}`,
-      value: { value: spread, unit: 'ratio' },
+      value: { value: spread, unit: 'ratio', limit: { value: params.max, kind: 'max' } },
       evidence: { ...evidence, spread, outlier: outlier?.source.label },
     };
   },

@@ -334,7 +334,13 @@ export function judgeMarket(params: MarketParams, observation: MarketObservation
     observed: observed.join(', '),
     threshold: threshold.join(', '),
     message: `${market.ticker}: ${problems.length ? problems.join('; ') : [summary, ...notes].join('; ')}`,
-    value: { value: ageMs / 1000, unit: 'seconds' as const },
+    // The age is the headline; status, indexer lag, price bounds and the reference are judged too, so a
+    // fail may lie within this limit.
+    value: {
+      value: ageMs / 1000,
+      unit: 'seconds' as const,
+      limit: { value: params.maxAge / 1000, kind: 'max' as const },
+    },
     evidence: {
       ticker: market.ticker,
       status: market.status,

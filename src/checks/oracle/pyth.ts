@@ -48,7 +48,12 @@ export const pyth = defineCheck({
       ...(params.max !== undefined ? [`price <= ${params.max}`] : []),
     ].join(', ');
     const evidence = { ...price, confidenceRatio: width };
-    const value = { value: ageMs / 1000, unit: 'seconds' as const };
+    // The age is the headline; confidence and price bounds are judged too, so a fail may lie within this limit.
+    const value = {
+      value: ageMs / 1000,
+      unit: 'seconds' as const,
+      limit: { value: params.maxAge / 1000, kind: 'max' as const },
+    };
     const fail = (message: string) => ({
       holds: false,
       observed,

@@ -148,7 +148,7 @@ export const batchAge = defineCheck({
       observed: formatDuration(ageMs),
       threshold,
       message: `last batch in L1 block ${search.batch.block}, ${formatDuration(ageMs)} ago; ${looked}`,
-      value: { value: ageMs / 1000, unit: 'seconds' },
+      value: { value: ageMs / 1000, unit: 'seconds', limit: { value: params.max / 1000, kind: 'max' } },
       evidence: { ...evidence, ageMs, runwayMs: runway },
     };
   },

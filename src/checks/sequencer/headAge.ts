@@ -47,7 +47,7 @@ export const headAge = defineCheck({
       observed: formatDuration(age),
       threshold,
       message: `latest L2 block ${head.block} is ${formatDuration(age)} old`,
-      value: { value: age / 1000, unit: 'seconds' },
+      value: { value: age / 1000, unit: 'seconds', limit: { value: params.max / 1000, kind: 'max' } },
       evidence,
     };
   },

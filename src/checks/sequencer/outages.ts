@@ -200,7 +200,8 @@ export const outages = defineCheck({
       message: problems.length
         ? `over the last ${lookback}: ${problems.join('; ')}`
         : `over the last ${lookback}: ${sources}`,
-      value: { value: longest, unit: 'seconds' },
+      // An ongoing outage fails whatever its length, so a fail may lie within this limit.
+      value: { value: longest, unit: 'seconds', limit: { value: max, kind: 'max' } },
       evidence: {
         feed: observation.feed?.address,
         outages: found.map((o) => ({

@@ -135,7 +135,8 @@ export const rpcDivergence = defineCheck({
         : live.length < 2
           ? `only ${live.map((e) => e.label).join('')} answered (head ${Math.max(...heights)}): nothing to compare`
           : `${live.length} endpoints agree on block ${observation.commonHeight}; heads ${Math.min(...heights)}–${Math.max(...heights)}`,
-      value: { value: skew, unit: 'blocks' },
+      // The skew is the headline; a hash disagreement fails too, so a fail may lie within this limit.
+      value: { value: skew, unit: 'blocks', limit: { value: params.maxHeadSkew, kind: 'max' } },
       evidence: {
         commonHeight: observation.commonHeight,
         endpoints: observation.endpoints,

@@ -82,7 +82,8 @@ export const safeLag = defineCheck({
         problems.length > 0
           ? `${problems.join('; ')} (latest ${latest.number})`
           : `latest ${latest.number}, safe ${safe.number}, finalized ${finalized.number}`,
-      value: { value: s.ms / 1000, unit: 'seconds' },
+      // The safe lag is the headline; the finalized lag is judged too, so a fail may lie within this limit.
+      value: { value: s.ms / 1000, unit: 'seconds', limit: { value: params.maxSafeLag / 1000, kind: 'max' } },
       evidence: { latest, safe, finalized, safeLagMs: s.ms, finalizedLagMs: f.ms },
     };
   },

@@ -58,7 +58,11 @@ export const uptimeFeed = defineCheck({
     const holds = sinceMs >= params.gracePeriod;
     return {
       holds,
-      value: { value: sinceMs / 1000, unit: 'seconds' },
+      value: {
+        value: sinceMs / 1000,
+        unit: 'seconds',
+        limit: { value: params.gracePeriod / 1000, kind: 'min' },
+      },
       observed: `up for ${formatDuration(sinceMs)}`,
       threshold,
       message: holds

@@ -63,7 +63,13 @@ export const drillCheck = defineCheck({
       totalMs,
       stages: drill.stages,
     };
-    const value = { value: totalMs / 1000, unit: 'seconds' as const };
+    // The total time is the headline; proving time and a failed drill are judged too, so a fail may lie
+    // within this limit.
+    const value = {
+      value: totalMs / 1000,
+      unit: 'seconds' as const,
+      limit: { value: params.maxTotalTime / 1000, kind: 'max' as const },
+    };
     if (drill.status === 'failed') {
       return {
         holds: false,

@@ -4,7 +4,7 @@ import { formatDuration } from '../../core/units.js';
 import { readArbitrumRollup } from '../../protocols/arbitrum.js';
 import { type GameJudgement, judgeGames, readNewestGames } from '../../protocols/faultProofs.js';
 import { type BridgeState, readBridge, withdrawalDelaySeconds } from '../../protocols/opStack.js';
-import { defineCheck, type Judgement } from '../define.js';
+import { defineCheck, type Judgement, type Measurement } from '../define.js';
 import { address, duration } from '../params.js';
 
 /** How many of the newest dispute games (of any type) the check reads. */
@@ -22,6 +22,15 @@ interface PathParams {
 }
 
 const short = (address: string) => `${address.slice(0, 10)}…`;
+
+/**
+ * The age of the proposal a withdrawal can use, the headline, with its limit: pauses and the
+ * finalization period are judged too, so a fail may lie within this limit.
+ */
+function outputAge(ageMs: number | undefined, params: PathParams): Measurement | undefined {
+  if (ageMs === undefined) return undefined;
+  return { value: ageMs / 1000, unit: 'seconds', limit: { value: params.maxOutputAge / 1000, kind: 'max' } };
+}
 
 /**
  * Fault proofs: liveness is the newest game the portal would accept whose root claim is the chain's
@@ -80,7 +89,7 @@ function evaluateFaultProofs(
         ? problems.join('; ')
         : `portal ${bridge.version} open; finalization ${formatDuration(delayMs)} (max of proof maturity ${formatDuration(bridge.finalizationPeriodSeconds * 1000)}, game clock ${formatDuration((bridge.maxClockDurationSeconds ?? 0) * 1000)} + finality delay ${formatDuration((bridge.disputeGameFinalitySeconds ?? 0) * 1000)}); newest usable dispute game #${honest?.index} ${formatDuration(ageMs ?? 0)} old, its root checked against the L2`
     }${concern}`,
-    value: ageMs === undefined ? undefined : { value: ageMs / 1000, unit: 'seconds' },
+    value: outputAge(ageMs, params),
     evidence: { ...bridge },
   };
 }
@@ -201,7 +210,7 @@ export const path = defineCheck({
       message: problems.length
         ? problems.join('; ')
         : `${bridge.proofSystem === 'arbitrum-bold' ? 'rollup' : 'portal'} ${bridge.version} open; finalization ${formatDuration(periodMs)}; latest ${what} #${bridge.latestProposal?.index} ${formatDuration(ageMs ?? 0)} old${freshDetail}`,
-      value: ageMs === undefined ? undefined : { value: ageMs / 1000, unit: 'seconds' },
+      value: outputAge(ageMs, params),
       evidence: { ...bridge },
     };
   },

@@ -45,7 +45,7 @@ function hourly(hours: number, missing: number[] = []): HistoricRound[] {
 }
 const CADENCE = { feed: '$ethUsdFeed', maxAge: '65m', heartbeat: '61m', lookback: '24h' };
 
-new CheckTester(chainlink).run({
+new CheckTester(chainlink, { limit: 'headline' }).run({
   valid: [
     {
       name: 'a fresh, positive round inside the checklist bounds and the aggregator bounds',
@@ -55,6 +55,7 @@ new CheckTester(chainlink).run({
       observed: 'price 3000, 1m old',
       threshold: "age <= 1h 5m, price >= 500 and <= 20000, strictly inside the aggregator's bounds",
       message: 'ETH / USD: 3000, updated 1m ago (round 42)',
+      limit: { value: 3900, kind: 'max' },
     },
     {
       name: 'a feed whose aggregator has no bounds',

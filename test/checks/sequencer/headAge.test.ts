@@ -8,9 +8,16 @@ import { applyScenario, runOne } from '../../helpers/venue.js';
 const now = 1_000_000_000_000;
 const head = (timestampMs: number) => ({ block: 7, timestamp: timestampMs / 1000 });
 
-new CheckTester(headAge).run({
+new CheckTester(headAge, { limit: 'decides' }).run({
   valid: [
-    { name: 'a fresh head', params: { max: '30s' }, observation: head(now - 2_000), now, observed: '2s' },
+    {
+      name: 'a fresh head',
+      params: { max: '30s' },
+      observation: head(now - 2_000),
+      now,
+      observed: '2s',
+      limit: { value: 30, kind: 'max' },
+    },
     { name: 'a head exactly at max', params: { max: '30s' }, observation: head(now - 30_000), now },
     {
       name: 'a head slightly ahead of the clock reads as 0 ms old',

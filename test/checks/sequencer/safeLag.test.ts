@@ -14,7 +14,7 @@ const heads = (safeS: number, finalizedS: number) => ({
 });
 const PARAMS = { maxSafeLag: '1m', maxFinalizedLag: '10m' };
 
-new CheckTester(safeLag).run({
+new CheckTester(safeLag, { limit: 'headline' }).run({
   valid: [
     {
       name: 'both heads close, shown in time and blocks',
@@ -23,6 +23,7 @@ new CheckTester(safeLag).run({
       observed: 'safe 1m (30 blocks), finalized 3m 20s (100 blocks)',
       threshold: 'safe <= 1m, finalized <= 10m',
       message: 'latest 1000, safe 970, finalized 900',
+      limit: { value: 60, kind: 'max' },
     },
     {
       name: "Arbitrum's own defaults (75m / 90m): an hour-old safe head is normal for Nitro",

@@ -17,7 +17,7 @@ import { applyScenario, runOne, testPorts } from '../../helpers/venue.js';
 
 const CHECK = `type: withdrawal.path\nportal: "${DEVNET_BRIDGE.portal}"\nmaxFinalizationPeriod: 1m\nmaxOutputAge: 1m`;
 
-const tester = new CheckTester(path);
+const tester = new CheckTester(path, { limit: 'headline' });
 const DAY = 86_400_000;
 const portal = contractAddress('portal');
 const faultProofs: BridgeState = {
@@ -49,6 +49,7 @@ tester.run(
         now: 1_000_000 + 30 * 60_000,
         observed: 'open, finalization 7d, dispute game 30m old',
         threshold: 'open, finalization <= 7d, dispute game <= 3h',
+        limit: { value: 3 * 3600, kind: 'max' },
       },
     ],
     invalid: [
