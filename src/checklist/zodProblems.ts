@@ -145,7 +145,8 @@ export function problemsFromZod(
       const known = knownKeysAt(schema, issue.path as Path).map(rename);
       return issue.keys.map((key) => ({
         position: locator.ofKey(path, key),
-        message: `unknown key "${key}"`,
+        // Named by where it sits ("check head-fresh: unknown key …"), as every other parameter problem is.
+        message: `${path.length ? `${describePath(locator.doc, path)}: ` : ''}unknown key "${key}"`,
         expected: known.length ? `one of ${known.join(', ')}` : undefined,
         suggestion: suggest(key, known),
       }));

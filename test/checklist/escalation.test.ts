@@ -93,7 +93,9 @@ describe('escalation paths in the checklist', () => {
     const [problem] = problems(
       checklist('', '  - id: head\n    type: sequencer.head-age\n    escalation: "  "\n'),
     );
-    expect(problem?.message).toBe('check head: escalation: expected who to call as text (or remove the key), got "  "');
+    expect(problem?.message).toBe(
+      'check head: escalation: expected who to call as text (or remove the key), got "  "',
+    );
     const [owner] = problems(checklist('  owner: 42\n', '  - id: head\n    type: sequencer.head-age\n'));
     expect(owner?.message).toContain('defaults.owner: expected the owner as text');
   });
@@ -102,13 +104,13 @@ describe('escalation paths in the checklist', () => {
     const [onCheck] = problems(
       checklist('', '  - id: head\n    type: sequencer.head-age\n    runbok: https://wiki.example/x\n'),
     );
-    expect(onCheck?.message).toBe('unknown key "runbok"');
+    expect(onCheck?.message).toBe('check head: unknown key "runbok"');
     expect(onCheck?.suggestion).toBe('runbook');
     expect(onCheck?.expected).toContain('escalation');
     const [inDefaults] = problems(
       checklist('  escalaton: call someone\n', '  - id: head\n    type: sequencer.head-age\n'),
     );
-    expect(inDefaults?.message).toBe('unknown key "escalaton"');
+    expect(inDefaults?.message).toBe('defaults: unknown key "escalaton"');
     expect(inDefaults?.suggestion).toBe('escalation');
   });
 });

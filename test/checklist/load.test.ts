@@ -62,7 +62,7 @@ describe('parseChecklist', () => {
 
   it('reports an unknown parameter with a did-you-mean', () => {
     const [problem] = problems(checklist('  - id: head\n    type: sequencer.head-age\n    maxx: 30s\n'));
-    expect(problem?.message).toBe('unknown key "maxx"');
+    expect(problem?.message).toBe('check head: unknown key "maxx"');
     expect(problem?.suggestion).toBe('max');
     expect(problem?.position.line).toBe(13);
     expect(problem?.position.column).toBe(5);
