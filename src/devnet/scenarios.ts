@@ -260,7 +260,7 @@ export const SCENARIOS: Record<string, Scenario> = {
       'the guardian retires every dispute game (respectedGameTypeUpdatedAt moves to now) while the proposer is halted',
     async apply({ l1 }) {
       await l1Admin.stallProposer(l1);
-      await l1Admin.setRespectedGameType(l1, await l1Admin.respectedGameType(l1));
+      await l1Admin.retireAllGames(l1);
       return 'every existing dispute game is retired and the proposer is halted (out of L1 funds): no withdrawal can be proven or finalized until a new game is created; withdrawal.path fails';
     },
   },

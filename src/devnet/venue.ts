@@ -482,7 +482,13 @@ const superchainAbi = parseAbi([
 
 const portalGuardianAbi = parseAbi([
   'function respectedGameType() view returns (uint32)',
+  'function respectedGameTypeUpdatedAt() view returns (uint64)',
   'function setRespectedGameType(uint32 gameType)',
+]);
+
+const factoryGamesAbi = parseAbi([
+  'function gameCount() view returns (uint256)',
+  'function gameAtIndex(uint256 index) view returns (uint32 gameType, uint64 timestamp, address proxy)',
 ]);
 
 /** An outsider on L1 (anvil's eighth test account): anyone may create a permissionless game. */
@@ -508,6 +514,38 @@ export const l1Admin = {
         args: [gameType],
       }),
     );
+  },
+  /**
+   * Retires every game there is: sets the respected type to itself until the newest game predates the
+   * retirement. A game the proposer had in flight can still land at or after the retirement's second
+   * (the portal counts a game created at that second as valid), and would keep withdrawals open.
+   */
+  async retireAllGames(l1: VenueClients) {
+    const gameType = await l1Admin.respectedGameType(l1);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await l1Admin.setRespectedGameType(l1, gameType);
+      const [updatedAt, count] = await Promise.all([
+        l1.public.readContract({
+          address: DEVNET_BRIDGE.portal,
+          abi: portalGuardianAbi,
+          functionName: 'respectedGameTypeUpdatedAt',
+        }),
+        l1.public.readContract({
+          address: DEVNET_BRIDGE.disputeGameFactory,
+          abi: factoryGamesAbi,
+          functionName: 'gameCount',
+        }),
+      ]);
+      if (count === 0n) return;
+      const [, createdAt] = await l1.public.readContract({
+        address: DEVNET_BRIDGE.disputeGameFactory,
+        abi: factoryGamesAbi,
+        functionName: 'gameAtIndex',
+        args: [count - 1n],
+      });
+      if (createdAt < updatedAt) return;
+    }
+    throw new Error('a dispute game kept landing after its retirement: the proposer is not stalled');
   },
   respectedGameType: (l1: VenueClients) =>
     l1.public.readContract({
