@@ -8,7 +8,10 @@
  * loads and compiles undici and its WebAssembly HTTP parser, which cost a cold `run` about a fifth of its
  * CPU before the first byte went out. node:http is part of Node's startup snapshot and parses in C++.
  */
+
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import * as http from 'node:http';
+import { createRequire } from 'node:module';
 import {
   createTransport,
   type EIP1193RequestFn,
@@ -31,6 +34,16 @@ export interface HttpRpcOptions {
   /** Before each HTTP request, with the calls it carries (for counting). */
   onRequest?: (calls: number) => void;
 }
+
+/**
+ * node:https loads TLS, which an http:// endpoint never needs: required on first use. Not `import()`:
+ * the CommonJS build runs under vm.Script (bin/), which has no loader for dynamic imports.
+ */
+let httpsModule: typeof import('node:https') | undefined;
+const https = () => {
+  httpsModule ??= createRequire(import.meta.url)('node:https') as typeof import('node:https');
+  return httpsModule;
+};
 
 /** Calls per HTTP request at most (viem's default batch size); more go in another request. */
 const MAX_BATCH = 1_000;
@@ -80,15 +93,14 @@ interface Response {
  * One HTTP POST; resolves with the whole body. Rejects with `timedOut` after the timeout, with the
  * signal's abort error on abort, with ResponseBodyTooLargeError once the body passes the cap.
  */
-async function post(
+function post(
   target: URL,
   headers: Record<string, string>,
   payload: string,
   options: { timeoutMs: number; maxBytes: number; signal?: AbortSignal },
 ): Promise<Response> {
-  const { request } = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  const { request } = target.protocol === 'https:' ? https() : http;
   const { signal } = options;
-  if (signal?.aborted) throw abortError(signal);
   return new Promise((resolve, reject) => {
     let settled = false;
     let req: ClientRequest | undefined;
@@ -105,6 +117,7 @@ async function post(
     };
     const onAbort = () => finish(abortError(signal as AbortSignal));
     const timer = options.timeoutMs > 0 ? setTimeout(() => finish(timedOut), options.timeoutMs) : undefined;
+    if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort);
     const requestOptions: RequestOptions = {
       method: 'POST',
