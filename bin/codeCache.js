@@ -10,7 +10,7 @@
  * V8, other flags) is ignored and replaced; a cache directory that cannot be created or written (a
  * read-only home, a sandbox) leaves the start uncached. Nothing here may fail the command.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -48,8 +48,15 @@ function makeDirectory(directory) {
 }
 
 /**
- * Writes the cache atomically and removes this command's caches of other bundles or Node versions (an
- * upgrade would otherwise leave them behind). Errors are swallowed: see above.
+ * How old another bundle's cache of the same command must be before a new cache's write removes it: an
+ * upgrade's leftovers go, while two installs in use side by side (each keyed by its own bundle) do not
+ * delete each other's cache on every start.
+ */
+const STALE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Writes the cache atomically and removes this command's stale caches of other bundles or Node versions
+ * (an upgrade would otherwise leave them behind). Errors are swallowed: see above.
  */
 function store(directory, name, prefix, data) {
   try {
@@ -57,9 +64,11 @@ function store(directory, name, prefix, data) {
     const temporary = join(directory, `${name}.${process.pid}.tmp`);
     writeFileSync(temporary, data);
     renameSync(temporary, join(directory, name));
+    const stale = Date.now() - STALE_AFTER_MS;
     for (const other of readdirSync(directory)) {
-      if (other.startsWith(prefix) && other !== name && !other.endsWith('.tmp'))
-        rmSync(join(directory, other), { force: true });
+      if (!other.startsWith(prefix) || other === name || other.endsWith('.tmp')) continue;
+      const path = join(directory, other);
+      if (statSync(path).mtimeMs < stale) rmSync(path, { force: true });
     }
   } catch {
     // Read-only or full: the next start compiles again, as without a cache.

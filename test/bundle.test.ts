@@ -3,7 +3,7 @@
  * the other CLI tests run against the bundle; these prove what the bundle itself promises.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -99,15 +99,21 @@ describe('the bundled CLI', () => {
         expect(second).toEqual(first);
         expect(statSync(join(dir, name)).mtimeMs).toBe(written.mtimeMs);
 
-        // Bytes V8 rejects (another V8, a torn file): same output, and replaced by a good cache; an older
-        // bundle's cache of the same command goes when it is written, other commands' stay.
+        // Bytes V8 rejects (another V8, a torn file): same output, and replaced by a good cache. When it is
+        // written, another bundle's cache of the same command goes if it is stale (an upgrade's leftover),
+        // stays if recent (another install in use), and other commands' caches stay.
         writeFileSync(join(dir, name), 'not a code cache');
-        writeFileSync(join(dir, 'validate-0000000000000000-node20.0.0-x64.v8cache'), 'old bundle');
-        writeFileSync(join(dir, 'run-0000000000000000-node20.0.0-x64.v8cache'), 'another command');
+        const old = 'validate-0000000000000000-node20.0.0-x64.v8cache';
+        const recent = 'validate-1111111111111111-node20.0.0-x64.v8cache';
+        const otherCommand = 'run-0000000000000000-node20.0.0-x64.v8cache';
+        for (const file of [old, recent, otherCommand]) writeFileSync(join(dir, file), 'another bundle');
+        const eightDaysAgo = new Date(Date.now() - 8 * 24 * 60 * 60 * 1000);
+        utimesSync(join(dir, old), eightDaysAgo, eightDaysAgo);
+        utimesSync(join(dir, otherCommand), eightDaysAgo, eightDaysAgo);
         const third = await cli(['validate', checklist], env);
         expect(third).toEqual(first);
         expect(readFileSync(join(dir, name)).length).toBeGreaterThan(10_000);
-        expect(caches(dir).sort()).toEqual([name, 'run-0000000000000000-node20.0.0-x64.v8cache'].sort());
+        expect(caches(dir).sort()).toEqual([name, recent, otherCommand].sort());
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
