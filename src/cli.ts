@@ -463,8 +463,10 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
-if (endProcessWhenDone) {
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-  process.exit(process.exitCode ?? 0);
-}
+// No top-level await: the bundle is also built as CommonJS (scripts/build.mjs), which has none.
+void main().then(async () => {
+  if (endProcessWhenDone) {
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(process.exitCode ?? 0);
+  }
+});

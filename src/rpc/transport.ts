@@ -1,7 +1,7 @@
 /**
- * The HTTP side of a chain reader: every RPC URL of one chain, each behind viem's own `http` transport
- * (JSON-RPC batching, the per-request timeout that also covers a body that stalls, the response size
- * cap), and one hedged transport over them for the viem client.
+ * The HTTP side of a chain reader: every RPC URL of one chain, each behind its JSON-RPC client (httpRpc.ts:
+ * batching, the per-request timeout that also covers a body that stalls, the response size cap), and
+ * one hedged transport over them for the viem client.
  *
  * Why not viem's `fallback`: it tries endpoints one after another, so a URL that hangs costs every
  * request its whole timeout before the next URL is asked, and it forgets between requests that the
@@ -10,9 +10,10 @@
  * failed (timeout, refused, HTTP error, bad JSON, wrong chain) or lost a race is tried last for the rest
  * of the run. Deterministic answers (a revert) are returned as they are: another node would say the same.
  */
-import { createTransport, type EIP1193RequestFn, http, type Transport } from 'viem';
+import { createTransport, type EIP1193RequestFn, type Transport } from 'viem';
 import { type RpcChain, RpcEndpointError } from '../core/errors.js';
 import { formatDuration } from '../core/units.js';
+import { httpRpc } from './httpRpc.js';
 import { redactUrl } from './redact.js';
 import { allFailedMessage, classifyRpcFailure } from './rpcErrors.js';
 
@@ -71,22 +72,16 @@ export class Endpoint {
     timeoutMs: number,
   ) {
     this.label = `#${index + 1} ${redactUrl(url)}`;
-    this.send = http(url, {
-      batch: { wait: 0 },
-      retryCount: 0,
-      timeout: timeoutMs,
-      maxResponseBodySize: MAX_RESPONSE_BYTES,
-      fetchFn: this.countingFetch,
-    })({ retryCount: 0 }).request;
+    this.send = httpRpc(url, {
+      timeoutMs,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+      // Counts HTTP requests and the JSON-RPC calls they carry, for `--debug` and the report's endpoints.
+      onRequest: (calls) => {
+        this.requests += 1;
+        this.calls += calls;
+      },
+    });
   }
-
-  /** Counts HTTP requests and the JSON-RPC calls they carry, for `--debug` and the report's endpoints. */
-  private readonly countingFetch: typeof fetch = async (input, init) => {
-    this.requests += 1;
-    const body = typeof init?.body === 'string' ? init.body : '';
-    this.calls += body.startsWith('[') ? (JSON.parse(body) as unknown[]).length : 1;
-    return fetch(input, init);
-  };
 
   async request(args: RequestArgs, signal?: AbortSignal): Promise<unknown> {
     const result = await this.send(args as Parameters<EIP1193RequestFn>[0], signal ? { signal } : undefined);
