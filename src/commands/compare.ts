@@ -17,7 +17,7 @@ import {
   renderComparison,
 } from '../report/matrix.js';
 import { causeOf } from '../state/fsErrors.js';
-import { writeFileAtomic } from '../state/store.js';
+import { checklistKey, writeFileAtomic } from '../state/store.js';
 import { listenForInterrupt } from './interrupt.js';
 import { openSession, parseSettings, type RunCommandOptions, runOnce, type Session } from './run.js';
 
@@ -33,15 +33,30 @@ function comparisonFormat(flag: string, format: string): ComparisonFormat {
 /** What a comparison cannot do, said before anything runs (exit 2). */
 function refuseUnsupported(files: string[], options: RunCommandOptions): void {
   const seen = new Set<string>();
+  // A checklist's history and drill journal live under its file name in its state directory: two
+  // checklists that map to the same place (prod/base.yaml and staging/base.yaml under one --state)
+  // would read each other's drill and previous statuses, and one venue could pass on the other's drill.
+  const stateOf = new Map<string, string>();
   for (const file of files) {
     if (seen.has(resolve(file))) throw new UsageError(`${file} is given twice: compare different checklists`);
     seen.add(resolve(file));
+    const place = join(resolve(stateDirectory(file, options)), checklistKey(file));
+    const other = stateOf.get(place);
+    if (other !== undefined)
+      throw new UsageError(
+        `${other} and ${file} would share one run history and drill journal (${place}): give the files different names, or each its own --state`,
+      );
+    stateOf.set(place, file);
   }
   if (options.watch !== undefined)
     throw new UsageError('--watch runs one checklist: give it a single checklist (one --watch per venue)');
   if (options.notify !== undefined)
     throw new UsageError('--notify follows one checklist: give it a single checklist (one run per venue)');
 }
+
+/** Where a checklist's run history lives, as a single run decides it. */
+const stateDirectory = (file: string, options: RunCommandOptions) =>
+  options.state ?? join(dirname(file), '.l2preflight');
 
 /** Check type → concern, from each type's own declaration. */
 function concerns(): ConcernOf {
@@ -91,7 +106,7 @@ async function compare(files: string[], options: RunCommandOptions, signal: Abor
           stderrIsTty: false,
           warn: options.warn && ((text) => options.warn?.(`${file}: ${text}`)),
         },
-        options.state ?? join(dirname(file), '.l2preflight'),
+        stateDirectory(file, options),
       ),
     );
   }

@@ -2,7 +2,7 @@
  * `run A.yaml B.yaml`: two checklists against two differently-broken devnet venues (the worker's shared
  * one with its insurance fund drained, one of this file's own with a stale oracle), run side by side.
  */
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -228,5 +228,17 @@ describe('run with several checklists: venues side by side', () => {
     const twice = await cli(['run', alpha, `${dir}/./alpha.yaml`]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/is given twice/);
+    // Same file name under one --state: one history and drill journal for two venues. Refused, and
+    // nothing ran (no state written).
+    await mkdir(join(dir, 'staging'), { recursive: true });
+    const staging = join(dir, 'staging', 'alpha.yaml');
+    await copyFile(alpha, staging);
+    const state = join(dir, 'shared-state');
+    const shared = await cli(['run', alpha, staging, '--state', state]);
+    expect(shared.code).toBe(2);
+    expect(shared.stderr).toMatch(/would share one run history and drill journal/);
+    await expect(readdir(state)).rejects.toThrow();
+    // Each in its own state directory (the default, beside each file), they are told apart.
+    expect((await cli(['run', alpha, staging, '--format', 'json'])).code).not.toBe(2);
   });
 });

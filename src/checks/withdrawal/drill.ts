@@ -33,7 +33,14 @@ export const drillCheck = defineCheck({
   async read(ctx): Promise<LatestDrill> {
     if (!ctx.drillJournal)
       throw new MeasurementError('no state directory for this run: the drill journal cannot be read');
-    return ctx.drillJournal();
+    const view = await ctx.drillJournal();
+    // The journal is found by the checklist's file name: a drill of another chain under that name (a
+    // copied checklist, a shared --state) says nothing about this venue's withdrawals.
+    if (view.kind === 'ok' && view.drill.l2ChainId !== ctx.l2.chainId)
+      throw new MeasurementError(
+        `the drill journal's last drill (${view.drill.id}) withdrew from chain ${view.drill.l2ChainId}, not this venue's chain ${ctx.l2.chainId}: run a drill of this venue`,
+      );
+    return view;
   },
   evaluate(params, view, now) {
     const threshold = `prove <= ${formatDuration(params.maxProveTime)}, total <= ${formatDuration(params.maxTotalTime)}`;

@@ -84,6 +84,12 @@ describe('withdrawal.drill', () => {
     expect(result?.message).toMatch(/finalized in 2m \(proof after 1m\)/);
   });
 
+  it("errors, never passes, on a finished drill of another chain found under this checklist's name", async () => {
+    const result = await check({ version: 1, past: [drill({ l2ChainId: 10 })] });
+    expect(result?.status).toBe('error');
+    expect(result?.message).toContain("withdrew from chain 10, not this venue's chain 901");
+  });
+
   it('times a stage another party did first from when the drill saw it done on chain', async () => {
     const base = drill();
     const { prove: _proved, ...stages } = base.stages;
