@@ -183,18 +183,29 @@ function chartOf(result: CheckResult, runs: readonly RunRecord[]): string {
   const circles = points
     .map(
       (p) =>
-        `<circle cx="${r(x(p.index))}" cy="${r(y(p.recorded.value))}" class="s-${p.record.statuses[result.id] ?? 'pass'}" data-value="${p.recorded.value}" data-started-at="${e(p.record.startedAt)}"/>`,
+        // A record without this check's status is drawn neutral: colouring it `pass` would claim a verdict.
+        `<circle cx="${r(x(p.index))}" cy="${r(y(p.recorded.value))}" class="s-${p.record.statuses[result.id] ?? 'unknown'}" data-value="${p.recorded.value}" data-started-at="${e(p.record.startedAt)}"/>`,
     )
     .join('');
-  const label = `${result.id}: ${formatValue(last.recorded.value, unit)} now, over ${points.length} recorded run${points.length === 1 ? '' : 's'}`;
+  // This run is the history's last record: when it measured nothing (error, skip), the newest point is
+  // an older run's, and the chart must not present it as the venue's state now.
+  const current = runs.length - 1;
+  const measuredNow = last.index === current;
+  const unmeasured = measuredNow
+    ? ''
+    : `<line class="unmeasured" x1="${r(x(current))}" x2="${r(x(current))}" y1="0" y2="${height}" data-unmeasured="true"/>`;
+  const recorded = `${points.length} recorded run${points.length === 1 ? '' : 's'}`;
+  const label = measuredNow
+    ? `${result.id}: ${formatValue(last.recorded.value, unit)} now, over ${recorded}`
+    : `${result.id}: not measured in this run; last ${formatValue(last.recorded.value, unit)} at ${last.record.startedAt}, over ${recorded}`;
   return `<figure class="chart" data-unit="${unit}">
-<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${e(label)}">${limitSvg}<path d="${path}"/>${circles}</svg>
+<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${e(label)}">${limitSvg}<path d="${path}"/>${circles}${unmeasured}</svg>
 <figcaption>${points.length} run${points.length === 1 ? '' : 's'} · ${e(
     rangeText(
       points.map((p) => p.recorded.value),
       unit,
     ),
-  )}${limitText}</figcaption>
+  )}${limitText}${measuredNow ? '' : ' · <strong>not measured in this run</strong>'}</figcaption>
 </figure>`;
 }
 
@@ -254,6 +265,8 @@ dt{color:#57606a}dd{margin:0;font-weight:600}
 .chart svg{display:block;background:#fbfcfd;border:1px solid #eaeef2;border-radius:4px}
 .chart path{fill:none;stroke:#57606a;stroke-width:1.2}
 .chart circle{r:2.6px;stroke:#fff;stroke-width:.6}
+circle.s-unknown{fill:#afb8c1}
+.chart line.unmeasured{stroke:${STATUS_COLOURS.error};stroke-width:1.5;stroke-dasharray:2 2}
 .chart circle:last-of-type{r:4px}
 .chart .limit{stroke:${STATUS_COLOURS.fail};stroke-width:1;stroke-dasharray:4 3}
 .chart .bad{fill:${STATUS_COLOURS.fail};fill-opacity:.07}

@@ -183,6 +183,25 @@ describe('renderHtml', () => {
     expect(fundPoints[2]?.cx).toBe(points[2]?.cx);
   });
 
+  it('says a check that could not measure in this run was not measured, not that its last value is now', () => {
+    const results = fixtureResults().map(
+      (r): CheckResult =>
+        r.id === 'head-fresh'
+          ? { ...r, status: 'error', errorKind: 'rpc', message: 'could not measure: refused' }
+          : r,
+    );
+    const doc = parse(renderHtml(fixtureRun({ results }), PAST));
+    const head = section(doc, 'head-fresh');
+    const svg = all(head, 'svg')[0];
+    expect(String(svg?.['aria-label'])).toContain(
+      'not measured in this run; last 45s at 2026-11-24T08:00:00.000Z',
+    );
+    expect(String(svg?.['aria-label'])).not.toContain('now');
+    expect(all(head, 'line').find((l) => l.class === 'unmeasured')).toBeDefined();
+    // records that carry no status for the check are drawn neutral, never as a pass
+    expect(all(head, 'circle').map((c) => c.class)).toEqual(['s-unknown', 's-unknown']);
+  });
+
   it('does not chart this run twice when the history already ends with it, nor checks without a value', () => {
     const run = fixtureRun({ results: measuredResults() });
     const withThisRun = [
