@@ -1,6 +1,6 @@
 /** JUnit XML for CI systems: one testcase per check. */
 import type { CheckResult, RunResult } from '../core/result.js';
-import { errorAdvice, escalationLines } from './text.js';
+import { errorAdvice, escalationLines, venueLabels } from './text.js';
 
 // XML 1.0 allows tab, newline and carriage return among the control characters, and no lone
 // surrogates or U+FFFE/U+FFFF; a CI parser rejects the whole report over one such character.
@@ -43,9 +43,10 @@ function body(run: RunResult, result: CheckResult): string {
 const countsAsFailure = (result: CheckResult, failOn: RunResult['failOn']) =>
   result.status === 'fail' || (result.status === 'warn' && failOn === 'warn');
 
-function testcase(run: RunResult, result: CheckResult): string {
+function testcase(run: RunResult, result: CheckResult, venue?: string): string {
   const failOn = run.failOn;
-  const open = `    <testcase name="${escapeAttr(result.id)}" classname="${escapeAttr(result.type)}" time="${seconds(result.durationMs)}"`;
+  const classname = venue === undefined ? result.type : `${venue}.${result.type}`;
+  const open = `    <testcase name="${escapeAttr(result.id)}" classname="${escapeAttr(classname)}" time="${seconds(result.durationMs)}"`;
   const child = (xml: string) => `${open}>\n      ${xml}\n    </testcase>`;
   const message = escapeAttr(result.message);
   switch (result.status) {
@@ -84,9 +85,14 @@ function countsOf(run: RunResult): Counts {
 const attributes = (c: Counts, durationMs: number) =>
   `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(durationMs)}"`;
 
-function testsuite(run: RunResult): string[] {
+/**
+ * `venue`: in a comparison, the venue's label (its name, with its checklist when two share a name),
+ * which also leads each testcase's classname: CI reporters key cases on suite, class and name, and two
+ * venues' cases under one key would let one's pass hide the other's failure.
+ */
+function testsuite(run: RunResult, venue?: string): string[] {
   return [
-    `  <testsuite name="${escapeAttr(run.venue.name)}" ${attributes(countsOf(run), run.durationMs)} timestamp="${escapeAttr(run.startedAt)}">`,
+    `  <testsuite name="${escapeAttr(venue ?? run.venue.name)}" ${attributes(countsOf(run), run.durationMs)} timestamp="${escapeAttr(run.startedAt)}">`,
     // Skipped testcases fail no build: the verdict says when nothing critical was measured at all.
     '    <properties>',
     ...[
@@ -97,7 +103,7 @@ function testsuite(run: RunResult): string[] {
       ...(run.cutByDeadline.length > 0 ? [['cutByDeadline', run.cutByDeadline.join(',')]] : []),
     ].map(([name, value]) => `      <property name="${name}" value="${escapeAttr(value ?? '')}"/>`),
     '    </properties>',
-    ...run.results.map((r) => testcase(run, r)),
+    ...run.results.map((r) => testcase(run, r, venue)),
     '  </testsuite>',
   ];
 }
@@ -119,10 +125,13 @@ export function renderJunitSuites(runs: readonly RunResult[]): string {
     total.skipped += c.skipped;
   }
   const time = Math.max(0, ...runs.map((run) => run.durationMs));
+  const labels = venueLabels(runs);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="l2preflight" ${attributes(total, time)}>`,
-    ...runs.flatMap(testsuite),
+    ...(runs.length === 1
+      ? runs.flatMap((run) => testsuite(run))
+      : runs.flatMap((run, i) => testsuite(run, labels[i]))),
     '</testsuites>',
     '',
   ].join('\n');

@@ -9,7 +9,9 @@ import { CONCERNS, type Concern } from '../core/vocabulary.js';
 import { renderJson } from './json.js';
 import { renderJunitSuites } from './junit.js';
 import { cell as markdownCell } from './markdown.js';
-import { errorAdvice, escalationLines, visible } from './text.js';
+import { errorAdvice, escalationLines, venueLabels, visible } from './text.js';
+
+export { venueLabels };
 
 /** What a comparison can be printed as; Prometheus has one venue per scrape (`serve`), so it is not one. */
 export const COMPARISON_FORMATS = ['table', 'json', 'junit', 'markdown'] as const;
@@ -82,14 +84,6 @@ export function comparisonVerdict(runs: readonly RunResult[]): Verdict {
   let worst: Verdict = 'ROUTE';
   for (const run of runs) if (VERDICT_RANK[run.verdict] > VERDICT_RANK[worst]) worst = run.verdict;
   return worst;
-}
-
-/** Column headings: the venue's name, with its checklist when two venues share a name. */
-export function venueLabels(runs: readonly RunResult[]): string[] {
-  return runs.map((run) => {
-    const shared = runs.filter((other) => other.venue.name === run.venue.name).length > 1;
-    return visible(shared ? `${run.venue.name} (${run.checklist})` : run.venue.name);
-  });
 }
 
 /**

@@ -68,3 +68,11 @@ export function escalationLines(result: CheckResult): { label: string; text: str
   if (result.escalation) lines.push({ label: 'escalation', text: result.escalation });
   return lines;
 }
+
+/** Column headings: the venue's name, with its checklist when two venues share a name. */
+export function venueLabels(runs: readonly RunResult[]): string[] {
+  return runs.map((run) => {
+    const shared = runs.filter((other) => other.venue.name === run.venue.name).length > 1;
+    return visible(shared ? `${run.venue.name} (${run.checklist})` : run.venue.name);
+  });
+}

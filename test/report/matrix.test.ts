@@ -239,5 +239,21 @@ describe('the other comparison formats', () => {
     expect(xml.match(/<testsuite /g)).toHaveLength(2);
     expect(xml).toMatch(/<testsuites name="l2preflight" tests="6" failures="1" errors="1" skipped="1"/);
     expect(xml).toContain('<testsuite name="Arbitrum" tests="1" failures="0"');
+    expect(xml).toContain('classname="Arbitrum.sequencer.head-age"');
+  });
+
+  it('JUnit: two checklists of one venue get suites and cases a CI reporter cannot merge', () => {
+    const prod = fixtureRun({ results: [judged('head', 'pass', '1s')] });
+    const staging = {
+      ...fixtureRun({ results: [judged('head', 'fail', '95s')] }),
+      checklist: 'staging/base.yaml',
+    };
+    const xml = renderJunitSuites([prod, staging]);
+    const suites = [...xml.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(suites).size).toBe(2);
+    const cases = [...xml.matchAll(/<testcase name="([^"]+)" classname="([^"]+)"/g)].map(
+      (m) => `${m[2]}/${m[1]}`,
+    );
+    expect(new Set(cases).size).toBe(2);
   });
 });
