@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
+  chownSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
@@ -214,6 +215,14 @@ describe('the bundled CLI', () => {
         expect(started.code, started.stderr).toBe(0);
         expect(started.stderr).toBe('');
         expect(readdirSync(shared)).toEqual([]);
+        if (process.getuid?.() === 0) {
+          // Run as root, the test can also hand a private directory to another user: not ours, not used.
+          const theirs = join(parent, 'theirs');
+          mkdirSync(theirs, { mode: 0o700 });
+          chownSync(theirs, 54321, 54321);
+          expect((await cli(['validate', checklist], { L2PREFLIGHT_CACHE_DIR: theirs })).code).toBe(0);
+          expect(readdirSync(theirs)).toEqual([]);
+        }
 
         // Bytes planted in a group-writable directory are not even read. These carry a correct checksum
         // over payload bytes V8 dies on (exit 133) if it is handed them: what hostile bytecode could do.
