@@ -11,6 +11,7 @@ import type { RunCommandOptions } from './commands/run.js';
 import { packageRoot } from './core/packageRoot.js';
 // The enumerations only: a leaf module with no imports, so --help stays fast.
 import { FORMATS } from './core/vocabulary.js';
+import { guardVerdict } from './verdictGuard.js';
 
 const version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
   .version;
@@ -463,8 +464,9 @@ async function main(): Promise<void> {
   }
 }
 
-// No top-level await: the bundle is also built as CommonJS (scripts/build.mjs), which has none.
-void main().then(async () => {
+// No top-level await: the bundle is also built as CommonJS (scripts/build.mjs), which has none. The
+// guard keeps a main() that never settles from ending the process as a silent exit 0.
+void guardVerdict(main()).then(async () => {
   if (endProcessWhenDone) {
     await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
     process.exit(process.exitCode ?? 0);

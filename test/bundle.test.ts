@@ -3,9 +3,22 @@
  * the other CLI tests run against the bundle; these prove what the bundle itself promises.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT } from './helpers/cli.js';
@@ -76,6 +89,17 @@ describe('the bundled CLI', () => {
   describe('code cache (Node 20: run and validate start from dist/cli.cjs through vm.Script)', () => {
     const checklist = join(ROOT, 'checks', 'devnet.yaml');
     const caches = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+    const bundleHash = () =>
+      /^\/\/ l2preflight bundle ([0-9a-f]+)\n/.exec(readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8'))?.[1];
+    /** The `validate` cache's name: bundle, Node, CPU, and a short hash of the V8 flags. */
+    const cacheName = (hash = bundleHash()) =>
+      new RegExp(`^validate-${hash}-node${process.versions.node}-${process.arch}-[0-9a-f]{8}\\.v8cache$`);
+    const primed = async (dir: string) => {
+      const first = await cli(['validate', checklist], { L2PREFLIGHT_CACHE_DIR: dir });
+      expect(first.code, first.stderr).toBe(0);
+      expect(caches(dir)).toHaveLength(1);
+      return { first, file: join(dir, caches(dir)[0] as string) };
+    };
 
     it('is written once, then used as it is; a rejected one is replaced; a usage mistake writes none', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'l2preflight-cache-'));
@@ -87,10 +111,9 @@ describe('the bundled CLI', () => {
 
         const first = await cli(['validate', checklist], env);
         expect(first.code, first.stderr).toBe(0);
-        const hash = /^\/\/ l2preflight bundle ([0-9a-f]+)\n/.exec(
-          readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8'),
-        )?.[1];
-        const name = `validate-${hash}-node${process.versions.node}-${process.arch}.v8cache`;
+        const hash = bundleHash();
+        const name = caches(dir)[0] ?? '';
+        expect(name).toMatch(cacheName(hash));
         expect(caches(dir)).toEqual([name]);
         const written = statSync(join(dir, name));
 
@@ -114,6 +137,14 @@ describe('the bundled CLI', () => {
         expect(third).toEqual(first);
         expect(readFileSync(join(dir, name)).length).toBeGreaterThan(10_000);
         expect(caches(dir).sort()).toEqual([name, recent, otherCommand].sort());
+
+        // Other V8 flags (NODE_OPTIONS, node's own options) decide what V8 accepts: a cache of their own.
+        const flagged = await cli(['validate', checklist], {
+          ...env,
+          NODE_OPTIONS: '--max-old-space-size=512',
+        });
+        expect(flagged).toEqual(first);
+        expect(caches(dir).filter((f) => cacheName(hash).test(f))).toHaveLength(2);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -132,6 +163,119 @@ describe('the bundled CLI', () => {
         expect(readdirSync(dir)).toEqual(['a-file']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('checks its own checksum: corrupted bytes V8 would crash on are ignored and replaced', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'l2preflight-cache-'));
+      try {
+        const { first, file } = await primed(dir);
+        // Release V8 does not checksum code caches: these bytes (right size, 1 KB flipped mid-file) end
+        // a start that hands them to V8 in a fatal error, exit 133, and every later start too.
+        const bytes = readFileSync(file);
+        const middle = Math.floor(bytes.length / 2);
+        for (let i = middle; i < middle + 1024; i++) bytes[i] = (bytes[i] as number) ^ 0xff;
+        writeFileSync(file, bytes);
+        const corrupted = await cli(['validate', checklist], { L2PREFLIGHT_CACHE_DIR: dir });
+        expect(corrupted).toEqual(first);
+        const replaced = readFileSync(file);
+        expect(replaced.length).toBeGreaterThan(10_000);
+        expect(replaced.equals(bytes)).toBe(false);
+        // The replacement is a good one: used as it is by the next start.
+        const written = statSync(file).mtimeMs;
+        expect(await cli(['validate', checklist], { L2PREFLIGHT_CACHE_DIR: dir })).toEqual(first);
+        expect(statSync(file).mtimeMs).toBe(written);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('removes temporary files a dead writer left a day ago, not those a writer may still be using', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'l2preflight-cache-'));
+      try {
+        const orphan = join(dir, 'validate-0-node20-x64-0.v8cache.0123456789abcdef.tmp');
+        const fresh = join(dir, 'validate-0-node20-x64-0.v8cache.fedcba9876543210.tmp');
+        for (const file of [orphan, fresh]) writeFileSync(file, 'half a cache');
+        const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+        utimesSync(orphan, twoDaysAgo, twoDaysAgo);
+        await primed(dir);
+        expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([fresh.slice(dir.length + 1)]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('uses no cache directory another user could write to: bytecode from it would run with our keys', async () => {
+      const parent = mkdtempSync(join(tmpdir(), 'l2preflight-cache-'));
+      try {
+        const shared = join(parent, 'shared');
+        mkdirSync(shared);
+        chmodSync(shared, 0o777);
+        const started = await cli(['validate', checklist], { L2PREFLIGHT_CACHE_DIR: shared });
+        expect(started.code, started.stderr).toBe(0);
+        expect(started.stderr).toBe('');
+        expect(readdirSync(shared)).toEqual([]);
+        if (process.getuid?.() === 0) {
+          // Run as root, the test can also hand a private directory to another user: not ours, not used.
+          const theirs = join(parent, 'theirs');
+          mkdirSync(theirs, { mode: 0o700 });
+          chownSync(theirs, 54321, 54321);
+          expect((await cli(['validate', checklist], { L2PREFLIGHT_CACHE_DIR: theirs })).code).toBe(0);
+          expect(readdirSync(theirs)).toEqual([]);
+        }
+
+        // Bytes planted in a group-writable directory are not even read. These carry a correct checksum
+        // over payload bytes V8 dies on (exit 133) if it is handed them: what hostile bytecode could do.
+        const { first, file } = await primed(join(parent, 'ours'));
+        const planted = join(parent, 'planted');
+        mkdirSync(planted);
+        chmodSync(planted, 0o770);
+        const payload = readFileSync(file).subarray(32);
+        const middle = Math.floor(payload.length / 2);
+        for (let i = middle; i < middle + 1024; i++) payload[i] = (payload[i] as number) ^ 0xff;
+        const digest = createHash('sha256').update(payload).digest();
+        writeFileSync(join(planted, basename(file)), Buffer.concat([digest, payload]));
+        expect(await cli(['validate', checklist], { L2PREFLIGHT_CACHE_DIR: planted })).toEqual(first);
+        expect(readdirSync(planted)).toEqual([basename(file)]);
+      } finally {
+        rmSync(parent, { recursive: true, force: true });
+      }
+    });
+
+    it.skipIf(process.getuid?.() !== 0)(
+      'never fails a command: a user with no home directory (docker --user, runAsUser) starts uncached',
+      async () => {
+        // As root, a uid with no passwd entry and no HOME: os.homedir() then throws.
+        const { HOME: _home, XDG_CACHE_HOME: _xdg, L2PREFLIGHT_CACHE_DIR: _dir, ...env } = process.env;
+        const args = ['--reuid', '54321', '--regid', '54321', '--clear-groups', process.execPath];
+        const { stdout, stderr } = await promisify(execFile)(
+          'setpriv',
+          [...args, join(ROOT, 'bin', 'l2preflight.js'), 'validate', checklist],
+          { cwd: ROOT, env: { ...env, NO_COLOR: '', CI: 'true' } },
+        );
+        expect(stdout).toContain('valid');
+        expect(stderr).toBe('');
+      },
+    );
+
+    it('never fails a command: without dist/cli.cjs, run and validate start from the ES module bundle', async () => {
+      const copy = mkdtempSync(join(tmpdir(), 'l2preflight-nocjs-'));
+      try {
+        for (const part of ['bin', 'dist', 'package.json'])
+          cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+        rmSync(join(copy, 'dist', 'cli.cjs'));
+        const { stdout, stderr } = await promisify(execFile)(
+          process.execPath,
+          [join(copy, 'bin', 'l2preflight.js'), 'validate', checklist],
+          {
+            cwd: ROOT,
+            env: { ...process.env, NO_COLOR: '', CI: 'true', L2PREFLIGHT_CACHE_DIR: join(copy, 'cache') },
+          },
+        );
+        expect(stdout).toContain('valid');
+        expect(stderr).toBe('');
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
       }
     });
   });
