@@ -112,7 +112,8 @@ describe('the Arbitrum devnet as `devnet up --stack arbitrum` runs it', () => {
     // A fresh assertion, as `devnet up` makes every 10 s: this file's venue has no background cycles, and on
     // a busy machine the boot's last one can be older than the checklist's maxOutputAge (1m30s) by now.
     await venue.cycle();
-    expect((await run()).statuses['withdrawals-open']).toBe('pass');
+    const healed = await run();
+    expect(healed.statuses['withdrawals-open'], healed.messages['withdrawals-open']).toBe('pass');
   });
 
   it('batch-poster-stalled: the poster cannot post, and batch-age fails once its last batch ages', async () => {

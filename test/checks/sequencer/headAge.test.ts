@@ -69,7 +69,10 @@ describe('sequencer.head-age on the devnet', () => {
   afterAll(() => venue?.stop());
 
   it('passes while the sequencer mines every second', async () => {
-    const result = await runOne(venue.node.url, 'type: sequencer.head-age\nmax: 5s');
+    // 30 s, the shipped checklists' bound: the sequencer's keeper runs in vitest's main process, and on a
+    // machine loaded past its cores (CI beside other jobs) 5 s was seen exceeded. The failing side is
+    // proven below with the run's clock moved ahead, not with a tight bound here.
+    const result = await runOne(venue.node.url, 'type: sequencer.head-age\nmax: 30s');
     expect(result.status).toBe('pass');
     expect(result.message).toMatch(/latest L2 block \d+ is \d/);
   });
