@@ -30,6 +30,8 @@ export interface ChecklistProblem {
   message: string;
   expected?: string;
   suggestion?: string;
+  /** The value at `position` is an RPC URL (a key may be in it in any shape): its excerpt blanks it. */
+  secretValue?: true;
 }
 
 export function formatProblem(problem: ChecklistProblem): string {

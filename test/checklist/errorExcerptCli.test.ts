@@ -82,6 +82,20 @@ describe('a duration flag written as people say it', () => {
   });
 });
 
+describe('an RPC URL written without its scheme', () => {
+  it('is refused without printing its key, in the message or on the line shown', async () => {
+    const file = await write(
+      'schemeless.yaml',
+      `${HEADER.replace('["${L2_RPC_URL}"]', '"base-mainnet.g.alchemy.com/v2/SECRETKEYabcdef123456"')}  - id: head\n    type: sequencer.head-age\n`,
+    );
+    const { code, stderr } = await cli(['validate', file], ENV);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file}:7:10: venue.l2.rpc: expected an http(s) URL`);
+    expect(stderr).toContain(['  7 |     rpc: "…"', '    |          ^'].join('\n'));
+    expect(stderr).not.toMatch(/SECRETKEY|alchemy/);
+  });
+});
+
 describe('secrets never reach the output', () => {
   it('shows ${VAR} as written, never the value it took from the environment', async () => {
     const file = await write(
