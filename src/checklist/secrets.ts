@@ -32,6 +32,13 @@ export function withoutSecrets(problem: ChecklistProblem, secrets: Redactor): Ch
     ...problem,
     message: shownText(problem.message, secrets),
     ...(problem.expected !== undefined ? { expected: shownText(problem.expected, secrets) } : {}),
-    ...(problem.suggestion !== undefined ? { suggestion: shownText(problem.suggestion, secrets) } : {}),
+    ...(problem.suggestion !== undefined
+      ? {
+          suggestion:
+            typeof problem.suggestion === 'string'
+              ? shownText(problem.suggestion, secrets)
+              : problem.suggestion.map((s) => shownText(s, secrets)),
+        }
+      : {}),
   };
 }

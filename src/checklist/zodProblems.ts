@@ -7,7 +7,7 @@ import type { Document, Node } from 'yaml';
 import { isCollection, isMap, isScalar } from 'yaml';
 import * as z from 'zod';
 import { paramMeta } from '../checks/params.js';
-import { suggestDuration, suggestUsd } from '../core/spelling.js';
+import { durationReadings, suggestUsd } from '../core/spelling.js';
 import type { ChecklistProblem, SourcePosition } from '../errors.js';
 import { suggest } from './suggest.js';
 
@@ -79,9 +79,12 @@ function kindAt(schema: z.ZodType, path: Path): string | undefined {
 }
 
 /** The spelling that works for `value` as a `kind`, when there is one. */
-function suggestionFor(kind: string | undefined, value: unknown): string | undefined {
+function suggestionFor(kind: string | undefined, value: unknown): string | string[] | undefined {
   if (!kind) return undefined;
-  if (kind.startsWith('duration')) return suggestDuration(value);
+  if (kind.startsWith('duration')) {
+    const readings = durationReadings(value);
+    return readings.length > 1 ? readings : readings[0];
+  }
   if (kind.startsWith('USD amount') || kind === 'price') return suggestUsd(value);
   if (kind.includes(' | ') && typeof value === 'string') return suggest(value, kind.split(' | '));
   return undefined;
