@@ -2,6 +2,7 @@
  * Known, user-facing errors. The CLI prints `shortMessage` plus details and exits with `exitCode`;
  * no stack trace. Anything else that escapes is a bug and is reported as one.
  */
+import { didYouMean } from './core/spelling.js';
 export class L2PreflightError extends Error {
   readonly shortMessage: string;
   readonly details: string[];
@@ -29,14 +30,18 @@ export interface ChecklistProblem {
   position: SourcePosition;
   message: string;
   expected?: string;
-  suggestion?: string;
+  /** The spelling that works; two when a value reads either way (`30000ms` or `30000s`). */
+  suggestion?: string | string[];
+  /** The value at `position` is an RPC URL (a key may be in it in any shape): its excerpt blanks it. */
+  secretValue?: true;
 }
 
 export function formatProblem(problem: ChecklistProblem): string {
   const { file, line, column } = problem.position;
   const parts = [`${file}:${line}:${column}: ${problem.message}`];
   if (problem.expected) parts.push(`expected ${problem.expected}`);
-  if (problem.suggestion) parts.push(`did you mean "${problem.suggestion}"?`);
+  const guess = didYouMean(problem.suggestion);
+  if (guess) parts.push(guess);
   return parts.join('; ');
 }
 

@@ -2,39 +2,57 @@
  * The source line under a checklist problem, as a compiler shows it: the line as the file has it, and
  * a caret under the column. The file is the user's own, so `${VAR}` shows as written (never its value:
  * the excerpt is cut from the text before interpolation); but an error can land in a CI log that more
- * people read than the file, so what would be a secret anywhere else is hidden here too: a URL keeps
- * only its scheme and host (the path, query and user-info often carry an API key, as the run's
- * Redactor treats them), and a 64-digit hex string (a private key's shape) is cut to `0x…`.
+ * people read than the file, so what has a secret's shape is hidden here too (secretShapes.ts: a URL
+ * with or without its scheme keeps only its host, a private key reads `0x…`), and the value under a
+ * problem about an RPC URL is blanked whatever its shape.
  */
 import type { SourceExcerpt } from '../errors.js';
-import { redactUrl } from '../rpc/redact.js';
+import { type HiddenSpan, secretSpans } from './secretShapes.js';
 
 /** Wider lines are cut to a window around the caret, marked with `…` on the side that was cut. */
 const MAX_CELLS = 100;
 /** A tab is shown as spaces up to the next multiple of this, so the caret line lines up in any terminal. */
 const TAB_STOP = 4;
 
-const URL_IN_TEXT = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'[\]{},]+/g;
-const KEY_SHAPED = /(?<![0-9A-Za-z])(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z])/g;
-
-interface Span {
-  start: number;
-  end: number;
-  replacement: string;
+/**
+ * The span of the value that starts at `at` (a YAML scalar: quoted, or plain up to a comment or, inside
+ * `[…]`/`{…}`, a comma or bracket), its text blanked to `…` except any `${NAME}` the file wrote: an
+ * RPC URL may carry a key in any shape, and the name of the variable it comes from is no secret.
+ */
+function blankedValue(line: string, at: number): HiddenSpan | undefined {
+  const open = line[at];
+  if (open === undefined || open === '[' || open === '{') return undefined;
+  let end: number;
+  let inner: [number, number];
+  if (open === '"' || open === "'") {
+    let close = -1;
+    for (let i = at + 1; i < line.length && close < 0; i += 1) {
+      if (open === '"' && line[i] === '\\') i += 1;
+      // In a single-quoted scalar '' is a quote, not the end.
+      else if (open === "'" && line[i] === "'" && line[i + 1] === "'") i += 1;
+      else if (line[i] === open) close = i;
+    }
+    end = close < 0 ? line.length : close + 1;
+    inner = [at + 1, close < 0 ? line.length : close];
+  } else {
+    const inFlow = /[[{]/.test(line.slice(0, at));
+    const stop = (inFlow ? /\s#|[,\]}]/g : /\s#/g).exec(line.slice(at));
+    end = at + (stop ? stop.index : line.length - at);
+    while (end > at && /\s/.test(line[end - 1] ?? '')) end -= 1;
+    inner = [at, end];
+  }
+  const value = line.slice(inner[0], inner[1]);
+  const shown = value
+    .split(/(\$\{[^}]*\})/)
+    .map((part) => (part === '' || part.startsWith('${') ? part : '…'))
+    .join('');
+  return { start: at, end, replacement: `${line.slice(at, inner[0])}${shown}${line.slice(inner[1], end)}` };
 }
 
-function hiddenSpans(line: string): Span[] {
-  const spans: Span[] = [];
-  for (const match of line.matchAll(URL_IN_TEXT)) {
-    const start = match.index ?? 0;
-    spans.push({ start, end: start + match[0].length, replacement: redactUrl(match[0]) });
-  }
-  for (const match of line.matchAll(KEY_SHAPED)) {
-    const start = match.index ?? 0;
-    if (spans.some((s) => start < s.end && s.start < start + match[0].length)) continue;
-    spans.push({ start, end: start + match[0].length, replacement: '0x…' });
-  }
-  return spans.sort((a, b) => a.start - b.start);
+function hiddenSpans(line: string, blankValueAt: number | undefined): HiddenSpan[] {
+  const blank = blankValueAt === undefined ? undefined : blankedValue(line, blankValueAt);
+  const shapes = secretSpans(line).filter((s) => !blank || s.end <= blank.start || blank.end <= s.start);
+  return blank ? [...shapes, blank].sort((a, b) => a.start - b.start) : shapes;
 }
 
 /** One display cell per character: tabs expanded, control characters (a terminal escape) made visible. */
@@ -48,13 +66,19 @@ function cellsOf(char: string, at: number): string[] {
 
 /**
  * The excerpt of `text` at 1-based `line` and `column` (yaml's columns: UTF-16 units), or undefined
- * when the file has no such line.
+ * when the file has no such line. `blankValue`: the value at the column is an RPC URL (or the like),
+ * shown as `…` whatever its shape.
  */
-export function excerptAt(text: string, line: number, column: number): SourceExcerpt | undefined {
+export function excerptAt(
+  text: string,
+  line: number,
+  column: number,
+  options: { blankValue?: boolean } = {},
+): SourceExcerpt | undefined {
   const source = text.split(/\r\n|\r|\n/)[line - 1];
   if (source === undefined) return undefined;
   const target = Math.max(0, column - 1);
-  const spans = hiddenSpans(source);
+  const spans = hiddenSpans(source, options.blankValue ? target : undefined);
   const cells: string[] = [];
   let caret: number | undefined;
   for (let i = 0; i < source.length; ) {

@@ -26,7 +26,7 @@ import { excerptAt } from './excerpt.js';
 import { interpolate, MissingVariableError } from './interpolate.js';
 import type { CheckInstance, Checklist, EscalationPath } from './model.js';
 import { checklistSchema, commonCheckShape, drillSchema, type venueSchema } from './schema.js';
-import { hideValueOf, withoutSecrets } from './secrets.js';
+import { hideValueOf, shownText, withoutSecrets } from './secrets.js';
 import { suggest } from './suggest.js';
 import {
   cutShortProblem,
@@ -61,7 +61,12 @@ class Locator {
     readonly file: string,
     readonly doc: Document,
     readonly lines: LineCounter,
+    private readonly secrets: Redactor,
   ) {}
+
+  shown(text: string): string {
+    return shownText(text, this.secrets);
+  }
 
   at(offset: number): SourcePosition {
     const { line, col } = this.lines.linePos(offset);
@@ -402,8 +407,10 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
     const problems = error.problems.map((problem) => withoutSecrets(problem, secrets));
     throw new ChecklistError(
       problems,
-      problems.map(({ position }) =>
-        position.file === file ? excerptAt(text, position.line, position.column) : undefined,
+      problems.map(({ position, secretValue }) =>
+        position.file === file
+          ? excerptAt(text, position.line, position.column, { blankValue: secretValue })
+          : undefined,
       ),
     );
   }
@@ -436,7 +443,7 @@ function parseText(text: string, file: string, options: LoadOptions, secrets: Re
     prettyErrors: false,
     ...yamlOptions,
   });
-  const locator = new Locator(file, doc, lines);
+  const locator = new Locator(file, doc, lines, secrets);
   const at = (offset: number) => locator.at(offset);
   const syntax = syntaxProblems(doc, at, text);
   if (syntax.length > 0) throw new ChecklistError(syntax);

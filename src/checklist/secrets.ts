@@ -1,10 +1,12 @@
 /**
  * A value taken from the environment (`${ETH_RPC_URL}`) is often a secret, and a problem's message may
  * echo the value it found ('got "…"', '"…" is not a 20-byte hex address'). Every problem is passed
- * through a Redactor that replaces such a value with the `${NAME}` it came from, as the file wrote it.
+ * through a Redactor that replaces such a value with the `${NAME}` it came from, as the file wrote it,
+ * and then hides what has a secret's shape (secretShapes.ts): a key written into the file itself.
  */
 import type { ChecklistProblem } from '../errors.js';
 import type { Redactor } from '../rpc/redact.js';
+import { hideSecretShapes } from './secretShapes.js';
 
 /**
  * Shorter values are left alone: a secret is long, and hiding `5` or `30s` would also rewrite "at most
@@ -20,11 +22,23 @@ export function hideValueOf(secrets: Redactor, name: string, value: string): voi
   secrets.add(value, `\${${name}}`);
 }
 
+/** `text` as a problem may show it: the run's secrets as their `${NAME}`, secret shapes hidden. */
+export function shownText(text: string, secrets: Redactor): string {
+  return hideSecretShapes(secrets.apply(text));
+}
+
 export function withoutSecrets(problem: ChecklistProblem, secrets: Redactor): ChecklistProblem {
   return {
     ...problem,
-    message: secrets.apply(problem.message),
-    ...(problem.expected !== undefined ? { expected: secrets.apply(problem.expected) } : {}),
-    ...(problem.suggestion !== undefined ? { suggestion: secrets.apply(problem.suggestion) } : {}),
+    message: shownText(problem.message, secrets),
+    ...(problem.expected !== undefined ? { expected: shownText(problem.expected, secrets) } : {}),
+    ...(problem.suggestion !== undefined
+      ? {
+          suggestion:
+            typeof problem.suggestion === 'string'
+              ? shownText(problem.suggestion, secrets)
+              : problem.suggestion.map((s) => shownText(s, secrets)),
+        }
+      : {}),
   };
 }

@@ -7,17 +7,27 @@ import type { Document, Node } from 'yaml';
 import { isCollection, isMap, isScalar } from 'yaml';
 import * as z from 'zod';
 import { paramMeta } from '../checks/params.js';
-import { suggestDuration, suggestUsd } from '../core/spelling.js';
+import { durationReadings, suggestUsd } from '../core/spelling.js';
 import type { ChecklistProblem, SourcePosition } from '../errors.js';
 import { suggest } from './suggest.js';
 
 export type Path = (string | number)[];
 
-/** What the loader's locator offers: positions and the parsed document. */
+/** What the loader's locator offers: positions, the parsed document, and how a value may be shown. */
 export interface NodeLocator {
   readonly doc: Document;
   ofPath(path: Path): SourcePosition;
   ofKey(path: Path, key: string): SourcePosition;
+  /** `text` with the run's secrets (values from the environment) and secret shapes hidden. */
+  shown(text: string): string;
+}
+
+/** Keys whose value is an endpoint URL (venue.l2.rpc, venue.dydx.indexer, a reference feed's rpc). */
+const ENDPOINT_KEYS = new Set(['rpc', 'indexer', 'rest']);
+
+/** Whether the value at `path` is an RPC URL or a list of them: a key may be in it in any shape. */
+function isEndpoint(path: Path): boolean {
+  return path.some((segment) => typeof segment === 'string' && ENDPOINT_KEYS.has(segment));
 }
 
 type Wrapper = { _zod: { def: { innerType?: z.ZodType; in?: z.ZodType } } };
@@ -69,9 +79,12 @@ function kindAt(schema: z.ZodType, path: Path): string | undefined {
 }
 
 /** The spelling that works for `value` as a `kind`, when there is one. */
-function suggestionFor(kind: string | undefined, value: unknown): string | undefined {
+function suggestionFor(kind: string | undefined, value: unknown): string | string[] | undefined {
   if (!kind) return undefined;
-  if (kind.startsWith('duration')) return suggestDuration(value);
+  if (kind.startsWith('duration')) {
+    const readings = durationReadings(value);
+    return readings.length > 1 ? readings : readings[0];
+  }
   if (kind.startsWith('USD amount') || kind === 'price') return suggestUsd(value);
   if (kind.includes(' | ') && typeof value === 'string') return suggest(value, kind.split(' | '));
   return undefined;
@@ -89,15 +102,21 @@ export function describePath(doc: Document, path: Path): string {
   return keys(path);
 }
 
-/** What the file gives at `path`, for "got …": a short literal, "a list", "a map", or nothing. */
-function given(doc: Document, path: Path): { shown: string; value?: unknown } {
-  const node = doc.getIn(path, true) as Node | undefined;
+/**
+ * What the file gives at `path`, for "got …": a short literal, "a list", "a map", or nothing. Text at
+ * an endpoint is never echoed; other text has its secrets hidden before it is cut to length (a key cut
+ * in half no longer has a key's shape, nor a variable's value its whole text).
+ */
+function given(locator: NodeLocator, path: Path): { shown: string; value?: unknown; secret?: true } {
+  const node = locator.doc.getIn(path, true) as Node | undefined;
   if (node === undefined) return { shown: 'nothing (the key is missing)' };
   if (isMap(node)) return { shown: 'a map' };
   if (isCollection(node)) return { shown: 'a list' };
   if (!isScalar(node)) return { shown: 'an alias' };
   const value = node.value;
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && isEndpoint(path))
+    return { shown: 'text (not shown: an RPC URL may carry a key)', value, secret: true };
+  const text = locator.shown(typeof value === 'string' ? JSON.stringify(value) : String(value));
   return { shown: text.length > 60 ? `${text.slice(0, 57)}…` : text, value };
 }
 
@@ -119,7 +138,7 @@ function problemOf(
   schema: z.ZodType,
   locator: NodeLocator,
 ): ChecklistProblem {
-  const found = given(locator.doc, path);
+  const found = given(locator, path);
   const saysGot = SAYS_NOT_WHAT_WAS_GIVEN.has(issue.code) && !/\bgot\b/.test(issue.message);
   const message = `${issue.message}${saysGot ? `, got ${found.shown}` : ''}`;
   const where = path.length ? `${describePath(locator.doc, path)}: ` : '';
@@ -129,6 +148,7 @@ function problemOf(
     position: locator.ofPath(path),
     message: `${where}${message}`,
     ...(suggestion ? { suggestion } : {}),
+    ...(found.secret ? { secretValue: true } : {}),
   };
 }
 

@@ -178,7 +178,12 @@ export const addressSchema = z
       return z.NEVER;
     }
     if (!isAddress(value, { strict: false })) {
-      ctx.addIssue({ code: 'custom', message: `"${value}" is not a 20-byte hex address` });
+      // 32 bytes is a private key's shape (or a hash's): pasted into the wrong place, it must not reach
+      // a CI log through the message that refuses it.
+      const shown = /^(?:0x)?[0-9a-fA-F]{64}$/.test(value)
+        ? 'a 32-byte hex value (a private key or a hash: not shown)'
+        : `"${value}"`;
+      ctx.addIssue({ code: 'custom', message: `${shown} is not a 20-byte hex address` });
       return z.NEVER;
     }
     if (!isAddress(value, { strict: true })) {

@@ -5,7 +5,7 @@ import { loadChecklist } from '../checklist/load.js';
 import type { Checklist } from '../checklist/model.js';
 import { suggest } from '../checklist/suggest.js';
 import type { CheckResult, FailOn, RunResult } from '../core/result.js';
-import { suggestDuration } from '../core/spelling.js';
+import { didYouMean, durationReadings } from '../core/spelling.js';
 import { assertTimerDuration, formatDuration, parseDuration, UnitError } from '../core/units.js';
 import { runChecklist } from '../engine/run.js';
 import type { Traffic } from '../engine/session.js';
@@ -101,8 +101,8 @@ function durationOption(flag: string, value: string | undefined): number | undef
     return assertTimerDuration(ms);
   } catch (error) {
     if (error instanceof UnitError) {
-      const spelling = suggestDuration(value);
-      throw new UsageError(`${flag}: ${error.message}${spelling ? `; did you mean "${spelling}"?` : ''}`);
+      const guess = didYouMean(durationReadings(value));
+      throw new UsageError(`${flag}: ${error.message}${guess ? `; ${guess}` : ''}`);
     }
     throw error;
   }

@@ -7,7 +7,7 @@
 import { readdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import { suggestDuration } from '../core/spelling.js';
+import { didYouMean, durationReadings } from '../core/spelling.js';
 import { assertTimerDuration, parseDuration, UnitError } from '../core/units.js';
 import { L2PreflightError, UsageError } from '../errors.js';
 import { parseSettings, type RunCommandOptions } from './run.js';
@@ -48,8 +48,8 @@ function duration(flag: string, value: string | undefined, fallback: number, all
     return assertTimerDuration(ms);
   } catch (error) {
     if (error instanceof UnitError) {
-      const spelling = suggestDuration(value);
-      throw new UsageError(`${flag}: ${error.message}${spelling ? `; did you mean "${spelling}"?` : ''}`);
+      const guess = didYouMean(durationReadings(value));
+      throw new UsageError(`${flag}: ${error.message}${guess ? `; ${guess}` : ''}`);
     }
     throw error;
   }

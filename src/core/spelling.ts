@@ -39,15 +39,47 @@ const DURATION_WORDS: Record<string, string> = {
 const NUMBER = /^\d+(?:\.\d+)?$/;
 
 /**
- * `30 sec`, `30 seconds`, `30secs`, `30 s` → `30s`; `1 hour 30 minutes` → `1h30m`; a bare `30` → `30s`
- * (seconds: what every timeout here is written in most). Undefined when nothing sensible fits (`30M`:
- * minutes or months?).
+ * A bare number up to this is read as seconds (an hour at most); past it, milliseconds are as likely
+ * (`--timeout 30000` meant 30 s, not 8h20m), so both readings are offered and neither is picked.
  */
-export function suggestDuration(input: unknown): string | undefined {
-  if (typeof input === 'number') return Number.isFinite(input) && input > 0 ? `${input}s` : undefined;
+const LARGEST_BARE_SECONDS = 3600;
+
+/** A bare number written where a duration goes: the number as written, or undefined. */
+function bareNumber(input: unknown): string | undefined {
+  if (typeof input === 'number') return Number.isFinite(input) && input > 0 ? String(input) : undefined;
   if (typeof input !== 'string') return undefined;
   const text = input.trim();
-  if (NUMBER.test(text)) return `${text}s`;
+  return NUMBER.test(text) && Number(text) > 0 ? text : undefined;
+}
+
+/**
+ * Every reading worth offering for `input` where a duration goes: the one spelling that works
+ * (`suggestDuration`), or for a bare number past an hour's seconds both `30000ms` and `30000s`.
+ */
+export function durationReadings(input: unknown): string[] {
+  const bare = bareNumber(input);
+  if (bare !== undefined && Number(bare) > LARGEST_BARE_SECONDS) return [`${bare}ms`, `${bare}s`];
+  const single = suggestDuration(input);
+  return single ? [single] : [];
+}
+
+/** `did you mean "30s"?`, `did you mean "30000ms" or "30000s"?`, or undefined for no reading. */
+export function didYouMean(readings: string | readonly string[] | undefined): string | undefined {
+  const list = readings === undefined ? [] : typeof readings === 'string' ? [readings] : readings;
+  return list.length ? `did you mean ${list.map((r) => `"${r}"`).join(' or ')}?` : undefined;
+}
+
+/**
+ * `30 sec`, `30 seconds`, `30secs`, `30 s` → `30s`; `1 hour 30 minutes` → `1h30m`; a bare `30` → `30s`
+ * (seconds: what every timeout here is written in most). Undefined when nothing sensible fits (`30M`:
+ * minutes or months?), and for a bare number past an hour's seconds (`30000`: ms or s? see
+ * `durationReadings`).
+ */
+export function suggestDuration(input: unknown): string | undefined {
+  const bare = bareNumber(input);
+  if (bare !== undefined) return Number(bare) > LARGEST_BARE_SECONDS ? undefined : `${bare}s`;
+  if (typeof input !== 'string') return undefined;
+  const text = input.trim();
   const parts = text.split(/\s*(?:,|\band\b)\s*|\s+(?=\d)/).filter(Boolean);
   let out = '';
   for (const part of parts) {

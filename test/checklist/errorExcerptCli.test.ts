@@ -80,6 +80,29 @@ describe('a duration flag written as people say it', () => {
       '--timeout: expected a duration like 30s, 10m, 2h or 7d12h, got "30 sec"; did you mean "30s"?',
     );
   });
+
+  it('offers both readings of a bare number past an hour (--timeout 30000: ms or s?)', async () => {
+    const file = await write('flag-ms.yaml', `${HEADER}  - id: head\n    type: sequencer.head-age\n`);
+    const { code, stderr } = await cli(['run', file, '--timeout', '30000'], ENV);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--timeout: ');
+    expect(stderr).toContain('; did you mean "30000ms" or "30000s"?');
+    expect(stderr).not.toContain('did you mean "30000s"?');
+  });
+});
+
+describe('an RPC URL written without its scheme', () => {
+  it('is refused without printing its key, in the message or on the line shown', async () => {
+    const file = await write(
+      'schemeless.yaml',
+      `${HEADER.replace('["${L2_RPC_URL}"]', '"base-mainnet.g.alchemy.com/v2/SECRETKEYabcdef123456"')}  - id: head\n    type: sequencer.head-age\n`,
+    );
+    const { code, stderr } = await cli(['validate', file], ENV);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file}:7:10: venue.l2.rpc: expected an http(s) URL`);
+    expect(stderr).toContain(['  7 |     rpc: "…"', '    |          ^'].join('\n'));
+    expect(stderr).not.toMatch(/SECRETKEY|alchemy/);
+  });
 });
 
 describe('secrets never reach the output', () => {

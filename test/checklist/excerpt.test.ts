@@ -72,6 +72,35 @@ describe('excerptAt', () => {
     );
   });
 
+  it('hides the key of a URL written without its scheme (the mistake an RPC error reports)', () => {
+    const text = 'x:\n    rpc: "base-mainnet.g.alchemy.com/v2/SECRETKEYabcdef123456"\n';
+    const { printed } = shown(text, 2, 10);
+    expect(printed).not.toContain('SECRETKEY');
+    expect(printed).toContain('rpc: "base-mainnet.g.alchemy.com/…"');
+  });
+
+  it.each([
+    ['quoted, in a flow list', '    rpc: ["alchemykey123", 5]', 11, '    rpc: ["…", 5]', '"…", 5]'],
+    ['plain', '    rpc: alchemykey123  # the key', 10, '    rpc: …  # the key', '…  # the key'],
+    ['plain, in a flow list', '    rpc: [alchemykey123, 5]', 11, '    rpc: […, 5]', '…, 5]'],
+    ["single-quoted with a '' inside", "    rpc: 'it''s key123' # c", 10, "    rpc: '…' # c", "'…' # c"],
+    [
+      'written with ${VAR} around a key',
+      '    rpc: "https://x.example/${KEY}/abc123"',
+      10,
+      '    rpc: "…${KEY}…"',
+      '"…${KEY}…"',
+    ],
+  ])('blanks an RPC value whatever its shape: %s', (_name, line, column, text, under) => {
+    const excerpt = excerptAt(`x:\n${line}\n`, 2, column, { blankValue: true });
+    expect(excerpt?.text).toBe(text);
+    expect(excerpt?.text.slice(excerpt.caret)).toBe(under);
+  });
+
+  it('keeps a ${VAR} the file wrote for a blanked RPC value', () => {
+    expect(excerptAt('rpc: ["${MYRPC}"]\n', 1, 8, { blankValue: true })?.text).toBe('rpc: ["${MYRPC}"]');
+  });
+
   it('shows ${VAR} as the file writes it', () => {
     expect(shown('rpc: ["${ETH_RPC_URL}"]\n', 1, 8).printed).toContain('rpc: ["${ETH_RPC_URL}"]');
   });

@@ -8,7 +8,7 @@ import { parseChecklist } from '../../src/checklist/load.js';
 import { drillSchema } from '../../src/checklist/schema.js';
 import { checkRegistry } from '../../src/checks/index.js';
 import { paramMeta } from '../../src/checks/params.js';
-import { ChecklistError } from '../../src/errors.js';
+import { ChecklistError, type ChecklistProblem, formatProblem } from '../../src/errors.js';
 
 const FEED = '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512';
 
@@ -103,6 +103,13 @@ describe('a parameter error names the check, says what was given, and suggests t
     expect(problem?.message).toContain(got);
     expect(problem?.message).not.toMatch(/checks\.\d/);
     expect(problem?.suggestion).toBe(suggestion);
+  });
+
+  it('a bare number past an hour where a duration goes: both readings (30000 ms? 30000 s is 8h20m)', () => {
+    const problem = firstProblem(head('30000'));
+    expect(problem?.message).toContain('got 30000');
+    expect(problem?.suggestion).toEqual(['30000ms', '30000s']);
+    expect(formatProblem(problem as ChecklistProblem)).toContain('did you mean "30000ms" or "30000s"?');
   });
 
   it.each([

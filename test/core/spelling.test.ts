@@ -1,6 +1,12 @@
 /** The spelling that works, suggested beside a unit error (issue #18 item 5). */
 import { describe, expect, it } from 'vitest';
-import { groupDigits, suggestDuration, suggestUsd } from '../../src/core/spelling.js';
+import {
+  didYouMean,
+  durationReadings,
+  groupDigits,
+  suggestDuration,
+  suggestUsd,
+} from '../../src/core/spelling.js';
 import { parseDuration, parseWrittenUsd } from '../../src/core/units.js';
 
 describe('suggestDuration', () => {
@@ -35,6 +41,27 @@ describe('suggestDuration', () => {
       expect(suggestDuration(input)).toBeUndefined();
     },
   );
+});
+
+describe('a bare number where a duration goes', () => {
+  it.each([[30], ['30'], [3600], ['3600']])('%j up to an hour reads as seconds', (input) => {
+    expect(durationReadings(input)).toEqual([`${input}s`]);
+    expect(suggestDuration(input)).toBe(`${input}s`);
+  });
+
+  it.each([[30000], ['30000'], [3601], ['86400000']])(
+    '%j past an hour could be ms or s (`--timeout 30000`): both readings, neither picked',
+    (input) => {
+      expect(durationReadings(input)).toEqual([`${input}ms`, `${input}s`]);
+      expect(suggestDuration(input)).toBeUndefined();
+      expect(didYouMean(durationReadings(input))).toBe(`did you mean "${input}ms" or "${input}s"?`);
+    },
+  );
+
+  it('offers nothing for what has no reading', () => {
+    expect(durationReadings('soon')).toEqual([]);
+    expect(didYouMean(durationReadings('soon'))).toBeUndefined();
+  });
 });
 
 describe('suggestUsd', () => {
