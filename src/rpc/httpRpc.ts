@@ -1,8 +1,9 @@
 /**
  * JSON-RPC over node:http/node:https for one endpoint: what viem's `http` transport does (calls of the
  * same tick sent as one batch, a timeout that covers connect, headers and body, a response size cap read
- * as it streams, the run's abort signal), throwing the same viem errors, so that rpcErrors.ts and viem's
- * contract-read decoding see no difference.
+ * as it streams, the run's abort signal, 307/308 redirects), throwing the same viem errors, so that
+ * rpcErrors.ts and viem's contract-read decoding see no difference. Unlike viem, batch answers are
+ * matched to calls by id, and a kept-alive socket the server had closed is retried once.
  *
  * Why not viem's `http`: it goes through `fetch` and `Headers`, and on Node 20 the first use of either
  * loads and compiles undici and its WebAssembly HTTP parser, which cost a cold `run` about a fifth of its
@@ -28,7 +29,7 @@ type RpcError = { code: number; message: string; data?: unknown };
 type RpcResponse = { id?: number; result?: unknown; error?: RpcError };
 
 export interface HttpRpcOptions {
-  /** Per HTTP request: connect, headers and body. */
+  /** Per batch: connect, headers and body of its HTTP request, and of any redirect or retry it takes. */
   timeoutMs: number;
   /** A body larger than this is refused while it streams in. */
   maxResponseBytes: number;
