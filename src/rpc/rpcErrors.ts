@@ -6,6 +6,7 @@
 import { ResponseBodyTooLargeError, TimeoutError } from 'viem';
 import type { RpcChain, RpcEndpointError, RpcFailureCause } from '../core/errors.js';
 import { formatDuration } from '../core/units.js';
+import { RpcRedirectError } from './httpRpc.js';
 
 /** The first error in an error's `cause` chain that matches. */
 function find(
@@ -68,6 +69,9 @@ export function classifyRpcFailure(error: unknown, timeoutMs: number): Classifie
     const size = limit >= 1024 * 1024 ? `${Math.round(limit / (1024 * 1024))} MB` : `${limit} bytes`;
     return { cause: 'too-large', says: `sent a response over ${size} (refused, not read)` };
   }
+  // Our own words: the status and the redacted target (httpRpc.ts), never the response's bytes.
+  const redirect = find(error, (e) => e instanceof RpcRedirectError);
+  if (redirect) return { cause: 'http-other', says: String(redirect.reason) };
   const rpc = find(error, (e) => typeof e.code === 'number' && e.code !== -1);
   const status = find(error, (e) => typeof e.status === 'number')?.status as number | undefined;
   if (rpc) {

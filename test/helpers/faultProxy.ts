@@ -27,6 +27,8 @@ export type FaultMode =
   | { kind: 'garbage' }
   | { kind: 'reorder' }
   | { kind: 'partial' }
+  /** Every batch answer starts with a `null`-id error entry (the spec's answer to an unreadable call). */
+  | { kind: 'stray-null-id' }
   | { kind: 'wrong-chain'; chainId: number }
   | { kind: 'huge'; bytes: number }
   | { kind: 'stale'; blocks: number };
@@ -258,6 +260,8 @@ export async function startFaultProxy(
   function rewrite(parsed: RpcCall | RpcCall[], reply: unknown, fault: FaultMode): unknown {
     if (fault.kind === 'reorder' && Array.isArray(reply)) return [...reply].reverse();
     if (fault.kind === 'partial' && Array.isArray(reply) && reply.length > 1) return reply.slice(0, -1);
+    if (fault.kind === 'stray-null-id' && Array.isArray(reply))
+      return [{ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'invalid request' } }, ...reply];
     if (fault.kind === 'wrong-chain') {
       const list = Array.isArray(parsed) ? parsed : [parsed];
       const chainCalls = new Set(list.filter((c) => c.method === 'eth_chainId').map((c) => c.id));
@@ -373,7 +377,12 @@ export async function startFaultProxy(
         send(response, status, text.slice(0, Math.max(1, Math.floor(text.length / 2))));
         return;
       }
-      if (fault.kind === 'reorder' || fault.kind === 'partial' || fault.kind === 'wrong-chain') {
+      if (
+        fault.kind === 'reorder' ||
+        fault.kind === 'partial' ||
+        fault.kind === 'stray-null-id' ||
+        fault.kind === 'wrong-chain'
+      ) {
         send(response, status, JSON.stringify(rewrite(parsed, JSON.parse(text), fault)));
         return;
       }

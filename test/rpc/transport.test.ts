@@ -163,8 +163,14 @@ describe('hedged RPC transport', () => {
       await chain.freshBlock(1n);
       broken.setMode({ kind });
       const reads = await Promise.allSettled([chain.freshBlock(2n), chain.freshBlock(3n)]);
-      const [first] = reads;
-      expect(first?.status === 'rejected' && first.reason).toMatchObject({ cause: 'bad-json' });
+      const [first, second] = reads;
+      if (kind === 'truncate') {
+        expect(first?.status === 'rejected' && first.reason).toMatchObject({ cause: 'bad-json' });
+      } else {
+        // A short batch: the call left without an answer of its id fails; the other keeps its own block.
+        expect(first?.status === 'fulfilled' && first.value.number).toBe(2n);
+        expect(second?.status === 'rejected' && second.reason).toMatchObject({ cause: 'bad-json' });
+      }
     }
     const liar = await proxy({ kind: 'wrong-chain', chainId: 1 });
     const error = await failure(reader([venue.node.url, liar.url]).latestBlock());
@@ -211,6 +217,27 @@ describe('hedged RPC transport', () => {
 });
 
 describe('RPC failures in a run', () => {
+  it('a stray null-id entry in every batch answer changes no check; an answer missing its id ends the check as error', async () => {
+    const clean = await runChecklist(
+      parseChecklist(checklistYaml([venue.node.url], READ_ONLY), 'c.yaml', { env: {} }),
+    );
+    const stray = await proxy({ kind: 'stray-null-id' });
+    const { run } = await runChecklist(
+      parseChecklist(checklistYaml([stray.url], READ_ONLY), 'c.yaml', { env: {} }),
+    );
+    // Matched by position, each call would have taken its neighbour's answer.
+    expect(run.results.map((r) => [r.id, r.status])).toEqual(clean.run.results.map((r) => [r.id, r.status]));
+    expect(run.results.every((r) => r.status === 'pass')).toBe(true);
+
+    const short = await proxy({ kind: 'partial' });
+    const partial = await runChecklist(
+      parseChecklist(checklistYaml([short.url], READ_ONLY), 'c.yaml', { env: {} }),
+    );
+    // Whatever did not get its own answer is an error, never a verdict on another call's value.
+    for (const result of partial.run.results) expect(['pass', 'error']).toContain(result.status);
+    expect(partial.run.results.some((r) => r.status === 'error')).toBe(true);
+  });
+
   it('reach the check row as endpoint and cause, through viem contract reads too, with no response bytes', async () => {
     const garbled = await proxy({ kind: 'garbage' });
     const { run } = await runChecklist(
