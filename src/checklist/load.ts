@@ -153,6 +153,22 @@ function resolveContractReferences(
   return problems;
 }
 
+/**
+ * Replaces, in place, every string in `value` that names a contract (`$name`, never a map key) by its
+ * address, as resolveContractReferences did in the document. Unknown names were refused there.
+ */
+function withContracts(value: unknown, contracts: Record<string, string>): unknown {
+  if (typeof value === 'string') {
+    const name = CONTRACT_REFERENCE.exec(value)?.[1];
+    return (name && contracts[name]) || value;
+  }
+  if (value && typeof value === 'object') {
+    const container = value as Record<string, unknown>;
+    for (const key of Object.keys(container)) container[key] = withContracts(container[key], contracts);
+  }
+  return value;
+}
+
 const checkSchemas = new Map<string, z.ZodObject>();
 
 function checkSchemaFor(type: string, params: z.ZodObject): z.ZodObject {
@@ -462,7 +478,8 @@ function parseText(text: string, file: string, options: LoadOptions, secrets: Re
   const problems = interpolateEnvironment(locator, options.env ?? process.env, secrets);
   const version = versionProblem(doc, text, at);
   if (version) problems.push(version);
-  const top = checklistSchema.safeParse(toData(doc, locator));
+  const data = toData(doc, locator) as { checks?: unknown; drill?: unknown };
+  const top = checklistSchema.safeParse(data);
   if (!top.success) {
     problems.push(...problemsFromZod(top.error, checklistSchema, locator, []));
     throw new ChecklistError(problems);
@@ -474,7 +491,13 @@ function parseText(text: string, file: string, options: LoadOptions, secrets: Re
   problems.push(...resolveContractReferences(locator, doc.get('drill', true), venue?.contracts ?? {}));
   if (problems.length > 0 || !venue) throw new ChecklistError(problems);
 
-  const resolved = toData(doc, locator) as { checks: Record<string, unknown>[]; drill?: unknown };
+  // The references were resolved in the document for their positions; the data converted from it
+  // before gets the same addresses rather than a second conversion of the whole document.
+  const contracts = venue.contracts ?? {};
+  const resolved = {
+    checks: withContracts(data.checks, contracts) as Record<string, unknown>[],
+    drill: withContracts(data.drill, contracts),
+  };
   const rawChecks = resolved.checks;
   const drill = resolved.drill === undefined ? undefined : drillSchema.safeParse(resolved.drill);
   if (drill && !drill.success)
