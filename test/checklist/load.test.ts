@@ -53,6 +53,30 @@ describe('parseChecklist', () => {
     expect(price?.tags).toEqual(['oracle']);
   });
 
+  it('resolves contract references in checks (aliased ones too) and the drill', () => {
+    const parsed = parseChecklist(
+      checklist(
+        `  - id: price
+    type: oracle.chainlink
+    feed: &ref $feed
+    maxAge: 65m
+    tags: [$feed]
+  - id: again
+    type: oracle.chainlink
+    feed: *ref
+    maxAge: 65m
+`,
+        'drill:\n  amount: 0.001 ether\n  maxAmount: 0.01 ether\n  portal: $feed\n  recipient: $feed\n',
+      ),
+      'x.yaml',
+      { env: {} },
+    );
+    expect(parsed.checks.map((c) => c.params.feed)).toEqual([FEED, FEED]);
+    expect(parsed.checks[0]?.tags).toEqual([FEED]);
+    expect(parsed.drill?.portal).toBe(FEED);
+    expect(parsed.drill?.recipient).toBe(FEED);
+  });
+
   it('reports an unknown check type with its position and a suggestion', () => {
     const [problem] = problems(checklist('  - id: head\n    type: sequencer.head-agee\n'));
     expect(problem?.message).toContain('unknown check type "sequencer.head-agee"');
