@@ -13,7 +13,6 @@ import {
   parseDocument,
   type Scalar,
   type SchemaOptions,
-  visit,
 } from 'yaml';
 import * as z from 'zod';
 import { checkRegistry } from '../checks/index.js';
@@ -42,6 +41,7 @@ import {
   syntaxProblems,
   versionProblem,
 } from './yamlSource.js';
+import { walk } from './yamlWalk.js';
 import { type Path, problemsFromZod } from './zodProblems.js';
 
 const CONTRACT_REFERENCE = /^\$([A-Za-z_][A-Za-z0-9_-]*)$/;
@@ -104,7 +104,7 @@ function interpolateEnvironment(
   secrets: Redactor,
 ): ChecklistProblem[] {
   const problems: ChecklistProblem[] = [];
-  visit(locator.doc, {
+  walk(locator.doc, {
     Scalar(key, node: Scalar) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
       try {
@@ -129,7 +129,7 @@ function resolveContractReferences(
 ): ChecklistProblem[] {
   const problems: ChecklistProblem[] = [];
   if (!node) return problems;
-  visit(node as Node, {
+  walk(node as Node, {
     Scalar(key, scalar: Scalar) {
       if (key === 'key' || typeof scalar.value !== 'string') return;
       const match = CONTRACT_REFERENCE.exec(scalar.value);

@@ -6,6 +6,7 @@
 import { type Document, isAlias, isCollection, isScalar, type Node, type Scalar, visit } from 'yaml';
 import type { ChecklistProblem, SourcePosition } from '../errors.js';
 import { indentProblem } from './yamlIndent.js';
+import { walk } from './yamlWalk.js';
 
 /** yaml's own default: past it toJS throws ("Excessive alias count"). The loader passes it explicitly. */
 export const MAX_ALIAS_COUNT = 100;
@@ -141,7 +142,7 @@ export function syntaxProblems(doc: Document, at: At, text = ''): ChecklistProbl
 export function structureProblems(doc: Document, at: At): ChecklistProblem[] {
   const problems: ChecklistProblem[] = [];
   const anchors = new Set<string>();
-  visit(doc, {
+  walk(doc, {
     Node(_key, node) {
       if (isAlias(node)) {
         if (!anchors.has(node.source)) {
@@ -195,7 +196,7 @@ export function firstAlias(doc: Document): Node | undefined {
  */
 export function numberProblems(doc: Document, text: string, at: At): ChecklistProblem[] {
   const problems: ChecklistProblem[] = [];
-  visit(doc, {
+  walk(doc, {
     Scalar(_key, node: Scalar) {
       if (typeof node.value !== 'number' || !node.range) return;
       const literal = text.slice(node.range[0], node.range[1]);
