@@ -138,7 +138,9 @@ let failing: RunResult;
 describe.skipIf(!chromium)('the HTML report in Chromium', () => {
   beforeAll(async () => {
     for (let i = 0; i < HEALTHY_RUNS; i++) {
-      expect((await runDevnet(state(), realHtml())).code).toBe(0);
+      const { code, report } = await runDevnet(state(), realHtml());
+      const problems = report.results.filter((r) => r.status === 'fail' || r.status === 'error');
+      expect(code, problems.map((r) => `${r.id}: ${r.message}`).join('\n')).toBe(0);
     }
     await applyScenario(venue, 'stale-oracle');
     const { code, report } = await runDevnet(state(), realHtml());
