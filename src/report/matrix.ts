@@ -9,6 +9,7 @@ import { CONCERNS, type Concern } from '../core/vocabulary.js';
 import { renderJson } from './json.js';
 import { renderJunitSuites } from './junit.js';
 import { cell as markdownCell } from './markdown.js';
+import { paint as paintStatus, STATUS_MARK } from './tableText.js';
 import { errorAdvice, escalationLines, venueLabels, visible } from './text.js';
 
 export { venueLabels };
@@ -86,35 +87,13 @@ export function comparisonVerdict(runs: readonly RunResult[]): Verdict {
   return worst;
 }
 
-/**
- * Symbols that differ without colour (a pipe, NO_COLOR, a screen reader): the status word says it
- * too, but a glance down a column reads the symbol.
- */
-const SYMBOL: Record<Status | 'none', string> = {
-  pass: '✓',
-  warn: '!',
-  fail: '✗',
-  error: '?',
-  skip: '-',
-  none: '·',
-};
+/** The table's marks (they differ without colour), and one for a concern the checklist does not check. */
+const SYMBOL: Record<Status | 'none', string> = { ...STATUS_MARK, none: '·' };
 
 const VERDICT_STATUS: Record<Verdict, Status> = { ROUTE: 'pass', HOLD: 'fail', 'NO VERDICT': 'error' };
 
 function paint(chalk: ChalkInstance, status: Status | 'none', text: string): string {
-  switch (status) {
-    case 'pass':
-      return chalk.green(text);
-    case 'warn':
-      return chalk.yellow(text);
-    case 'fail':
-      return chalk.red.bold(text);
-    case 'error':
-      return chalk.magenta.bold(text);
-    case 'skip':
-    case 'none':
-      return chalk.gray(text);
-  }
+  return status === 'none' ? chalk.gray(text) : paintStatus(chalk, status, text);
 }
 
 /** The cell's text without colour: symbol, status, figure, and how many more problems the concern has. */
