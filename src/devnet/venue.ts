@@ -13,6 +13,7 @@ import {
   createGame,
   deployBridge,
   deployLegacyBridge,
+  gameAbi,
   outputRootAt,
   type ProofSystem,
   proposerWallet,
@@ -486,11 +487,6 @@ const portalGuardianAbi = parseAbi([
   'function setRespectedGameType(uint32 gameType)',
 ]);
 
-const factoryGamesAbi = parseAbi([
-  'function gameCount() view returns (uint256)',
-  'function gameAtIndex(uint256 index) view returns (uint32 gameType, uint64 timestamp, address proxy)',
-]);
-
 /** An outsider on L1 (anvil's eighth test account): anyone may create a permissionless game. */
 export const outsider = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: 7 });
 
@@ -532,14 +528,14 @@ export const l1Admin = {
         }),
         l1.public.readContract({
           address: DEVNET_BRIDGE.disputeGameFactory,
-          abi: factoryGamesAbi,
+          abi: gameAbi,
           functionName: 'gameCount',
         }),
       ]);
       if (count === 0n) return;
       const [, createdAt] = await l1.public.readContract({
         address: DEVNET_BRIDGE.disputeGameFactory,
-        abi: factoryGamesAbi,
+        abi: gameAbi,
         functionName: 'gameAtIndex',
         args: [count - 1n],
       });
