@@ -4,9 +4,10 @@
  * that forbids any of it, so a message that somehow escaped its escaping still could not run or call out.
  */
 import type { CheckResult, RunResult, Status, Verdict } from '../core/result.js';
-import { formatDuration, formatPercent, formatUsd } from '../core/units.js';
+import { formatDuration } from '../core/units.js';
 import { blocking } from '../engine/status.js';
 import { type RecordedValue, type RunRecord, recordOf } from '../state/runs.js';
+import { formatValue } from './sparkline.js';
 import { checksRunText, deadlineText, errorAdvice, escalationLines, visible } from './text.js';
 
 /** Text for an HTML element or a double-quoted attribute: chains and RPCs write some of it. */
@@ -213,19 +214,6 @@ function rangeText(values: number[], unit: RecordedValue['unit']): string {
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   return lo === hi ? formatValue(lo, unit) : `${formatValue(lo, unit)} – ${formatValue(hi, unit)}`;
-}
-
-function formatValue(value: number, unit: RecordedValue['unit']): string {
-  switch (unit) {
-    case 'seconds':
-      return formatDuration(value * 1_000);
-    case 'usd':
-      return formatUsd(value);
-    case 'ratio':
-      return formatPercent(value);
-    case 'blocks':
-      return `${value} block${value === 1 ? '' : 's'}`;
-  }
 }
 
 const STATUS_COLOURS: Record<Status, string> = {
