@@ -100,12 +100,15 @@ function durationOption(flag: string, value: string | undefined): number | undef
     // Each feeds a timer (or, for --clock-tolerance, is bounded alike): past the limit it would overflow.
     return assertTimerDuration(ms);
   } catch (error) {
-    if (error instanceof UnitError) {
-      const guess = didYouMean(durationReadings(value));
-      throw new UsageError(`${flag}: ${error.message}${guess ? `; ${guess}` : ''}`);
-    }
+    if (error instanceof UnitError) throw durationFlagError(flag, value, error);
     throw error;
   }
+}
+
+/** A duration flag's unit error as the user's mistake, with the spelling that works ("30 sec" → 30s). */
+export function durationFlagError(flag: string, value: string, error: UnitError): UsageError {
+  const guess = didYouMean(durationReadings(value));
+  return new UsageError(`${flag}: ${error.message}${guess ? `; ${guess}` : ''}`);
 }
 
 function choice<T extends string>(

@@ -7,10 +7,9 @@
 import { readdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import { didYouMean, durationReadings } from '../core/spelling.js';
 import { assertTimerDuration, parseDuration, UnitError } from '../core/units.js';
 import { L2PreflightError, UsageError } from '../errors.js';
-import { parseSettings, type RunCommandOptions } from './run.js';
+import { durationFlagError, parseSettings, type RunCommandOptions } from './run.js';
 import { ServeMetrics } from './serveMetrics.js';
 import { findChecklist, Prober } from './serveProbe.js';
 
@@ -47,10 +46,7 @@ function duration(flag: string, value: string | undefined, fallback: number, all
       throw new UnitError(`expected a positive duration, got "${value}"`);
     return assertTimerDuration(ms);
   } catch (error) {
-    if (error instanceof UnitError) {
-      const guess = didYouMean(durationReadings(value));
-      throw new UsageError(`${flag}: ${error.message}${guess ? `; ${guess}` : ''}`);
-    }
+    if (error instanceof UnitError) throw durationFlagError(flag, value, error);
     throw error;
   }
 }
