@@ -4,7 +4,7 @@
  * venues is printed. Returns the worst venue's exit code.
  */
 import { appendFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { checkRegistry } from '../checks/index.js';
 import type { RunResult } from '../core/result.js';
 import type { Concern } from '../core/vocabulary.js';
@@ -17,7 +17,7 @@ import {
   renderComparison,
 } from '../report/matrix.js';
 import { causeOf } from '../state/fsErrors.js';
-import { checklistKey, writeFileAtomic } from '../state/store.js';
+import { checklistKey, stateDirFor, writeFileAtomic } from '../state/store.js';
 import { listenForInterrupt } from './interrupt.js';
 import { openSession, parseSettings, type RunCommandOptions, runOnce, type Session } from './run.js';
 
@@ -40,7 +40,7 @@ function refuseUnsupported(files: string[], options: RunCommandOptions): void {
   for (const file of files) {
     if (seen.has(resolve(file))) throw new UsageError(`${file} is given twice: compare different checklists`);
     seen.add(resolve(file));
-    const place = join(resolve(stateDirectory(file, options)), checklistKey(file));
+    const place = join(resolve(stateDirFor(file, options.state)), checklistKey(file));
     const other = stateOf.get(place);
     if (other !== undefined)
       throw new UsageError(
@@ -53,10 +53,6 @@ function refuseUnsupported(files: string[], options: RunCommandOptions): void {
   if (options.notify !== undefined)
     throw new UsageError('--notify follows one checklist: give it a single checklist (one run per venue)');
 }
-
-/** Where a checklist's run history lives, as a single run decides it. */
-const stateDirectory = (file: string, options: RunCommandOptions) =>
-  options.state ?? join(dirname(file), '.l2preflight');
 
 /** Check type → concern, from each type's own declaration. */
 function concerns(): ConcernOf {
@@ -106,7 +102,7 @@ async function compare(files: string[], options: RunCommandOptions, signal: Abor
           stderrIsTty: false,
           warn: options.warn && ((text) => options.warn?.(`${file}: ${text}`)),
         },
-        stateDirectory(file, options),
+        stateDirFor(file, options.state),
       ),
     );
   }

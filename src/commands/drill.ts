@@ -1,7 +1,6 @@
 /** `l2preflight drill withdraw CHECKLIST`: plan (default) or --execute a resumable withdrawal drill. */
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
 import { type Address, formatEther, formatGwei, type Hex, isHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { estimateInitiateWithdrawalGas } from 'viem/op-stack';
@@ -17,7 +16,7 @@ import { L2PreflightError, UsageError } from '../errors.js';
 import { withdrawalDelaySeconds } from '../protocols/opStack.js';
 import { Redactor } from '../rpc/redact.js';
 import { type HeldLock, lockHolder, releaseOnSignals, tryLock } from '../state/lock.js';
-import { checklistKey, StateStore } from '../state/store.js';
+import { checklistKey, StateStore, stateDirFor } from '../state/store.js';
 
 export interface DrillCommandOptions {
   execute?: boolean;
@@ -240,7 +239,7 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
         ? { disputeGameFactory: bridge.proposals }
         : { l2OutputOracle: bridge.proposals },
   });
-  const store = new StateStore(options.state ?? join(dirname(file), '.l2preflight'));
+  const store = new StateStore(stateDirFor(file, options.state));
   // Only --execute writes the journal: it owns it from before the first read until it exits.
   const lock = options.execute ? lockJournal(store, checklistKey(file), options.log) : undefined;
   const stopWatchingSignals = lock ? releaseOnSignals(lock) : undefined;

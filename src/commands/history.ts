@@ -1,5 +1,4 @@
 /** `l2preflight history`: the checklist's last runs from the state directory, as a table or JSON. */
-import { dirname, join } from 'node:path';
 import Table from 'cli-table3';
 import { suggest } from '../checklist/suggest.js';
 import type { Status } from '../core/result.js';
@@ -12,7 +11,7 @@ import {
   readRunHistory,
   skippedNote,
 } from '../state/runs.js';
-import { checklistKey, StateStore } from '../state/store.js';
+import { checklistKey, StateStore, stateDirFor } from '../state/store.js';
 
 export const HISTORY_FORMATS = ['table', 'json'] as const;
 type HistoryFormat = (typeof HISTORY_FORMATS)[number];
@@ -149,7 +148,7 @@ export async function historyCommand(file: string, options: HistoryOptions): Pro
   if (!Number.isInteger(limit) || limit < 1)
     throw new UsageError(`--limit: expected a whole number >= 1, got "${options.limit}"`);
   const format = formatOf(options.format);
-  const store = new StateStore(options.state ?? join(dirname(file), '.l2preflight'));
+  const store = new StateStore(stateDirFor(file, options.state));
   const history = await readRunHistory(store, checklistKey(file));
   if (history.kind !== 'ok') {
     if (format === 'json') {

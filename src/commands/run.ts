@@ -1,6 +1,6 @@
 /** `l2preflight run`: load, run (once or --watch), render, write reports, remember; returns the exit code. */
 import { appendFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadChecklist } from '../checklist/load.js';
 import type { Checklist } from '../checklist/model.js';
 import { suggest } from '../checklist/suggest.js';
@@ -17,7 +17,13 @@ import { rpcTimeoutProblem } from '../rpc/transport.js';
 import { causeOf } from '../state/fsErrors.js';
 import { stateWarning } from '../state/problems.js';
 import { appendRun, type RunRecord, readRunHistory, withPreviousStatuses } from '../state/runs.js';
-import { checklistKey, StateStore, UPDATE_LOCK_WAIT_MS, writeFileAtomic } from '../state/store.js';
+import {
+  checklistKey,
+  StateStore,
+  stateDirFor,
+  UPDATE_LOCK_WAIT_MS,
+  writeFileAtomic,
+} from '../state/store.js';
 import { interruption, listenForInterrupt } from './interrupt.js';
 import { NOTIFY_ON, type NotifyTarget, notifyRun } from './notify.js';
 import { inferNotifyFormat, NOTIFY_FORMATS } from './notifyPayloads.js';
@@ -457,12 +463,7 @@ async function runInterruptibly(
   signal: AbortSignal,
 ): Promise<number> {
   const settings = parseSettings(options);
-  const session = await openSession(
-    file,
-    settings,
-    options,
-    options.state ?? join(dirname(file), '.l2preflight'),
-  );
+  const session = await openSession(file, settings, options, stateDirFor(file, options.state));
   if (settings.watchMs) {
     const { watch } = await import('./watch.js');
     return watch(session, settings.watchMs, runOnce, signal);

@@ -48,6 +48,10 @@ function safeSegment(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+/** Where a checklist's history and drill journal live: `--state DIR`, else `.l2preflight/` beside it. */
+export const stateDirFor = (file: string, state: string | undefined) =>
+  state ?? join(dirname(file), '.l2preflight');
+
 /** A checklist's directory in the state store: its file name without the YAML extension. */
 export const checklistKey = (file: string) => basename(file).replace(/\.ya?ml$/, '');
 
