@@ -20,8 +20,13 @@ export function redactUrl(url: string): string {
 }
 
 export class Redactor {
-  /** secret → replacement, longest first so a URL is replaced before a fragment of it. */
+  /** secret → replacement. */
   private readonly secrets = new Map<string, string>();
+  /**
+   * The secrets longest first, so a URL is replaced before a fragment of it: sorted once per change, not
+   * on every string of every result (a 200-check run redacts thousands of them).
+   */
+  private ordered: [string, string][] | undefined;
 
   addUrl(url: string): void {
     const replacement = redactUrl(url);
@@ -46,12 +51,15 @@ export class Redactor {
   add(secret: string, replacement = '***'): void {
     if (secret.length === 0 || secret === replacement) return;
     this.secrets.set(secret, replacement);
+    this.ordered = undefined;
   }
 
   apply(text: string): string {
+    this.ordered ??= [...this.secrets.entries()].sort((a, b) => b[0].length - a[0].length);
     let out = text;
-    const ordered = [...this.secrets.entries()].sort((a, b) => b[0].length - a[0].length);
-    for (const [secret, replacement] of ordered) out = out.split(secret).join(replacement);
+    for (const [secret, replacement] of this.ordered) {
+      if (out.includes(secret)) out = out.split(secret).join(replacement);
+    }
     return out;
   }
 
