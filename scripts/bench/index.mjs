@@ -6,8 +6,8 @@
  * a long `run --watch` — then prints one table and writes the same as JSON. The CLI is always started
  * as a user starts it, `node bin/l2preflight.js …`, whatever the build behind it.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { arch, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,9 +23,20 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join('bin', 'l2preflight.js');
 const CAST_SCRIPT = fileURLToPath(new URL('./cast-7-checks.sh', import.meta.url));
 
-const SCENARIOS = ['node-start', 'help', 'validate', 'run-7', 'run-200', 'cast-7', 'watch'];
-const NEEDS_DEVNET = new Set(['run-7', 'run-200', 'cast-7', 'watch']);
+const SCENARIOS = [
+  'node-start',
+  'help',
+  'validate',
+  'run-7',
+  'run-200',
+  'run-200-history',
+  'cast-7',
+  'watch',
+];
+const NEEDS_DEVNET = new Set(['run-7', 'run-200', 'run-200-history', 'cast-7', 'watch']);
 const MANY_CHECKS = 200;
+/** The run history's cap (src/state/runs.ts RUN_HISTORY_LIMIT). */
+const RUN_HISTORY_LIMIT = 200;
 
 const HELP = `npm run bench -- [options]
 
@@ -40,6 +51,9 @@ Scenarios (--only): ${SCENARIOS.join(', ')}
   run-7       l2preflight run of 7 read-only checks (head age, 100-block cadence, uptime feed,
               3 price feeds, a USDC + ETH insurance fund) through the proxy
   run-200     l2preflight run of a generated ${MANY_CHECKS}-check checklist (many feeds and funds)
+  run-200-history
+              the same 200-check run with its history full (RUN_HISTORY_LIMIT records, as a scheduled
+              job's is after a few days): what every run then pays to read and append it
   cast-7      the same 7 checks as a bash script calling cast's native binary, through the proxy
   watch       l2preflight run --watch of the 7 checks for many iterations, sampling its RSS
 
@@ -101,6 +115,20 @@ function castBinary() {
   const binary = join(require.resolve(`@foundry-rs/cast-${os}-${cpu}/package.json`), '..', 'bin', 'cast');
   if (!existsSync(binary)) throw new Error(`cast's native binary is missing at ${binary}`);
   return binary;
+}
+
+/**
+ * Runs the checklist once and repeats its record up to the history's limit, so the timed runs start
+ * from a full history; each of them appends one record and drops the oldest, so it stays full.
+ */
+async function fillHistory(node, args, state, env) {
+  const first = await timeProcess(node, args, { env, cwd: ROOT });
+  if (first.code !== 0) throw new Error(`bench setup: the first run exited ${first.code}: ${first.stderr}`);
+  const [directory] = readdirSync(state);
+  const file = join(state, directory, 'runs.json');
+  const history = JSON.parse(await readFile(file, 'utf8'));
+  history.runs = Array.from({ length: RUN_HISTORY_LIMIT }, () => history.runs[0]);
+  await writeFile(file, `${JSON.stringify(history, null, 2)}\n`);
 }
 
 function machine() {
@@ -201,11 +229,11 @@ async function measure(settings, env, cleanup) {
     proxy = await startDelayProxy(venue.node.url, { delayMs });
     cleanup.push(() => proxy.close());
     addresses = devnet.DEVNET_ADDRESSES;
-    const extraFeeds = only.includes('run-200') ? MANY_CHECKS / 2 - 1 : 2;
+    const extraFeeds = only.some((name) => name.startsWith('run-200')) ? MANY_CHECKS / 2 - 1 : 2;
     process.stderr.write(`bench: deploying ${extraFeeds} price feeds…\n`);
     feeds = await devnet.deployFeeds(venue.clients, extraFeeds);
     await writeFile(seven, sevenChecks(proxy.url, addresses, feeds));
-    if (only.includes('run-200')) {
+    if (only.some((name) => name.startsWith('run-200'))) {
       const allFeeds = [addresses.ethUsdFeed, ...feeds];
       const holders = [
         addresses.insuranceFund,
@@ -246,6 +274,16 @@ async function measure(settings, env, cleanup) {
       `run (${MANY_CHECKS} checks)`,
       node,
       cli('run', many, '--format', 'json'),
+      counted,
+    );
+  }
+  if (only.includes('run-200-history')) {
+    const state = join(work, 'full-history');
+    await fillHistory(node, cli('run', many, '--format', 'json', '--state', state), state, env);
+    scenarios['run-200-history'] = await scenario(
+      `run (${MANY_CHECKS} checks), full history`,
+      node,
+      cli('run', many, '--format', 'json', '--state', state),
       counted,
     );
   }

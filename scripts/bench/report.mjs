@@ -39,6 +39,12 @@ export function targets(scenarios, settings, watchRss) {
       add('run-200', 'requests ≤ 2 × run-7', requests, `${requests.toFixed(2)} ×`, requests <= 2);
     }
   }
+  // A scheduled job's steady state: the same target, with the history every run reads and appends full.
+  const full = scenarios['run-200-history'];
+  if (run7 && full) {
+    const ratio = full.median / run7.median;
+    add('run-200-history', '≤ 1.5 × run-7', ratio, `${ratio.toFixed(2)} ×`, ratio <= 1.5);
+  }
   if (watchRss) {
     const grown = watchRss.growthBytes / MB;
     add(
