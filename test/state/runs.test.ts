@@ -103,6 +103,45 @@ describe('the run history on disk', () => {
     expect(third?.partial).toBe(true);
   });
 
+  it('uses sound values as stored, and rebuilds a record whose values carry anything else', async () => {
+    const sound = {
+      head: { value: 3, unit: 'seconds', limit: { value: 30, kind: 'max' } },
+      fund: { value: 5e6, unit: 'usd' },
+    };
+    await save([
+      { ...good, values: sound },
+      { ...good, values: { ...sound, lag: { value: 1, unit: 'seconds', note: 'extra' } } },
+      {
+        ...good,
+        values: { head: { value: 3, unit: 'seconds', limit: { value: 30, kind: 'max', by: 'x' } } },
+      },
+      { ...good, values: { head: { value: 3, unit: 'seconds', limit: null } } },
+    ]);
+    const history = await readRunHistory(store, 'venue');
+    if (history.kind !== 'ok') throw new Error(`history is ${history.kind}`);
+    const [asStored, extraKey, extraLimitKey, nullLimit] = history.value.runs;
+    expect(asStored?.values).toEqual(sound);
+    expect(extraKey?.values).toEqual({ ...sound, lag: { value: 1, unit: 'seconds' } });
+    expect(extraLimitKey?.values).toEqual({
+      head: { value: 3, unit: 'seconds', limit: { value: 30, kind: 'max' } },
+    });
+    expect(nullLimit?.values).toEqual({ head: { value: 3, unit: 'seconds' } });
+  });
+
+  it('leaves out a record with one unknown status among many', async () => {
+    const statuses = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`c${i}`, 'pass']));
+    await save([
+      { ...good, statuses },
+      { ...good, statuses: { ...statuses, c150: 'passed' } },
+    ]);
+    const history = await readRunHistory(store, 'venue');
+    if (history.kind !== 'ok') throw new Error(`history is ${history.kind}`);
+    expect(history.value.runs).toHaveLength(1);
+    expect(history.value.skipped).toEqual([
+      { index: 2, reason: 'status of c150 is not one of pass, warn, fail, error, skip' },
+    ]);
+  });
+
   it('appends a partial record and keeps the earlier records as they were stored', async () => {
     await save(stored);
     await appendRun(store, 'venue', fixtureRun(), undefined, { partial: true });
