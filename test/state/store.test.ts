@@ -7,7 +7,7 @@ import { StateError } from '../../src/errors.js';
 import { checkHistory } from '../../src/state/checkHistory.js';
 import { stateWarning } from '../../src/state/problems.js';
 import { recordProblem } from '../../src/state/runs.js';
-import { StateStore } from '../../src/state/store.js';
+import { StateStore, stateText } from '../../src/state/store.js';
 
 let dir: string;
 let store: StateStore;
@@ -109,5 +109,38 @@ describe('recordProblem', () => {
     const found = recordProblem(record);
     if (problem === undefined) expect(found).toBeUndefined();
     else expect(found).toContain(problem);
+  });
+});
+
+describe('stateText', () => {
+  it.each([
+    ['a run history', { version: 1, checklist: 'venue', runs: [{ a: 1, b: [1, { c: 'x' }] }, { a: 2 }] }],
+    ['empty lists and objects', { runs: [], nested: {}, list: [[]] }],
+    ['values JSON leaves out or writes as null', { gone: undefined, list: [undefined, 1, null], n: null }],
+    ['text that needs escaping', { 'key "q"': 'line\nnext\u2028', list: ['\\', '"'] }],
+    ['a list at the top', [1, { a: 2 }]],
+    ['a bare value', 'text'],
+    ['no fields', {}],
+  ])('writes %s as JSON that reads back as JSON.stringify would', (_name, value) => {
+    expect(JSON.parse(stateText(value))).toEqual(JSON.parse(JSON.stringify(value)));
+    expect(stateText(value).endsWith('\n')).toBe(true);
+  });
+
+  it('puts each record of a top-level list on a line of its own', () => {
+    const runs = [
+      { verdict: 'ROUTE', statuses: { a: 'pass', b: 'pass' } },
+      { verdict: 'HOLD', statuses: { a: 'fail' } },
+    ];
+    const lines = stateText({ version: 1, runs }).split('\n');
+    expect(lines).toEqual([
+      '{',
+      '  "version": 1,',
+      '  "runs": [',
+      `    ${JSON.stringify(runs[0])},`,
+      `    ${JSON.stringify(runs[1])}`,
+      '  ]',
+      '}',
+      '',
+    ]);
   });
 });
