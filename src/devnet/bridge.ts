@@ -125,6 +125,14 @@ export interface RunningBridge {
    * one is due and resolves its games whose clock ran out (fault proofs). Tests use it for timing.
    */
   proposeUpToHead(): Promise<number>;
+  /**
+   * Stops proposing on the timer and waits for a proposal in flight to end: a reset of the chains must
+   * not drop a proposer's transaction from under it (its receipt wait would hold every proposal after it
+   * until it timed out), nor run while one is on its way.
+   */
+  pause(): Promise<void>;
+  /** Proposes on the timer again after pause(). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -461,20 +469,30 @@ export async function startProposer(options: {
     }
   };
   await proposeUpToHead();
-  const timer = setInterval(() => {
-    // A proposer without L1 funds (proposer-stalled) fails to propose: that is the scenario.
-    proposeUpToHead().catch(() => {});
-  }, options.proposeEveryMs ?? 2_000);
-  timer.unref();
+  const onTimer = () => {
+    const timer = setInterval(() => {
+      // A proposer without L1 funds (proposer-stalled) fails to propose: that is the scenario.
+      proposeUpToHead().catch(() => {});
+    }, options.proposeEveryMs ?? 2_000);
+    timer.unref();
+    return timer;
+  };
+  let timer: NodeJS.Timeout | undefined = onTimer();
+  // A proposal in flight finishes while L1 still runs: its receipt wait would otherwise poll a stopped
+  // (or reset) node until it times out.
+  const pause = async () => {
+    clearInterval(timer);
+    timer = undefined;
+    await proposing?.catch(() => {});
+  };
   return {
     proofSystem,
     proposeUpToHead,
-    // A proposal in flight finishes while L1 still runs: its receipt wait would otherwise poll a stopped
-    // node until it times out, keeping the process that stopped the devnet alive.
-    stop: async () => {
-      clearInterval(timer);
-      await proposing?.catch(() => {});
+    pause,
+    resume: () => {
+      timer ??= onTimer();
     },
+    stop: pause,
   };
 }
 

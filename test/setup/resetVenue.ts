@@ -66,6 +66,20 @@ async function stopMining(clients: VenueClients): Promise<void> {
 export async function resetVenue(venue: RunningVenue, snapshot: VenueSnapshot): Promise<VenueSnapshot> {
   const l2 = venue.clients;
   const l1 = venue.l1.clients;
+  // The proposer's transaction in flight lands first: dropped by the reset, its receipt wait would hold
+  // the proposal below (and every one after it) until it timed out, leaving the file only the snapshot's
+  // game from boot, minutes old by the time it runs.
+  await venue.bridge.pause();
+  try {
+    return await resetPaused(venue, snapshot);
+  } finally {
+    venue.bridge.resume();
+  }
+}
+
+async function resetPaused(venue: RunningVenue, snapshot: VenueSnapshot): Promise<VenueSnapshot> {
+  const l2 = venue.clients;
+  const l1 = venue.l1.clients;
   // No block may be made between the drop, the revert and the new snapshot.
   await Promise.all([haltSequencer(l2), stopMining(l1)]);
   for (const node of [l2, l1]) {
@@ -93,6 +107,7 @@ export async function resetVenue(venue: RunningVenue, snapshot: VenueSnapshot): 
     pollingInterval: 50,
     timeout: RECEIPT_TIMEOUT_MS,
   });
+  // A game at the new head, as at boot; the proposer is paused, so this one is not skipped as busy.
   await venue.bridge.proposeUpToHead();
   return next;
 }
