@@ -16,6 +16,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
+import { MULTICALL3 } from '../../src/core/wellKnown.js';
 
 export type FaultMode =
   | { kind: 'pass' }
@@ -31,13 +32,21 @@ export type FaultMode =
   | { kind: 'stray-null-id' }
   | { kind: 'wrong-chain'; chainId: number }
   | { kind: 'huge'; bytes: number }
-  | { kind: 'stale'; blocks: number };
+  | { kind: 'stale'; blocks: number }
+  /**
+   * Only the calls whose params contain `matching` (a function selector, say) fail, each answered with
+   * a JSON-RPC rate-limit error where its result would be — what a provider sends for a batch entry
+   * over its quota; the rest of the batch is answered. `hideMulticall` answers eth_getCode of
+   * Multicall3 with no code, so each contract read is an eth_call of its own: inside an aggregate3,
+   * failing one read would take the reads beside it down too.
+   */
+  | { kind: 'fail-calls'; matching: string; hideMulticall?: boolean };
 
 export interface FaultProxy {
   url: string;
   setMode(mode: FaultMode): void;
   /** HTTP requests received, and JSON-RPC calls in them (a batch counts each of its calls). */
-  stats(): { requests: number; calls: number };
+  stats(): { requests: number; calls: number; failedCalls: number };
   close(): Promise<void>;
 }
 
@@ -113,6 +122,7 @@ export async function startFaultProxy(
   let current: FaultMode = mode;
   let requests = 0;
   let calls = 0;
+  let failedCalls = 0;
   let closed = false;
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -256,6 +266,33 @@ export async function startFaultProxy(
     return Array.isArray(parsed) ? ordered : ordered[0];
   }
 
+  /** `fail-calls`: forwards the calls that do not match, answers the ones that do with an error. */
+  async function failCalls(
+    parsed: RpcCall | RpcCall[],
+    fault: Extract<FaultMode, { kind: 'fail-calls' }>,
+  ): Promise<unknown> {
+    const list = Array.isArray(parsed) ? parsed : [parsed];
+    const matching = fault.matching.toLowerCase();
+    const fails = (c: RpcCall) =>
+      JSON.stringify(c.params ?? [])
+        .toLowerCase()
+        .includes(matching);
+    const hidden = (c: RpcCall) =>
+      fault.hideMulticall === true &&
+      c.method === 'eth_getCode' &&
+      String(c.params?.[0]).toLowerCase() === MULTICALL3.toLowerCase();
+    const forwarded = list.filter((c) => !fails(c) && !hidden(c));
+    const replies = forwarded.length > 0 ? await forwardJson(forwarded) : [];
+    const byId = new Map((Array.isArray(replies) ? replies : [replies]).map((r: RpcReply) => [r.id, r]));
+    const answers = list.map((c): RpcReply | undefined => {
+      if (hidden(c)) return { jsonrpc: '2.0', id: c.id, result: '0x' };
+      if (!fails(c)) return byId.get(c.id);
+      failedCalls += 1;
+      return { jsonrpc: '2.0', id: c.id, error: { code: -32005, message: 'request rate exceeded' } };
+    });
+    return Array.isArray(parsed) ? answers : answers[0];
+  }
+
   /** Rewrites a forwarded answer for the body-level modes. */
   function rewrite(parsed: RpcCall | RpcCall[], reply: unknown, fault: FaultMode): unknown {
     if (fault.kind === 'reorder' && Array.isArray(reply)) return [...reply].reverse();
@@ -372,6 +409,10 @@ export async function startFaultProxy(
         send(response, 200, JSON.stringify(await stale(parsed, fault.blocks)));
         return;
       }
+      if (fault.kind === 'fail-calls') {
+        send(response, 200, JSON.stringify(await failCalls(parsed, fault)));
+        return;
+      }
       const { status, text } = await forward(body);
       if (fault.kind === 'truncate') {
         send(response, status, text.slice(0, Math.max(1, Math.floor(text.length / 2))));
@@ -440,7 +481,7 @@ export async function startFaultProxy(
     setMode(next) {
       current = next;
     },
-    stats: () => ({ requests, calls }),
+    stats: () => ({ requests, calls, failedCalls }),
     close,
   };
 }
