@@ -13,22 +13,38 @@ import {
 } from 'viem';
 
 /**
+ * Whether the node itself said the call reverted: JSON-RPC code 3 (or Multicall3's per-call failure,
+ * which viem raises with code 3), or a node message that says "revert" (geth's -32000 "execution
+ * reverted"). viem also maps node conditions that are no answer of the contract's, such as geth's
+ * -32000 "gas required exceeds allowance" (the node's gas cap), to ExecutionRevertedError: the same
+ * call may succeed on another node, so it must not read as "the function is not there".
+ */
+function nodeSaidRevert(error: BaseError): boolean {
+  return (
+    error.walk((e) => {
+      if (typeof e !== 'object' || e === null) return false;
+      const { code, details, message } = e as { code?: unknown; details?: unknown; message?: unknown };
+      if (typeof code !== 'number') return false;
+      // `details` is the node's own message where viem wraps it (RpcRequestError); `message` where not.
+      return code === 3 || /revert/i.test(String(details ?? message ?? ''));
+    }) !== null
+  );
+}
+
+/**
  * Whether a failed contract read is the node saying the call reverted or returned nothing. viem names
  * both in the error's cause chain, whether the call went alone (an execution-reverted RPC error) or
  * inside Multicall3 (a per-call failure); a failed request never carries them. The transport passes
  * only such deterministic answers through as they are (rpcErrors.ts), and turns everything else into
- * an RpcEndpointError.
+ * an RpcEndpointError; of what it passes, a revert counts only when the node said revert.
  */
 export function isAbsentAnswer(error: unknown): boolean {
-  return (
-    error instanceof BaseError &&
-    error.walk(
-      (e) =>
-        e instanceof ContractFunctionRevertedError ||
-        e instanceof ContractFunctionZeroDataError ||
-        e instanceof ExecutionRevertedError,
-    ) !== null
-  );
+  if (!(error instanceof BaseError)) return false;
+  if (error.walk((e) => e instanceof ContractFunctionZeroDataError) !== null) return true;
+  const reverted =
+    error.walk((e) => e instanceof ContractFunctionRevertedError || e instanceof ExecutionRevertedError) !==
+    null;
+  return reverted && nodeSaidRevert(error);
 }
 
 /** The read's value, or undefined when the contract answered that it has no such function; RPC failures rethrow. */

@@ -38,9 +38,15 @@ export type FaultMode =
    * a JSON-RPC rate-limit error where its result would be — what a provider sends for a batch entry
    * over its quota; the rest of the batch is answered. `hideMulticall` answers eth_getCode of
    * Multicall3 with no code, so each contract read is an eth_call of its own: inside an aggregate3,
-   * failing one read would take the reads beside it down too.
+   * failing one read would take the reads beside it down too. `answer` is the JSON-RPC error to
+   * answer with instead (a node's own condition, say geth's -32000 "gas required exceeds allowance").
    */
-  | { kind: 'fail-calls'; matching: string; hideMulticall?: boolean };
+  | {
+      kind: 'fail-calls';
+      matching: string;
+      hideMulticall?: boolean;
+      answer?: { code: number; message: string };
+    };
 
 export interface FaultProxy {
   url: string;
@@ -288,7 +294,11 @@ export async function startFaultProxy(
       if (hidden(c)) return { jsonrpc: '2.0', id: c.id, result: '0x' };
       if (!fails(c)) return byId.get(c.id);
       failedCalls += 1;
-      return { jsonrpc: '2.0', id: c.id, error: { code: -32005, message: 'request rate exceeded' } };
+      return {
+        jsonrpc: '2.0',
+        id: c.id,
+        error: fault.answer ?? { code: -32005, message: 'request rate exceeded' },
+      };
     });
     return Array.isArray(parsed) ? answers : answers[0];
   }

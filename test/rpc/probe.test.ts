@@ -1,4 +1,4 @@
-import { BaseError, parseAbi, toFunctionSelector } from 'viem';
+import { BaseError, ExecutionRevertedError, parseAbi, toFunctionSelector } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RpcEndpointError } from '../../src/core/errors.js';
 import { DEVNET_BRIDGE, DEVNET_L1_CHAIN_ID } from '../../src/devnet/constants.js';
@@ -73,6 +73,46 @@ describe('readIfPresent: absent only when the contract says so', () => {
       cause: 'rpc-error',
       message: expect.stringMatching(/answered JSON-RPC error -32005 \(rate limited\)$/),
     });
+    expect(proxy.stats().failedCalls).toBeGreaterThan(0);
+    await proxy.close();
+    proxy = undefined;
+  });
+
+  it.each([
+    ['alone', true],
+    ['inside Multicall3', false],
+  ])(
+    "rethrows a node condition that viem calls a revert but the node did not (%s): geth's gas cap",
+    async (_how, hideMulticall) => {
+      proxy = await startFaultProxy(venue.l1.node.url, {
+        kind: 'fail-calls',
+        matching: toFunctionSelector('function respectedGameTypeUpdatedAt()').slice(2),
+        hideMulticall,
+        answer: { code: -32000, message: 'gas required exceeds allowance (0)' },
+      });
+      const l1 = reader(proxy.url);
+      const error = await read(l1, portal, 'respectedGameTypeUpdatedAt').then(
+        (value) => value,
+        (e: unknown) => e,
+      );
+      // viem does map it to ExecutionRevertedError: that is what used to read as "absent".
+      expect(error).toBeInstanceOf(BaseError);
+      expect((error as BaseError).walk((e) => e instanceof ExecutionRevertedError)).not.toBeNull();
+      expect((error as BaseError).message).toContain('gas required exceeds allowance (0)');
+      expect(proxy.stats().failedCalls).toBeGreaterThan(0);
+      await proxy.close();
+      proxy = undefined;
+    },
+  );
+
+  it('still counts a node\'s -32000 "execution reverted" (geth without revert data) as absent', async () => {
+    proxy = await startFaultProxy(venue.l1.node.url, {
+      kind: 'fail-calls',
+      matching: toFunctionSelector('function anchorStateRegistry()').slice(2),
+      hideMulticall: true,
+      answer: { code: -32000, message: 'execution reverted' },
+    });
+    expect(await read(reader(proxy.url), portal, 'anchorStateRegistry')).toBeUndefined();
     expect(proxy.stats().failedCalls).toBeGreaterThan(0);
     await proxy.close();
     proxy = undefined;
