@@ -139,7 +139,7 @@ export async function readForceInclusionDelay(l1: ChainReader, inbox: Address): 
   const [variation, bufferable] = await Promise.all([
     l1.readContract({ address: inbox, abi, functionName: 'maxTimeVariation' }),
     // Inboxes from before the delay buffer have no isDelayBufferable: they revert, which means "no".
-    readIfPresent(l1.readContract({ address: inbox, abi, functionName: 'isDelayBufferable' })),
+    readIfPresent(l1, { address: inbox, abi, functionName: 'isDelayBufferable' }),
   ]);
   const [delayBlocks, , delaySeconds] = variation;
   const delay = { delayBlocks: Number(delayBlocks), delaySeconds: Number(delaySeconds) };

@@ -91,8 +91,8 @@ export async function readPortalRules(
   const [respectedGameType, updatedAt, anchorStateRegistry] = await Promise.all([
     l1.readContract({ address: portal, abi, functionName: 'respectedGameType' }),
     // Portals before 3.x have no retirement, and before 4.x no registry: only a revert means "none".
-    readIfPresent(l1.readContract({ address: portal, abi, functionName: 'respectedGameTypeUpdatedAt' })),
-    readIfPresent(l1.readContract({ address: portal, abi, functionName: 'anchorStateRegistry' })),
+    readIfPresent(l1, { address: portal, abi, functionName: 'respectedGameTypeUpdatedAt' }),
+    readIfPresent(l1, { address: portal, abi, functionName: 'anchorStateRegistry' }),
   ]);
   return {
     respectedGameType,

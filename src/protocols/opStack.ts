@@ -87,7 +87,7 @@ export async function readBridge(l1: ChainReader, portal: Address): Promise<Brid
     l1.readContract({ address: portal, abi, functionName: 'version' }),
     l1.readContract({ address: portal, abi, functionName: 'paused' }),
     // Portals from before the SuperchainConfig revert: only then is there none to read the pause from.
-    readIfPresent(l1.readContract({ address: portal, abi, functionName: 'superchainConfig' })),
+    readIfPresent(l1, { address: portal, abi, functionName: 'superchainConfig' }),
   ]);
   const superchainPaused = superchainConfig
     ? await l1.readContract({ address: superchainConfig, abi, functionName: 'paused' })
@@ -99,7 +99,7 @@ export async function readBridge(l1: ChainReader, portal: Address): Promise<Brid
     const [period, latestIndex] = await Promise.all([
       l1.readContract({ address: oracle, abi, functionName: 'finalizationPeriodSeconds' }),
       // The oracle reverts when no output was ever proposed.
-      readIfPresent(l1.readContract({ address: oracle, abi, functionName: 'latestOutputIndex' })),
+      readIfPresent(l1, { address: oracle, abi, functionName: 'latestOutputIndex' }),
     ]);
     const output =
       latestIndex === undefined
@@ -136,9 +136,7 @@ export async function readBridge(l1: ChainReader, portal: Address): Promise<Brid
   const maxClock =
     implementation === zeroAddress
       ? undefined
-      : await readIfPresent(
-          l1.readContract({ address: implementation, abi, functionName: 'maxClockDuration' }),
-        );
+      : await readIfPresent(l1, { address: implementation, abi, functionName: 'maxClockDuration' });
   const delays = {
     proofMaturityDelaySeconds: Number(maturity),
     disputeGameFinalityDelaySeconds: Number(finality),

@@ -48,9 +48,7 @@ export async function readUpgradeAuthority(reader: ChainReader, proxy: Address):
   const code = await reader.code(proxyAdmin);
   if (!code || code === '0x') return { proxy, proxyAdmin, authority: proxyAdmin };
   // A contract without owner() (a timelock or Safe administering the proxy directly) is the authority.
-  const owner = await readIfPresent(
-    reader.readContract({ address: proxyAdmin, abi: ownableAbi, functionName: 'owner' }),
-  );
+  const owner = await readIfPresent(reader, { address: proxyAdmin, abi: ownableAbi, functionName: 'owner' });
   return owner === undefined
     ? { proxy, proxyAdmin, authority: proxyAdmin }
     : { proxy, proxyAdmin, proxyAdminOwner: owner, authority: owner };
@@ -73,9 +71,11 @@ const roleEvents = [
 
 /** Whether `address` answers EXECUTOR_ROLE() with keccak256("EXECUTOR_ROLE"): an UpgradeExecutor. */
 export async function isUpgradeExecutor(reader: ChainReader, address: Address): Promise<boolean> {
-  const role = await readIfPresent(
-    reader.readContract({ address, abi: upgradeExecutorAbi, functionName: 'EXECUTOR_ROLE' }),
-  );
+  const role = await readIfPresent(reader, {
+    address,
+    abi: upgradeExecutorAbi,
+    functionName: 'EXECUTOR_ROLE',
+  });
   return role?.toLowerCase() === EXECUTOR_ROLE;
 }
 

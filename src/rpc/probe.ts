@@ -6,11 +6,17 @@
  * "absent" would silently drop a rule (retired games, a paused SuperchainConfig) and let a check pass.
  */
 import {
+  type Abi,
   BaseError,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
   ContractFunctionRevertedError,
   ContractFunctionZeroDataError,
   ExecutionRevertedError,
+  type ReadContractParameters,
+  type ReadContractReturnType,
 } from 'viem';
+import type { ChainReader } from './reader.js';
 
 /**
  * Whether the node itself said the call reverted: JSON-RPC code 3 (or Multicall3's per-call failure,
@@ -47,10 +53,28 @@ export function isAbsentAnswer(error: unknown): boolean {
   return reverted && nodeSaidRevert(error);
 }
 
-/** The read's value, or undefined when the contract answered that it has no such function; RPC failures rethrow. */
-export async function readIfPresent<T>(read: Promise<T>): Promise<T | undefined> {
+/**
+ * The read's value, or undefined when the contract answered that it has no such function; RPC failures
+ * rethrow. Through Multicall3 a call that runs out of gas comes back as a revert with no data (the
+ * aggregate call's gas is shared, and a node's gas cap bounds it): an "absent" answer from there counts
+ * only once the same read, as an eth_call of its own at the same block, says so too.
+ */
+export async function readIfPresent<
+  const abi extends Abi | readonly unknown[],
+  functionName extends ContractFunctionName<abi, 'pure' | 'view'>,
+  const args extends ContractFunctionArgs<abi, 'pure' | 'view', functionName>,
+>(
+  reader: ChainReader,
+  parameters: ReadContractParameters<abi, functionName, args>,
+): Promise<ReadContractReturnType<abi, functionName, args> | undefined> {
   try {
-    return await read;
+    return await reader.readContract(parameters);
+  } catch (error) {
+    if (!isAbsentAnswer(error)) throw error;
+    if (!(await reader.usesMulticall())) return undefined;
+  }
+  try {
+    return await reader.readContractAlone(parameters);
   } catch (error) {
     if (isAbsentAnswer(error)) return undefined;
     throw error;

@@ -16,6 +16,13 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
+import {
+  decodeFunctionData,
+  decodeFunctionResult,
+  encodeFunctionResult,
+  type Hex,
+  multicall3Abi,
+} from 'viem';
 import { MULTICALL3 } from '../../src/core/wellKnown.js';
 
 export type FaultMode =
@@ -46,7 +53,13 @@ export type FaultMode =
       matching: string;
       hideMulticall?: boolean;
       answer?: { code: number; message: string };
-    };
+    }
+  /**
+   * Inside each Multicall3 aggregate3 call, the calls whose calldata contains `matching` are reported
+   * as failed with no data (success=false, returnData 0x): what Multicall3 answers for a call that ran
+   * out of gas, exactly as for a revert without reason. Each such call answers when made on its own.
+   */
+  | { kind: 'multicall-fails'; matching: string };
 
 export interface FaultProxy {
   url: string;
@@ -303,6 +316,43 @@ export async function startFaultProxy(
     return Array.isArray(parsed) ? answers : answers[0];
   }
 
+  /** `multicall-fails`: forwards everything, then marks the matching calls inside aggregate3 as failed. */
+  async function multicallFails(parsed: RpcCall | RpcCall[], matching: string): Promise<unknown> {
+    const list = Array.isArray(parsed) ? parsed : [parsed];
+    const replies = await forwardJson(list);
+    const byId = new Map((Array.isArray(replies) ? replies : [replies]).map((r: RpcReply) => [r.id, r]));
+    const answers = list.map((call): RpcReply | undefined => {
+      const reply = byId.get(call.id);
+      const request = call.params?.[0] as { to?: string; data?: Hex; input?: Hex } | undefined;
+      const data = request?.data ?? request?.input;
+      if (
+        call.method !== 'eth_call' ||
+        request?.to?.toLowerCase() !== MULTICALL3.toLowerCase() ||
+        !data ||
+        typeof reply?.result !== 'string'
+      )
+        return reply;
+      const { functionName, args } = decodeFunctionData({ abi: multicall3Abi, data });
+      if (functionName !== 'aggregate3') return reply;
+      const [calls] = args;
+      const results = decodeFunctionResult({
+        abi: multicall3Abi,
+        functionName: 'aggregate3',
+        data: reply.result as Hex,
+      });
+      const rewritten = results.map((result, i) => {
+        if (!calls[i]?.callData.toLowerCase().includes(matching.toLowerCase())) return result;
+        failedCalls += 1;
+        return { success: false, returnData: '0x' as Hex };
+      });
+      return {
+        ...reply,
+        result: encodeFunctionResult({ abi: multicall3Abi, functionName: 'aggregate3', result: rewritten }),
+      };
+    });
+    return Array.isArray(parsed) ? answers : answers[0];
+  }
+
   /** Rewrites a forwarded answer for the body-level modes. */
   function rewrite(parsed: RpcCall | RpcCall[], reply: unknown, fault: FaultMode): unknown {
     if (fault.kind === 'reorder' && Array.isArray(reply)) return [...reply].reverse();
@@ -417,6 +467,10 @@ export async function startFaultProxy(
     try {
       if (fault.kind === 'stale') {
         send(response, 200, JSON.stringify(await stale(parsed, fault.blocks)));
+        return;
+      }
+      if (fault.kind === 'multicall-fails') {
+        send(response, 200, JSON.stringify(await multicallFails(parsed, fault.matching)));
         return;
       }
       if (fault.kind === 'fail-calls') {

@@ -20,7 +20,7 @@ const empty = '0x000000000000000000000000000000000000dEaD';
 const reader = (url: string) =>
   new ChainReader({ label: 'l1', chainId: DEVNET_L1_CHAIN_ID, urls: [url], redactor: new Redactor() });
 const read = (r: ChainReader, address: `0x${string}`, functionName: (typeof abi)[number]['name']) =>
-  readIfPresent(r.readContract({ address, abi, functionName }));
+  readIfPresent(r, { address, abi, functionName });
 
 describe('readIfPresent: absent only when the contract says so', () => {
   let venue: TestVenue;
@@ -104,6 +104,22 @@ describe('readIfPresent: absent only when the contract says so', () => {
       proxy = undefined;
     },
   );
+
+  it('takes a Multicall3 failure without data for absent only once the read alone says so', async () => {
+    // Multicall3 answers a call that ran out of gas as it answers a revert: success=false, no data.
+    proxy = await startFaultProxy(venue.l1.node.url, {
+      kind: 'multicall-fails',
+      matching: toFunctionSelector('function respectedGameTypeUpdatedAt()').slice(2),
+    });
+    const l1 = reader(proxy.url);
+    expect(await l1.usesMulticall()).toBe(true);
+    expect(await read(l1, portal, 'respectedGameTypeUpdatedAt')).toBeTypeOf('bigint');
+    expect(proxy.stats().failedCalls).toBeGreaterThan(0);
+    // A function that is not there stays absent, confirmed alone.
+    expect(await read(l1, portal, 'anchorStateRegistry')).toBeUndefined();
+    await proxy.close();
+    proxy = undefined;
+  });
 
   it('still counts a node\'s -32000 "execution reverted" (geth without revert data) as absent', async () => {
     proxy = await startFaultProxy(venue.l1.node.url, {

@@ -105,8 +105,8 @@ function weakestSafe(admin: Authority): Multisig | undefined {
 
 async function readSafe(reader: ChainReader, address: Address): Promise<Multisig | undefined> {
   const [threshold, owners] = await Promise.all([
-    readIfPresent(reader.readContract({ address, abi: governanceAbi, functionName: 'getThreshold' })),
-    readIfPresent(reader.readContract({ address, abi: governanceAbi, functionName: 'getOwners' })),
+    readIfPresent(reader, { address, abi: governanceAbi, functionName: 'getThreshold' }),
+    readIfPresent(reader, { address, abi: governanceAbi, functionName: 'getOwners' }),
   ]);
   if (threshold === undefined || owners === undefined) return undefined;
   return { address, threshold: Number(threshold), owners: owners.length };
@@ -121,9 +121,7 @@ export interface RoleLogSearch {
 async function identifyHolder(reader: ChainReader, address: Address): Promise<Holder | undefined> {
   const code = await reader.code(address);
   if (!code || code === '0x') return { kind: 'eoa', address };
-  const delay = await readIfPresent(
-    reader.readContract({ address, abi: governanceAbi, functionName: 'getMinDelay' }),
-  );
+  const delay = await readIfPresent(reader, { address, abi: governanceAbi, functionName: 'getMinDelay' });
   if (delay !== undefined) return { kind: 'timelock', address, delayMs: Number(delay) * 1000 };
   const safe = await readSafe(reader, address);
   return safe ? { kind: 'safe', ...safe } : undefined;

@@ -502,6 +502,33 @@ describe('withdrawal.path when the L1 RPC fails for one optional read: error, ne
   });
 });
 
+describe('withdrawal.path when Multicall3 reports an optional read failed without data (as it does for out of gas)', () => {
+  let venue: TestVenue;
+  beforeAll(async () => {
+    venue = await sharedTestVenue();
+  });
+  afterAll(() => venue?.stop());
+
+  it('maxClockDuration is read on its own and still counts: 12s over 10s fails (was a pass at 6s)', async () => {
+    const proxy = await startFaultProxy(venue.l1.node.url, {
+      kind: 'multicall-fails',
+      matching: toFunctionSelector('function maxClockDuration()').slice(2),
+    });
+    try {
+      const result = await runOne(
+        venue.node.url,
+        CHECK.replace('maxFinalizationPeriod: 1m', 'maxFinalizationPeriod: 10s'),
+        proxy.url,
+      );
+      expect(proxy.stats().failedCalls, 'no aggregate3 carried maxClockDuration()').toBeGreaterThan(0);
+      expect(result.status, result.message).toBe('fail');
+      expect(result.message).toBe('finalization takes 12s, over 10s');
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('withdrawal.path on a legacy devnet (L2OutputOracle + OptimismPortal 2.x)', () => {
   let venue: RunningVenue;
   beforeAll(async () => {
