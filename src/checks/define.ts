@@ -2,6 +2,7 @@
  * What a check is: data (type, docs, parameter schema, example) plus two functions — `read` gathers
  * observations through the shared chain reader (I/O), `evaluate` judges them (pure, unit-testable).
  */
+import type { Address } from 'viem';
 import type { z } from 'zod';
 import type { Stack } from '../core/result.js';
 import type { Concern } from '../core/vocabulary.js';
@@ -74,6 +75,11 @@ export interface CheckContext {
   referenceChain(chain: { chainId: number; rpc: string[] }): ChainReader;
   /** The checklist's latest withdrawal drill (the journal `drill withdraw` keeps); absent without a state directory. */
   drillJournal?(): Promise<LatestDrill>;
+  /**
+   * The OptimismPortal this checklist's drills withdraw through: its drill.portal, else the venue's
+   * `portal` contract (declared or from its preset); absent when the checklist names neither.
+   */
+  drillPortal?: Address;
 }
 
 export { MeasurementError, NotApplicable } from '../core/errors.js';

@@ -2,6 +2,7 @@
  * What one check gets to read with: the session's readers and adapter, its own history, the run's
  * clock, and a signal that its timeout, the run's deadline or an interrupt aborts.
  */
+import type { Address } from 'viem';
 import type { CheckInstance } from '../checklist/model.js';
 import { type CheckContext, MeasurementError, NotApplicable } from '../checks/define.js';
 import type { ChainScope } from '../state/history.js';
@@ -18,6 +19,8 @@ export interface RunScope {
   store?: StateStore;
   /** The chain records are scoped to: the L2's genesis, read once for the run by the first check that asks. */
   recordScope: () => Promise<ChainScope | undefined>;
+  /** The portal this checklist's drills go through (CheckContext.drillPortal). */
+  drillPortal?: Address;
 }
 
 export function checkContext(
@@ -42,6 +45,7 @@ export function checkContext(
     },
     stack: session.stack,
     venue: session.venue,
+    drillPortal: scope.drillPortal,
     referenceChain: (chain) => session.referenceChain(chain),
     now: scope.now,
     signal,

@@ -94,7 +94,13 @@ export async function runChecklist(checklist: Checklist, options: RunOptions = {
     : undefined;
   clock?.reading.catch(() => {});
   const store = options.store ?? (options.stateDir ? new StateStore(options.stateDir) : undefined);
-  const scope = { checklistFile: checklist.file, now, store, recordScope: chainScope(session.l2) };
+  const scope = {
+    checklistFile: checklist.file,
+    now,
+    store,
+    recordScope: chainScope(session.l2),
+    drillPortal: checklist.drill?.portal ?? checklist.venue.contracts.portal,
+  };
   const cut = new Set<string>();
 
   const runSelected = async (check: CheckInstance): Promise<CheckResult> => {

@@ -3,15 +3,9 @@
  * functions are declared here with the signatures of OffchainLabs' nitro-contracts RollupCore (BoLD):
  * `latestConfirmed() → bytes32` and `getAssertion(bytes32) → AssertionNode`.
  */
-import {
-  type Address,
-  ContractFunctionExecutionError,
-  type Hex,
-  parseAbi,
-  parseAbiItem,
-  zeroHash,
-} from 'viem';
+import { type Address, type Hex, parseAbi, parseAbiItem, zeroHash } from 'viem';
 import { MeasurementError } from '../core/errors.js';
+import { readIfPresent } from '../rpc/probe.js';
 import type { ChainReader } from '../rpc/reader.js';
 import type { BridgeState } from './opStack.js';
 
@@ -145,10 +139,7 @@ export async function readForceInclusionDelay(l1: ChainReader, inbox: Address): 
   const [variation, bufferable] = await Promise.all([
     l1.readContract({ address: inbox, abi, functionName: 'maxTimeVariation' }),
     // Inboxes from before the delay buffer have no isDelayBufferable: they revert, which means "no".
-    l1.readContract({ address: inbox, abi, functionName: 'isDelayBufferable' }).catch((error: unknown) => {
-      if (error instanceof ContractFunctionExecutionError) return false;
-      throw error;
-    }),
+    readIfPresent(l1, { address: inbox, abi, functionName: 'isDelayBufferable' }),
   ]);
   const [delayBlocks, , delaySeconds] = variation;
   const delay = { delayBlocks: Number(delayBlocks), delaySeconds: Number(delaySeconds) };

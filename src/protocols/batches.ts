@@ -10,15 +10,9 @@
  * `logRange` blocks (public endpoints cap the range), newest chunk first. Only a batch poster's
  * deliveries count: a force inclusion emits the same event, with no data, from anyone.
  */
-import {
-  type Address,
-  ContractFunctionExecutionError,
-  type Hash,
-  type PublicClient,
-  parseAbi,
-  parseAbiItem,
-} from 'viem';
+import { type Address, type Hash, type PublicClient, parseAbi, parseAbiItem } from 'viem';
 import { MeasurementError } from '../core/errors.js';
+import { isAbsentAnswer } from '../rpc/probe.js';
 
 export const sequencerBatchDelivered = parseAbiItem(
   'event SequencerBatchDelivered(uint256 indexed batchSequenceNumber, bytes32 indexed beforeAcc, bytes32 indexed afterAcc, bytes32 delayedAcc, uint256 afterDelayedMessagesRead, (uint64 minTimestamp, uint64 maxTimestamp, uint64 minBlockNumber, uint64 maxBlockNumber) timeBounds, uint8 dataLocation)',
@@ -132,7 +126,7 @@ function batchPosterTest(
         args: [sender],
       })
       .catch((error: unknown) => {
-        if (error instanceof ContractFunctionExecutionError) {
+        if (isAbsentAnswer(error)) {
           throw new MeasurementError(
             `SequencerInbox ${sequencerInbox} does not answer isBatchPoster(address), so a batch poster cannot be told from anyone: give batchPoster`,
           );

@@ -9,6 +9,7 @@
 import { type Address, encodeAbiParameters, type Hex, keccak256, parseAbi } from 'viem';
 import { MeasurementError } from '../core/errors.js';
 import { L2_TO_L1_MESSAGE_PASSER } from '../core/wellKnown.js';
+import { readIfPresent } from '../rpc/probe.js';
 import type { ChainReader } from '../rpc/reader.js';
 
 export const faultProofAbi = parseAbi([
@@ -89,10 +90,9 @@ export async function readPortalRules(
   const abi = faultProofAbi;
   const [respectedGameType, updatedAt, anchorStateRegistry] = await Promise.all([
     l1.readContract({ address: portal, abi, functionName: 'respectedGameType' }),
-    l1
-      .readContract({ address: portal, abi, functionName: 'respectedGameTypeUpdatedAt' })
-      .catch(() => undefined),
-    l1.readContract({ address: portal, abi, functionName: 'anchorStateRegistry' }).catch(() => undefined),
+    // Portals before 3.x have no retirement, and before 4.x no registry: only a revert means "none".
+    readIfPresent(l1, { address: portal, abi, functionName: 'respectedGameTypeUpdatedAt' }),
+    readIfPresent(l1, { address: portal, abi, functionName: 'anchorStateRegistry' }),
   ]);
   return {
     respectedGameType,

@@ -5,6 +5,7 @@
  * L2OutputOracle, DisputeGameFactory, SuperchainConfig).
  */
 import { type Address, type Hex, parseAbi, zeroAddress } from 'viem';
+import { readIfPresent } from '../rpc/probe.js';
 import type { ChainReader } from '../rpc/reader.js';
 import { faultProofWithdrawalDelaySeconds, readPortalRules } from './faultProofs.js';
 
@@ -85,7 +86,8 @@ export async function readBridge(l1: ChainReader, portal: Address): Promise<Brid
   const [version, portalPaused, superchainConfig] = await Promise.all([
     l1.readContract({ address: portal, abi, functionName: 'version' }),
     l1.readContract({ address: portal, abi, functionName: 'paused' }),
-    l1.readContract({ address: portal, abi, functionName: 'superchainConfig' }).catch(() => undefined),
+    // Portals from before the SuperchainConfig revert: only then is there none to read the pause from.
+    readIfPresent(l1, { address: portal, abi, functionName: 'superchainConfig' }),
   ]);
   const superchainPaused = superchainConfig
     ? await l1.readContract({ address: superchainConfig, abi, functionName: 'paused' })
@@ -97,7 +99,7 @@ export async function readBridge(l1: ChainReader, portal: Address): Promise<Brid
     const [period, latestIndex] = await Promise.all([
       l1.readContract({ address: oracle, abi, functionName: 'finalizationPeriodSeconds' }),
       // The oracle reverts when no output was ever proposed.
-      l1.readContract({ address: oracle, abi, functionName: 'latestOutputIndex' }).catch(() => undefined),
+      readIfPresent(l1, { address: oracle, abi, functionName: 'latestOutputIndex' }),
     ]);
     const output =
       latestIndex === undefined
@@ -134,9 +136,7 @@ export async function readBridge(l1: ChainReader, portal: Address): Promise<Brid
   const maxClock =
     implementation === zeroAddress
       ? undefined
-      : await l1
-          .readContract({ address: implementation, abi, functionName: 'maxClockDuration' })
-          .catch(() => undefined);
+      : await readIfPresent(l1, { address: implementation, abi, functionName: 'maxClockDuration' });
   const delays = {
     proofMaturityDelaySeconds: Number(maturity),
     disputeGameFinalityDelaySeconds: Number(finality),

@@ -6,7 +6,6 @@
  */
 import {
   type Address,
-  ContractFunctionExecutionError,
   getAddress,
   type Hex,
   keccak256,
@@ -16,6 +15,7 @@ import {
   zeroAddress,
 } from 'viem';
 import { MeasurementError } from '../core/errors.js';
+import { readIfPresent } from '../rpc/probe.js';
 import type { ChainReader } from '../rpc/reader.js';
 
 /** bytes32(uint256(keccak256('eip1967.proxy.admin')) - 1), EIP-1967. */
@@ -47,13 +47,8 @@ export async function readUpgradeAuthority(reader: ChainReader, proxy: Address):
   }
   const code = await reader.code(proxyAdmin);
   if (!code || code === '0x') return { proxy, proxyAdmin, authority: proxyAdmin };
-  const owner = await reader
-    .readContract({ address: proxyAdmin, abi: ownableAbi, functionName: 'owner' })
-    .catch((error: unknown) => {
-      // A contract without owner() (a timelock or Safe administering the proxy directly) is the authority.
-      if (error instanceof ContractFunctionExecutionError) return undefined;
-      throw error;
-    });
+  // A contract without owner() (a timelock or Safe administering the proxy directly) is the authority.
+  const owner = await readIfPresent(reader, { address: proxyAdmin, abi: ownableAbi, functionName: 'owner' });
   return owner === undefined
     ? { proxy, proxyAdmin, authority: proxyAdmin }
     : { proxy, proxyAdmin, proxyAdminOwner: owner, authority: owner };
@@ -76,12 +71,11 @@ const roleEvents = [
 
 /** Whether `address` answers EXECUTOR_ROLE() with keccak256("EXECUTOR_ROLE"): an UpgradeExecutor. */
 export async function isUpgradeExecutor(reader: ChainReader, address: Address): Promise<boolean> {
-  const role = await reader
-    .readContract({ address, abi: upgradeExecutorAbi, functionName: 'EXECUTOR_ROLE' })
-    .catch((error: unknown) => {
-      if (error instanceof ContractFunctionExecutionError) return undefined;
-      throw error;
-    });
+  const role = await readIfPresent(reader, {
+    address,
+    abi: upgradeExecutorAbi,
+    functionName: 'EXECUTOR_ROLE',
+  });
   return role?.toLowerCase() === EXECUTOR_ROLE;
 }
 

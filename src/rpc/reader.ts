@@ -87,6 +87,8 @@ export class ChainReader {
   /** Whether the endpoint had code at Multicall3's address at that head (asked in the same batch). */
   private readonly probedMulticall = new Map<Endpoint, boolean>();
   private readyPromise?: Promise<PublicClient>;
+  /** A client that never folds reads into Multicall3 (readContractAlone), made when first needed. */
+  private aloneClient?: PublicClient;
   private readonly signal?: AbortSignal;
   private readonly maxBlockAgeMs?: number;
   private readonly clock: () => number;
@@ -420,15 +422,45 @@ export class ChainReader {
   >(
     parameters: ReadContractParameters<abi, functionName, args>,
   ): Promise<ReadContractReturnType<abi, functionName, args>> {
-    const key = `call:${String(parameters.address).toLowerCase()}:${parameters.functionName}:${JSON.stringify(
-      parameters.args ?? [],
-      (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
-    )}`;
-    return this.memoize(key, async () => {
+    return this.memoize(`call:${callKey(parameters)}`, async () => {
       const { client, blockNumber } = await this.pinned();
       return client.readContract({ ...(parameters as ReadContractParameters), blockNumber }) as Promise<
         ReadContractReturnType<abi, functionName, args>
       >;
     });
   }
+
+  /** Whether readContract goes through Multicall3 (the chain has it at the run's head). */
+  async usesMulticall(): Promise<boolean> {
+    return Boolean((await this.ready()).batch?.multicall);
+  }
+
+  /**
+   * The same read as readContract, at the same block, as an eth_call of its own: never inside
+   * Multicall3, where a call that runs out of gas fails just as a revert does (success=false, no data).
+   */
+  readContractAlone<
+    const abi extends Abi | readonly unknown[],
+    functionName extends ContractFunctionName<abi, 'pure' | 'view'>,
+    const args extends ContractFunctionArgs<abi, 'pure' | 'view', functionName>,
+  >(
+    parameters: ReadContractParameters<abi, functionName, args>,
+  ): Promise<ReadContractReturnType<abi, functionName, args>> {
+    return this.memoize(`call-alone:${callKey(parameters)}`, async () => {
+      const { blockNumber } = await this.pinned();
+      this.aloneClient ??= this.makeClient(false);
+      return this.aloneClient.readContract({
+        ...(parameters as ReadContractParameters),
+        blockNumber,
+      }) as Promise<ReadContractReturnType<abi, functionName, args>>;
+    });
+  }
+}
+
+/** What identifies a contract read for the run's memo: the address, the function and its arguments. */
+function callKey(parameters: { address?: Address; functionName: string; args?: unknown }): string {
+  return `${String(parameters.address).toLowerCase()}:${parameters.functionName}:${JSON.stringify(
+    parameters.args ?? [],
+    (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
+  )}`;
 }

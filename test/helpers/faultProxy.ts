@@ -16,6 +16,14 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
+import {
+  decodeFunctionData,
+  decodeFunctionResult,
+  encodeFunctionResult,
+  type Hex,
+  multicall3Abi,
+} from 'viem';
+import { MULTICALL3 } from '../../src/core/wellKnown.js';
 
 export type FaultMode =
   | { kind: 'pass' }
@@ -31,13 +39,33 @@ export type FaultMode =
   | { kind: 'stray-null-id' }
   | { kind: 'wrong-chain'; chainId: number }
   | { kind: 'huge'; bytes: number }
-  | { kind: 'stale'; blocks: number };
+  | { kind: 'stale'; blocks: number }
+  /**
+   * Only the calls whose params contain `matching` (a function selector, say) fail, each answered with
+   * a JSON-RPC rate-limit error where its result would be — what a provider sends for a batch entry
+   * over its quota; the rest of the batch is answered. `hideMulticall` answers eth_getCode of
+   * Multicall3 with no code, so each contract read is an eth_call of its own: inside an aggregate3,
+   * failing one read would take the reads beside it down too. `answer` is the JSON-RPC error to
+   * answer with instead (a node's own condition, say geth's -32000 "gas required exceeds allowance").
+   */
+  | {
+      kind: 'fail-calls';
+      matching: string;
+      hideMulticall?: boolean;
+      answer?: { code: number; message: string };
+    }
+  /**
+   * Inside each Multicall3 aggregate3 call, the calls whose calldata contains `matching` are reported
+   * as failed with no data (success=false, returnData 0x): what Multicall3 answers for a call that ran
+   * out of gas, exactly as for a revert without reason. Each such call answers when made on its own.
+   */
+  | { kind: 'multicall-fails'; matching: string };
 
 export interface FaultProxy {
   url: string;
   setMode(mode: FaultMode): void;
   /** HTTP requests received, and JSON-RPC calls in them (a batch counts each of its calls). */
-  stats(): { requests: number; calls: number };
+  stats(): { requests: number; calls: number; failedCalls: number };
   close(): Promise<void>;
 }
 
@@ -113,6 +141,7 @@ export async function startFaultProxy(
   let current: FaultMode = mode;
   let requests = 0;
   let calls = 0;
+  let failedCalls = 0;
   let closed = false;
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -256,6 +285,74 @@ export async function startFaultProxy(
     return Array.isArray(parsed) ? ordered : ordered[0];
   }
 
+  /** `fail-calls`: forwards the calls that do not match, answers the ones that do with an error. */
+  async function failCalls(
+    parsed: RpcCall | RpcCall[],
+    fault: Extract<FaultMode, { kind: 'fail-calls' }>,
+  ): Promise<unknown> {
+    const list = Array.isArray(parsed) ? parsed : [parsed];
+    const matching = fault.matching.toLowerCase();
+    const fails = (c: RpcCall) =>
+      JSON.stringify(c.params ?? [])
+        .toLowerCase()
+        .includes(matching);
+    const hidden = (c: RpcCall) =>
+      fault.hideMulticall === true &&
+      c.method === 'eth_getCode' &&
+      String(c.params?.[0]).toLowerCase() === MULTICALL3.toLowerCase();
+    const forwarded = list.filter((c) => !fails(c) && !hidden(c));
+    const replies = forwarded.length > 0 ? await forwardJson(forwarded) : [];
+    const byId = new Map((Array.isArray(replies) ? replies : [replies]).map((r: RpcReply) => [r.id, r]));
+    const answers = list.map((c): RpcReply | undefined => {
+      if (hidden(c)) return { jsonrpc: '2.0', id: c.id, result: '0x' };
+      if (!fails(c)) return byId.get(c.id);
+      failedCalls += 1;
+      return {
+        jsonrpc: '2.0',
+        id: c.id,
+        error: fault.answer ?? { code: -32005, message: 'request rate exceeded' },
+      };
+    });
+    return Array.isArray(parsed) ? answers : answers[0];
+  }
+
+  /** `multicall-fails`: forwards everything, then marks the matching calls inside aggregate3 as failed. */
+  async function multicallFails(parsed: RpcCall | RpcCall[], matching: string): Promise<unknown> {
+    const list = Array.isArray(parsed) ? parsed : [parsed];
+    const replies = await forwardJson(list);
+    const byId = new Map((Array.isArray(replies) ? replies : [replies]).map((r: RpcReply) => [r.id, r]));
+    const answers = list.map((call): RpcReply | undefined => {
+      const reply = byId.get(call.id);
+      const request = call.params?.[0] as { to?: string; data?: Hex; input?: Hex } | undefined;
+      const data = request?.data ?? request?.input;
+      if (
+        call.method !== 'eth_call' ||
+        request?.to?.toLowerCase() !== MULTICALL3.toLowerCase() ||
+        !data ||
+        typeof reply?.result !== 'string'
+      )
+        return reply;
+      const { functionName, args } = decodeFunctionData({ abi: multicall3Abi, data });
+      if (functionName !== 'aggregate3') return reply;
+      const [calls] = args;
+      const results = decodeFunctionResult({
+        abi: multicall3Abi,
+        functionName: 'aggregate3',
+        data: reply.result as Hex,
+      });
+      const rewritten = results.map((result, i) => {
+        if (!calls[i]?.callData.toLowerCase().includes(matching.toLowerCase())) return result;
+        failedCalls += 1;
+        return { success: false, returnData: '0x' as Hex };
+      });
+      return {
+        ...reply,
+        result: encodeFunctionResult({ abi: multicall3Abi, functionName: 'aggregate3', result: rewritten }),
+      };
+    });
+    return Array.isArray(parsed) ? answers : answers[0];
+  }
+
   /** Rewrites a forwarded answer for the body-level modes. */
   function rewrite(parsed: RpcCall | RpcCall[], reply: unknown, fault: FaultMode): unknown {
     if (fault.kind === 'reorder' && Array.isArray(reply)) return [...reply].reverse();
@@ -372,6 +469,14 @@ export async function startFaultProxy(
         send(response, 200, JSON.stringify(await stale(parsed, fault.blocks)));
         return;
       }
+      if (fault.kind === 'multicall-fails') {
+        send(response, 200, JSON.stringify(await multicallFails(parsed, fault.matching)));
+        return;
+      }
+      if (fault.kind === 'fail-calls') {
+        send(response, 200, JSON.stringify(await failCalls(parsed, fault)));
+        return;
+      }
       const { status, text } = await forward(body);
       if (fault.kind === 'truncate') {
         send(response, status, text.slice(0, Math.max(1, Math.floor(text.length / 2))));
@@ -440,7 +545,7 @@ export async function startFaultProxy(
     setMode(next) {
       current = next;
     },
-    stats: () => ({ requests, calls }),
+    stats: () => ({ requests, calls, failedCalls }),
     close,
   };
 }

@@ -9,6 +9,7 @@ import {
   readUpgradeAuthority,
   type UpgradeAuthority,
 } from '../../protocols/upgradeAuthority.js';
+import { readIfPresent } from '../../rpc/probe.js';
 import type { ChainReader } from '../../rpc/reader.js';
 import { defineCheck, MeasurementError } from '../define.js';
 import { address, duration, enumeration, integer } from '../params.js';
@@ -104,9 +105,9 @@ function weakestSafe(admin: Authority): Multisig | undefined {
 
 async function readSafe(reader: ChainReader, address: Address): Promise<Multisig | undefined> {
   const [threshold, owners] = await Promise.all([
-    reader.readContract({ address, abi: governanceAbi, functionName: 'getThreshold' }),
-    reader.readContract({ address, abi: governanceAbi, functionName: 'getOwners' }),
-  ]).catch(() => [undefined, undefined] as const);
+    readIfPresent(reader, { address, abi: governanceAbi, functionName: 'getThreshold' }),
+    readIfPresent(reader, { address, abi: governanceAbi, functionName: 'getOwners' }),
+  ]);
   if (threshold === undefined || owners === undefined) return undefined;
   return { address, threshold: Number(threshold), owners: owners.length };
 }
@@ -120,9 +121,7 @@ export interface RoleLogSearch {
 async function identifyHolder(reader: ChainReader, address: Address): Promise<Holder | undefined> {
   const code = await reader.code(address);
   if (!code || code === '0x') return { kind: 'eoa', address };
-  const delay = await reader
-    .readContract({ address, abi: governanceAbi, functionName: 'getMinDelay' })
-    .catch(() => undefined);
+  const delay = await readIfPresent(reader, { address, abi: governanceAbi, functionName: 'getMinDelay' });
   if (delay !== undefined) return { kind: 'timelock', address, delayMs: Number(delay) * 1000 };
   const safe = await readSafe(reader, address);
   return safe ? { kind: 'safe', ...safe } : undefined;

@@ -1,3 +1,4 @@
+import type { Address } from 'viem';
 import * as z from 'zod';
 import { formatDuration } from '../../core/units.js';
 import { type Drill, type LatestDrill, STAGES } from '../../drill/journal.js';
@@ -22,7 +23,8 @@ export const drillCheck = defineCheck({
     'finalized within `maxProveTime` (initiation to proof) and `maxTotalTime` (initiation to finalization) ' +
     'passes; a failed drill, or an open one past either limit, fails — collateral that cannot come out is ' +
     'the risk the drill exists to reveal. No drill yet, or a last drill older than `maxAge`, warns with how to ' +
-    'run one. An unreadable journal is an error, never a pass (and is left untouched for the drill to report).',
+    'run one. An unreadable journal is an error, never a pass (and is left untouched for the drill to report); so is ' +
+    "a drill of another chain, or through another portal than this checklist's (drill.portal, else the venue's `portal`).",
   params: () =>
     z.object({
       maxProveTime: duration('Longest acceptable time from initiation to a mined proof.', '2h'),
@@ -34,11 +36,22 @@ export const drillCheck = defineCheck({
     if (!ctx.drillJournal)
       throw new MeasurementError('no state directory for this run: the drill journal cannot be read');
     const view = await ctx.drillJournal();
+    if (view.kind !== 'ok') return view;
+    const { drill } = view;
     // The journal is found by the checklist's file name: a drill of another chain under that name (a
     // copied checklist, a shared --state) says nothing about this venue's withdrawals.
-    if (view.kind === 'ok' && view.drill.l2ChainId !== ctx.l2.chainId)
+    if (drill.l2ChainId !== ctx.l2.chainId)
       throw new MeasurementError(
-        `the drill journal's last drill (${view.drill.id}) withdrew from chain ${view.drill.l2ChainId}, not this venue's chain ${ctx.l2.chainId}: run a drill of this venue`,
+        `the drill journal's last drill (${drill.id}) withdrew from chain ${drill.l2ChainId}, not this venue's chain ${ctx.l2.chainId}: run a drill of this venue`,
+      );
+    // Nor does a drill through another portal of the same chain: prod and staging checklists of one
+    // venue, sharing a --state, share the journal's key by file name, not their bridge. `drill withdraw`
+    // records the portal in every drill; a journal without it (validateJournal does not require it) is
+    // taken as before.
+    const portal = drill.portal as Address | undefined;
+    if (portal && ctx.drillPortal && portal.toLowerCase() !== ctx.drillPortal.toLowerCase())
+      throw new MeasurementError(
+        `the drill journal's last drill (${drill.id}) withdrew through portal ${portal}, not this checklist's ${ctx.drillPortal}: run a drill of this checklist`,
       );
     return view;
   },

@@ -1,3 +1,4 @@
+import { toFunctionSelector } from 'viem';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   exitWindow,
@@ -9,6 +10,7 @@ import { DEVNET_BRIDGE, DEVNET_UPGRADE_AUTHORITY, deployer } from '../../../src/
 import { adminTakeover, instantUpgrades, UNKNOWN_UPGRADER } from '../../../src/devnet/governance.js';
 import { forceInclusionDelaySeconds } from '../../../src/protocols/arbitrum.js';
 import { CheckTester, contractAddress } from '../../helpers/checkTester.js';
+import { startFaultProxy } from '../../helpers/faultProxy.js';
 import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
 import { applyScenario, runOne } from '../../helpers/venue.js';
 
@@ -249,4 +251,35 @@ describe('governance.exit-window on the devnet (OpenZeppelin TimelockController 
     expect(result.status).toBe('error');
     expect(result.message).toContain('neither a TimelockController');
   });
+
+  // Each read that tells one kind of contract from another failed alone at the RPC (a rate-limit error
+  // for that call only): before, the failure was taken for "not this kind" — the timelock for an unknown
+  // contract, the ProxyAdmin for an upgrader without owner() (a false fail), the Safe for no Safe.
+  it.each([
+    ["the timelock's getMinDelay", 'function getMinDelay()', CHECK],
+    ["the ProxyAdmin's owner()", 'function owner()', CHECK],
+    ["the declared Safe's getThreshold", 'function getThreshold()', CHECK],
+    [
+      "an unknown contract's EXECUTOR_ROLE",
+      'function EXECUTOR_ROLE()',
+      'type: governance.exit-window\nadmin: $portal\nwithdrawalDelay: 7d',
+    ],
+  ])(
+    'is an RPC error when %s fails at the RPC, not a judgement of the contract',
+    async (_what, signature, check) => {
+      const proxy = await startFaultProxy(venue.l1.node.url, {
+        kind: 'fail-calls',
+        matching: toFunctionSelector(signature).slice(2),
+        hideMulticall: true,
+      });
+      try {
+        const result = await runOne(venue.node.url, check, proxy.url);
+        expect(proxy.stats().failedCalls).toBeGreaterThan(0);
+        expect(result.status, result.message).toBe('error');
+        expect(result.message).toContain('answered JSON-RPC error -32005 (rate limited)');
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 });

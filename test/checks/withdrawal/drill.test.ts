@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../../src/checklist/load.js';
+import { DEVNET_BRIDGE, DEVNET_LEGACY_BRIDGE } from '../../../src/devnet/constants.js';
 import type { Drill } from '../../../src/drill/journal.js';
 import { runChecklist } from '../../../src/engine/run.js';
+import { cli } from '../../helpers/cli.js';
 import { checklistYaml } from '../../helpers/venue.js';
 
 const minute = 60_000;
@@ -32,7 +34,8 @@ function drill(
     checklist: 'venue.yaml',
     l1ChainId: 900,
     l2ChainId: 901,
-    portal: '0x8A791620dd6260079BF849Dc5567aDC3F2FdC318',
+    // The venue's portal in checklistYaml: the drill went through this checklist's bridge.
+    portal: DEVNET_BRIDGE.portal,
     sender: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
     recipient: '0x90F79bf6EB2c4f870365E785982E1f101E93b906',
     amountWei: '1000000000000000',
@@ -52,7 +55,18 @@ function drill(
   };
 }
 
-async function check(journal: unknown, params = 'maxProveTime: 5m\n    maxTotalTime: 15m') {
+/** A drill section through `portal`, placed before the checks of a checklistYaml document. */
+const withDrill = (yaml: string, portal: string) =>
+  yaml.replace(
+    '\nchecks:\n',
+    `\ndrill:\n  amount: 0.001 ether\n  maxAmount: 0.01 ether\n  portal: "${portal}"\nchecks:\n`,
+  );
+
+async function check(
+  journal: unknown,
+  params = 'maxProveTime: 5m\n    maxTotalTime: 15m',
+  drillPortal?: string,
+) {
   const stateDir = await mkdtemp(join(tmpdir(), 'l2p-drill-check-'));
   if (journal !== undefined) {
     await mkdir(join(stateDir, 'venue'), { recursive: true });
@@ -62,11 +76,13 @@ async function check(journal: unknown, params = 'maxProveTime: 5m\n    maxTotalT
     );
   }
   // The check reads only the journal: the RPC is never contacted.
-  const checklist = parseChecklist(
-    checklistYaml('http://127.0.0.1:1', `  - id: drill\n    type: withdrawal.drill\n    ${params}\n`),
-    'venue.yaml',
-    { env: {} },
+  const yaml = checklistYaml(
+    'http://127.0.0.1:1',
+    `  - id: drill\n    type: withdrawal.drill\n    ${params}\n`,
   );
+  const checklist = parseChecklist(drillPortal ? withDrill(yaml, drillPortal) : yaml, 'venue.yaml', {
+    env: {},
+  });
   const { run } = await runChecklist(checklist, { stateDir });
   return run.results[0];
 }
@@ -88,6 +104,35 @@ describe('withdrawal.drill', () => {
     const result = await check({ version: 1, past: [drill({ l2ChainId: 10 })] });
     expect(result?.status).toBe('error');
     expect(result?.message).toContain("withdrew from chain 10, not this venue's chain 901");
+  });
+
+  it("errors, never passes, on a drill through another portal of this chain (the venue's portal)", async () => {
+    const result = await check({ version: 1, past: [drill({ portal: DEVNET_LEGACY_BRIDGE.portal })] });
+    expect(result?.status).toBe('error');
+    expect(result?.message).toContain(
+      `withdrew through portal ${DEVNET_LEGACY_BRIDGE.portal}, not this checklist's ${DEVNET_BRIDGE.portal}`,
+    );
+  });
+
+  it("compares with the checklist's drill.portal before the venue's portal", async () => {
+    const params = 'maxProveTime: 5m\n    maxTotalTime: 15m';
+    const other = await check({ version: 1, past: [drill()] }, params, DEVNET_LEGACY_BRIDGE.portal);
+    expect(other?.status).toBe('error');
+    expect(other?.message).toContain(
+      `withdrew through portal ${DEVNET_BRIDGE.portal}, not this checklist's ${DEVNET_LEGACY_BRIDGE.portal}`,
+    );
+    const own = await check(
+      { version: 1, past: [drill({ portal: DEVNET_LEGACY_BRIDGE.portal })] },
+      params,
+      DEVNET_LEGACY_BRIDGE.portal,
+    );
+    expect(own?.status, own?.message).toBe('pass');
+  });
+
+  it('takes a journaled drill without a portal as before (nothing to compare)', async () => {
+    const { portal: _portal, ...old } = drill();
+    const result = await check({ version: 1, past: [old] });
+    expect(result?.status, result?.message).toBe('pass');
   });
 
   it('times a stage another party did first from when the drill saw it done on chain', async () => {
@@ -168,5 +213,34 @@ describe('withdrawal.drill', () => {
     const { run } = await runChecklist(checklist);
     expect(run.results[0]?.status).toBe('error');
     expect(run.results[0]?.message).toContain('no state directory for this run');
+  });
+});
+
+describe('withdrawal.drill through the CLI: prod and staging checklists of one chain sharing --state', () => {
+  it("errors on staging's run when the journal under their shared name holds prod's drill, and passes prod's", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'l2p-drill-portal-'));
+    const state = join(dir, 'state');
+    const checks = '  - id: drill\n    type: withdrawal.drill\n    maxProveTime: 5m\n    maxTotalTime: 15m\n';
+    const yaml = checklistYaml('http://127.0.0.1:1', checks);
+    await mkdir(join(dir, 'prod'));
+    await mkdir(join(dir, 'staging'));
+    await writeFile(join(dir, 'prod', 'base.yaml'), withDrill(yaml, DEVNET_BRIDGE.portal));
+    await writeFile(join(dir, 'staging', 'base.yaml'), withDrill(yaml, DEVNET_LEGACY_BRIDGE.portal));
+    // Both checklists key their journal by the file name: <state>/base/drill.json. Prod's drill wrote it.
+    await mkdir(join(state, 'base'), { recursive: true });
+    await writeFile(
+      join(state, 'base', 'drill.json'),
+      JSON.stringify({ version: 1, past: [drill({ checklist: 'prod/base.yaml' })] }),
+    );
+    const resultOf = async (file: string) => {
+      const { stdout, stderr } = await cli(['run', file, '--format', 'json', '--state', state], {}, dir);
+      const report = JSON.parse(stdout) as { results: { status: string; message: string }[] };
+      expect(report.results, stderr).toHaveLength(1);
+      return report.results[0];
+    };
+    const staging = await resultOf(join('staging', 'base.yaml'));
+    expect(staging?.status).toBe('error');
+    expect(staging?.message).toContain(`withdrew through portal ${DEVNET_BRIDGE.portal}`);
+    expect((await resultOf(join('prod', 'base.yaml')))?.status).toBe('pass');
   });
 });

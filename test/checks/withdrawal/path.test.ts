@@ -1,6 +1,7 @@
-import { decodeFunctionResult, encodeFunctionResult } from 'viem';
+import { decodeFunctionResult, encodeFunctionResult, toFunctionSelector } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { path } from '../../../src/checks/withdrawal/path.js';
+import type { CheckResult } from '../../../src/core/result.js';
 import { DEVNET_BRIDGE, DEVNET_LEGACY_BRIDGE } from '../../../src/devnet/constants.js';
 import { bootVenue, type RunningVenue } from '../../../src/devnet/venue.js';
 import { arbitrumRollupAbi } from '../../../src/protocols/arbitrum.js';
@@ -12,6 +13,7 @@ import {
 } from '../../../src/protocols/faultProofs.js';
 import { type BridgeState, proofSystemOf } from '../../../src/protocols/opStack.js';
 import { CheckTester, contractAddress } from '../../helpers/checkTester.js';
+import { startFaultProxy } from '../../helpers/faultProxy.js';
 import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
 import { applyScenario, runOne, testPorts } from '../../helpers/venue.js';
 
@@ -437,6 +439,96 @@ describe('withdrawal.path on the devnet (fault proofs: OptimismPortal2, DisputeG
   });
 });
 
+/**
+ * Runs the check with its L1 behind a proxy that fails exactly one read, by function selector, with a
+ * rate-limit error (without Multicall3, so the reads beside it still answer). Each of these reads used
+ * to be taken for "the portal has no such function" whatever the failure, dropping the rule it carries.
+ */
+async function withOneReadFailing(
+  venue: { node: { url: string }; l1: { node: { url: string } } },
+  signature: string,
+  check = CHECK,
+) {
+  const proxy = await startFaultProxy(venue.l1.node.url, {
+    kind: 'fail-calls',
+    matching: toFunctionSelector(signature).slice(2),
+    hideMulticall: true,
+  });
+  try {
+    const result = await runOne(venue.node.url, check, proxy.url);
+    expect(proxy.stats().failedCalls, `no call of ${signature} was made`).toBeGreaterThan(0);
+    return result;
+  } finally {
+    await proxy.close();
+  }
+}
+
+describe('withdrawal.path when the L1 RPC fails for one optional read: error, never the rule dropped', () => {
+  let venue: TestVenue;
+  beforeAll(async () => {
+    venue = await sharedTestVenue();
+  });
+  afterAll(() => venue?.stop());
+  const expectRpcError = (result: CheckResult) => {
+    expect(result.status, result.message).toBe('error');
+    expect(result.message).toContain('answered JSON-RPC error -32005 (rate limited)');
+  };
+
+  it('respectedGameTypeUpdatedAt: retired games are not counted as usable (was a pass)', async () => {
+    await applyScenario(venue, 'games-retired');
+    try {
+      expectRpcError(await withOneReadFailing(venue, 'function respectedGameTypeUpdatedAt()'));
+    } finally {
+      await applyScenario(venue, 'healthy');
+    }
+  });
+
+  it('anchorStateRegistry: the registry is not taken for absent (was a pass)', async () => {
+    expectRpcError(await withOneReadFailing(venue, 'function anchorStateRegistry()'));
+  });
+
+  it('superchainConfig: its pause is not taken for absent (was a pass)', async () => {
+    expectRpcError(await withOneReadFailing(venue, 'function superchainConfig()'));
+  });
+
+  it('maxClockDuration: the game clock is not left out of the withdrawal delay (was a pass at 6s under 10s)', async () => {
+    expectRpcError(
+      await withOneReadFailing(
+        venue,
+        'function maxClockDuration()',
+        CHECK.replace('maxFinalizationPeriod: 1m', 'maxFinalizationPeriod: 10s'),
+      ),
+    );
+  });
+});
+
+describe('withdrawal.path when Multicall3 reports an optional read failed without data (as it does for out of gas)', () => {
+  let venue: TestVenue;
+  beforeAll(async () => {
+    venue = await sharedTestVenue();
+  });
+  afterAll(() => venue?.stop());
+
+  it('maxClockDuration is read on its own and still counts: 12s over 10s fails (was a pass at 6s)', async () => {
+    const proxy = await startFaultProxy(venue.l1.node.url, {
+      kind: 'multicall-fails',
+      matching: toFunctionSelector('function maxClockDuration()').slice(2),
+    });
+    try {
+      const result = await runOne(
+        venue.node.url,
+        CHECK.replace('maxFinalizationPeriod: 1m', 'maxFinalizationPeriod: 10s'),
+        proxy.url,
+      );
+      expect(proxy.stats().failedCalls, 'no aggregate3 carried maxClockDuration()').toBeGreaterThan(0);
+      expect(result.status, result.message).toBe('fail');
+      expect(result.message).toBe('finalization takes 12s, over 10s');
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('withdrawal.path on a legacy devnet (L2OutputOracle + OptimismPortal 2.x)', () => {
   let venue: RunningVenue;
   beforeAll(async () => {
@@ -472,5 +564,11 @@ describe('withdrawal.path on a legacy devnet (L2OutputOracle + OptimismPortal 2.
       await applyScenario(venue, 'healthy');
     }
     expect((await runOne(venue.node.url, LEGACY, venue.l1.node.url)).status).toBe('pass');
+  });
+
+  it('latestOutputIndex failing is an error, not "no output root was ever proposed" (was a fail)', async () => {
+    const result = await withOneReadFailing(venue, 'function latestOutputIndex()', LEGACY);
+    expect(result.status, result.message).toBe('error');
+    expect(result.message).toContain('answered JSON-RPC error -32005 (rate limited)');
   });
 });
