@@ -424,9 +424,7 @@ export class ChainReader {
   ): Promise<ReadContractReturnType<abi, functionName, args>> {
     return this.memoize(`call:${callKey(parameters)}`, async () => {
       const { client, blockNumber } = await this.pinned();
-      return client.readContract({ ...(parameters as ReadContractParameters), blockNumber }) as Promise<
-        ReadContractReturnType<abi, functionName, args>
-      >;
+      return readAt(client, parameters, blockNumber);
     });
   }
 
@@ -449,12 +447,24 @@ export class ChainReader {
     return this.memoize(`call-alone:${callKey(parameters)}`, async () => {
       const { blockNumber } = await this.pinned();
       this.aloneClient ??= this.makeClient(false);
-      return this.aloneClient.readContract({
-        ...(parameters as ReadContractParameters),
-        blockNumber,
-      }) as Promise<ReadContractReturnType<abi, functionName, args>>;
+      return readAt(this.aloneClient, parameters, blockNumber);
     });
   }
+}
+
+/** A typed contract read through `client` at `blockNumber`: readContract and readContractAlone differ only in the client. */
+function readAt<
+  const abi extends Abi | readonly unknown[],
+  functionName extends ContractFunctionName<abi, 'pure' | 'view'>,
+  const args extends ContractFunctionArgs<abi, 'pure' | 'view', functionName>,
+>(
+  client: PublicClient,
+  parameters: ReadContractParameters<abi, functionName, args>,
+  blockNumber: bigint,
+): Promise<ReadContractReturnType<abi, functionName, args>> {
+  return client.readContract({ ...(parameters as ReadContractParameters), blockNumber }) as Promise<
+    ReadContractReturnType<abi, functionName, args>
+  >;
 }
 
 /** What identifies a contract read for the run's memo: the address, the function and its arguments. */
