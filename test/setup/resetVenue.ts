@@ -64,8 +64,6 @@ async function stopMining(clients: VenueClients): Promise<void> {
 
 /** Back to the boot snapshot (see the file comment); answers the snapshot to revert to next time. */
 export async function resetVenue(venue: RunningVenue, snapshot: VenueSnapshot): Promise<VenueSnapshot> {
-  const l2 = venue.clients;
-  const l1 = venue.l1.clients;
   // The proposer's transaction in flight lands first: dropped by the reset, its receipt wait would hold
   // the proposal below (and every one after it) until it timed out, leaving the file only the snapshot's
   // game from boot, minutes old by the time it runs.
