@@ -7,15 +7,18 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zeroHash } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecklist } from '../../src/checklist/load.js';
 import { freePort } from '../../src/devnet/anvil.js';
 import { ARBITRUM_DEVNET_CONTRACTS } from '../../src/devnet/arbitrum/addresses.js';
+import { rollupValidatorAbi } from '../../src/devnet/arbitrum/assertions.js';
 import { arbBatchPoster } from '../../src/devnet/arbitrum/deploy.js';
 import { ARBITRUM_SCENARIOS } from '../../src/devnet/arbitrum/scenarios.js';
 import { bootArbitrumVenue, type RunningArbitrumVenue } from '../../src/devnet/arbitrum/venue.js';
 import { anvilRpc } from '../../src/devnet/venue-clients.js';
 import { runChecklist } from '../../src/engine/run.js';
+import { arbitrumRollupAbi } from '../../src/protocols/arbitrum.js';
 import { cli, ROOT } from '../helpers/cli.js';
 
 let venue: RunningArbitrumVenue;
@@ -67,6 +70,62 @@ async function runAfter(seconds: number) {
   return Object.fromEntries(run.results.map((r) => [r.id, r]));
 }
 
+/**
+ * Mines the rollup's confirm period (read from the deployed rollup) in L1 blocks that share one
+ * timestamp: the rollup counts blocks, while every age the checks measure stays real elapsed time.
+ */
+async function mineConfirmPeriod(): Promise<void> {
+  const blocks = await venue.l1.clients.public.readContract({
+    address: venue.arb.rollup,
+    abi: arbitrumRollupAbi,
+    functionName: 'confirmPeriodBlocks',
+  });
+  await anvilRpc(venue.l1.clients, 'anvil_mine', [`0x${blocks.toString(16)}`, '0x0']);
+}
+
+/**
+ * Does what `devnet up`'s background cycles do, which this file's venue leaves to its tests: cycles
+ * the poster and the validator, with L1 mined forward by the rollup's confirm period between cycles,
+ * until the latest confirmed assertion's parent was itself made here. withdrawal.path counts the age
+ * from that parent's creation, so only then is the confirmed assertion fresh however long the earlier
+ * tests took on a busy machine. The CLI reads the machine's clock, and mineConfirmPeriod leaves L1 time
+ * on it, so the age it reports is the real time since that parent was made.
+ */
+async function confirmFreshAssertion(): Promise<void> {
+  const { public: l1 } = venue.l1.clients;
+  const rollup = venue.arb.rollup;
+  const start = await l1.getBlockNumber();
+  // Three cycles do it: one makes the parent, the next its child, the third confirms the child.
+  for (let cycles = 0; cycles < 5; cycles++) {
+    await venue.cycle();
+    const confirmed = await l1.readContract({
+      address: rollup,
+      abi: arbitrumRollupAbi,
+      functionName: 'latestConfirmed',
+    });
+    const [created] = await l1.getContractEvents({
+      address: rollup,
+      abi: rollupValidatorAbi,
+      eventName: 'AssertionCreated',
+      args: { assertionHash: confirmed },
+      fromBlock: 0n,
+      strict: true,
+    });
+    const parent = created?.args.parentAssertionHash;
+    if (parent && parent !== zeroHash) {
+      const node = await l1.readContract({
+        address: rollup,
+        abi: arbitrumRollupAbi,
+        functionName: 'getAssertion',
+        args: [parent],
+      });
+      if (node.createdAtBlock > start) return;
+    }
+    await mineConfirmPeriod();
+  }
+  throw new Error('five validator cycles confirmed no assertion whose parent they made');
+}
+
 describe('the Arbitrum devnet as `devnet up --stack arbitrum` runs it', () => {
   it('matches the committed checklist, and passes it: ROUTE', async () => {
     const text = await readFile(`${ROOT}/${CHECKLIST}`, 'utf8');
@@ -75,6 +134,8 @@ describe('the Arbitrum devnet as `devnet up --stack arbitrum` runs it', () => {
         expect(text).toContain(address);
     }
     expect(text).toContain(arbBatchPoster.address);
+    // The boot's last confirmed assertion counts from a parent made about 40 s before the boot ended.
+    await confirmFreshAssertion();
     const { code, statuses, messages } = await run();
     expect(statuses, JSON.stringify(messages)).toEqual({
       'l2-head-fresh': 'pass',
@@ -109,9 +170,9 @@ describe('the Arbitrum devnet as `devnet up --stack arbitrum` runs it', () => {
     expect(inbox.statuses['withdrawals-open']).toBe('fail');
     expect(inbox.messages['withdrawals-open']).toContain('the Inbox is PAUSED');
     expect((await scenario('healthy')).code).toBe(0);
-    // A fresh assertion, as `devnet up` makes every 10 s: this file's venue has no background cycles, and on
-    // a busy machine the boot's last one can be older than the checklist's maxOutputAge (1m30s) by now.
-    await venue.cycle();
+    // One cycle is not enough: it confirms an assertion made long ago on a busy machine, whose parent
+    // older still is where the age counts from.
+    await confirmFreshAssertion();
     const healed = await run();
     expect(healed.statuses['withdrawals-open'], healed.messages['withdrawals-open']).toBe('pass');
   });
@@ -135,14 +196,16 @@ describe('the Arbitrum devnet as `devnet up --stack arbitrum` runs it', () => {
     expect(stalled['withdrawals-open']?.status, stalled['withdrawals-open']?.message).toBe('fail');
     expect(stalled['withdrawals-open']?.message).toContain('old');
     // Funded again. The first new assertion builds on the one from before the stall and confirms the
-    // inbox as it stood then, so its confirmation alone does not pass; the next one's does.
+    // inbox as it stood then, so its confirmation alone does not pass; the next one's does. The confirm
+    // periods take no L1 time: the one that passes is then as old as the machine took to get here, not
+    // two periods of mined seconds plus that, which a busy machine could push past maxOutputAge.
     await ARBITRUM_SCENARIOS.healthy?.apply({ l1: venue.l1.clients });
     await venue.cycle();
-    await anvilRpc(venue.l1.clients, 'anvil_mine', ['0x15', '0x1']);
+    await mineConfirmPeriod();
     await venue.cycle();
     const first = await runAfter(2);
     expect(first['withdrawals-open']?.status, first['withdrawals-open']?.message).toBe('fail');
-    await anvilRpc(venue.l1.clients, 'anvil_mine', ['0x15', '0x1']);
+    await mineConfirmPeriod();
     await venue.cycle();
     const healthy = await runAfter(2);
     expect(healthy['withdrawals-open']?.status, healthy['withdrawals-open']?.message).toBe('pass');
