@@ -2,6 +2,7 @@
  * Test support: a devnet venue of a test file's own on free ports (sharedVenue.ts has the worker's shared
  * one), and helpers to run checks against either.
  */
+import { toFunctionSelector } from 'viem';
 import { parseChecklist } from '../../src/checklist/load.js';
 import type { CheckResult, Stack } from '../../src/core/result.js';
 import { freePort } from '../../src/devnet/anvil.js';
@@ -16,6 +17,7 @@ import {
 import { SCENARIOS } from '../../src/devnet/scenarios.js';
 import { bootVenue, type RunningVenue } from '../../src/devnet/venue.js';
 import { runChecklist } from '../../src/engine/run.js';
+import { startFaultProxy } from './faultProxy.js';
 import type { TestVenue } from './sharedVenue.js';
 
 export async function testPorts(): Promise<DevnetPorts> {
@@ -114,4 +116,28 @@ export async function applyScenario(venue: TestVenue, name: string, depth?: numb
     { l2: venue.clients, l1: venue.l1.clients, replicaUrl: venue.replica.url },
     { depth },
   );
+}
+
+/**
+ * Runs one check with its L1 behind a proxy that fails exactly one read, by function signature, with a
+ * rate-limit error (without Multicall3, so the reads beside it still answer); throws when no such read
+ * was made, so a test cannot pass without the failure it is about.
+ */
+export async function runOneWithL1CallFailing(
+  venue: { node: { url: string }; l1: { node: { url: string } } },
+  signature: string,
+  check: string,
+): Promise<CheckResult> {
+  const proxy = await startFaultProxy(venue.l1.node.url, {
+    kind: 'fail-calls',
+    matching: toFunctionSelector(signature).slice(2),
+    hideMulticall: true,
+  });
+  try {
+    const result = await runOne(venue.node.url, check, proxy.url);
+    if (proxy.stats().failedCalls === 0) throw new Error(`no call of ${signature} was made`);
+    return result;
+  } finally {
+    await proxy.close();
+  }
 }

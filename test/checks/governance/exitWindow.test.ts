@@ -1,4 +1,3 @@
-import { toFunctionSelector } from 'viem';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   exitWindow,
@@ -10,9 +9,8 @@ import { DEVNET_BRIDGE, DEVNET_UPGRADE_AUTHORITY, deployer } from '../../../src/
 import { adminTakeover, instantUpgrades, UNKNOWN_UPGRADER } from '../../../src/devnet/governance.js';
 import { forceInclusionDelaySeconds } from '../../../src/protocols/arbitrum.js';
 import { CheckTester, contractAddress } from '../../helpers/checkTester.js';
-import { startFaultProxy } from '../../helpers/faultProxy.js';
 import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
-import { applyScenario, runOne } from '../../helpers/venue.js';
+import { applyScenario, runOne, runOneWithL1CallFailing } from '../../helpers/venue.js';
 
 const CHECK = 'type: governance.exit-window\nadmin: $timelock\nsafe: $safe\nportal: $portal';
 const DAY = 86_400_000;
@@ -267,19 +265,9 @@ describe('governance.exit-window on the devnet (OpenZeppelin TimelockController 
   ])(
     'is an RPC error when %s fails at the RPC, not a judgement of the contract',
     async (_what, signature, check) => {
-      const proxy = await startFaultProxy(venue.l1.node.url, {
-        kind: 'fail-calls',
-        matching: toFunctionSelector(signature).slice(2),
-        hideMulticall: true,
-      });
-      try {
-        const result = await runOne(venue.node.url, check, proxy.url);
-        expect(proxy.stats().failedCalls).toBeGreaterThan(0);
-        expect(result.status, result.message).toBe('error');
-        expect(result.message).toContain('answered JSON-RPC error -32005 (rate limited)');
-      } finally {
-        await proxy.close();
-      }
+      const result = await runOneWithL1CallFailing(venue, signature, check);
+      expect(result.status, result.message).toBe('error');
+      expect(result.message).toContain('answered JSON-RPC error -32005 (rate limited)');
     },
   );
 });

@@ -15,7 +15,7 @@ import { type BridgeState, proofSystemOf } from '../../../src/protocols/opStack.
 import { CheckTester, contractAddress } from '../../helpers/checkTester.js';
 import { startFaultProxy } from '../../helpers/faultProxy.js';
 import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
-import { applyScenario, runOne, testPorts } from '../../helpers/venue.js';
+import { applyScenario, runOne, runOneWithL1CallFailing, testPorts } from '../../helpers/venue.js';
 
 const CHECK = `type: withdrawal.path\nportal: "${DEVNET_BRIDGE.portal}"\nmaxFinalizationPeriod: 1m\nmaxOutputAge: 1m`;
 
@@ -440,28 +440,14 @@ describe('withdrawal.path on the devnet (fault proofs: OptimismPortal2, DisputeG
 });
 
 /**
- * Runs the check with its L1 behind a proxy that fails exactly one read, by function selector, with a
- * rate-limit error (without Multicall3, so the reads beside it still answer). Each of these reads used
- * to be taken for "the portal has no such function" whatever the failure, dropping the rule it carries.
+ * Each of these reads used to be taken for "the portal has no such function" whatever the failure,
+ * dropping the rule it carries.
  */
-async function withOneReadFailing(
+const withOneReadFailing = (
   venue: { node: { url: string }; l1: { node: { url: string } } },
   signature: string,
   check = CHECK,
-) {
-  const proxy = await startFaultProxy(venue.l1.node.url, {
-    kind: 'fail-calls',
-    matching: toFunctionSelector(signature).slice(2),
-    hideMulticall: true,
-  });
-  try {
-    const result = await runOne(venue.node.url, check, proxy.url);
-    expect(proxy.stats().failedCalls, `no call of ${signature} was made`).toBeGreaterThan(0);
-    return result;
-  } finally {
-    await proxy.close();
-  }
-}
+) => runOneWithL1CallFailing(venue, signature, check);
 
 describe('withdrawal.path when the L1 RPC fails for one optional read: error, never the rule dropped', () => {
   let venue: TestVenue;
