@@ -9,6 +9,7 @@ import type { ChainConfig, Checklist } from '../checklist/model.js';
 import { formatDuration, parseNativeAmount, UnitError } from '../core/units.js';
 import { drillChains, publicClient } from '../drill/chains.js';
 import { type Drill, JournalWriter, journalLockFile, readJournal, STAGES } from '../drill/journal.js';
+import { pollFailure, retryDelayMs } from '../drill/pollFailure.js';
 import { readBridgeFromUrl } from '../drill/readBridge.js';
 import { advance } from '../drill/run.js';
 import { WaitLine } from '../drill/waitLine.js';
@@ -32,6 +33,13 @@ export interface DrillCommandOptions {
 class DrillRefused extends L2PreflightError {
   constructor(message: string, details: string[] = []) {
     super(message, { details, exitCode: 2 });
+  }
+}
+
+/** Without --wait, a poll whose reads failed (RPC down, a read reverted): no verdict on the drill, exit 3. */
+class DrillReadFailed extends L2PreflightError {
+  constructor(message: string, detail: string) {
+    super(message, { details: [detail], exitCode: 3 });
   }
 }
 
@@ -334,8 +342,27 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
       log: (line: string) => options.log(redactor.apply(line)),
     };
     const waiting = new WaitLine(Date.parse(journal.drill.startedAt));
+    let failedPolls = 0;
     for (;;) {
-      const step = await advance(runtime);
+      let step: Awaited<ReturnType<typeof advance>>;
+      try {
+        step = await advance(runtime);
+        failedPolls = 0;
+      } catch (error) {
+        // A failed read says nothing about the withdrawal: the journal resumes it at the next poll.
+        const failure = pollFailure(error);
+        if (failure === undefined) throw error;
+        if (!options.wait)
+          throw new DrillReadFailed(
+            redactor.apply(`could not read the chains: ${failure}`),
+            'the drill is still open: run the command again to resume it',
+          );
+        failedPolls += 1;
+        const delayMs = retryDelayMs(failedPolls);
+        options.log(redactor.apply(`poll failed: ${failure}; retrying in ${delayMs / 1000}s`));
+        await new Promise((r) => setTimeout(r, delayMs));
+        continue;
+      }
       if (step.kind === 'waiting') {
         const line = waiting.next(step.reason);
         if (line) options.log(line);
