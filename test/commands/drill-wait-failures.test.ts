@@ -4,13 +4,44 @@
  * journal. Before, the first failed read ended the process as an internal error (exit 70). The window
  * is opened and closed on what the drill prints, not on a timer, so machine speed does not matter.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toFunctionSelector } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/cli.js';
-import { type DrillVenue, startDrillVenue } from '../helpers/drill.js';
+import { type DrillVenue, KEY, startDrillVenue } from '../helpers/drill.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy.js';
 
 let dv: DrillVenue;
 let proxy: FaultProxy;
+
+/**
+ * Forwards to `upstream`, but answers HTTP 503 to any request that carries `selector` (alone or inside a
+ * multicall): the drill's own reads of the withdrawal fail while its chain-id check and the bridge's
+ * state, read before, go through.
+ */
+async function failingOn(upstream: string, selector: string) {
+  const server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString();
+    if (body.includes(selector.slice(2))) {
+      response.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"unavailable"}');
+      return;
+    }
+    const reply = await fetch(upstream, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    response.writeHead(reply.status, { 'content-type': 'application/json' }).end(await reply.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 beforeAll(async () => {
   dv = await startDrillVenue({ fastChains: true });
@@ -51,5 +82,32 @@ describe('drill withdraw --wait with a failing L1 endpoint', () => {
       expect(line).toMatch(/^poll failed: .*l1 RPC .*HTTP 503.*; retrying in \d+s$/);
     }
     expect(done.stdout + done.stderr).not.toContain(PATH_KEY);
+  }, 180_000);
+
+  it('without --wait, exits 3 with the drill still open, and a later run resumes it', async () => {
+    const failing = await failingOn(
+      dv.venue.l1.node.url,
+      toFunctionSelector('function finalizedWithdrawals(bytes32)'),
+    );
+    try {
+      const state = dv.newState();
+      const first = await dv.drill(state, ['--execute'], {
+        L2PREFLIGHT_DRILL_KEY: KEY,
+        L2PREFLIGHT_DEVNET_L1_RPC: failing.url,
+      });
+      expect(first.stderr).not.toContain('internal error');
+      expect(first.code, first.stderr).toBe(3);
+      expect(first.stderr).toMatch(/^initiate: sent 0x/m);
+      expect(first.stderr).toMatch(
+        /error: could not read the chains: l1 RPC #1 http:\/\/127\.0\.0\.1:\d+ answered HTTP 503 \(server error\)\n/,
+      );
+      expect(first.stderr).toContain('the drill is still open: run the command again to resume it');
+      const done = await dv.drill(state, ['--execute', '--wait'], { L2PREFLIGHT_DRILL_KEY: KEY });
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stderr).toMatch(/^resuming drill /m);
+      expect(done.stdout).toContain('— finalized');
+    } finally {
+      await failing.close();
+    }
   }, 180_000);
 });
