@@ -11,7 +11,7 @@ import { drillChains, publicClient } from '../drill/chains.js';
 import { type Drill, JournalWriter, journalLockFile, readJournal, STAGES } from '../drill/journal.js';
 import { pollFailure, retryDelayMs } from '../drill/pollFailure.js';
 import { readBridgeFromUrl } from '../drill/readBridge.js';
-import { advance } from '../drill/run.js';
+import { advance, type DrillStep } from '../drill/run.js';
 import { WaitLine } from '../drill/waitLine.js';
 import { L2PreflightError, UsageError } from '../errors.js';
 import { withdrawalDelaySeconds } from '../protocols/opStack.js';
@@ -344,7 +344,7 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
     const waiting = new WaitLine(Date.parse(journal.drill.startedAt));
     let failedPolls = 0;
     for (;;) {
-      let step: Awaited<ReturnType<typeof advance>>;
+      let step: DrillStep;
       try {
         step = await advance(runtime);
         failedPolls = 0;
