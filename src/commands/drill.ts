@@ -8,8 +8,9 @@ import { loadChecklist } from '../checklist/load.js';
 import type { ChainConfig, Checklist } from '../checklist/model.js';
 import { formatDuration, parseNativeAmount, UnitError } from '../core/units.js';
 import { drillChains, publicClient } from '../drill/chains.js';
+import { FailureStreak } from '../drill/failureStreak.js';
 import { type Drill, JournalWriter, journalLockFile, readJournal, STAGES } from '../drill/journal.js';
-import { pollFailure, retryDelayMs } from '../drill/pollFailure.js';
+import { pollFailure } from '../drill/pollFailure.js';
 import { readBridgeFromUrl } from '../drill/readBridge.js';
 import { advance, type DrillStep } from '../drill/run.js';
 import { WaitLine } from '../drill/waitLine.js';
@@ -36,7 +37,10 @@ class DrillRefused extends L2PreflightError {
   }
 }
 
-/** Without --wait, a poll whose reads failed (RPC down, a read reverted): no verdict on the drill, exit 3. */
+/**
+ * A poll whose reads failed (RPC down, a read reverted) without --wait, or with --wait once the failures
+ * outlast the retries (failureStreak.ts): no verdict on the drill, exit 3.
+ */
 class DrillReadFailed extends L2PreflightError {
   constructor(message: string, detail: string) {
     super(message, { details: [detail], exitCode: 3 });
@@ -342,25 +346,29 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
       log: (line: string) => options.log(redactor.apply(line)),
     };
     const waiting = new WaitLine(Date.parse(journal.drill.startedAt));
-    let failedPolls = 0;
+    const failures = new FailureStreak();
     for (;;) {
       let step: DrillStep;
       try {
         step = await advance(runtime);
-        failedPolls = 0;
+        failures.clear();
       } catch (error) {
         // A failed read says nothing about the withdrawal: the journal resumes it at the next poll.
         const failure = pollFailure(error);
         if (failure === undefined) throw error;
         if (!options.wait)
           throw new DrillReadFailed(
-            redactor.apply(`could not read the chains: ${failure}`),
+            redactor.apply(`could not read the chains: ${failure.says}`),
             'the drill is still open: run the command again to resume it',
           );
-        failedPolls += 1;
-        const delayMs = retryDelayMs(failedPolls);
-        options.log(redactor.apply(`poll failed: ${failure}; retrying in ${delayMs / 1000}s`));
-        await new Promise((r) => setTimeout(r, delayMs));
+        const after = failures.fail(failure);
+        if ('giveUp' in after)
+          throw new DrillReadFailed(
+            redactor.apply(`drill withdraw --wait gave up: ${after.giveUp}`),
+            'the drill is still open in its journal: fix what failed and run `drill withdraw --wait` again to resume it',
+          );
+        options.log(redactor.apply(`poll failed: ${failure.says}; retrying in ${after.retryInMs / 1000}s`));
+        await new Promise((r) => setTimeout(r, after.retryInMs));
         continue;
       }
       if (step.kind === 'waiting') {

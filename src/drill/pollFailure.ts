@@ -6,6 +6,12 @@
  * and the journal, which holds every transaction the drill signed before it was broadcast, resumes it
  * where it stood. A transaction the chain refuses, a live endpoint on another chain, and anything nobody
  * planned for (a bug) are not read failures: they end the drill as before.
+ *
+ * A failed read is `lasting` when waiting will not clear it (a key the endpoint refuses, a host that does
+ * not resolve, an answer that is not JSON-RPC, a method the node does not serve, a state the node does
+ * not keep, a read that reverts): the poll loop gives up once the same one repeats (failureStreak.ts).
+ * A revert is lasting although one may be a race (anvil answering a read from the block it is mining):
+ * the race clears at the next poll, a revert that repeats does not.
  */
 import {
   CallExecutionError,
@@ -28,6 +34,7 @@ import {
   MalformedResponseError,
   MeasurementError,
   RpcEndpointError,
+  type RpcFailureCause,
   walkCauses,
 } from '../core/errors.js';
 import { redactUrl } from '../rpc/redact.js';
@@ -60,6 +67,30 @@ const READ_REVERT = [
 /** A transaction the node refused while it was prepared or sent: the protocol said no. */
 const SENT = [EstimateGasExecutionError, TransactionExecutionError] as const;
 
+/** What an endpoint does that the next poll will find the same: someone has to fix it. */
+const LASTING_CAUSES = new Set<RpcFailureCause>([
+  'http-401',
+  'http-403',
+  'http-other',
+  'dns',
+  'tls',
+  'bad-json',
+  'too-large',
+]);
+
+const lastingRpc = (cause: RpcFailureCause, says: string) =>
+  LASTING_CAUSES.has(cause) || (cause === 'rpc-error' && /method not served/.test(says));
+
+/** Every endpoint tried failed lastingly (one endpoint: its own cause). */
+const lastingEndpoint = (error: RpcEndpointError): boolean =>
+  error.failures.length > 0 ? error.failures.every(lastingEndpoint) : lastingRpc(error.cause, error.message);
+
+/** A failed read: what failed in one line, and whether waiting can clear it. */
+export interface PollFailure {
+  says: string;
+  lasting: boolean;
+}
+
 /** One line, bounded: viem's messages run over several lines and may quote calldata. */
 const oneLine = (text: string) => {
   const line = text.replace(/\s+/g, ' ').trim();
@@ -70,21 +101,28 @@ const oneLine = (text: string) => {
  * What failed, in one line (URLs redacted to their host; the caller's redactor covers the rest), or
  * undefined when the error is not a failed read and must end the drill.
  */
-export function pollFailure(error: unknown): string | undefined {
+export function pollFailure(error: unknown): PollFailure | undefined {
   if (found(error, ChainMismatchError)) return undefined;
   const endpoint = found(error, RpcEndpointError) as RpcEndpointError | undefined;
-  if (endpoint) return oneLine(endpoint.message);
+  if (endpoint) return { says: oneLine(endpoint.message), lasting: lastingEndpoint(endpoint) };
   if (found(error, ...TRANSPORT)) {
     const classified = classifyRpcFailure(error, VIEM_TIMEOUT_MS);
     if (classified && classified.cause !== 'aborted') {
       const url = (found(error, HttpRequestError, TimeoutError, RpcRequestError) as { url?: unknown })?.url;
-      return oneLine(`RPC ${typeof url === 'string' ? `${redactUrl(url)} ` : ''}${classified.says}`);
+      return {
+        says: oneLine(`RPC ${typeof url === 'string' ? `${redactUrl(url)} ` : ''}${classified.says}`),
+        lasting: lastingRpc(classified.cause, classified.says),
+      };
     }
   }
-  if (found(error, WaitForTransactionReceiptTimeoutError, MalformedResponseError, MeasurementError))
-    return oneLine(errorMessage(error));
+  if (found(error, WaitForTransactionReceiptTimeoutError))
+    return { says: oneLine(errorMessage(error)), lasting: false };
+  // An answer that does not parse, a state the node does not keep (an archive endpoint is needed).
+  if (found(error, MalformedResponseError, MeasurementError))
+    return { says: oneLine(errorMessage(error)), lasting: true };
   if (found(error, ...SENT)) return undefined;
-  if (found(error, ...READ_REVERT)) return oneLine(`a read reverted: ${errorMessage(error)}`);
+  if (found(error, ...READ_REVERT))
+    return { says: oneLine(`a read reverted: ${errorMessage(error)}`), lasting: true };
   return undefined;
 }
 

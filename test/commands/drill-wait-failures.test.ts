@@ -84,6 +84,43 @@ describe('drill withdraw --wait with a failing L1 endpoint', () => {
     expect(done.stdout + done.stderr).not.toContain(PATH_KEY);
   }, 180_000);
 
+  it('gives up on a failure that lasts (a key the endpoint refuses): exit 3, still open, resumed later', async () => {
+    const l1 = `${proxy.url}/v2/${PATH_KEY}`;
+    const state = dv.newState();
+    const drill = dv.startDrill(state, ['--execute', '--wait'], { L2PREFLIGHT_DEVNET_L1_RPC: l1 });
+    let exited = false;
+    void drill.done.then(() => {
+      exited = true;
+    });
+    expect(await eventually(() => /waiting/.test(drill.output()) || exited, 90_000)).toBe(true);
+    // The key is revoked: every L1 request answers HTTP 401 from now on, and waiting will not change it.
+    proxy.setMode({ kind: 'status', code: 401 });
+    let first: Awaited<typeof drill.done>;
+    try {
+      first = await drill.done;
+    } finally {
+      proxy.setMode({ kind: 'pass' });
+    }
+    expect(first.stderr).not.toContain('internal error');
+    expect(first.code, first.stderr).toBe(3);
+    expect(first.stderr).toMatch(
+      /error: drill withdraw --wait gave up: the same failure 5 polls in a row: .*RPC .*HTTP 401 \(unauthorized: check the API key\)\n/,
+    );
+    expect(first.stderr).toContain(
+      'the drill is still open in its journal: fix what failed and run `drill withdraw --wait` again to resume it',
+    );
+    expect(first.stdout + first.stderr).not.toContain(PATH_KEY);
+    // The endpoint is fixed: the next run resumes the same drill and finalizes it.
+    const done = await dv.drill(state, ['--execute', '--wait'], {
+      L2PREFLIGHT_DRILL_KEY: KEY,
+      L2PREFLIGHT_DEVNET_L1_RPC: l1,
+    });
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stderr).toMatch(/^resuming drill /m);
+    expect(done.stdout).toContain('— finalized');
+    expect(done.stdout + done.stderr).not.toContain(PATH_KEY);
+  }, 180_000);
+
   it('without --wait, exits 3 with the drill still open, and a later run resumes it', async () => {
     const failing = await failingOn(
       dv.venue.l1.node.url,
