@@ -16,16 +16,16 @@ let dv: DrillVenue;
 let proxy: FaultProxy;
 
 /**
- * Forwards to `upstream`, but answers HTTP 503 to any request that carries `selector` (alone or inside a
- * multicall): the drill's own reads of the withdrawal fail while its chain-id check and the bridge's
- * state, read before, go through.
+ * Forwards to `upstream`, but answers HTTP 503 to any request whose body contains one of `needles` (a
+ * selector, alone or inside a multicall; a method name): the drill's own reads of the withdrawal fail
+ * while its chain-id check and the bridge's state, read before, go through.
  */
-async function failingOn(upstream: string, selector: string) {
+async function failingOn(upstream: string, ...needles: string[]) {
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString();
-    if (body.includes(selector.slice(2))) {
+    if (needles.some((needle) => body.includes(needle))) {
       response.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"unavailable"}');
       return;
     }
@@ -124,7 +124,7 @@ describe('drill withdraw --wait with a failing L1 endpoint', () => {
   it('without --wait, exits 3 with the drill still open, and a later run resumes it', async () => {
     const failing = await failingOn(
       dv.venue.l1.node.url,
-      toFunctionSelector('function finalizedWithdrawals(bytes32)'),
+      toFunctionSelector('function finalizedWithdrawals(bytes32)').slice(2),
     );
     try {
       const state = dv.newState();
@@ -147,4 +147,31 @@ describe('drill withdraw --wait with a failing L1 endpoint', () => {
       await failing.close();
     }
   }, 180_000);
+
+  it('a receipt read that fails is a failed read, not a transaction that never reached the network', async () => {
+    const state = dv.newState();
+    // The first run initiates the withdrawal and leaves the drill open, waiting for a game.
+    const opened = await dv.drill(state, ['--execute'], { L2PREFLIGHT_DRILL_KEY: KEY });
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(opened.stderr).toMatch(/^initiate: sent 0x/m);
+    // Then L2 fails every read of a transaction or its receipt.
+    const failing = await failingOn(
+      dv.venue.node.url,
+      '"eth_getTransactionReceipt"',
+      '"eth_getTransactionByHash"',
+    );
+    try {
+      const again = await dv.drill(state, ['--execute'], {
+        L2PREFLIGHT_DRILL_KEY: KEY,
+        L2PREFLIGHT_DEVNET_L2_RPC: failing.url,
+      });
+      expect(again.stderr).not.toMatch(/never reached the network|broadcasting the same signed transaction/);
+      expect(again.code, again.stderr).toBe(3);
+      expect(again.stderr).toMatch(
+        /error: could not read the chains: RPC http:\/\/127\.0\.0\.1:\d+ answered HTTP 503/,
+      );
+    } finally {
+      await failing.close();
+    }
+  }, 120_000);
 });
