@@ -8,6 +8,7 @@ import { loadChecklist } from '../checklist/load.js';
 import type { ChainConfig, Checklist } from '../checklist/model.js';
 import { formatDuration, parseNativeAmount, UnitError } from '../core/units.js';
 import { drillChains, publicClient } from '../drill/chains.js';
+import { FailureLine } from '../drill/failureLine.js';
 import { FailureStreak } from '../drill/failureStreak.js';
 import { type Drill, JournalWriter, journalLockFile, readJournal, STAGES } from '../drill/journal.js';
 import { pollFailure } from '../drill/pollFailure.js';
@@ -347,11 +348,13 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
     };
     const waiting = new WaitLine(Date.parse(journal.drill.startedAt));
     const failures = new FailureStreak();
+    const failureLine = new FailureLine();
     for (;;) {
       let step: DrillStep;
       try {
         step = await advance(runtime);
         failures.clear();
+        failureLine.clear();
       } catch (error) {
         // A failed read says nothing about the withdrawal: the journal resumes it at the next poll.
         const failure = pollFailure(error);
@@ -367,7 +370,8 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
             redactor.apply(`drill withdraw --wait gave up: ${after.giveUp}`),
             'the drill is still open in its journal: fix what failed and run `drill withdraw --wait` again to resume it',
           );
-        options.log(redactor.apply(`poll failed: ${failure.says}; retrying in ${after.retryInMs / 1000}s`));
+        const line = failureLine.next(failure.says, after.retryInMs);
+        if (line) options.log(redactor.apply(line));
         await new Promise((r) => setTimeout(r, after.retryInMs));
         continue;
       }

@@ -15,8 +15,11 @@ export const MAX_FAILING_MS = 30 * 60_000;
 
 export type AfterFailure = { retryInMs: number } | { giveUp: string };
 
-/** Block numbers, ports, hashes change between polls of the same failure. */
-const sameness = (says: string) => says.replace(/0x[0-9a-f]+|\d+/gi, '#');
+/**
+ * One failure however often it is met: block numbers, ports, hashes change between its polls. Short
+ * numbers (an HTTP status, a JSON-RPC code, an endpoint's #) name the failure and stay.
+ */
+export const sameness = (says: string) => says.replace(/0x[0-9a-f]+|\d{4,}/gi, '#');
 
 export class FailureStreak {
   private polls = 0;
