@@ -145,8 +145,11 @@ function value<T>(read: ReadResult | undefined): T {
  * The factory's list only grows, and an entry once listed never changes: two states agree on every
  * index below the smaller of their lengths. So the list is read with its length in one state, the
  * games' details with the length again in one state, and only the games that both lengths include are
- * kept — all of it what that second state says, however the endpoint split the reads between blocks
- * (before, a length from one block and gameAtIndex from the other reverted "out of bounds").
+ * kept, however the endpoint split the reads between blocks (before, a length from one block and
+ * gameAtIndex from the other reverted "out of bounds"). Each game's index, type, creation time and
+ * address are what the first state lists (a listed entry never changes, so the second agrees); its
+ * status, root claim, L2 block and the portal's judgement are what the second state says. The two
+ * states may differ: a game may resolve between them, and that is read as the second state has it.
  */
 export async function readNewestGames(
   l1: ChainReader,
