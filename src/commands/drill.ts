@@ -8,9 +8,12 @@ import { loadChecklist } from '../checklist/load.js';
 import type { ChainConfig, Checklist } from '../checklist/model.js';
 import { formatDuration, parseNativeAmount, UnitError } from '../core/units.js';
 import { drillChains, publicClient } from '../drill/chains.js';
+import { FailureLine } from '../drill/failureLine.js';
+import { FailureStreak } from '../drill/failureStreak.js';
 import { type Drill, JournalWriter, journalLockFile, readJournal, STAGES } from '../drill/journal.js';
+import { pollFailure } from '../drill/pollFailure.js';
 import { readBridgeFromUrl } from '../drill/readBridge.js';
-import { advance } from '../drill/run.js';
+import { advance, type DrillStep } from '../drill/run.js';
 import { WaitLine } from '../drill/waitLine.js';
 import { L2PreflightError, UsageError } from '../errors.js';
 import { withdrawalDelaySeconds } from '../protocols/opStack.js';
@@ -32,6 +35,16 @@ export interface DrillCommandOptions {
 class DrillRefused extends L2PreflightError {
   constructor(message: string, details: string[] = []) {
     super(message, { details, exitCode: 2 });
+  }
+}
+
+/**
+ * A poll whose reads failed (RPC down, a read reverted) without --wait, or with --wait once the failures
+ * outlast the retries (failureStreak.ts): no verdict on the drill, exit 3.
+ */
+class DrillReadFailed extends L2PreflightError {
+  constructor(message: string, detail: string) {
+    super(message, { details: [detail], exitCode: 3 });
   }
 }
 
@@ -334,8 +347,34 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
       log: (line: string) => options.log(redactor.apply(line)),
     };
     const waiting = new WaitLine(Date.parse(journal.drill.startedAt));
+    const failures = new FailureStreak();
+    const failureLine = new FailureLine();
     for (;;) {
-      const step = await advance(runtime);
+      let step: DrillStep;
+      try {
+        step = await advance(runtime);
+        failures.clear();
+        failureLine.clear();
+      } catch (error) {
+        // A failed read says nothing about the withdrawal: the journal resumes it at the next poll.
+        const failure = pollFailure(error);
+        if (failure === undefined) throw error;
+        if (!options.wait)
+          throw new DrillReadFailed(
+            redactor.apply(`could not read the chains: ${failure.says}`),
+            'the drill is still open: run the command again to resume it',
+          );
+        const after = failures.fail(failure);
+        if ('giveUp' in after)
+          throw new DrillReadFailed(
+            redactor.apply(`drill withdraw --wait gave up: ${after.giveUp}`),
+            'the drill is still open in its journal: fix what failed and run `drill withdraw --wait` again to resume it',
+          );
+        const line = failureLine.next(failure.says, after.retryInMs);
+        if (line) options.log(redactor.apply(line));
+        await new Promise((r) => setTimeout(r, after.retryInMs));
+        continue;
+      }
       if (step.kind === 'waiting') {
         const line = waiting.next(step.reason);
         if (line) options.log(line);

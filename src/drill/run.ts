@@ -12,7 +12,9 @@ import {
   type Hash,
   type Hex,
   type PublicClient,
+  TransactionNotFoundError,
   type TransactionReceipt,
+  TransactionReceiptNotFoundError,
   type Transport,
 } from 'viem';
 import {
@@ -73,6 +75,14 @@ type ProofArgs = Pick<
 
 const now = () => new Date().toISOString();
 
+/** A rejection handler: undefined for viem's "the node has no such thing" (a null answer), else rethrows. */
+const unlessNotFound =
+  (notFound: new (...args: never[]) => Error) =>
+  (error: unknown): undefined => {
+    if (error instanceof notFound) return undefined;
+    throw error;
+  };
+
 /** Makes sure a journaled transaction is mined: it may be mined, pending, or never broadcast. */
 async function ensureMined(
   rt: DrillRuntime,
@@ -81,9 +91,15 @@ async function ensureMined(
 ): Promise<TransactionReceipt> {
   const record = rt.journal.drill.stages[stage];
   if (!record) throw new Error(`no ${stage} transaction in the journal`);
-  let receipt = await client.getTransactionReceipt({ hash: record.txHash }).catch(() => undefined);
+  // Only the node saying it has no such transaction means "not known": a read that failed says nothing,
+  // and rebroadcasting on it would claim, at every poll of an outage, that the transaction was lost.
+  let receipt = await client
+    .getTransactionReceipt({ hash: record.txHash })
+    .catch(unlessNotFound(TransactionReceiptNotFoundError));
   if (!receipt) {
-    const known = await client.getTransaction({ hash: record.txHash }).catch(() => undefined);
+    const known = await client
+      .getTransaction({ hash: record.txHash })
+      .catch(unlessNotFound(TransactionNotFoundError));
     if (!known) {
       rt.log(
         `${stage}: the journaled transaction ${record.txHash} never reached the network; broadcasting the same signed transaction`,

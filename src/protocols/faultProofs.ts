@@ -6,7 +6,14 @@
  * `isGameRespected`) are read through it. A game the portal accepts is still worthless to a user
  * when its root claim is not the chain's output root — so the honest root is recomputed from the L2.
  */
-import { type Address, encodeAbiParameters, type Hex, keccak256, parseAbi } from 'viem';
+import {
+  type Address,
+  type ContractFunctionParameters,
+  encodeAbiParameters,
+  type Hex,
+  keccak256,
+  parseAbi,
+} from 'viem';
 import { MeasurementError } from '../core/errors.js';
 import { L2_TO_L1_MESSAGE_PASSER } from '../core/wellKnown.js';
 import { readIfPresent } from '../rpc/probe.js';
@@ -101,56 +108,110 @@ export async function readPortalRules(
   };
 }
 
-/** The newest `limit` games of the factory (any type), newest first, with what the portal judges. */
+type ReadResult = { status: 'success'; result: unknown } | { status: 'failure'; error: Error };
+
+/**
+ * Reads `contracts` in one eth_call at the reader's head (Multicall3's aggregate3, or its code run in
+ * the call where the chain has none): one EVM execution, so one state. Reads made separately do not
+ * have that, even pinned at one block number: anvil answers a read at its head that waited behind the
+ * block it is mining from that new block's state, and a later read at the same number from the block's
+ * own; a load-balanced endpoint can answer one number from two forks around a reorg.
+ */
+async function readInOneState(
+  l1: ChainReader,
+  contracts: readonly ContractFunctionParameters[],
+): Promise<ReadResult[]> {
+  const client = await l1.client();
+  const head = await l1.stateHead();
+  return client.multicall({
+    contracts,
+    blockNumber: head.number ?? undefined,
+    // Never split in chunks: each chunk would be a read of its own again.
+    batchSize: 0,
+    deployless: client.chain?.contracts?.multicall3 === undefined,
+  }) as Promise<ReadResult[]>;
+}
+
+/** The value of a read, or the error it failed with (a revert throws here, as readContract would). */
+function value<T>(read: ReadResult | undefined): T {
+  if (read?.status !== 'success')
+    throw read?.error ?? new Error('a multicall answered fewer results than asked');
+  // viem types a list of one function's calls, not of several: the caller reads it as faultProofAbi says.
+  return read.result as T;
+}
+
+/**
+ * The newest `limit` games of the factory (any type), newest first, with what the portal judges.
+ * The factory's list only grows, and an entry once listed never changes: two states agree on every
+ * index below the smaller of their lengths. So the list is read with its length in one state, the
+ * games' details with the length again in one state, and only the games that both lengths include are
+ * kept, however the endpoint split the reads between blocks (before, a length from one block and
+ * gameAtIndex from the other reverted "out of bounds"). Each game's index, type, creation time and
+ * address are what the first state lists (a listed entry never changes, so the second agrees); its
+ * status, root claim, L2 block and the portal's judgement are what the second state says. The two
+ * states may differ: a game may resolve between them, and that is read as the second state has it.
+ */
 export async function readNewestGames(
   l1: ChainReader,
   options: { portal: Address; factory: Address; anchorStateRegistry?: Address; limit: number },
 ): Promise<GameView[]> {
   const abi = faultProofAbi;
-  const count = Number(await l1.readContract({ address: options.factory, abi, functionName: 'gameCount' }));
-  const indices = Array.from({ length: Math.min(options.limit, count) }, (_, i) => count - 1 - i);
-  return Promise.all(
-    indices.map(async (index): Promise<GameView> => {
-      const [gameType, createdAt, address] = await l1.readContract({
-        address: options.factory,
-        abi,
-        functionName: 'gameAtIndex',
-        args: [BigInt(index)],
-      });
-      const asr = options.anchorStateRegistry;
-      const [status, rootClaim, l2BlockNumber, blacklisted, proper, respected] = await Promise.all([
-        l1.readContract({ address, abi, functionName: 'status' }),
-        l1.readContract({ address, abi, functionName: 'rootClaim' }),
-        l1.readContract({ address, abi, functionName: 'l2BlockNumber' }),
-        asr
-          ? undefined
-          : l1.readContract({
-              address: options.portal,
-              abi,
-              functionName: 'disputeGameBlacklist',
-              args: [address],
-            }),
-        asr
-          ? l1.readContract({ address: asr, abi, functionName: 'isGameProper', args: [address] })
-          : undefined,
-        asr
-          ? l1.readContract({ address: asr, abi, functionName: 'isGameRespected', args: [address] })
-          : undefined,
-      ]);
-      return {
+  const { factory, portal } = options;
+  const asr = options.anchorStateRegistry;
+  const countCall = { address: factory, abi, functionName: 'gameCount' } as const;
+  // Only chooses which indices to ask for: the length read with them says which exist.
+  const hint = Number(await l1.readContract(countCall));
+  const indices = Array.from({ length: Math.min(options.limit, hint) }, (_, i) => hint - 1 - i);
+  if (indices.length === 0) return [];
+
+  const [listLength, ...entries] = await readInOneState(l1, [
+    countCall,
+    ...indices.map(
+      (index) => ({ address: factory, abi, functionName: 'gameAtIndex', args: [BigInt(index)] }) as const,
+    ),
+  ]);
+  const listed = indices.flatMap((index, i) => {
+    if (index >= Number(value<bigint>(listLength))) return [];
+    const [gameType, createdAt, address] = value<readonly [number, bigint, Address]>(entries[i]);
+    return [{ index, gameType, createdAt, address }];
+  });
+
+  const judged = (address: Address) =>
+    asr
+      ? ([
+          { address: asr, abi, functionName: 'isGameProper', args: [address] },
+          { address: asr, abi, functionName: 'isGameRespected', args: [address] },
+        ] as const)
+      : ([{ address: portal, abi, functionName: 'disputeGameBlacklist', args: [address] }] as const);
+  const perGame = 3 + (asr ? 2 : 1);
+  const [detailsLength, ...details] = await readInOneState(l1, [
+    countCall,
+    ...listed.flatMap(({ address }) => [
+      { address, abi, functionName: 'status' } as const,
+      { address, abi, functionName: 'rootClaim' } as const,
+      { address, abi, functionName: 'l2BlockNumber' } as const,
+      ...judged(address),
+    ]),
+  ]);
+  const known = Number(value<bigint>(detailsLength));
+  return listed.flatMap(({ index, gameType, createdAt, address }, i): GameView[] => {
+    if (index >= known) return [];
+    const [status, rootClaim, l2BlockNumber, first, second] = details.slice(i * perGame, (i + 1) * perGame);
+    return [
+      {
         index,
         address,
         gameType,
         createdAt: Number(createdAt),
-        l2BlockNumber: Number(l2BlockNumber),
-        rootClaim,
-        status: STATUS[status] ?? 'IN_PROGRESS',
-        blacklisted,
-        proper,
-        respected,
-      };
-    }),
-  );
+        l2BlockNumber: Number(value<bigint>(l2BlockNumber)),
+        rootClaim: value<Hex>(rootClaim),
+        status: STATUS[value<number>(status)] ?? 'IN_PROGRESS',
+        blacklisted: asr ? undefined : value<boolean>(first),
+        proper: asr ? value<boolean>(first) : undefined,
+        respected: asr ? value<boolean>(second) : undefined,
+      },
+    ];
+  });
 }
 
 /** Output root version 0: keccak256(abi.encode(0, stateRoot, messagePasserStorageRoot, blockHash)). */
