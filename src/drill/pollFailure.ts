@@ -14,6 +14,7 @@
  * the race clears at the next poll, a revert that repeats does not.
  */
 import {
+  BaseError,
   CallExecutionError,
   ContractFunctionExecutionError,
   ContractFunctionRevertedError,
@@ -37,6 +38,7 @@ import {
   type RpcFailureCause,
   walkCauses,
 } from '../core/errors.js';
+import { nodeSaidRevert } from '../rpc/probe.js';
 import { redactUrl } from '../rpc/redact.js';
 import { classifyRpcFailure } from '../rpc/rpcErrors.js';
 
@@ -71,7 +73,6 @@ const SENT = [EstimateGasExecutionError, TransactionExecutionError] as const;
 const LASTING_CAUSES = new Set<RpcFailureCause>([
   'http-401',
   'http-403',
-  'http-other',
   'dns',
   'tls',
   'bad-json',
@@ -121,8 +122,18 @@ export function pollFailure(error: unknown): PollFailure | undefined {
   if (found(error, MalformedResponseError, MeasurementError))
     return { says: oneLine(errorMessage(error)), lasting: true };
   if (found(error, ...SENT)) return undefined;
-  if (found(error, ...READ_REVERT))
-    return { says: oneLine(`a read reverted: ${errorMessage(error)}`), lasting: true };
+  if (found(error, ...READ_REVERT)) {
+    // Lasting only when the node said revert, or the contract answered nothing: a node condition viem
+    // also reports as a revert ("execution aborted (timeout)", a gas cap) may clear at the next poll.
+    const answered =
+      found(error, ContractFunctionZeroDataError) !== undefined ||
+      (error instanceof BaseError && nodeSaidRevert(error));
+    return { says: oneLine(`a read reverted: ${errorMessage(error)}`), lasting: answered };
+  }
+  // A JSON-RPC error answer outside a contract read or a transaction (a receipt read answered -32000
+  // "request timed out"): a failed read, which the next poll may not meet.
+  if (found(error, ...TRANSPORT))
+    return { says: oneLine(`RPC answered: ${errorMessage(error)}`), lasting: false };
   return undefined;
 }
 

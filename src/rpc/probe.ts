@@ -25,7 +25,7 @@ import type { ChainReader } from './reader.js';
  * -32000 "gas required exceeds allowance" (the node's gas cap), to ExecutionRevertedError: the same
  * call may succeed on another node, so it must not read as "the function is not there".
  */
-function nodeSaidRevert(error: BaseError): boolean {
+export function nodeSaidRevert(error: BaseError): boolean {
   return (
     error.walk((e) => {
       if (typeof e !== 'object' || e === null) return false;

@@ -32,7 +32,7 @@ let reverter: Hex;
 let closedUrl: string;
 /** A loopback server that answers every request with the HTTP status in its path (`/401`). */
 let statusServer: Server;
-let statusUrl: (code: number) => string;
+let statusUrl: (code: number | 'rpc-error') => string;
 
 const rejection = (promise: Promise<unknown>) =>
   promise.then(
@@ -50,6 +50,20 @@ beforeAll(async () => {
   const hash = await wallet.deployContract({ abi: [], bytecode: REVERTER_INITCODE });
   reverter = (await client.waitForTransactionReceipt({ hash })).contractAddress as Hex;
   statusServer = createServer((request, response) => {
+    if (request.url === '/rpc-error') {
+      // A node's own JSON-RPC error answer (HTTP 200), as a provider gives when its backend timed out.
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        const { id } = JSON.parse(body) as { id: number };
+        const error = { code: -32000, message: 'request timed out' };
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ jsonrpc: '2.0', id, error }));
+      });
+      return;
+    }
     request.resume();
     response.writeHead(Number(request.url?.slice(1)), { 'content-type': 'application/json' }).end('{}');
   });
@@ -68,13 +82,12 @@ describe('pollFailure: lasting or not', () => {
     return pollFailure(await rejection(client.request({ method: method as any })));
   };
 
-  it('a refused key, another 4xx, an unserved method, a revert, a missing archive state: lasting', async () => {
+  it('a refused key, an unserved method, a revert the node said, a missing archive state: lasting', async () => {
     expect(await failureOf(statusUrl(401))).toMatchObject({
       lasting: true,
       says: expect.stringMatching(/HTTP 401/),
     });
     expect(await failureOf(statusUrl(403))).toMatchObject({ lasting: true });
-    expect(await failureOf(statusUrl(404))).toMatchObject({ lasting: true });
     expect(await failureOf(node.url, 'l2preflight_noSuchMethod')).toMatchObject({
       lasting: true,
       says: expect.stringMatching(/method not served/),
@@ -91,8 +104,9 @@ describe('pollFailure: lasting or not', () => {
     ).toMatchObject({ lasting: true });
   });
 
-  it('a refused connection, a 5xx, a rate limit: not lasting', async () => {
+  it("a refused connection, a 5xx, a rate limit, another 4xx (a load balancer's 404): not lasting", async () => {
     expect(await failureOf(closedUrl)).toMatchObject({ lasting: false });
+    expect(await failureOf(statusUrl(404))).toMatchObject({ lasting: false });
     expect(await failureOf(statusUrl(503))).toMatchObject({ lasting: false });
     expect(await failureOf(statusUrl(429))).toMatchObject({ lasting: false });
     const reader = new ChainReader({
@@ -106,6 +120,14 @@ describe('pollFailure: lasting or not', () => {
         await rejection(reader.readContract({ address: reverter, abi, functionName: 'gameCount' })),
       ),
     ).toMatchObject({ lasting: false });
+  });
+
+  it("a node's JSON-RPC error answer to a receipt read is a failed read, not the end of the drill", async () => {
+    const client = createPublicClient({ chain, transport: http(statusUrl('rpc-error'), { retryCount: 0 }) });
+    const failure = pollFailure(
+      await rejection(client.getTransactionReceipt({ hash: `0x${'ab'.repeat(32)}` })),
+    );
+    expect(failure).toMatchObject({ lasting: false, says: expect.stringMatching(/request timed out/) });
   });
 
   it('a refused key through the run reader: lasting', async () => {
