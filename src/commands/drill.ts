@@ -6,10 +6,16 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { estimateInitiateWithdrawalGas } from 'viem/op-stack';
 import { loadChecklist } from '../checklist/load.js';
 import type { ChainConfig, Checklist } from '../checklist/model.js';
-import { formatDuration, parseNativeAmount, UnitError } from '../core/units.js';
+import {
+  assertTimerDuration,
+  formatDuration,
+  parseDuration,
+  parseNativeAmount,
+  UnitError,
+} from '../core/units.js';
 import { drillChains, publicClient } from '../drill/chains.js';
 import { FailureLine } from '../drill/failureLine.js';
-import { FailureStreak } from '../drill/failureStreak.js';
+import { FailureStreak, LASTING_FOR_MS } from '../drill/failureStreak.js';
 import { type Drill, JournalWriter, journalLockFile, readJournal, STAGES } from '../drill/journal.js';
 import { pollFailure } from '../drill/pollFailure.js';
 import { readBridgeFromUrl } from '../drill/readBridge.js';
@@ -20,6 +26,7 @@ import { withdrawalDelaySeconds } from '../protocols/opStack.js';
 import { Redactor } from '../rpc/redact.js';
 import { type HeldLock, lockHolder, releaseOnSignals, tryLock } from '../state/lock.js';
 import { checklistKey, StateStore, stateDirFor } from '../state/store.js';
+import { durationFlagError } from './run.js';
 
 export interface DrillCommandOptions {
   execute?: boolean;
@@ -27,6 +34,8 @@ export interface DrillCommandOptions {
   keyFile?: string;
   amount?: string;
   state?: string;
+  /** --give-up-after: how long the same lasting failure is retried during --wait. */
+  giveUpAfter?: string;
   write: (text: string) => void;
   log: (text: string) => void;
 }
@@ -214,6 +223,7 @@ async function estimateCosts(
 }
 
 export async function drillWithdrawCommand(file: string, options: DrillCommandOptions): Promise<number> {
+  const lastingForMs = giveUpAfterMs(options.giveUpAfter);
   const checklist = requireL2(await loadChecklist(file));
   const config = checklist.drill;
   if (!config)
@@ -347,7 +357,7 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
       log: (line: string) => options.log(redactor.apply(line)),
     };
     const waiting = new WaitLine(Date.parse(journal.drill.startedAt));
-    const failures = new FailureStreak();
+    const failures = new FailureStreak(Date.now, lastingForMs);
     const failureLine = new FailureLine();
     for (;;) {
       let step: DrillStep;
@@ -391,5 +401,16 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
   } finally {
     stopWatchingSignals?.();
     lock?.release();
+  }
+}
+
+/** --give-up-after as milliseconds (0 allowed: give up after the repeats alone); a unit mistake is exit 2. */
+function giveUpAfterMs(value: string | undefined): number {
+  if (value === undefined) return LASTING_FOR_MS;
+  try {
+    return assertTimerDuration(parseDuration(value));
+  } catch (error) {
+    if (error instanceof UnitError) throw durationFlagError('--give-up-after', value, error);
+    throw error;
   }
 }

@@ -94,7 +94,10 @@ describe('drill withdraw --wait with a failing L1 endpoint', () => {
   it('gives up on a failure that lasts (a key the endpoint refuses): exit 3, still open, resumed later', async () => {
     const l1 = `${proxy.url}/v2/${PATH_KEY}`;
     const state = dv.newState();
-    const drill = dv.startDrill(state, ['--execute', '--wait'], { L2PREFLIGHT_DEVNET_L1_RPC: l1 });
+    // --give-up-after 0s: the five polls in a row alone end the wait (the default, 10m, is too long to wait here).
+    const drill = dv.startDrill(state, ['--execute', '--wait', '--give-up-after', '0s'], {
+      L2PREFLIGHT_DEVNET_L1_RPC: l1,
+    });
     let exited = false;
     void drill.done.then(() => {
       exited = true;
@@ -111,7 +114,7 @@ describe('drill withdraw --wait with a failing L1 endpoint', () => {
     expect(first.stderr).not.toContain('internal error');
     expect(first.code, first.stderr).toBe(3);
     expect(first.stderr).toMatch(
-      /error: drill withdraw --wait gave up: the same failure 5 polls in a row: .*RPC .*HTTP 401 \(unauthorized: check the API key\)\n/,
+      /error: drill withdraw --wait gave up: the same failure for \d+s \(5 polls in a row\): .*RPC .*HTTP 401 \(unauthorized: check the API key\)\n/,
     );
     expect(first.stderr).toContain(
       'the drill is still open in its journal: fix what failed and run `drill withdraw --wait` again to resume it',

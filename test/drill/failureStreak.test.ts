@@ -1,33 +1,58 @@
 /**
- * When `drill withdraw --wait` stops retrying: the same lasting failure five polls in a row, or failed
- * polls without a good one for the cap. The clock is the test's, so no test waits half an hour.
+ * When `drill withdraw --wait` stops retrying: the same lasting failure, five polls in a row and for the
+ * whole give-up time; never on failures that may clear. The clock is the test's, so no test waits.
  */
 import { describe, expect, it } from 'vitest';
-import { FailureStreak, MAX_FAILING_MS, SAME_LASTING_POLLS } from '../../src/drill/failureStreak.js';
+import { FailureStreak, LASTING_FOR_MS, SAME_LASTING_POLLS } from '../../src/drill/failureStreak.js';
 
 const lasting = (says: string) => ({ says, lasting: true });
 const transient = (says: string) => ({ says, lasting: false });
 
-function streak() {
+function streak(lastingForMs = LASTING_FOR_MS) {
   const clock = { ms: 0 };
-  return { clock, failures: new FailureStreak(() => clock.ms) };
+  return { clock, failures: new FailureStreak(() => clock.ms, lastingForMs) };
+}
+
+/** Polls `failure` as the wait loop does (waiting each retry out) until it gives up or `maxMs` passes. */
+function pollUntilGivenUp(
+  { clock, failures }: ReturnType<typeof streak>,
+  failure: (poll: number) => { says: string; lasting: boolean },
+  maxMs: number,
+) {
+  let polls = 0;
+  for (;;) {
+    const answer = failures.fail(failure(polls));
+    polls += 1;
+    if ('giveUp' in answer) return { polls, answer };
+    clock.ms += answer.retryInMs;
+    if (clock.ms > maxMs) return { polls, answer };
+  }
 }
 
 describe('FailureStreak', () => {
-  it('gives up on the fifth identical lasting failure in a row, naming it', () => {
-    const { failures } = streak();
-    const answers = Array.from({ length: SAME_LASTING_POLLS }, (_, i) =>
-      failures.fail(lasting(`l1 RPC #1 http://127.0.0.1:${8000 + i}/… answered HTTP 401 (unauthorized)`)),
+  it('gives up on the same lasting failure once it has lasted the give-up time, naming it', () => {
+    const run = streak();
+    const { answer } = pollUntilGivenUp(
+      run,
+      (i) => lasting(`l1 RPC #1 http://127.0.0.1:${8000 + i}/… answered HTTP 401 (unauthorized)`),
+      3_600_000,
     );
-    expect(answers.slice(0, -1)).toEqual([1_000, 2_000, 4_000, 8_000].map((retryInMs) => ({ retryInMs })));
-    expect(answers.at(-1)).toEqual({
-      giveUp:
-        'the same failure 5 polls in a row: l1 RPC #1 http://127.0.0.1:8004/… answered HTTP 401 (unauthorized)',
-    });
+    expect(run.clock.ms).toBeGreaterThanOrEqual(LASTING_FOR_MS);
+    expect(run.clock.ms).toBeLessThan(LASTING_FOR_MS + 30_000);
+    expect('giveUp' in answer && answer.giveUp).toMatch(
+      /^the same failure for 10m \d+s \(\d+ polls in a row\): l1 RPC #1 http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 401 \(unauthorized\)$/,
+    );
   });
 
-  it('starts counting again after a good poll, a different failure, or a transient one', () => {
-    const { failures } = streak();
+  it(`with no give-up time, still retries ${SAME_LASTING_POLLS} polls in a row (an anvil race clears at the next)`, () => {
+    const run = streak(0);
+    const { polls, answer } = pollUntilGivenUp(run, () => lasting('a read reverted'), 3_600_000);
+    expect(polls).toBe(SAME_LASTING_POLLS);
+    expect('giveUp' in answer).toBe(true);
+  });
+
+  it('starts counting again after a good poll, a different failure, or one that may clear', () => {
+    const { failures } = streak(0);
     const poll = (failure: { says: string; lasting: boolean }) => 'giveUp' in failures.fail(failure);
     for (let i = 0; i < 4; i++) expect(poll(lasting('a read reverted'))).toBe(false);
     failures.clear();
@@ -39,29 +64,11 @@ describe('FailureStreak', () => {
     expect(poll(lasting('a read reverted'))).toBe(true);
   });
 
-  it('retries transient failures until they have lasted the cap, then gives up', () => {
-    const { clock, failures } = streak();
-    let answer = failures.fail(transient('l1 RPC answered HTTP 503'));
-    let polls = 1;
-    while ('retryInMs' in answer) {
-      clock.ms += answer.retryInMs;
-      answer = failures.fail(transient('l1 RPC answered HTTP 503'));
-      polls += 1;
-    }
-    expect(clock.ms).toBeGreaterThanOrEqual(MAX_FAILING_MS);
-    expect(clock.ms).toBeLessThan(MAX_FAILING_MS + 30_000);
-    expect(answer.giveUp).toBe(
-      `every poll failed for 30m 1s (${polls} polls); the last: l1 RPC answered HTTP 503`,
-    );
-  });
-
-  it('a good poll restarts the clock of the cap', () => {
-    const { clock, failures } = streak();
-    failures.fail(transient('timed out'));
-    clock.ms += MAX_FAILING_MS - 1;
-    failures.clear();
-    expect(failures.fail(transient('timed out'))).toEqual({ retryInMs: 1_000 });
-    clock.ms += MAX_FAILING_MS - 1;
-    expect(failures.fail(transient('timed out'))).toEqual({ retryInMs: 2_000 });
+  it('waits out failures that may clear however long they last (a provider outage during a 7-day wait)', () => {
+    const run = streak();
+    const twoDays = 2 * 24 * 3_600_000;
+    const { answer } = pollUntilGivenUp(run, () => transient('l1 RPC answered HTTP 503'), twoDays);
+    expect(answer).toEqual({ retryInMs: 30_000 });
+    expect(run.clock.ms).toBeGreaterThan(twoDays);
   });
 });
