@@ -295,6 +295,10 @@ program
     "withdraw this much instead of drill.amount (never above drill.maxAmount), e.g. '0.001 ether'",
   )
   .option('--state <dir>', 'where the drill journal lives (default: .l2preflight/ next to the checklist)')
+  .option(
+    '--give-up-after <duration>',
+    'with --wait: how long the same lasting failure (a refused key, a read that keeps reverting) is retried before the wait ends, exit 3, the drill still open (default 10m; failures that may clear, such as timeouts and 5xx, are waited out)',
+  )
   .addHelpText(
     'after',
     '\nThe key is never printed. Every transaction is written to the journal before it is broadcast, so a\n' +
@@ -456,8 +460,12 @@ async function main(): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
+    // A bug's error may carry what a command held (viem puts the request's URL, with its key, in its
+    // messages): nothing here knows the command's secrets, so anything shaped like one is hidden.
+    const { hideSecretShapes } = await import('./checklist/secretShapes.js');
+    const text = hideSecretShapes((error as Error)?.stack ?? String(error));
     process.stderr.write(
-      `internal error (a bug in l2preflight ${version}): ${(error as Error)?.stack ?? String(error)}\n` +
+      `internal error (a bug in l2preflight ${version}): ${text}\n` +
         'Please report it with the command you ran.\n',
     );
     process.exitCode = 70;
