@@ -14,7 +14,7 @@ import {
   keccak256,
   parseAbi,
 } from 'viem';
-import { MeasurementError } from '../core/errors.js';
+import { MeasurementError, RpcEndpointError, walkCauses } from '../core/errors.js';
 import { L2_TO_L1_MESSAGE_PASSER } from '../core/wellKnown.js';
 import { readIfPresent } from '../rpc/probe.js';
 import type { ChainReader } from '../rpc/reader.js';
@@ -237,6 +237,8 @@ export async function honestOutputRoot(
     client
       .getProof({ address: L2_TO_L1_MESSAGE_PASSER, storageKeys: [], blockNumber: BigInt(blockNumber) })
       .catch((error: unknown) => {
+        // The endpoint failing (a timeout, a 503) is not the node lacking the state: said as what it is.
+        if (walkCauses(error, (e) => e instanceof RpcEndpointError)) throw error;
         throw new MeasurementError(
           `cannot recompute the output root at L2 block ${blockNumber}: the L2 node has no state for it (eth_getProof failed: ${(error as { shortMessage?: string }).shortMessage ?? String(error)}); an archive L2 endpoint is needed`,
         );
