@@ -27,6 +27,7 @@ import {
   type ProveWithdrawalParameters,
   proveWithdrawal,
 } from 'viem/op-stack';
+import { errorMessage } from '../core/errors.js';
 import type { DrillChains, DrillL2Chain } from './chains.js';
 import { publicClient, walletClient } from './chains.js';
 import { faultProofWithdrawalStatus } from './faultProofs.js';
@@ -104,7 +105,11 @@ async function ensureMined(
       rt.log(
         `${stage}: the journaled transaction ${record.txHash} never reached the network; broadcasting the same signed transaction`,
       );
-      await client.sendRawTransaction({ serializedTransaction: record.raw });
+      await client.sendRawTransaction({ serializedTransaction: record.raw }).catch((error: unknown) => {
+        // A lagging backend said it had neither receipt nor transaction, another has it: the same signed
+        // bytes are "already known" (pending) or their nonce "too low" (mined). Wait for the receipt.
+        if (!/already known|known transaction|nonce too low/i.test(errorMessage(error))) throw error;
+      });
     }
     receipt = await client.waitForTransactionReceipt({
       hash: record.txHash,
