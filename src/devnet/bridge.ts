@@ -485,14 +485,19 @@ export async function startProposer(options: {
     timer = undefined;
     await proposing?.catch(() => {});
   };
+  let stopped = false;
   return {
     proofSystem,
     proposeUpToHead,
     pause,
     resume: () => {
-      timer ??= onTimer();
+      // A reset that ends after stop() must not start proposing again against stopped nodes.
+      if (!stopped) timer ??= onTimer();
     },
-    stop: pause,
+    stop: () => {
+      stopped = true;
+      return pause();
+    },
   };
 }
 

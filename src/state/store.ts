@@ -85,8 +85,8 @@ export function stateText(value: unknown): string {
 
 function listText(items: unknown[]): string {
   if (items.length === 0) return '[]';
-  // An element JSON has no text for (undefined, a function) is null, as JSON.stringify writes it in a list.
-  return `[\n${items.map((item) => `    ${JSON.stringify(item) ?? 'null'}`).join(',\n')}\n  ]`;
+  // An element JSON has no text for (undefined, a function, a hole) is null, as JSON.stringify writes it.
+  return `[\n${Array.from(items, (item) => `    ${JSON.stringify(item) ?? 'null'}`).join(',\n')}\n  ]`;
 }
 
 export class StateStore {
