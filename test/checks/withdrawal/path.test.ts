@@ -2,6 +2,7 @@ import { decodeFunctionResult, encodeFunctionResult, toFunctionSelector } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { path } from '../../../src/checks/withdrawal/path.js';
 import type { CheckResult } from '../../../src/core/result.js';
+import { L2_TO_L1_MESSAGE_PASSER } from '../../../src/core/wellKnown.js';
 import { DEVNET_BRIDGE, DEVNET_LEGACY_BRIDGE } from '../../../src/devnet/constants.js';
 import { bootVenue, type RunningVenue } from '../../../src/devnet/venue.js';
 import { arbitrumRollupAbi } from '../../../src/protocols/arbitrum.js';
@@ -459,6 +460,23 @@ describe('withdrawal.path when the L1 RPC fails for one optional read: error, ne
     expect(result.status, result.message).toBe('error');
     expect(result.message).toContain('answered JSON-RPC error -32005 (rate limited)');
   };
+
+  it('an L2 endpoint failing eth_getProof is said as the RPC failure, not as a node without the state', async () => {
+    // The output root is recomputed from the message passer's storage proof: a rate-limited proof read
+    // was reported as "an archive L2 endpoint is needed", which the drill takes for a lasting failure.
+    const proxy = await startFaultProxy(venue.node.url, {
+      kind: 'fail-calls',
+      matching: L2_TO_L1_MESSAGE_PASSER.slice(2),
+    });
+    try {
+      const result = await runOne(proxy.url, CHECK, venue.l1.node.url);
+      expect(proxy.stats().failedCalls, 'no eth_getProof of the message passer was made').toBeGreaterThan(0);
+      expectRpcError(result);
+      expect(result.message).not.toContain('archive');
+    } finally {
+      await proxy.close();
+    }
+  });
 
   it('respectedGameTypeUpdatedAt: retired games are not counted as usable (was a pass)', async () => {
     await applyScenario(venue, 'games-retired');
