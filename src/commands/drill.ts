@@ -6,13 +6,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { estimateInitiateWithdrawalGas } from 'viem/op-stack';
 import { loadChecklist } from '../checklist/load.js';
 import type { ChainConfig, Checklist } from '../checklist/model.js';
-import {
-  assertTimerDuration,
-  formatDuration,
-  parseDuration,
-  parseNativeAmount,
-  UnitError,
-} from '../core/units.js';
+import { formatDuration, parseNativeAmount, UnitError } from '../core/units.js';
 import { drillChains, publicClient } from '../drill/chains.js';
 import { FailureLine } from '../drill/failureLine.js';
 import { FailureStreak, LASTING_FOR_MS } from '../drill/failureStreak.js';
@@ -26,7 +20,7 @@ import { withdrawalDelaySeconds } from '../protocols/opStack.js';
 import { Redactor } from '../rpc/redact.js';
 import { type HeldLock, lockHolder, releaseOnSignals, tryLock } from '../state/lock.js';
 import { checklistKey, StateStore, stateDirFor } from '../state/store.js';
-import { durationFlagError } from './run.js';
+import { durationOption } from './run.js';
 
 export interface DrillCommandOptions {
   execute?: boolean;
@@ -223,7 +217,8 @@ async function estimateCosts(
 }
 
 export async function drillWithdrawCommand(file: string, options: DrillCommandOptions): Promise<number> {
-  const lastingForMs = giveUpAfterMs(options.giveUpAfter);
+  const lastingForMs =
+    durationOption('--give-up-after', options.giveUpAfter, { zero: 'allowed' }) ?? LASTING_FOR_MS;
   const checklist = requireL2(await loadChecklist(file));
   const config = checklist.drill;
   if (!config)
@@ -401,16 +396,5 @@ export async function drillWithdrawCommand(file: string, options: DrillCommandOp
   } finally {
     stopWatchingSignals?.();
     lock?.release();
-  }
-}
-
-/** --give-up-after as milliseconds (0 allowed: give up after the repeats alone); a unit mistake is exit 2. */
-function giveUpAfterMs(value: string | undefined): number {
-  if (value === undefined) return LASTING_FOR_MS;
-  try {
-    return assertTimerDuration(parseDuration(value));
-  } catch (error) {
-    if (error instanceof UnitError) throw durationFlagError('--give-up-after', value, error);
-    throw error;
   }
 }

@@ -97,12 +97,21 @@ interface Settings {
   callerPrints?: boolean;
 }
 
-function durationOption(flag: string, value: string | undefined): number | undefined {
+/**
+ * A duration flag in milliseconds; a unit mistake is a usage error. `zero: 'allowed'` only where 0 means
+ * what it says (drill's --give-up-after: no time beyond the repeats).
+ */
+export function durationOption(
+  flag: string,
+  value: string | undefined,
+  { zero = 'refused' }: { zero?: 'refused' | 'allowed' } = {},
+): number | undefined {
   if (value === undefined) return undefined;
   try {
     const ms = parseDuration(value);
     // 0 would read as "no deadline" / "no watch": a value that switches the flag off without saying so.
-    if (ms <= 0) throw new UnitError(`expected a duration greater than zero, got "${value}"`);
+    if (ms <= 0 && zero === 'refused')
+      throw new UnitError(`expected a duration greater than zero, got "${value}"`);
     // Each feeds a timer (or, for --clock-tolerance, is bounded alike): past the limit it would overflow.
     return assertTimerDuration(ms);
   } catch (error) {
