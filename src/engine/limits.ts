@@ -27,19 +27,20 @@ export function childController(parent: AbortSignal): { controller: AbortControl
     controller.abort(parent.reason);
     return { controller, release() {} };
   }
-  let children = liveChildren.get(parent);
-  if (!children) {
-    const set = new Set<AbortController>();
-    children = set;
-    liveChildren.set(parent, set);
-    onAbort(parent, () => {
-      for (const child of set) child.abort(parent.reason);
-      set.clear();
-    });
-  }
+  const children = liveChildren.get(parent) ?? watchedChildren(parent);
   children.add(controller);
-  const live = children;
-  return { controller, release: () => live.delete(controller) };
+  return { controller, release: () => children.delete(controller) };
+}
+
+/** The set of `parent`'s live children, with the one listener that aborts them. */
+function watchedChildren(parent: AbortSignal): Set<AbortController> {
+  const children = new Set<AbortController>();
+  liveChildren.set(parent, children);
+  onAbort(parent, () => {
+    for (const child of children) child.abort(parent.reason);
+    children.clear();
+  });
+  return children;
 }
 
 const liveChildren = new WeakMap<AbortSignal, Set<AbortController>>();
