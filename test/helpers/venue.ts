@@ -36,8 +36,25 @@ export function portFlags(ports: DevnetPorts): string[] {
   ];
 }
 
+/**
+ * Boots a venue on free loopback ports. freePort() checks a port before the venue binds it, and a test
+ * file in another worker can take it in between (EADDRINUSE, seen once in a CI run): then the venue,
+ * which stops what it started, is booted again on other ports. A user's own ports (devnet up) are
+ * never retried: this is the tests' choice of ports, not theirs.
+ */
+export async function bootOnFreePorts(options: Parameters<typeof bootVenue>[1] = {}): Promise<RunningVenue> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await bootVenue(await testPorts(), options);
+    } catch (error) {
+      const taken = /EADDRINUSE|already in use/.test(String((error as Error)?.message));
+      if (!taken || attempt === 3) throw error;
+    }
+  }
+}
+
 export async function startTestVenue(options: { batchIntervalMs?: number } = {}): Promise<RunningVenue> {
-  return bootVenue(await testPorts(), options);
+  return bootOnFreePorts(options);
 }
 
 /** A checklist around the given checks (YAML list items), pointing at the given RPC URL(s). */

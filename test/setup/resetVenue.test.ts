@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batcher, DEVNET_ADDRESSES, DEVNET_BRIDGE } from '../../src/devnet/constants.js';
 import { sequencerHalted } from '../../src/devnet/sequencer.js';
-import { bootVenue, type RunningVenue, venueClients } from '../../src/devnet/venue.js';
+import { type RunningVenue, venueClients } from '../../src/devnet/venue.js';
 import { aggregatorV3Abi } from '../../src/protocols/chainlink.js';
-import { applyScenario, testPorts } from '../helpers/venue.js';
+import { applyScenario, bootOnFreePorts } from '../helpers/venue.js';
 import { resetVenue, snapshotVenue, type VenueSnapshot } from './resetVenue.js';
 
 const superchainPausedAbi = [
@@ -18,7 +18,7 @@ describe('resetVenue: a file leaves a wrecked venue, the next one finds it as bo
   let venue: RunningVenue;
   let snapshot: VenueSnapshot;
   beforeAll(async () => {
-    venue = await bootVenue(await testPorts());
+    venue = await bootOnFreePorts();
     snapshot = await snapshotVenue(venue);
   });
   afterAll(() => venue?.stop());

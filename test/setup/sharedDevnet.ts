@@ -13,9 +13,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
-import { bootVenue, type RunningVenue } from '../../src/devnet/venue.js';
+import type { RunningVenue } from '../../src/devnet/venue.js';
 import type { SharedVenueEndpoints } from '../helpers/sharedVenue.js';
-import { testPorts } from '../helpers/venue.js';
+import { bootOnFreePorts } from '../helpers/venue.js';
 import { resetVenue, snapshotVenue, type VenueSnapshot } from './resetVenue.js';
 
 declare module 'vitest' {
@@ -46,7 +46,7 @@ export default async function setup(project: TestProject) {
           await shared.venue.stop().catch(() => {});
         }
       }
-      const venue = await bootVenue(await testPorts());
+      const venue = await bootOnFreePorts();
       return { venue, snapshot: await snapshotVenue(venue) };
     })();
     venues.set(pool, next);

@@ -4,7 +4,7 @@ import { path } from '../../../src/checks/withdrawal/path.js';
 import type { CheckResult } from '../../../src/core/result.js';
 import { L2_TO_L1_MESSAGE_PASSER } from '../../../src/core/wellKnown.js';
 import { DEVNET_BRIDGE, DEVNET_LEGACY_BRIDGE } from '../../../src/devnet/constants.js';
-import { bootVenue, type RunningVenue } from '../../../src/devnet/venue.js';
+import type { RunningVenue } from '../../../src/devnet/venue.js';
 import { arbitrumRollupAbi } from '../../../src/protocols/arbitrum.js';
 import {
   faultProofWithdrawalDelaySeconds,
@@ -16,7 +16,7 @@ import { type BridgeState, proofSystemOf } from '../../../src/protocols/opStack.
 import { CheckTester, contractAddress } from '../../helpers/checkTester.js';
 import { startFaultProxy } from '../../helpers/faultProxy.js';
 import { sharedTestVenue, type TestVenue } from '../../helpers/sharedVenue.js';
-import { applyScenario, runOne, runOneWithL1CallFailing, testPorts } from '../../helpers/venue.js';
+import { applyScenario, bootOnFreePorts, runOne, runOneWithL1CallFailing } from '../../helpers/venue.js';
 
 const CHECK = `type: withdrawal.path\nportal: "${DEVNET_BRIDGE.portal}"\nmaxFinalizationPeriod: 1m\nmaxOutputAge: 1m`;
 
@@ -536,7 +536,7 @@ describe('withdrawal.path when Multicall3 reports an optional read failed withou
 describe('withdrawal.path on a legacy devnet (L2OutputOracle + OptimismPortal 2.x)', () => {
   let venue: RunningVenue;
   beforeAll(async () => {
-    venue = await bootVenue(await testPorts(), { proofSystem: 'output-oracle' });
+    venue = await bootOnFreePorts({ proofSystem: 'output-oracle' });
   });
   afterAll(() => venue?.stop());
   const LEGACY = CHECK.replace(DEVNET_BRIDGE.portal, DEVNET_LEGACY_BRIDGE.portal);
