@@ -238,8 +238,11 @@ export async function runOnce(
 ): Promise<{ run: RunResult; previous?: RunRecord; unwritten: string[]; traffic: Traffic }> {
   const { checklist, settings, options, store, redactor } = session;
   const key = checklistKey(checklist.file);
-  const { past, readable } = await readPast(session, key);
-  const previous = past.at(-1);
+  // Read while the checks run: the run needs no history, and parsing a full one (a scheduled job's,
+  // megabytes) then fills the run's network waits instead of delaying its first request.
+  const history = readPast(session, key);
+  // Awaited after the run; until then a failure must not count as unhandled.
+  history.catch(() => {});
 
   const spinner =
     options.stderrIsTty && settings.format === 'table' && !settings.watchMs && !settings.callerPrints
@@ -270,6 +273,8 @@ export async function runOnce(
   // of them would read as an outage in `history` and flip --notify and previousStatus next time).
   const interrupted = interruption(signal);
   if (interrupted) throw interrupted;
+  const { past, readable } = await history;
+  const previous = past.at(-1);
   const { run: fresh, traffic } = outcome;
   options.log?.(
     `traffic: ${traffic.httpRequests} HTTP requests carrying ${traffic.rpcCalls} JSON-RPC calls in ${formatDuration(fresh.durationMs)}`,
