@@ -19,6 +19,7 @@ import { stateWarning } from '../state/problems.js';
 import { appendRun, type RunRecord, readRunHistory, withPreviousStatuses } from '../state/runs.js';
 import {
   checklistKey,
+  type ReadBasis,
   StateStore,
   stateDirFor,
   UPDATE_LOCK_WAIT_MS,
@@ -273,7 +274,7 @@ export async function runOnce(
   // of them would read as an outage in `history` and flip --notify and previousStatus next time).
   const interrupted = interruption(signal);
   if (interrupted) throw interrupted;
-  const { past, readable } = await history;
+  const { past, readable, basis } = await history;
   const previous = past.at(-1);
   const { run: fresh, traffic } = outcome;
   options.log?.(
@@ -314,7 +315,7 @@ export async function runOnce(
   }
 
   // A history that could not be read is not rewritten: this run's record alone would replace it.
-  if (readable) await saveRun(session, key, run);
+  if (readable) await saveRun(session, key, run, basis);
   warnStateOnce(session);
   if (settings.notify) {
     const failure = await withinDeadline(notifyRun(settings.notify, run, previous), settings);
@@ -335,13 +336,21 @@ export function screenOptions(options: RunCommandOptions) {
   };
 }
 
-/** The runs before this one; `readable: false` when the history's path cannot be read at all. */
-async function readPast(session: Session, key: string): Promise<{ past: RunRecord[]; readable: boolean }> {
+/**
+ * The runs before this one; `readable: false` when the history's path cannot be read at all. `basis`:
+ * what was read, so that saving this run does not parse the same file again (see ReadBasis).
+ */
+async function readPast(
+  session: Session,
+  key: string,
+): Promise<{ past: RunRecord[]; readable: boolean; basis?: ReadBasis }> {
   const { store } = session;
   try {
-    const history = await readRunHistory(store, key);
+    const history = await readRunHistory(store, key, { keepBasis: true });
     // An unusable file, or malformed records, are moved aside when this run is saved, and said then.
-    return { past: history.kind === 'ok' ? history.value.runs : [], readable: true };
+    return history.kind === 'ok'
+      ? { past: history.value.runs, readable: true, basis: history.basis }
+      : { past: [], readable: true };
   } catch (error) {
     if (!(error instanceof StateError)) throw error;
     store.problems.push({ file: error.path, action: 'read', message: error.shortMessage, code: error.code });
@@ -350,19 +359,17 @@ async function readPast(session: Session, key: string): Promise<{ past: RunRecor
 }
 
 /** Appends this run's record under the history's lock (concurrent runs all keep theirs). */
-async function saveRun(session: Session, key: string, run: RunResult): Promise<void> {
+async function saveRun(session: Session, key: string, run: RunResult, basis?: ReadBasis): Promise<void> {
   const { store, options } = session;
   try {
     // Under a single run's --deadline the lock is waited on only for what is left of the process's time.
     const left = processTimeLeftMs(session.settings, NOTIFY_EXIT_MARGIN_MS);
-    const outcome = await appendRun(
-      store,
-      key,
-      run,
-      left === undefined ? undefined : Math.min(UPDATE_LOCK_WAIT_MS, left),
+    const outcome = await appendRun(store, key, run, {
+      waitMs: left === undefined ? undefined : Math.min(UPDATE_LOCK_WAIT_MS, left),
       // A run that left checks out is marked, so history does not read its summary as the checklist's.
-      { partial: Boolean(options.only?.length || options.skip?.length) },
-    );
+      marks: { partial: Boolean(options.only?.length || options.skip?.length) },
+      basis,
+    });
     if (outcome.kind === 'written' && outcome.setAside)
       options.warn?.(
         `run history was unusable (${outcome.setAside.reason}); set aside to ${outcome.setAside.setAsideTo}`,

@@ -5,7 +5,7 @@
  */
 import type { RunResult, Status, Verdict } from '../core/result.js';
 import { STATUSES, VERDICTS } from '../core/result.js';
-import type { StateStore, UpdateOutcome } from './store.js';
+import type { ReadBasis, StateStore, UpdateOutcome } from './store.js';
 
 export const RUN_HISTORY_LIMIT = 200;
 
@@ -49,7 +49,8 @@ export interface RunHistory {
 /** Reading the history: `unusable` is a file that is not a run history at all (not JSON, not ours). */
 export type RunHistoryRead =
   | { kind: 'missing' }
-  | { kind: 'ok'; value: RunHistory }
+  /** `basis` (asked for with keepBasis): what was read, for appendRun to use if the file is unchanged. */
+  | { kind: 'ok'; value: RunHistory; basis?: ReadBasis }
   | { kind: 'unusable'; reason: string };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -172,8 +173,12 @@ const key = (checklistKey: string) => [checklistKey, 'runs'];
  * aside under the lock (moving it outside the lock could move a good file another run just wrote).
  * Throws StateError when the path cannot be read at all (a directory, no permission).
  */
-export async function readRunHistory(store: StateStore, checklistKey: string): Promise<RunHistoryRead> {
-  return store.peek(key(checklistKey), validate(checklistKey));
+export async function readRunHistory(
+  store: StateStore,
+  checklistKey: string,
+  { keepBasis = false } = {},
+): Promise<RunHistoryRead> {
+  return store.peek(key(checklistKey), validate(checklistKey), { keepBasis });
 }
 
 /** "2 of 40 records are malformed and left out (record 3: no summary)", or undefined. */
@@ -212,8 +217,17 @@ export async function appendRun(
   store: StateStore,
   checklistKey: string,
   run: RunResult,
-  waitMs?: number,
-  marks: RunMarks = {},
+  {
+    waitMs,
+    marks = {},
+    basis,
+  }: {
+    /** How long to wait for another run's lock (store.update's default without it). */
+    waitMs?: number;
+    marks?: RunMarks;
+    /** The history as this run read it at its start (readRunHistory's keepBasis). */
+    basis?: ReadBasis;
+  } = {},
 ): Promise<UpdateOutcome & { malformed?: { count: number; movedTo: string } }> {
   let malformed: { count: number; movedTo: string } | undefined;
   const outcome = await store.update(
@@ -234,6 +248,7 @@ export async function appendRun(
       return { version: 1, checklist: checklistKey, runs };
     },
     waitMs,
+    basis,
   );
   return malformed ? { ...outcome, malformed } : outcome;
 }

@@ -89,6 +89,28 @@ function listText(items: unknown[]): string {
   return `[\n${Array.from(items, (item) => `    ${JSON.stringify(item) ?? 'null'}`).join(',\n')}\n  ]`;
 }
 
+/**
+ * A file's text as `peek` read it and the JSON it parsed to, frozen: an `update` under the lock that
+ * finds the file still holding that text uses the data instead of parsing it again (a scheduled job's
+ * run history is megabytes, read at the run's start and again to append). Frozen, because the data is
+ * shared with what the peek's caller made of it: a change there must fail loudly, never be written back.
+ */
+export interface ReadBasis {
+  readonly text: string;
+  readonly data: unknown;
+}
+
+/** Freezes every object and array reachable from `value` (JSON data: no cycles). */
+function deepFreeze(value: unknown): void {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (item === null || typeof item !== 'object' || Object.isFrozen(item)) continue;
+    Object.freeze(item);
+    for (const key in item) pending.push((item as Record<string, unknown>)[key]);
+  }
+}
+
 export class StateStore {
   /** What failed during the run (per-check history); the command warns once and empties it. */
   readonly problems: StateProblem[] = [];
@@ -103,7 +125,11 @@ export class StateStore {
    * Reads and validates a value. `validate` returns the value, or a string saying why the data is not
    * ours (foreign or from another chain).
    */
-  async read<T>(key: string[], validate: (data: unknown) => T | string): Promise<StateRead<T>> {
+  async read<T>(
+    key: string[],
+    validate: (data: unknown) => T | string,
+    basis?: ReadBasis,
+  ): Promise<StateRead<T>> {
     const file = this.fileFor(key);
     let text: string;
     try {
@@ -114,7 +140,7 @@ export class StateStore {
     }
     let reason: string;
     try {
-      const result = validate(JSON.parse(text));
+      const result = validate(basis?.text === text ? basis.data : JSON.parse(text));
       if (typeof result !== 'string') return { kind: 'ok', value: result };
       reason = result;
     } catch (error) {
@@ -131,11 +157,17 @@ export class StateStore {
     return { kind: 'set-aside', reason, setAsideTo };
   }
 
-  /** Reads without ever moving the file: for readers that must not disturb its owner (a check on a drill). */
+  /**
+   * Reads without ever moving the file: for readers that must not disturb its owner (a check on a drill).
+   * `keepBasis`: also return what was read, frozen, for a later `update` of the same key (ReadBasis).
+   */
   async peek<T>(
     key: string[],
     validate: (data: unknown) => T | string,
-  ): Promise<{ kind: 'missing' } | { kind: 'ok'; value: T } | { kind: 'unusable'; reason: string }> {
+    { keepBasis = false } = {},
+  ): Promise<
+    { kind: 'missing' } | { kind: 'ok'; value: T; basis?: ReadBasis } | { kind: 'unusable'; reason: string }
+  > {
     let text: string;
     try {
       text = await readFile(this.fileFor(key), 'utf8');
@@ -144,10 +176,11 @@ export class StateStore {
       throw stateError('cannot read', this.fileFor(key), error);
     }
     try {
-      const result = validate(JSON.parse(text));
-      return typeof result === 'string'
-        ? { kind: 'unusable', reason: result }
-        : { kind: 'ok', value: result };
+      const data: unknown = JSON.parse(text);
+      if (keepBasis) deepFreeze(data);
+      const result = validate(data);
+      if (typeof result === 'string') return { kind: 'unusable', reason: result };
+      return keepBasis ? { kind: 'ok', value: result, basis: { text, data } } : { kind: 'ok', value: result };
     } catch (error) {
       return { kind: 'unusable', reason: `not valid JSON (${(error as Error).message})` };
     }
@@ -171,19 +204,21 @@ export class StateStore {
    * Read-modify-write under the key's lock: reads the value as it is now (not as it was when the
    * caller last looked: another run may have written since), and writes what `change` returns
    * (`undefined` leaves the file as it is). A live holder is waited on for `waitMs`, then `busy`.
+   * `basis`: what an earlier peek read, used when the file still holds exactly that text.
    */
   async update<T>(
     key: string[],
     validate: (data: unknown) => T | string,
     change: (current: StateRead<T>) => unknown | Promise<unknown>,
     waitMs = UPDATE_LOCK_WAIT_MS,
+    basis?: ReadBasis,
   ): Promise<UpdateOutcome> {
     const file = this.fileFor(key);
     const lockFile = this.lockFileFor(key);
     const attempt = await acquireLock(lockFile, { waitMs });
     if (attempt.kind === 'held') return { kind: 'busy', file, lockFile, holder: attempt.holder };
     try {
-      const current = await this.read(key, validate);
+      const current = await this.read(key, validate, basis);
       const next = await change(current);
       if (next === undefined) return { kind: 'unchanged' };
       await this.write(key, next);

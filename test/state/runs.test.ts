@@ -142,9 +142,53 @@ describe('the run history on disk', () => {
     ]);
   });
 
+  describe('an append with what the run read at its start (the basis)', () => {
+    const readWithBasis = async () => {
+      const history = await readRunHistory(store, 'venue', { keepBasis: true });
+      if (history.kind !== 'ok' || !history.basis) throw new Error(`history is ${history.kind}`);
+      return history;
+    };
+
+    it('writes what an append that parses the file again writes', async () => {
+      await save(stored);
+      const { basis } = await readWithBasis();
+      await appendRun(store, 'venue', fixtureRun(), { basis });
+      const withBasis = await readFile(file(), 'utf8');
+      await save(stored);
+      await appendRun(store, 'venue', fixtureRun());
+      expect(withBasis).toBe(await readFile(file(), 'utf8'));
+    });
+
+    it("keeps another run's record appended since the read: a changed file is parsed again", async () => {
+      await save(stored);
+      const { basis } = await readWithBasis();
+      const other = { ...fixtureRun(), startedAt: '2026-11-27T13:00:00.000Z' };
+      await appendRun(store, 'venue', other);
+      await appendRun(store, 'venue', { ...fixtureRun(), startedAt: '2026-11-27T14:00:00.000Z' }, { basis });
+      const written = JSON.parse(await readFile(file(), 'utf8'));
+      expect(written.runs.map((r: { startedAt: string }) => r.startedAt)).toEqual([
+        ...stored.map((r) => r.startedAt),
+        '2026-11-27T13:00:00.000Z',
+        '2026-11-27T14:00:00.000Z',
+      ]);
+    });
+
+    it('is frozen: a reader that changed a record would fail, never have its change written', async () => {
+      await save(stored);
+      const history = await readWithBasis();
+      const [first] = history.value.runs;
+      expect(() => {
+        (first?.statuses as Record<string, string>).head = 'fail';
+      }).toThrow(TypeError);
+      expect(() => {
+        (history.value.stored as unknown[]).push(good);
+      }).toThrow(TypeError);
+    });
+  });
+
   it('appends a partial record and keeps the earlier records as they were stored', async () => {
     await save(stored);
-    await appendRun(store, 'venue', fixtureRun(), undefined, { partial: true });
+    await appendRun(store, 'venue', fixtureRun(), { marks: { partial: true } });
     const written = JSON.parse(await readFile(file(), 'utf8'));
     expect(written.runs.slice(0, 3)).toEqual(stored);
     expect(written.runs[3]).toMatchObject({ partial: true, verdict: fixtureRun().verdict });
