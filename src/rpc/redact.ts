@@ -54,22 +54,44 @@ export class Redactor {
     this.ordered = undefined;
   }
 
-  apply(text: string): string {
+  private orderedSecrets(): [string, string][] {
     this.ordered ??= [...this.secrets.entries()].sort((a, b) => b[0].length - a[0].length);
+    return this.ordered;
+  }
+
+  apply(text: string): string {
     let out = text;
-    for (const [secret, replacement] of this.ordered) {
+    for (const [secret, replacement] of this.orderedSecrets()) {
       if (out.includes(secret)) out = out.split(secret).join(replacement);
     }
     return out;
   }
 
-  /** Deep-redacts every string inside a JSON-like value (results, evidence). */
+  /**
+   * Deep-redacts every string inside a JSON-like value (results, evidence), as a copy made of plain
+   * objects and arrays. A value of plain data with no secret in any string is returned as it is: looking
+   * costs less than the copy, which every result of a run would otherwise get.
+   */
   applyDeep<T>(value: T): T {
+    return this.needsCopy(value) ? this.redactDeep(value) : value;
+  }
+
+  /** Whether a string inside holds a secret, or an object inside is not a plain one (the copy makes it one). */
+  private needsCopy(value: unknown): boolean {
+    if (typeof value === 'string') return this.orderedSecrets().some(([secret]) => value.includes(secret));
+    if (value === null || typeof value !== 'object') return false;
+    if (Array.isArray(value)) return value.some((item) => this.needsCopy(item));
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null) return true;
+    return Object.values(value).some((item) => this.needsCopy(item));
+  }
+
+  private redactDeep<T>(value: T): T {
     if (typeof value === 'string') return this.apply(value) as T;
-    if (Array.isArray(value)) return value.map((item) => this.applyDeep(item)) as T;
+    if (Array.isArray(value)) return value.map((item) => this.redactDeep(item)) as T;
     if (value !== null && typeof value === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = this.applyDeep(item);
+      for (const [key, item] of Object.entries(value)) out[key] = this.redactDeep(item);
       return out as T;
     }
     return value;
