@@ -68,32 +68,31 @@ export class Redactor {
   }
 
   /**
-   * Deep-redacts every string inside a JSON-like value (results, evidence), as a copy made of plain
-   * objects and arrays. A value of plain data with no secret in any string is returned as it is: looking
-   * costs less than the copy, which every result of a run would otherwise get.
+   * Deep-redacts every string inside a JSON-like value (results, evidence), copying only what holds a
+   * secret and any object that is not a plain one (the copy makes it plain): a run's results, which
+   * mostly hold none, are not rebuilt one by one. One walk decides and copies, so the two cannot drift.
    */
   applyDeep<T>(value: T): T {
-    return this.needsCopy(value) ? this.redactDeep(value) : value;
+    return this.redacted(value) as T;
   }
 
-  /** Whether a string inside holds a secret, or an object inside is not a plain one (the copy makes it one). */
-  private needsCopy(value: unknown): boolean {
-    if (typeof value === 'string') return this.orderedSecrets().some(([secret]) => value.includes(secret));
-    if (value === null || typeof value !== 'object') return false;
-    if (Array.isArray(value)) return value.some((item) => this.needsCopy(item));
-    const prototype = Object.getPrototypeOf(value);
-    if (prototype !== Object.prototype && prototype !== null) return true;
-    return Object.values(value).some((item) => this.needsCopy(item));
-  }
-
-  private redactDeep<T>(value: T): T {
-    if (typeof value === 'string') return this.apply(value) as T;
-    if (Array.isArray(value)) return value.map((item) => this.redactDeep(item)) as T;
-    if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = this.redactDeep(item);
-      return out as T;
+  private redacted(value: unknown): unknown {
+    // apply() returns the string itself when it holds no secret.
+    if (typeof value === 'string') return this.apply(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) {
+      const items = value.map((item) => this.redacted(item));
+      return items.some((item, index) => item !== value[index]) ? items : value;
     }
-    return value;
+    const entries = Object.entries(value);
+    // The copy starts at the first entry that changed (at once for an object that is not plain).
+    let out: Record<string, unknown> | undefined =
+      Object.getPrototypeOf(value) === Object.prototype ? undefined : {};
+    entries.forEach(([key, item], index) => {
+      const next = this.redacted(item);
+      if (!out && next !== item) out = Object.fromEntries(entries.slice(0, index));
+      if (out) out[key] = next;
+    });
+    return out ?? value;
   }
 }

@@ -36,10 +36,26 @@ describe('Redactor', () => {
     it('returns plain data without a secret as it is, and still copies other objects into plain ones', () => {
       const clean = { id: 'head', values: [1, 'two', null, { deep: true }] };
       expect(redactor.applyDeep(clean)).toBe(clean);
-      const withDate = { id: 'head', evidence: { at: new Date(0) } };
-      const copied = redactor.applyDeep(withDate);
-      expect(copied).not.toBe(withDate);
-      expect(copied.evidence.at).toEqual({});
+      class Endpoint {
+        readonly label = 'l2 #1';
+      }
+      const endpoint = new Endpoint();
+      const copied = redactor.applyDeep({ id: 'head', evidence: { endpoint } });
+      expect(copied.evidence.endpoint).not.toBe(endpoint);
+      expect(Object.getPrototypeOf(copied.evidence.endpoint)).toBe(Object.prototype);
+      expect(copied.evidence.endpoint).toEqual({ label: 'l2 #1' });
+    });
+
+    it('copies from the first entry that changed, keeping the order and every other entry', () => {
+      const result = { a: 'x', b: 'https://rpc.example/v2/abcdef123456', c: ['y', 'z'], d: 4 };
+      const copied = redactor.applyDeep(result);
+      expect(Object.entries(copied)).toEqual([
+        ['a', 'x'],
+        ['b', 'https://rpc.example/…'],
+        ['c', ['y', 'z']],
+        ['d', 4],
+      ]);
+      expect(copied.c).toBe(result.c);
     });
   });
 });
