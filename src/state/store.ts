@@ -92,8 +92,11 @@ function listText(items: unknown[]): string {
 /**
  * A file's text as `peek` read it and the JSON it parsed to, frozen: an `update` under the lock that
  * finds the file still holding that text uses the data instead of parsing it again (a scheduled job's
- * run history is megabytes, read at the run's start and again to append). Frozen, because the data is
- * shared with what the peek's caller made of it: a change there must fail loudly, never be written back.
+ * run history is megabytes, read at the run's start and again to append; freezing costs about half
+ * of the parse it saves). Frozen, because the data is shared with what the peek's caller made of it:
+ * code that changed a record there would throw (a TypeError, exit 70, the run's record lost) rather
+ * than have its change written into the history unseen. A run's readers of it (previous statuses,
+ * the reports' history) only read.
  */
 export interface ReadBasis {
   readonly text: string;

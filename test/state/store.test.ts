@@ -57,6 +57,44 @@ describe('StateStore.update', () => {
   });
 });
 
+describe('StateStore.update with what a peek read (ReadBasis)', () => {
+  const key = ['venue', 'runs'];
+  const seenBy = async (basis: Awaited<ReturnType<typeof peekWithBasis>>) => {
+    let seen: unknown;
+    await store.update(
+      key,
+      (data) => {
+        seen = data;
+        return list(data);
+      },
+      () => undefined,
+      undefined,
+      basis,
+    );
+    return seen;
+  };
+  const peekWithBasis = async () => {
+    const read = await store.peek(key, list, { keepBasis: true });
+    if (read.kind !== 'ok' || !read.basis) throw new Error(`read is ${read.kind}`);
+    return read.basis;
+  };
+
+  it('uses the data the peek parsed when the file still holds the same text', async () => {
+    await store.write(key, [1, 2]);
+    const basis = await peekWithBasis();
+    expect(await seenBy(basis)).toBe(basis.data);
+  });
+
+  it('parses the file again when its text changed since the peek', async () => {
+    await store.write(key, [1, 2]);
+    const basis = await peekWithBasis();
+    await store.write(key, [1, 2, 3]);
+    const seen = await seenBy(basis);
+    expect(seen).not.toBe(basis.data);
+    expect(seen).toEqual([1, 2, 3]);
+  });
+});
+
 describe('StateStore.read', () => {
   it('is a StateError (not a crash, not "missing") when the file is a directory', async () => {
     await mkdir(store.fileFor(['k']), { recursive: true });
