@@ -20,6 +20,7 @@ import { appendRun, type RunRecord, readRunHistory, withPreviousStatuses } from 
 import {
   checklistKey,
   type ReadBasis,
+  type StateProblem,
   StateStore,
   stateDirFor,
   UPDATE_LOCK_WAIT_MS,
@@ -240,7 +241,7 @@ export async function runOnce(
   const { checklist, settings, options, store, redactor } = session;
   const key = checklistKey(checklist.file);
   // Read while the checks run: the run needs no history, and parsing a full one (a scheduled job's,
-  // megabytes) then fills the run's network waits instead of delaying its first request.
+  // megabytes) then overlaps the run's network waits instead of delaying its first request.
   const history = readPast(session, key);
   // Awaited after the run; until then a failure must not count as unhandled.
   history.catch(() => {});
@@ -274,7 +275,9 @@ export async function runOnce(
   // of them would read as an outage in `history` and flip --notify and previousStatus next time).
   const interrupted = interruption(signal);
   if (interrupted) throw interrupted;
-  const { past, readable, basis } = await history;
+  const { past, readable, basis, problem } = await history;
+  // First, as when the history was read before the run: the warning names the first problem.
+  if (problem) store.problems.unshift(problem);
   const previous = past.at(-1);
   const { run: fresh, traffic } = outcome;
   options.log?.(
@@ -337,24 +340,29 @@ export function screenOptions(options: RunCommandOptions) {
 }
 
 /**
- * The runs before this one; `readable: false` when the history's path cannot be read at all. `basis`:
- * what was read, so that saving this run does not parse the same file again (see ReadBasis).
+ * The runs before this one; `readable: false` when the history's path cannot be read at all, and
+ * `problem` says why. `basis`: what was read, so that saving this run does not parse the same file
+ * again (see ReadBasis).
  */
 async function readPast(
   session: Session,
   key: string,
-): Promise<{ past: RunRecord[]; readable: boolean; basis?: ReadBasis }> {
-  const { store } = session;
+): Promise<{ past: RunRecord[]; readable: boolean; basis?: ReadBasis; problem?: StateProblem }> {
   try {
-    const history = await readRunHistory(store, key, { keepBasis: true });
+    const history = await readRunHistory(session.store, key, { keepBasis: true });
     // An unusable file, or malformed records, are moved aside when this run is saved, and said then.
     return history.kind === 'ok'
       ? { past: history.value.runs, readable: true, basis: history.basis }
       : { past: [], readable: true };
   } catch (error) {
     if (!(error instanceof StateError)) throw error;
-    store.problems.push({ file: error.path, action: 'read', message: error.shortMessage, code: error.code });
-    return { past: [], readable: false };
+    const problem = {
+      file: error.path,
+      action: 'read',
+      message: error.shortMessage,
+      code: error.code,
+    } as const;
+    return { past: [], readable: false, problem };
   }
 }
 
