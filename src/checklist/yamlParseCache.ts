@@ -1,0 +1,269 @@
+/**
+ * yaml's `parseDocument`, with its concrete syntax tree (CST) cached between processes. Lexing and
+ * parsing a large checklist with yaml's code still cold costs a fresh process about three times what
+ * composing the Document from the CST does, and a pre-trade hook or a CI job loads the same unchanged
+ * checklist again and again. Composing stays uncached: the Document is built as before, from tokens.
+ *
+ * No checklist text is ever stored: checklists hold RPC URLs with API keys. Each CST token's `source`
+ * is a slice of the text at the token's offset, so the file keeps the slice's length and a hit takes
+ * the slice from the text again. What is left are token types, offsets, indents and lengths; a tree
+ * with any other string (an error message) is not stored. The file is named by the text's sha256.
+ *
+ * The cache may only make a load faster, never change its result or fail it:
+ * - Only a clean parse is stored (no error token, no document error or warning), and only after the
+ *   stored form was restored against the text and found deep-equal to the tokens the parser made, the
+ *   tokens found to spell the text exactly, and the parser's line starts found to be the text's.
+ * - A hit is used only if its digest (bin/codeCache.js), format, yaml version and key match, its tokens
+ *   spell the text exactly and compose without error. Anything else, an exception included, is a miss:
+ *   the text is parsed as without a cache.
+ * - It lives where the code cache does and under the same rule: a directory another user owns or could
+ *   write to is neither read nor written, since a planted tree could give a checklist another meaning.
+ * - It is written when the process exits, after the command's work (as the code cache is).
+ */
+import { createHash } from 'node:crypto';
+import { utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  Composer,
+  CST,
+  type Document,
+  type DocumentOptions,
+  type LineCounter,
+  type ParseOptions,
+  Parser,
+  parseDocument,
+  type SchemaOptions,
+  YAMLParseError,
+} from 'yaml';
+import yamlPackage from 'yaml/package.json' with { type: 'json' };
+import { cacheDirectory, store, trusted, verified } from '../../bin/codeCache.js';
+
+export type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions;
+
+/** Bumped whenever the stored form changes: older files then are misses, and age out. */
+const FORMAT = 1;
+const PREFIX = 'yaml-';
+/** Checklists a user loads often enough to keep; the least recently used beyond go. */
+const KEEP = 32;
+/** Parses of one process kept for writing at exit (a CLI loads one or two; a long test run, many). */
+const MAX_PENDING = 4;
+
+const counts = { hits: 0, misses: 0, storable: 0 };
+
+/**
+ * How often this process found a usable cache, parsed without one, and had a tree that passed the
+ * checks for storing (written if the directory allows). For tests.
+ */
+export function yamlParseCacheCounts(): { hits: number; misses: number; storable: number } {
+  return { ...counts };
+}
+
+/**
+ * What `parseDocument(text, options)` returns, from a cached CST when there is a good one. Only with
+ * `lineCounter` set and `prettyErrors: false` (how checklists are parsed); otherwise it is
+ * `parseDocument` itself.
+ */
+export function parseYamlDocument(text: string, options: YamlOptions): Document.Parsed {
+  const { lineCounter } = options;
+  if (!lineCounter || options.prettyErrors !== false) return parseDocument(text, options);
+  const key = createHash('sha256').update(text).digest('hex');
+  const cached = fromCache(text, key, options, lineCounter);
+  if (cached) {
+    counts.hits += 1;
+    return cached;
+  }
+  counts.misses += 1;
+  const tokens: CST.Token[] = [];
+  const parser = new Parser(lineCounter.addNewLine);
+  function* collected(): Generator<CST.Token> {
+    for (const token of parser.parse(text)) {
+      tokens.push(token);
+      yield token;
+    }
+  }
+  const doc = composed(collected(), text, options);
+  if (doc.errors.length === 0 && doc.warnings.length === 0)
+    storeAtExit(key, text, tokens, [...lineCounter.lineStarts]);
+  return doc;
+}
+
+/** yaml's own parseDocument from here on (public-api.js), with `prettyErrors: false`. */
+function composed(tokens: Iterable<CST.Token>, text: string, options: YamlOptions): Document.Parsed {
+  const composer = new Composer(options);
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(tokens, true, text.length)) {
+    if (!doc) doc = next;
+    else if (doc.options.logLevel !== 'silent') {
+      doc.errors.push(
+        new YAMLParseError(
+          [next.range[0], next.range[1]],
+          'MULTIPLE_DOCS',
+          'Source contains multiple documents; please use YAML.parseAllDocuments()',
+        ),
+      );
+      break;
+    }
+  }
+  // compose(…, forceDoc = true) yields a document even for an empty text, as parseDocument relies on.
+  if (!doc) throw new Error('yaml composed no document');
+  return doc;
+}
+
+function fileName(key: string): string {
+  return `${PREFIX}${yamlPackage.version}-f${FORMAT}-${key}.cst`;
+}
+
+interface Stored {
+  format: number;
+  yaml: string;
+  key: string;
+  tokens: unknown[];
+}
+
+function fromCache(
+  text: string,
+  key: string,
+  options: YamlOptions,
+  lineCounter: LineCounter,
+): Document.Parsed | undefined {
+  try {
+    const directory = cacheDirectory();
+    if (!trusted(directory)) return undefined;
+    const file = join(directory, fileName(key));
+    const data = verified(file);
+    if (!data) return undefined;
+    const stored = JSON.parse(data.toString('utf8')) as Partial<Stored> | null;
+    if (stored?.format !== FORMAT || stored.yaml !== yamlPackage.version || stored.key !== key)
+      return undefined;
+    if (!Array.isArray(stored.tokens)) return undefined;
+    const tokens = restored(stored.tokens, text);
+    if (!tokens || !spells(tokens, text)) return undefined;
+    const doc = composed(tokens, text, options);
+    // Never stored with any: a file that yields some is not what this code wrote.
+    if (doc.errors.length > 0 || doc.warnings.length > 0) return undefined;
+    for (const start of lineStarts(text)) lineCounter.addNewLine(start);
+    // Recently used: the last to go when the cache is trimmed (store()'s `keep`).
+    const now = new Date();
+    utimesSync(file, now, now);
+    return doc;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the tokens, written out, are the text: the CST is lossless, so a tree of this text is. */
+function spells(tokens: CST.Token[], text: string): boolean {
+  let written = '';
+  for (const token of tokens) written += CST.stringify(token);
+  return written === text;
+}
+
+/**
+ * Where the parser reports each line to start: offset 0, then after every "\n" (a CRLF's included).
+ * Checked against what the parser reported before a tree is stored.
+ */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+/**
+ * The tokens with each `source` length replaced by the text's slice; undefined if one cannot be.
+ * A plain for-in walk: on code V8 has not optimized yet, Object.entries made this four times slower.
+ */
+function restored(tokens: unknown[], text: string): CST.Token[] | undefined {
+  const restore = (value: unknown): boolean => {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) if (!restore(value[i])) return false;
+      return true;
+    }
+    if (value === null || typeof value !== 'object') return true;
+    const token = value as Record<string, unknown>;
+    for (const name in token) {
+      const field = token[name];
+      if (name === 'source') {
+        const { offset } = token;
+        if (!Number.isInteger(field) || !Number.isInteger(offset)) return false;
+        const start = offset as number;
+        const end = start + (field as number);
+        if (start < 0 || end < start || end > text.length) return false;
+        token.source = text.slice(start, end);
+      } else if (typeof field === 'object' && !restore(field)) return false;
+    }
+    return true;
+  };
+  return restore(tokens) ? (tokens as CST.Token[]) : undefined;
+}
+
+/**
+ * The tokens with each `source` replaced by its length, or undefined when anything else in them is a
+ * string but a token's type (an error's message): the stored form then could hold checklist text.
+ */
+function stripped(tokens: CST.Token[], text: string): unknown[] | undefined {
+  const strip = (value: unknown, name: string): unknown => {
+    if (Array.isArray(value)) return value.map((item) => strip(item, name));
+    if (value === null || typeof value !== 'object') {
+      if (typeof value === 'string' && name !== 'type') throw new NotStorable();
+      return value;
+    }
+    const token = value as Record<string, unknown>;
+    if (token.type === 'error') throw new NotStorable();
+    const copy: Record<string, unknown> = {};
+    for (const [field, inner] of Object.entries(token)) {
+      if (field === 'source') {
+        if (typeof inner !== 'string' || typeof token.offset !== 'number') throw new NotStorable();
+        if (!text.startsWith(inner, token.offset)) throw new NotStorable();
+        copy.source = inner.length;
+      } else copy[field] = strip(inner, field);
+    }
+    return copy;
+  };
+  try {
+    return strip(tokens, '') as unknown[];
+  } catch (error) {
+    if (error instanceof NotStorable) return undefined;
+    throw error;
+  }
+}
+
+class NotStorable extends Error {}
+
+const pending = new Map<string, () => void>();
+let listening = false;
+
+function storeAtExit(key: string, text: string, tokens: CST.Token[], observedStarts: number[]): void {
+  if (pending.has(key) || pending.size >= MAX_PENDING) return;
+  pending.set(key, () => storeNow(key, text, tokens, observedStarts));
+  if (!listening) {
+    listening = true;
+    process.on('exit', writePendingYamlCaches);
+  }
+}
+
+/** Writes what this process parsed and has not written yet; at exit, or when a test wants it now. */
+export function writePendingYamlCaches(): void {
+  for (const write of pending.values()) write();
+  pending.clear();
+}
+
+function storeNow(key: string, text: string, tokens: CST.Token[], observedStarts: number[]): void {
+  try {
+    if (!isDeepStrictEqual(observedStarts, lineStarts(text)) || !spells(tokens, text)) return;
+    const form = stripped(tokens, text);
+    if (!form) return;
+    const json = JSON.stringify({
+      format: FORMAT,
+      yaml: yamlPackage.version,
+      key,
+      tokens: form,
+    } satisfies Stored);
+    const back = restored((JSON.parse(json) as Stored).tokens, text);
+    if (!back || !isDeepStrictEqual(back, tokens)) return;
+    counts.storable += 1;
+    store(cacheDirectory(), fileName(key), PREFIX, Buffer.from(json), KEEP);
+  } catch {
+    // No home directory, an unwritable cache: the next load parses, as without a cache.
+  }
+}
