@@ -32,7 +32,7 @@ import {
   missingNewlineWarning,
   unterminatedLastLine,
 } from './truncation.js';
-import { parseYamlDocument } from './yamlParseCache.js';
+import { keepYamlParse, parseYamlDocument } from './yamlParseCache.js';
 import {
   firstAlias,
   MAX_ALIAS_COUNT,
@@ -417,6 +417,7 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
   const secrets = new Redactor();
   try {
     const checklist = parseWhole(text, file, options, secrets);
+    keepYamlParse(text);
     return { ...checklist, warnings: checklist.warnings?.map((w) => withoutSecrets(w, secrets)) };
   } catch (error) {
     if (!(error instanceof ChecklistError)) throw error;

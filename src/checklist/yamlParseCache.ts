@@ -10,9 +10,10 @@
  * with any other string (an error message) is not stored. The file is named by the text's sha256.
  *
  * The cache may only make a load faster, never change its result or fail it:
- * - Only a clean parse is stored (no error token, no document error or warning), and only after the
- *   stored form was restored against the text and found deep-equal to the tokens the parser made, the
- *   tokens found to spell the text exactly, and the parser's line starts found to be the text's.
+ * - Only the parse of a checklist that loaded (keepYamlParse) is stored, only a clean one (no error
+ *   token, no document error or warning), and only after the stored form was restored against the
+ *   text and found deep-equal to the tokens the parser made, the tokens found to spell the text
+ *   exactly, and the parser's line starts found to be the text's.
  * - A hit is used only if its digest (bin/codeCache.js), format, yaml version and key match, its tokens
  *   spell the text exactly and compose without error. Anything else, an exception included, is a miss:
  *   the text is parsed as without a cache.
@@ -83,9 +84,24 @@ export function parseYamlDocument(text: string, options: YamlOptions): Document.
     }
   }
   const doc = composed(collected(), text, options);
-  if (doc.errors.length === 0 && doc.warnings.length === 0)
-    storeAtExit(key, text, tokens, [...lineCounter.lineStarts]);
+  candidate = undefined;
+  if (doc.errors.length === 0 && doc.warnings.length === 0) {
+    const starts = [...lineCounter.lineStarts];
+    candidate = { text, keep: () => storeAtExit(key, text, tokens, starts) };
+  }
   return doc;
+}
+
+/** The last clean parse, which may be stored once its checklist has loaded (one: loads are synchronous). */
+let candidate: { text: string; keep: () => void } | undefined;
+
+/**
+ * Keeps the tree of the last parse of `text` for later processes: called once the checklist it holds
+ * has loaded without a problem, so a broken one (an unknown key, a text cut short) is never kept.
+ */
+export function keepYamlParse(text: string): void {
+  if (candidate?.text === text) candidate.keep();
+  candidate = undefined;
 }
 
 /** yaml's own parseDocument from here on (public-api.js), with `prettyErrors: false`. */
