@@ -18,7 +18,9 @@
  *   spell the text exactly and compose without error. Anything else, an exception included, is a miss:
  *   the text is parsed as without a cache.
  * - It lives where the code cache does and under the same rule: a directory another user owns or could
- *   write to is neither read nor written, since a planted tree could give a checklist another meaning.
+ *   write to is neither read nor written. A file with this text's digest and key is taken for this
+ *   text's tree (tokens that cut the same text at other places spell it as well), so a planted one
+ *   could give a checklist another meaning: only we may write there.
  * - It is written when the process exits, after the command's work (as the code cache is).
  */
 import { createHash } from 'node:crypto';
