@@ -15,7 +15,7 @@
  *   text and found deep-equal to the tokens the parser made, the tokens found to spell the text
  *   exactly, and the parser's line starts found to be the text's.
  * - A hit is used only if its digest (bin/codeCache.js), format, yaml version and key match, its tokens
- *   spell the text exactly and compose without error. Anything else, an exception included, is a miss:
+ *   cut the text into consecutive pieces and compose without error. Anything else, an exception included, is a miss:
  *   the text is parsed as without a cache.
  * - It lives where the code cache does and under the same rule: a directory another user owns or could
  *   write to is neither read nor written. A file with this text's digest and key is taken for this
@@ -156,7 +156,7 @@ function fromCache(
       return undefined;
     if (!Array.isArray(stored.tokens)) return undefined;
     const tokens = restored(stored.tokens, text);
-    if (!tokens || !spells(tokens, text)) return undefined;
+    if (!tokens) return undefined;
     const doc = composed(tokens, text, options);
     // Never stored with any: a file that yields some is not what this code wrote.
     if (doc.errors.length > 0 || doc.warnings.length > 0) return undefined;
@@ -188,10 +188,13 @@ function lineStarts(text: string): number[] {
 }
 
 /**
- * The tokens with each `source` length replaced by the text's slice; undefined if one cannot be.
- * A plain for-in walk: on code V8 has not optimized yet, Object.entries made this four times slower.
+ * The tokens with each `source` length replaced by the text's slice, or undefined unless those slices,
+ * in the order the tree holds them, cut the whole text into consecutive pieces (as the parser's do:
+ * a file missing a token, or with one shifted, is not this text's tree). A plain for-in walk: on code
+ * V8 has not optimized yet, Object.entries made it four times slower, and CST.stringify as slow again.
  */
 function restored(tokens: unknown[], text: string): CST.Token[] | undefined {
+  let next = 0;
   const restore = (value: unknown): boolean => {
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) if (!restore(value[i])) return false;
@@ -202,17 +205,16 @@ function restored(tokens: unknown[], text: string): CST.Token[] | undefined {
     for (const name in token) {
       const field = token[name];
       if (name === 'source') {
-        const { offset } = token;
-        if (!Number.isInteger(field) || !Number.isInteger(offset)) return false;
-        const start = offset as number;
-        const end = start + (field as number);
-        if (start < 0 || end < start || end > text.length) return false;
-        token.source = text.slice(start, end);
+        if (token.offset !== next || !Number.isInteger(field)) return false;
+        const end = next + (field as number);
+        if (end < next || end > text.length) return false;
+        token.source = text.slice(next, end);
+        next = end;
       } else if (typeof field === 'object' && !restore(field)) return false;
     }
     return true;
   };
-  return restore(tokens) ? (tokens as CST.Token[]) : undefined;
+  return restore(tokens) && next === text.length ? (tokens as CST.Token[]) : undefined;
 }
 
 /**
