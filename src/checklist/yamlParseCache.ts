@@ -161,12 +161,20 @@ function fromCache(
     // Never stored with any: a file that yields some is not what this code wrote.
     if (doc.errors.length > 0 || doc.warnings.length > 0) return undefined;
     for (const start of lineStarts(text)) lineCounter.addNewLine(start);
-    // Recently used: the last to go when the cache is trimmed (store()'s `keep`).
-    const now = new Date();
-    utimesSync(file, now, now);
+    touch(file);
     return doc;
   } catch {
     return undefined;
+  }
+}
+
+/** Marks a tree recently used, the last to go when the cache is trimmed (store()'s `keep`). */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // A read-only cache is still a good one to read.
   }
 }
 
