@@ -301,6 +301,15 @@ function storeAtExit(key: string, text: string, tokens: CST.Token[], observedSta
   }
 }
 
+/**
+ * Forgets what this process would write at exit and the last parse: for tests, whose files share a
+ * process (vitest's isolate: false) and must not write an earlier file's parses into their own cache.
+ */
+export function resetYamlParseCache(): void {
+  pending.clear();
+  candidate = undefined;
+}
+
 /** Writes what this process parsed and has not written yet; at exit, or when a test wants it now. */
 export function writePendingYamlCaches(): void {
   for (const write of pending.values()) write();

@@ -23,6 +23,7 @@ import { parseChecklist } from '../../src/checklist/load.js';
 import {
   keepYamlParse,
   parseYamlDocument,
+  resetYamlParseCache,
   writePendingYamlCaches,
   yamlParseCacheCounts,
 } from '../../src/checklist/yamlParseCache.js';
@@ -146,6 +147,8 @@ let dir: string;
 let untrusted: string;
 
 beforeEach(() => {
+  // Another test file in this worker (isolate: false) may have loaded checklists: their writes are not ours.
+  resetYamlParseCache();
   dir = mkdtempSync(join(tmpdir(), 'l2preflight-yaml-cache-'));
   untrusted = join(dir, 'shared');
   mkdirSync(untrusted);
