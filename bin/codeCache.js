@@ -68,7 +68,7 @@ export function verified(file) {
  * create. Only we may write to either (see trusted()). Not mkdirSync's `recursive`: under /proc it
  * never returns on Node 20.
  */
-function makeDirectory(directory) {
+export function makeDirectory(directory) {
   try {
     mkdirSync(directory, { mode: 0o700 });
   } catch (error) {

@@ -40,7 +40,7 @@ import {
   YAMLParseError,
 } from 'yaml';
 import yamlPackage from 'yaml/package.json' with { type: 'json' };
-import { cacheDirectory, store, trusted, verified } from '../../bin/codeCache.js';
+import { cacheDirectory, makeDirectory, store, trusted, verified } from '../../bin/codeCache.js';
 
 export type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions;
 
@@ -316,8 +316,17 @@ export function writePendingYamlCaches(): void {
   pending.clear();
 }
 
+/** Whether trees may be written here: ours alone, made if missing. Checked before any work for one. */
+function usableDirectory(): string | undefined {
+  const directory = cacheDirectory();
+  makeDirectory(directory);
+  return trusted(directory) ? directory : undefined;
+}
+
 function storeNow(key: string, text: string, tokens: CST.Token[], observedStarts: number[]): void {
   try {
+    const directory = usableDirectory();
+    if (!directory) return;
     if (!isDeepStrictEqual(observedStarts, lineStarts(text)) || !spells(tokens, text)) return;
     const form = stripped(tokens, text);
     if (!form) return;
@@ -330,7 +339,7 @@ function storeNow(key: string, text: string, tokens: CST.Token[], observedStarts
     const back = restored((JSON.parse(json) as Stored).tokens, text);
     if (!back || !sameTree(back, tokens)) return;
     counts.storable += 1;
-    store(cacheDirectory(), fileName(key), PREFIX, Buffer.from(json), KEEP);
+    store(directory, fileName(key), PREFIX, Buffer.from(json), KEEP);
   } catch {
     // No home directory, an unwritable cache: the next load parses, as without a cache.
   }
