@@ -313,6 +313,7 @@ describe('usage and checklist errors', () => {
 
 describe("the checklist's YAML parse cache (src/checklist/yamlParseCache.ts)", () => {
   const trees = (cache: string) => readdirSync(cache).filter((file) => file.endsWith('.cst'));
+  const markers = (cache: string) => readdirSync(cache).filter((file) => file.startsWith('yaml-seen-'));
   /** What two runs must share: the report without its clock and its observed values. */
   const verdictOf = ({ code, stdout, stderr }: { code: number | null; stdout: string; stderr: string }) => {
     const report = JSON.parse(stdout);
@@ -340,7 +341,12 @@ describe("the checklist's YAML parse cache (src/checklist/yamlParseCache.ts)", (
 
     const coldValidate = await cli(validate, cached);
     expect(coldValidate.code, coldValidate.stderr).toBe(0);
+    // The first run leaves a marker only; the second, the tree; the third uses it.
+    expect(trees(cache)).toEqual([]);
+    expect(markers(cache)).toHaveLength(1);
+    expect(await cli(validate, cached)).toEqual(coldValidate);
     expect(trees(cache)).toHaveLength(1);
+    expect(markers(cache)).toEqual([]);
     const tree = join(cache, trees(cache)[0] as string);
     const written = statSync(tree).ino;
     expect(await cli(validate, cached)).toEqual(coldValidate);
@@ -351,6 +357,8 @@ describe("the checklist's YAML parse cache (src/checklist/yamlParseCache.ts)", (
     const warmRun = verdictOf(await cli([...run, ...freshState()], cached));
     expect(warmRun.code).toBe(0);
     await rm(tree);
+    expect(verdictOf(await cli([...run, ...freshState()], cached))).toEqual(warmRun);
+    expect(trees(cache)).toEqual([]);
     expect(verdictOf(await cli([...run, ...freshState()], cached))).toEqual(warmRun);
     expect(trees(cache)).toHaveLength(1);
 
@@ -392,10 +400,13 @@ describe("the checklist's YAML parse cache (src/checklist/yamlParseCache.ts)", (
         checklistYaml(url, '  - id: head\n    type: sequencer.head-age\n    max: 1h\n'),
       );
       expect(await readFile(file, 'utf8')).toContain(secret);
-      const ran = await cli(['run', file, '--format', 'json', ...freshState()], {
-        L2PREFLIGHT_CACHE_DIR: cache,
-      });
-      expect(ran.code, ran.stderr).toBe(0);
+      // Twice: the first run leaves a marker, the second the tree.
+      for (let i = 0; i < 2; i++) {
+        const ran = await cli(['run', file, '--format', 'json', ...freshState()], {
+          L2PREFLIGHT_CACHE_DIR: cache,
+        });
+        expect(ran.code, ran.stderr).toBe(0);
+      }
       expect(proxy.served()).toBeGreaterThan(0);
       expect(trees(cache)).toHaveLength(1);
       // Every file: the V8 code cache of the run too.

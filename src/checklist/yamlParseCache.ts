@@ -24,7 +24,7 @@
  * - It is written when the process exits, after the command's work (as the code cache is).
  */
 import { createHash } from 'node:crypto';
-import { utimesSync } from 'node:fs';
+import { existsSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -130,6 +130,15 @@ function composed(tokens: Iterable<CST.Token>, text: string, options: YamlOption
 
 function fileName(key: string): string {
   return `${PREFIX}${yamlPackage.version}-f${FORMAT}-${key}.cst`;
+}
+
+/**
+ * The mark of a text parsed once without a hit. Its tree is stored only on the next miss: a CI job in a
+ * fresh container, which can never hit, then pays for a tiny write instead of the tree's checks and
+ * serialization (~45 ms for 200 checks). Under PREFIX, so markers count toward KEEP and age out too.
+ */
+function markerName(key: string): string {
+  return `${PREFIX}seen-${key}`;
 }
 
 interface Stored {
@@ -327,6 +336,12 @@ function storeNow(key: string, text: string, tokens: CST.Token[], observedStarts
   try {
     const directory = usableDirectory();
     if (!directory) return;
+    const marker = join(directory, markerName(key));
+    // A tree file there already (damaged, or the text's tree that a miss could not use) counts as seen.
+    if (!existsSync(marker) && !existsSync(join(directory, fileName(key)))) {
+      store(directory, markerName(key), PREFIX, Buffer.alloc(0), KEEP);
+      return;
+    }
     if (!isDeepStrictEqual(observedStarts, lineStarts(text)) || !spells(tokens, text)) return;
     const form = stripped(tokens, text);
     if (!form) return;
@@ -339,6 +354,8 @@ function storeNow(key: string, text: string, tokens: CST.Token[], observedStarts
     const back = restored((JSON.parse(json) as Stored).tokens, text);
     if (!back || !sameTree(back, tokens)) return;
     counts.storable += 1;
+    // First, so that the marker does not take a place among the KEEP that store() leaves.
+    rmSync(marker, { force: true });
     store(directory, fileName(key), PREFIX, Buffer.from(json), KEEP);
   } catch {
     // No home directory, an unwritable cache: the next load parses, as without a cache.
