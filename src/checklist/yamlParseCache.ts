@@ -49,6 +49,16 @@ const FORMAT = 1;
 const PREFIX = 'yaml-';
 /** Checklists a user loads often enough to keep; the least recently used beyond go. */
 const KEEP = 32;
+/**
+ * The longest text whose tree is kept. The tree's JSON is ~15 times its text, and the exit's checks and
+ * write grow with it: a 200-check checklist (36 KB) costs ~45 ms, so 256 KB would be ~300 ms at an exit.
+ */
+const MAX_TEXT = 256 * 1024;
+/**
+ * Exit codes at which nothing is written: a usage mistake (2) or a crash (70) may end mid-load, and an
+ * interrupt (130 Ctrl-C, 143 SIGTERM) must end at once.
+ */
+const NO_WRITE_AT = new Set([2, 70, 130, 143]);
 /** Parses of one process kept for writing at exit (a CLI loads one or two; a long test run, many). */
 const MAX_PENDING = 4;
 
@@ -69,7 +79,8 @@ export function yamlParseCacheCounts(): { hits: number; misses: number; storable
  */
 export function parseYamlDocument(text: string, options: YamlOptions): Document.Parsed {
   const { lineCounter } = options;
-  if (!lineCounter || options.prettyErrors !== false) return parseDocument(text, options);
+  if (!lineCounter || options.prettyErrors !== false || text.length > MAX_TEXT)
+    return parseDocument(text, options);
   const key = createHash('sha256').update(text).digest('hex');
   const cached = fromCache(text, key, options, lineCounter);
   if (cached) {
@@ -319,9 +330,12 @@ export function resetYamlParseCache(): void {
   candidate = undefined;
 }
 
-/** Writes what this process parsed and has not written yet; at exit, or when a test wants it now. */
-export function writePendingYamlCaches(): void {
-  for (const write of pending.values()) write();
+/**
+ * Writes what this process parsed and has not written yet: the handler of process.on('exit'), given
+ * the exit code, or called by a test that wants it now. At an exit code of NO_WRITE_AT, drops it.
+ */
+export function writePendingYamlCaches(code?: number): void {
+  if (code === undefined || !NO_WRITE_AT.has(code)) for (const write of pending.values()) write();
   pending.clear();
 }
 

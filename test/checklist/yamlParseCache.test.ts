@@ -410,6 +410,40 @@ describe('the cache directory', () => {
   });
 });
 
+describe('what is never written', () => {
+  const text = readFileSync(join(ROOT, 'checks', 'devnet.yaml'), 'utf8');
+
+  it.each([2, 70, 130, 143])('nothing at an exit with code %i (a mistake, a crash, an interrupt)', (code) => {
+    const cache = process.env.L2PREFLIGHT_CACHE_DIR as string;
+    for (let i = 0; i < 2; i++) {
+      loaded(text, 'x.yaml');
+      // The handler process.on('exit') calls, with the code the process exits with.
+      writePendingYamlCaches(code);
+      expect(readdirSync(dir)).not.toContain('cache');
+    }
+    // What was pending is dropped, not left for a later write.
+    writePendingYamlCaches();
+    expect(markers(cache)).toEqual([]);
+    loaded(text, 'x.yaml');
+    writePendingYamlCaches(0);
+    expect(markers(cache)).toHaveLength(1);
+  });
+
+  it('no tree of a text above 256 KB: the tree is ~15 times the text, and the exit write grows with it', () => {
+    const cache = process.env.L2PREFLIGHT_CACHE_DIR as string;
+    const large = manyChecks(1500);
+    expect(large.length).toBeGreaterThan(256 * 1024);
+    for (let i = 0; i < 3; i++) {
+      const result = cachedParse(large);
+      expect(result.doc.errors).toEqual([]);
+      keepYamlParse(large);
+      expect(counted(() => writePendingYamlCaches()).storable).toBe(0);
+      expect(readdirSync(dir)).not.toContain('cache');
+    }
+    expect(cacheFiles(cache)).toEqual([]);
+  });
+});
+
 describe('no checklist text in the cache', () => {
   it('holds token types, offsets, indents and lengths: no key, no URL, no scalar of the checklist', () => {
     const key = 'k3yQ9xZ7wV2mT8sR4pL6nB1c';
