@@ -4,9 +4,9 @@
  * composing the Document from the CST does, and a pre-trade hook or a CI job loads the same unchanged
  * checklist again and again. Composing stays uncached: the Document is built as before, from tokens.
  *
- * No checklist text is ever stored: checklists hold RPC URLs with API keys. Each CST token's `source`
- * is a slice of the text at the token's offset, so the file keeps the slice's length and a hit takes
- * the slice from the text again. What is left are token types, offsets, indents and lengths; a tree
+ * No checklist text is ever stored: checklists hold RPC URLs with API keys. The tokens' sources, in
+ * tree order, cut the text into consecutive slices (a block scalar's starts after its header, not at
+ * its offset), so the file keeps each slice's length and a hit cuts the text again. What is left are token types, offsets, indents and lengths; a tree
  * with any other string (an error message) is not stored. The file is named by the text's sha256.
  *
  * The cache may only make a load faster, never change its result or fail it:
@@ -233,7 +233,10 @@ function restored(tokens: unknown[], text: string): CST.Token[] | undefined {
     for (const name in token) {
       const field = token[name];
       if (name === 'source') {
-        if (token.offset !== next || !Number.isInteger(field)) return false;
+        // A block scalar's offset is its header's (`|`, `>`, in its props, cut before); its source
+        // starts on the line after. Every other token's source starts at its offset.
+        if (token.type !== 'block-scalar' && token.offset !== next) return false;
+        if (!Number.isInteger(field)) return false;
         const end = next + (field as number);
         if (end < next || end > text.length) return false;
         token.source = text.slice(next, end);
@@ -249,7 +252,7 @@ function restored(tokens: unknown[], text: string): CST.Token[] | undefined {
  * The tokens with each `source` replaced by its length, or undefined when anything else in them is a
  * string but a token's type (an error's message): the stored form then could hold checklist text.
  */
-function stripped(tokens: CST.Token[], text: string): unknown[] | undefined {
+function stripped(tokens: CST.Token[]): unknown[] | undefined {
   const strip = (value: unknown, name: string): unknown => {
     if (Array.isArray(value)) {
       const items: unknown[] = [];
@@ -266,8 +269,8 @@ function stripped(tokens: CST.Token[], text: string): unknown[] | undefined {
     for (const field in token) {
       const inner = token[field];
       if (field === 'source') {
-        if (typeof inner !== 'string' || typeof token.offset !== 'number') throw new NotStorable();
-        if (!text.startsWith(inner, token.offset)) throw new NotStorable();
+        // Where it lies in the text is checked once the stored form is restored (storeNow).
+        if (typeof inner !== 'string') throw new NotStorable();
         copy.source = inner.length;
       } else copy[field] = strip(inner, field);
     }
@@ -357,7 +360,7 @@ function storeNow(key: string, text: string, tokens: CST.Token[], observedStarts
       return;
     }
     if (!isDeepStrictEqual(observedStarts, lineStarts(text)) || !spells(tokens, text)) return;
-    const form = stripped(tokens, text);
+    const form = stripped(tokens);
     if (!form) return;
     const json = JSON.stringify({
       format: FORMAT,

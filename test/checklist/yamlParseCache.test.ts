@@ -78,7 +78,35 @@ const TEXTS: [string, string][] = [
     readFileSync(join(ROOT, file), 'utf8'),
   ]),
   ['generated 200-check checklist', manyChecks()],
+  ...blockScalarsAndLineEnds(),
 ];
+
+/**
+ * Texts whose tokens do not all start their `source` at their offset (a block scalar's offset is its
+ * `|`/`>` header; its source starts on the next line), with CRLF line ends and a byte order mark.
+ */
+function blockScalarsAndLineEnds(): [string, string][] {
+  const devnet = readFileSync(join(ROOT, 'checks', 'devnet.yaml'), 'utf8');
+  const literal = devnet.replace(
+    /^name: .*$/m,
+    'name: |\n  Devnet, literal\n\n  over three lines # not a comment\nx-keep: |+2 # kept\n    a\n\n',
+  );
+  const folded = devnet.replace(/^name: .*$/m, 'name: >-\n  Devnet,\n   folded\n  here\n');
+  const crlf = (text: string) => text.replaceAll('\n', '\r\n');
+  return [
+    ['devnet with a | block scalar', literal],
+    ['devnet with a >- block scalar', folded],
+    ['devnet with CRLF line ends', crlf(devnet)],
+    [
+      'devnet with CRLF and block scalars',
+      crlf(folded.replace('x-keep', 'y')).replace('name: >-', 'name: |'),
+    ],
+    ['devnet with a byte order mark', `\uFEFF${devnet}`],
+    ['devnet with a byte order mark, CRLF and a > block scalar', `\uFEFF${crlf(folded)}`],
+    ['block scalars only', 'a: |\n  one\n  two\nb: >\n  three\n\n  four\nc: |-\n\n  five\nd: >+\n\n'],
+    ['a block scalar at the end without a newline', 'a: 1\nb: |\n  last'],
+  ];
+}
 
 const OPTIONS = { uniqueKeys: true, prettyErrors: false } as const;
 
