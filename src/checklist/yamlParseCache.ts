@@ -1,35 +1,23 @@
 /**
- * yaml's `parseDocument`, with its concrete syntax tree (CST) cached between processes. Lexing and
- * parsing a large checklist with yaml's code still cold costs a fresh process about three times what
- * composing the Document from the CST does, and a pre-trade hook or a CI job loads the same unchanged
- * checklist again and again. Composing stays uncached: the Document is built as before, from tokens.
+ * yaml's `parseDocument`, with its concrete syntax tree (CST) cached between processes: lexing and
+ * parsing a large checklist on cold code costs a fresh process about three times what composing does,
+ * and a pre-trade hook or a CI job loads the same checklist again and again.
  *
- * No checklist text is ever stored: checklists hold RPC URLs with API keys. The tokens' sources, in
- * tree order, cut the text into consecutive slices (a block scalar's starts after its header, not at
- * its offset), so the file keeps each slice's length and a hit cuts the text again. What is left are token types, offsets, indents and lengths; a tree
- * with any other string (an error message) is not stored. The file is named by the text's sha256.
+ * Checklists hold RPC URLs with API keys, so no text is stored: a token's source is kept as a length
+ * and cut from the text again on a hit.
  *
- * The cache may only make a load faster, never change its result or fail it:
- * - Only the parse of a checklist that loaded (keepYamlParse) is stored, only a clean one (no error
- *   token, no document error or warning), and only after the stored form was restored against the
- *   text and found deep-equal to the tokens the parser made, the tokens found to spell the text
- *   exactly, and the parser's line starts found to be the text's.
- * - A hit is used only if its digest (bin/codeCache.js), format, yaml version and key match, its tokens
- *   cut the text into consecutive pieces and compose without error. Anything else, an exception included, is a miss:
- *   the text is parsed as without a cache.
- * - It lives where the code cache does and under the same rule: a directory another user owns or could
- *   write to is neither read nor written. A file with this text's digest and key is taken for this
- *   text's tree (tokens that cut the same text at other places spell it as well), so a planted one
- *   could give a checklist another meaning: only we may write there.
- * - It is written when the process exits, after the command's work (as the code cache is).
+ * The cache may only make a load faster, never change its result or fail it. So only a clean parse of
+ * a checklist that loaded is stored, after its stored form was restored and found equal to the
+ * parser's tokens; a file that does not fit its text is a miss. A file with the text's digest is
+ * taken for its tree (tokens that cut the text elsewhere spell it as well): only we may write there,
+ * the code cache's trust rule. The write happens at exit, after the command's work.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import {
   Composer,
-  CST,
+  type CST,
   type Document,
   type DocumentOptions,
   type LineCounter,
@@ -78,6 +66,8 @@ export function yamlParseCacheCounts(): { hits: number; misses: number; storable
  * `parseDocument` itself.
  */
 export function parseYamlDocument(text: string, options: YamlOptions): Document.Parsed {
+  // Only the parse just made may be kept: a hit, or a text not cached, leaves none.
+  candidate = undefined;
   const { lineCounter } = options;
   if (!lineCounter || options.prettyErrors !== false || text.length > MAX_TEXT)
     return parseDocument(text, options);
@@ -97,7 +87,6 @@ export function parseYamlDocument(text: string, options: YamlOptions): Document.
     }
   }
   const doc = composed(collected(), text, options);
-  candidate = undefined;
   if (doc.errors.length === 0 && doc.warnings.length === 0) {
     const starts = [...lineCounter.lineStarts];
     candidate = { text, keep: () => storeAtExit(key, text, tokens, starts) };
@@ -196,13 +185,6 @@ function touch(file: string): void {
   } catch {
     // A read-only cache is still a good one to read.
   }
-}
-
-/** Whether the tokens, written out, are the text: the CST is lossless, so a tree of this text is. */
-function spells(tokens: CST.Token[], text: string): boolean {
-  let written = '';
-  for (const token of tokens) written += CST.stringify(token);
-  return written === text;
 }
 
 /**
@@ -359,7 +341,7 @@ function storeNow(key: string, text: string, tokens: CST.Token[], observedStarts
       store(directory, markerName(key), PREFIX, Buffer.alloc(0), KEEP);
       return;
     }
-    if (!isDeepStrictEqual(observedStarts, lineStarts(text)) || !spells(tokens, text)) return;
+    if (!sameTree(observedStarts, lineStarts(text))) return;
     const form = stripped(tokens);
     if (!form) return;
     const json = JSON.stringify({

@@ -279,7 +279,9 @@ describe('a cache file that is not a good one is a miss, and the load is the loa
     Buffer.concat([createHash('sha256').update(payload).digest(), payload]);
   const payloadOf = (file: string) => JSON.parse(readFileSync(file).subarray(32).toString('utf8'));
 
-  // Of the same length: its tree's slices of this text would read chainId "01" (one space longer).
+  // Of the same length: its tree's slices of this text would read chainId "01" (one space longer). Its
+  // file under this text's name is refused for the key stored in it (another text's sha256), not by
+  // any check of its tokens: they cut this text into consecutive pieces as well.
   const otherText = text.replace('chainId: 901', 'chainId:  01');
   expect(otherText.length).toBe(text.length);
   /** The tree of a text that parses cleanly (whether or not it is a checklist that loads). */
@@ -343,7 +345,7 @@ describe('a cache file that is not a good one is a miss, and the load is the loa
       },
     ],
     [
-      "another text's tree under this text's name",
+      "another text's tree under this text's name (its stored key is the other text's)",
       (file) => {
         const other = join(dir, 'other');
         mkdirSync(other, { mode: 0o700 });
@@ -415,7 +417,7 @@ describe('the cache directory', () => {
     writeFileSync(join(dir, 'a-file'), '');
     process.env.L2PREFLIGHT_CACHE_DIR = join(dir, 'a-file', 'cache');
     const result = loaded(text, 'x.yaml');
-    expect(() => writePendingYamlCaches()).not.toThrow();
+    writePendingYamlCaches();
     expect(result).toHaveProperty('checklist');
   });
 
