@@ -22,8 +22,12 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 
-/** Where caches go: $L2PREFLIGHT_CACHE_DIR, else $XDG_CACHE_HOME/l2preflight, else ~/.cache/l2preflight. */
-function cacheDirectory() {
+/**
+ * Where caches go: $L2PREFLIGHT_CACHE_DIR, else $XDG_CACHE_HOME/l2preflight, else ~/.cache/l2preflight.
+ * Shared with the checklist's YAML parse cache (src/checklist/yamlParseCache.ts), as are trusted(),
+ * verified() and store(): one directory, one set of rules.
+ */
+export function cacheDirectory() {
   if (process.env.L2PREFLIGHT_CACHE_DIR) return process.env.L2PREFLIGHT_CACHE_DIR;
   // homedir() throws when HOME is unset and the uid has no passwd entry (docker --user, runAsUser).
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
@@ -34,7 +38,7 @@ function cacheDirectory() {
  * Whether bytecode from `directory` may run here: it must be ours and writable by nobody else, or
  * another user could plant code that runs with this user's keys. Windows has no such mode bits.
  */
-function trusted(directory) {
+export function trusted(directory) {
   if (process.platform === 'win32') return true;
   const stats = statSync(directory);
   return stats.isDirectory() && stats.uid === process.getuid() && (stats.mode & 0o022) === 0;
@@ -46,8 +50,8 @@ function sha256(data) {
   return createHash('sha256').update(data).digest();
 }
 
-/** The V8 data of a cache file if its digest matches, else undefined (torn, corrupted, not ours). */
-function verified(file) {
+/** The data of a cache file if its digest matches, else undefined (torn, corrupted, not ours). */
+export function verified(file) {
   let bytes;
   try {
     bytes = readFileSync(file);
@@ -64,7 +68,7 @@ function verified(file) {
  * create. Only we may write to either (see trusted()). Not mkdirSync's `recursive`: under /proc it
  * never returns on Node 20.
  */
-function makeDirectory(directory) {
+export function makeDirectory(directory) {
   try {
     mkdirSync(directory, { mode: 0o700 });
   } catch (error) {
@@ -87,8 +91,9 @@ const ORPHANED_AFTER_MS = 24 * 60 * 60 * 1000;
 /**
  * Writes the cache atomically and removes this command's stale caches of other bundles or Node versions
  * (an upgrade would otherwise leave them behind) and orphaned temporary files. Errors are swallowed.
+ * With `keep`, at most that many files of `prefix` stay (the new one and the most recently used others).
  */
-function store(directory, name, prefix, data) {
+export function store(directory, name, prefix, data, keep = Number.POSITIVE_INFINITY) {
   let temporary;
   try {
     makeDirectory(directory);
@@ -100,13 +105,17 @@ function store(directory, name, prefix, data) {
     renameSync(temporary, join(directory, name));
     temporary = undefined;
     const now = Date.now();
+    const kept = [];
     for (const other of readdirSync(directory)) {
       const orphan = other.endsWith('.tmp');
       if (!orphan && (!other.startsWith(prefix) || other === name)) continue;
       const path = join(directory, other);
-      if (statSync(path).mtimeMs < now - (orphan ? ORPHANED_AFTER_MS : STALE_AFTER_MS))
-        rmSync(path, { force: true });
+      const { mtimeMs } = statSync(path);
+      if (mtimeMs < now - (orphan ? ORPHANED_AFTER_MS : STALE_AFTER_MS)) rmSync(path, { force: true });
+      else if (!orphan) kept.push({ path, mtimeMs });
     }
+    kept.sort((a, b) => b.mtimeMs - a.mtimeMs);
+    for (const { path } of kept.slice(Math.max(0, keep - 1))) rmSync(path, { force: true });
   } catch {
     // Read-only or full: the next start compiles again, as without a cache.
     if (temporary) rmSync(temporary, { force: true });

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -307,5 +308,115 @@ describe('usage and checklist errors', () => {
     const unknown = await cli(['explain', 'sequencer.head']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('did you mean "sequencer.head-age"?');
+  });
+});
+
+describe("the checklist's YAML parse cache (src/checklist/yamlParseCache.ts)", () => {
+  const trees = (cache: string) => readdirSync(cache).filter((file) => file.endsWith('.cst'));
+  const markers = (cache: string) => readdirSync(cache).filter((file) => file.startsWith('yaml-seen-'));
+  /** What two runs must share: the report without its clock and its observed values. */
+  const verdictOf = ({ code, stdout, stderr }: { code: number | null; stdout: string; stderr: string }) => {
+    const report = JSON.parse(stdout);
+    return {
+      code,
+      stderr,
+      verdict: report.verdict,
+      summary: report.summary,
+      checksRun: report.checksRun,
+      results: report.results.map((r: Record<string, unknown>) => [
+        r.id,
+        r.type,
+        r.severity,
+        r.status,
+        r.threshold,
+      ]),
+    };
+  };
+
+  it('validate and run say the same with a cold cache, a warm one and a damaged one', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'l2preflight-yaml-cache-'));
+    const cached = { ...env, L2PREFLIGHT_CACHE_DIR: cache };
+    const validate = ['validate', 'checks/devnet.yaml'];
+    const run = ['run', 'checks/devnet.yaml', ...QUICK, '--format', 'json'];
+
+    const coldValidate = await cli(validate, cached);
+    expect(coldValidate.code, coldValidate.stderr).toBe(0);
+    // The first run leaves a marker only; the second, the tree; the third uses it.
+    expect(trees(cache)).toEqual([]);
+    expect(markers(cache)).toHaveLength(1);
+    expect(await cli(validate, cached)).toEqual(coldValidate);
+    expect(trees(cache)).toHaveLength(1);
+    expect(markers(cache)).toEqual([]);
+    const tree = join(cache, trees(cache)[0] as string);
+    const written = statSync(tree).ino;
+    expect(await cli(validate, cached)).toEqual(coldValidate);
+    // Read, not written again (a write renames a new file into place): the warm start used it.
+    expect(statSync(tree).ino).toBe(written);
+    expect(trees(cache)).toHaveLength(1);
+
+    const warmRun = verdictOf(await cli([...run, ...freshState()], cached));
+    expect(warmRun.code).toBe(0);
+    await rm(tree);
+    expect(verdictOf(await cli([...run, ...freshState()], cached))).toEqual(warmRun);
+    expect(trees(cache)).toEqual([]);
+    expect(verdictOf(await cli([...run, ...freshState()], cached))).toEqual(warmRun);
+    expect(trees(cache)).toHaveLength(1);
+
+    // A flipped byte: a miss, the same output, no stack trace, and a good tree written again.
+    const bytes = await readFile(tree);
+    const middle = bytes.length >> 1;
+    bytes[middle] = (bytes[middle] as number) ^ 0x01;
+    await writeFile(tree, bytes);
+    expect(await cli(validate, cached)).toEqual(coldValidate);
+    expect(verdictOf(await cli([...run, ...freshState()], cached))).toEqual(warmRun);
+    expect((await readFile(tree)).equals(bytes)).toBe(false);
+    await writeFile(tree, '');
+    expect(await cli(validate, cached)).toEqual(coldValidate);
+  });
+
+  it('keeps no broken checklist, whose message stays the same, cold or warm', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'l2preflight-yaml-cache-'));
+    const yaml = checklistYaml(
+      'http://127.0.0.1:1',
+      '  - id: head\n    type: sequencer.head-age\n    max: 30s\n    maxx: 1\n',
+    );
+    const file = await writeChecklist('broken-for-cache.yaml', yaml);
+    const first = await cli(['validate', file], { L2PREFLIGHT_CACHE_DIR: cache });
+    expect(first.code).toBe(2);
+    expect(first.stderr).toMatch(new RegExp(`${file}:\\d+:5: `));
+    expect(first.stderr).not.toMatch(/\n\s+at /);
+    expect(await cli(['validate', file], { L2PREFLIGHT_CACHE_DIR: cache })).toEqual(first);
+    expect(trees(cache)).toEqual([]);
+  });
+
+  it('holds no text of a checklist whose RPC URL carries an API key, after a run that used it', async () => {
+    const proxy = await keyedProxy(venue.node.url);
+    const cache = await mkdtemp(join(tmpdir(), 'l2preflight-yaml-cache-'));
+    try {
+      const secret = 'Zq7InlineApiKey0123456789';
+      const url = proxy.url(`/v2/${secret}`);
+      const file = await writeChecklist(
+        'inline-key.yaml',
+        checklistYaml(url, '  - id: head\n    type: sequencer.head-age\n    max: 1h\n'),
+      );
+      expect(await readFile(file, 'utf8')).toContain(secret);
+      // Twice: the first run leaves a marker, the second the tree.
+      for (let i = 0; i < 2; i++) {
+        const ran = await cli(['run', file, '--format', 'json', ...freshState()], {
+          L2PREFLIGHT_CACHE_DIR: cache,
+        });
+        expect(ran.code, ran.stderr).toBe(0);
+      }
+      expect(proxy.served()).toBeGreaterThan(0);
+      expect(trees(cache)).toHaveLength(1);
+      // Every file: the V8 code cache of the run too.
+      for (const name of readdirSync(cache)) {
+        const bytes = (await readFile(join(cache, name))).toString('latin1');
+        expect(bytes, name).not.toContain(secret);
+        expect(bytes, name).not.toContain(url);
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 });

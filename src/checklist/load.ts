@@ -10,7 +10,6 @@ import {
   isScalar,
   LineCounter,
   type Node,
-  parseDocument,
   type Scalar,
   type SchemaOptions,
 } from 'yaml';
@@ -33,6 +32,7 @@ import {
   missingNewlineWarning,
   unterminatedLastLine,
 } from './truncation.js';
+import { keepYamlParse, parseYamlDocument } from './yamlParseCache.js';
 import {
   firstAlias,
   MAX_ALIAS_COUNT,
@@ -417,6 +417,7 @@ export function parseChecklist(text: string, file: string, options: LoadOptions 
   const secrets = new Redactor();
   try {
     const checklist = parseWhole(text, file, options, secrets);
+    keepYamlParse(text);
     return { ...checklist, warnings: checklist.warnings?.map((w) => withoutSecrets(w, secrets)) };
   } catch (error) {
     if (!(error instanceof ChecklistError)) throw error;
@@ -453,7 +454,7 @@ function parseWhole(text: string, file: string, options: LoadOptions, secrets: R
 
 function parseText(text: string, file: string, options: LoadOptions, secrets: Redactor): Checklist {
   const lines = new LineCounter();
-  const doc = parseDocument(text, {
+  const doc = parseYamlDocument(text, {
     lineCounter: lines,
     uniqueKeys: true,
     prettyErrors: false,
