@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/devnet/anvil.js';
 import { admin, anvilRpc, devnetEnvironment, type RunningVenue } from '../src/devnet/venue.js';
-import { cli, eventually, keyedProxy } from './helpers/cli.js';
+import { cli, eventually, keyedProxy, ROOT } from './helpers/cli.js';
 import { applyScenario, checklistYaml, startTestVenue } from './helpers/venue.js';
 
 const QUICK = ['--skip', 'no-reorg'];
@@ -373,6 +374,29 @@ describe("the checklist's YAML parse cache (src/checklist/yamlParseCache.ts)", (
     await writeFile(tree, '');
     expect(await cli(validate, cached)).toEqual(coldValidate);
   });
+
+  it('writes no tree when Ctrl-C stops a watch between runs: the exit is not delayed by it', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'l2preflight-yaml-cache-'));
+    const cached = { ...env, L2PREFLIGHT_CACHE_DIR: cache, CI: 'true' };
+    // The first load leaves the marker, so the watch's load is the one that would write the tree.
+    expect((await cli(['validate', 'checks/devnet.yaml'], cached)).code).toBe(0);
+    expect(markers(cache)).toHaveLength(1);
+    const child = spawn(
+      process.execPath,
+      ['bin/l2preflight.js', 'run', 'checks/devnet.yaml', ...QUICK, ...freshState(), '--watch', '1h'],
+      { cwd: ROOT, env: { ...process.env, ...cached }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    // Waiting an hour for its next run: stopped between runs, it exits with the run's code.
+    expect(await eventually(() => /verdict ROUTE\n/.test(stdout), 20_000)).toBe(true);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(trees(cache)).toEqual([]);
+  }, 60_000);
 
   it('keeps no broken checklist, whose message stays the same, cold or warm', async () => {
     const cache = await mkdtemp(join(tmpdir(), 'l2preflight-yaml-cache-'));

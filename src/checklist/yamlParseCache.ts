@@ -307,10 +307,12 @@ function storeAtExit(key: string, text: string, tokens: CST.Token[], observedSta
 }
 
 /**
- * Forgets what this process would write at exit and the last parse: for tests, whose files share a
- * process (vitest's isolate: false) and must not write an earlier file's parses into their own cache.
+ * Forgets what this process would write at exit and the last parse. A process stopped by SIGINT or
+ * SIGTERM calls it (Ctrl-C must end a command at once, and `run --watch` stopped between runs exits
+ * with its last run's code, which the exit handler cannot tell from a normal end); so do tests, whose
+ * files share a process (vitest's isolate: false) and must not write an earlier file's parses.
  */
-export function resetYamlParseCache(): void {
+export function dropPendingYamlCaches(): void {
   pending.clear();
   candidate = undefined;
 }

@@ -3,6 +3,7 @@
  * requests are cancelled) so the command can stop at once without writing a report or history; a
  * second signal, or a run that does not wind down within a moment, exits at once.
  */
+import { dropPendingYamlCaches } from '../checklist/yamlParseCache.js';
 import { InterruptedError } from '../errors.js';
 
 /**
@@ -21,6 +22,8 @@ export function listenForInterrupt(): Interrupt {
   const controller = new AbortController();
   const handler = (name: NodeJS.Signals) => {
     const error = new InterruptedError(name === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+    // Whatever code the command then exits with, nothing is written at exit that could delay it.
+    dropPendingYamlCaches();
     if (controller.signal.aborted) process.exit(error.exitCode);
     controller.abort(error);
     setTimeout(() => {

@@ -7,6 +7,7 @@
 import { readdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
+import { dropPendingYamlCaches } from '../checklist/yamlParseCache.js';
 import { assertTimerDuration, parseDuration, UnitError } from '../core/units.js';
 import { L2PreflightError, UsageError } from '../errors.js';
 import { durationFlagError, parseSettings, type RunCommandOptions } from './run.js';
@@ -179,6 +180,8 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
       // A second signal: the operator does not want to wait for the probes in flight.
       if (stopping) process.exit(signal === 'SIGTERM' ? 143 : 130);
       stopping = true;
+      // The probes in flight are answered; nothing else (a parse cache's write) delays the exit.
+      dropPendingYamlCaches();
       options.log(
         `l2preflight serve: ${signal}, answering ${handlers.size} probe(s) in flight, then exiting`,
       );

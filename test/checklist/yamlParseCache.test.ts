@@ -21,9 +21,9 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Document, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { parseChecklist } from '../../src/checklist/load.js';
 import {
+  dropPendingYamlCaches,
   keepYamlParse,
   parseYamlDocument,
-  resetYamlParseCache,
   writePendingYamlCaches,
   yamlParseCacheCounts,
 } from '../../src/checklist/yamlParseCache.js';
@@ -185,7 +185,7 @@ let untrusted: string;
 
 beforeEach(() => {
   // Another test file in this worker (isolate: false) may have loaded checklists: their writes are not ours.
-  resetYamlParseCache();
+  dropPendingYamlCaches();
   dir = mkdtempSync(join(tmpdir(), 'l2preflight-yaml-cache-'));
   untrusted = join(dir, 'shared');
   mkdirSync(untrusted);
