@@ -42,6 +42,16 @@ const rejection = (promise: Promise<unknown>) =>
     (error: unknown) => error,
   );
 
+/** What a read through the run's reader, whose one endpoint is `url`, rejects with. */
+const runReaderFailure = (url: string) =>
+  rejection(
+    new ChainReader({ label: 'l1', chainId: 31337, urls: [url], redactor: new Redactor() }).readContract({
+      address: reverter,
+      abi,
+      functionName: 'gameCount',
+    }),
+  );
+
 beforeAll(async () => {
   node = await startAnvil({ port: await freePort(), chainId: 31337 });
   closedUrl = `http://127.0.0.1:${await freePort()}/v2/sk_live_pollkey`;
@@ -109,17 +119,7 @@ describe('pollFailure: lasting or not', () => {
     expect(await failureOf(statusUrl(404))).toMatchObject({ lasting: false });
     expect(await failureOf(statusUrl(503))).toMatchObject({ lasting: false });
     expect(await failureOf(statusUrl(429))).toMatchObject({ lasting: false });
-    const reader = new ChainReader({
-      label: 'l1',
-      chainId: 31337,
-      urls: [statusUrl(502)],
-      redactor: new Redactor(),
-    });
-    expect(
-      pollFailure(
-        await rejection(reader.readContract({ address: reverter, abi, functionName: 'gameCount' })),
-      ),
-    ).toMatchObject({ lasting: false });
+    expect(pollFailure(await runReaderFailure(statusUrl(502)))).toMatchObject({ lasting: false });
   });
 
   it("a node's JSON-RPC error answer to a receipt read is a failed read, not the end of the drill", async () => {
@@ -131,17 +131,7 @@ describe('pollFailure: lasting or not', () => {
   });
 
   it('a refused key through the run reader: lasting', async () => {
-    const reader = new ChainReader({
-      label: 'l1',
-      chainId: 31337,
-      urls: [statusUrl(401)],
-      redactor: new Redactor(),
-    });
-    expect(
-      pollFailure(
-        await rejection(reader.readContract({ address: reverter, abi, functionName: 'gameCount' })),
-      ),
-    ).toMatchObject({
+    expect(pollFailure(await runReaderFailure(statusUrl(401)))).toMatchObject({
       lasting: true,
       says: expect.stringMatching(/^l1 RPC #1 .*HTTP 401/),
     });
@@ -157,13 +147,7 @@ describe('pollFailure', () => {
   });
 
   it('retries a read through the run reader whose endpoint is down, naming it redacted', async () => {
-    const reader = new ChainReader({
-      label: 'l1',
-      chainId: 31337,
-      urls: [closedUrl],
-      redactor: new Redactor(),
-    });
-    const error = await rejection(reader.readContract({ address: reverter, abi, functionName: 'gameCount' }));
+    const error = await runReaderFailure(closedUrl);
     expect(pollFailure(error)?.says).toMatch(
       /^l1 RPC #1 http:\/\/127\.0\.0\.1:\d+\/… refused the connection$/,
     );
