@@ -140,16 +140,55 @@ function value<T>(read: ReadResult | undefined): T {
   return read.result as T;
 }
 
+/** An entry of the factory's list of games, as gameAtIndex gives it: once listed, it never changes. */
+export interface ListedGame {
+  index: number;
+  gameType: number;
+  /** Seconds. */
+  createdAt: number;
+  address: Address;
+}
+
 /**
- * The newest `limit` games of the factory (any type), newest first, with what the portal judges.
- * The factory's list only grows, and an entry once listed never changes: two states agree on every
- * index below the smaller of their lengths. So the list is read with its length in one state, the
- * games' details with the length again in one state, and only the games that both lengths include are
- * kept, however the endpoint split the reads between blocks (before, a length from one block and
- * gameAtIndex from the other reverted "out of bounds"). Each game's index, type, creation time and
- * address are what the first state lists (a listed entry never changes, so the second agrees); its
- * status, root claim, L2 block and the portal's judgement are what the second state says. The two
- * states may differ: a game may resolve between them, and that is read as the second state has it.
+ * The newest `limit` entries of the factory's list of games, newest first. The list only grows, and an
+ * entry once listed never changes: two states agree on every index below the smaller of their lengths.
+ * So the entries are read with the list's length in one state, and only those it includes are kept,
+ * however the endpoint split the reads between blocks (a length from one block and gameAtIndex from the
+ * other reverted "out of bounds": anvil answers a read at its head that waited behind a block being
+ * mined from the new block's state). `hint`: the length as read before, which only chooses the indices
+ * to ask for (read here when not given).
+ */
+export async function readGameList(
+  l1: ChainReader,
+  factory: Address,
+  limit: number,
+  hint?: number,
+): Promise<ListedGame[]> {
+  const abi = faultProofAbi;
+  const countCall = { address: factory, abi, functionName: 'gameCount' } as const;
+  const length = hint ?? Number(await l1.readContract(countCall));
+  const indices = Array.from({ length: Math.min(limit, length) }, (_, i) => length - 1 - i);
+  if (indices.length === 0) return [];
+  const [listLength, ...entries] = await readInOneState(l1, [
+    countCall,
+    ...indices.map(
+      (index) => ({ address: factory, abi, functionName: 'gameAtIndex', args: [BigInt(index)] }) as const,
+    ),
+  ]);
+  return indices.flatMap((index, i) => {
+    if (index >= Number(value<bigint>(listLength))) return [];
+    const [gameType, createdAt, address] = value<readonly [number, bigint, Address]>(entries[i]);
+    return [{ index, gameType, createdAt: Number(createdAt), address }];
+  });
+}
+
+/**
+ * The newest `limit` games of the factory (any type), newest first, with what the portal judges. The
+ * list is read as readGameList reads it; the games' details with the list's length again in one state,
+ * and only the games that both lengths include are kept. Each game's index, type, creation time and
+ * address are what the list says (a listed entry never changes); its status, root claim, L2 block and
+ * the portal's judgement are what the second state says. The two states may differ: a game may resolve
+ * between them, and that is read as the second state has it.
  */
 export async function readNewestGames(
   l1: ChainReader,
@@ -159,22 +198,8 @@ export async function readNewestGames(
   const { factory, portal } = options;
   const asr = options.anchorStateRegistry;
   const countCall = { address: factory, abi, functionName: 'gameCount' } as const;
-  // Only chooses which indices to ask for: the length read with them says which exist.
-  const hint = Number(await l1.readContract(countCall));
-  const indices = Array.from({ length: Math.min(options.limit, hint) }, (_, i) => hint - 1 - i);
-  if (indices.length === 0) return [];
-
-  const [listLength, ...entries] = await readInOneState(l1, [
-    countCall,
-    ...indices.map(
-      (index) => ({ address: factory, abi, functionName: 'gameAtIndex', args: [BigInt(index)] }) as const,
-    ),
-  ]);
-  const listed = indices.flatMap((index, i) => {
-    if (index >= Number(value<bigint>(listLength))) return [];
-    const [gameType, createdAt, address] = value<readonly [number, bigint, Address]>(entries[i]);
-    return [{ index, gameType, createdAt, address }];
-  });
+  const listed = await readGameList(l1, factory, options.limit);
+  if (listed.length === 0) return [];
 
   const judged = (address: Address) =>
     asr
@@ -202,7 +227,7 @@ export async function readNewestGames(
         index,
         address,
         gameType,
-        createdAt: Number(createdAt),
+        createdAt,
         l2BlockNumber: Number(value<bigint>(l2BlockNumber)),
         rootClaim: value<Hex>(rootClaim),
         status: STATUS[value<number>(status)] ?? 'IN_PROGRESS',

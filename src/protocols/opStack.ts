@@ -7,7 +7,7 @@
 import { type Address, type Hex, parseAbi, zeroAddress } from 'viem';
 import { readIfPresent } from '../rpc/probe.js';
 import type { ChainReader } from '../rpc/reader.js';
-import { faultProofWithdrawalDelaySeconds, readPortalRules } from './faultProofs.js';
+import { faultProofWithdrawalDelaySeconds, readGameList, readPortalRules } from './faultProofs.js';
 
 export const opStackAbi = parseAbi([
   'function version() view returns (string)',
@@ -22,7 +22,6 @@ export const opStackAbi = parseAbi([
   'function disputeGameFactory() view returns (address)',
   'function respectedGameType() view returns (uint32)',
   'function gameCount() view returns (uint256)',
-  'function gameAtIndex(uint256 index) view returns (uint32 gameType, uint64 timestamp, address proxy)',
   'function gameImpls(uint32 gameType) view returns (address)',
   'function maxClockDuration() view returns (uint64)',
 ]);
@@ -142,13 +141,9 @@ export async function readBridge(l1: ChainReader, portal: Address): Promise<Brid
     disputeGameFinalityDelaySeconds: Number(finality),
     maxClockDurationSeconds: maxClock === undefined ? undefined : Number(maxClock),
   };
-  const indices = Array.from({ length: Math.min(GAME_SCAN, count) }, (_, i) => count - 1 - i);
-  const games = await Promise.all(
-    indices.map((index) =>
-      l1.readContract({ address: factory, abi, functionName: 'gameAtIndex', args: [BigInt(index)] }),
-    ),
+  const newest = (await readGameList(l1, factory, GAME_SCAN, count)).find(
+    (game) => game.gameType === respected,
   );
-  const newest = games.findIndex(([gameType]) => gameType === respected);
   return {
     ...base,
     proofSystem: 'fault-proofs',
@@ -160,7 +155,6 @@ export async function readBridge(l1: ChainReader, portal: Address): Promise<Brid
     respectedGameTypeUpdatedAt: rules.respectedGameTypeUpdatedAt,
     anchorStateRegistry: rules.anchorStateRegistry,
     proposals: factory,
-    latestProposal:
-      newest >= 0 ? { timestamp: Number(games[newest]?.[1] ?? 0n), index: indices[newest] ?? 0 } : undefined,
+    latestProposal: newest ? { timestamp: newest.createdAt, index: newest.index } : undefined,
   };
 }

@@ -1,5 +1,6 @@
 /**
- * readNewestGames against an endpoint whose reads at one block number disagree, as anvil's do while it
+ * The factory's game list (readGameList: readNewestGames for the drill, readBridge for withdrawal.path,
+ * exit-window and the drill's plan) against an endpoint whose reads at one block number disagree, as anvil's do while it
  * mines: a read at its head that waits behind the block being mined is answered from that new block's
  * state, and a later read at the same number from the block's own. A proxy in front of the devnet L1
  * plays it without timing: its head is block H, and the first read of the factory's gameCount is
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gameAbi, gameExtraData, proposerWallet } from '../../src/devnet/bridge.js';
 import { DEVNET_BRIDGE, DEVNET_L1_CHAIN_ID, GAME_TYPES } from '../../src/devnet/constants.js';
 import { readNewestGames, readPortalRules } from '../../src/protocols/faultProofs.js';
+import { readBridge } from '../../src/protocols/opStack.js';
 import { ChainReader } from '../../src/rpc/reader.js';
 import { Redactor } from '../../src/rpc/redact.js';
 import { sharedTestVenue, type TestVenue } from '../helpers/sharedVenue.js';
@@ -85,6 +87,33 @@ beforeAll(async () => {
   venue = await sharedTestVenue();
 });
 
+const factory = DEVNET_BRIDGE.disputeGameFactory;
+
+/**
+ * The L1 head, its game count, and a later block with one more game: what the node is mining while a
+ * reader reads at the head.
+ */
+async function gameAheadOfHead(salt: string) {
+  const l1 = venue.l1.clients.public;
+  const head = await l1.getBlockNumber({ cacheTime: 0 });
+  const countAt = (blockNumber: bigint) =>
+    l1.readContract({ address: factory, abi: gameAbi, functionName: 'gameCount', blockNumber });
+  const countAtHead = await countAt(head);
+  expect(countAtHead).toBeGreaterThan(0n);
+  const hash = await proposerWallet(venue.l1.clients, GAME_CREATOR).writeContract({
+    address: factory,
+    abi: gameAbi,
+    functionName: 'create',
+    args: [GAME_TYPES.cannon, keccak256(toHex(`${salt} ${head}`)) as Hex, gameExtraData(10_000_000n)],
+  });
+  const ahead = (await l1.waitForTransactionReceipt({ hash, pollingInterval: 50 })).blockNumber;
+  expect(await countAt(ahead)).toBeGreaterThan(countAtHead);
+  return { head, ahead, countAtHead };
+}
+
+const readerOf = (url: string) =>
+  new ChainReader({ label: 'l1', chainId: DEVNET_L1_CHAIN_ID, urls: [url], redactor: new Redactor() });
+
 describe('readNewestGames', () => {
   let proxy: Awaited<ReturnType<typeof splitStateProxy>> | undefined;
   afterAll(() => proxy?.close());
@@ -96,44 +125,9 @@ describe('readNewestGames', () => {
     [[1, 2], 'the list read too'],
   ])('reports the games of one state when %j (%s) is answered from a later block', async (nth) => {
     await proxy?.close();
-    const l1 = venue.l1.clients.public;
-    const factory = DEVNET_BRIDGE.disputeGameFactory;
-    const head = await l1.getBlockNumber({ cacheTime: 0 });
-    const countAtHead = await l1.readContract({
-      address: factory,
-      abi: gameAbi,
-      functionName: 'gameCount',
-      blockNumber: head,
-    });
-    expect(countAtHead).toBeGreaterThan(0n);
-    // A later block with one more game: what the node is mining while the reader reads at `head`.
-    const hash = await proposerWallet(venue.l1.clients, GAME_CREATOR).writeContract({
-      address: factory,
-      abi: gameAbi,
-      functionName: 'create',
-      args: [
-        GAME_TYPES.cannon,
-        keccak256(toHex(`newest-games ${head} ${nth.join()}`)) as Hex,
-        gameExtraData(10_000_000n),
-      ],
-    });
-    const ahead = (await l1.waitForTransactionReceipt({ hash, pollingInterval: 50 })).blockNumber;
-    expect(
-      await l1.readContract({
-        address: factory,
-        abi: gameAbi,
-        functionName: 'gameCount',
-        blockNumber: ahead,
-      }),
-    ).toBeGreaterThan(countAtHead);
-
+    const { head, ahead, countAtHead } = await gameAheadOfHead(`newest-games ${nth.join()}`);
     proxy = await splitStateProxy(venue.l1.node.url, head, ahead, nth);
-    const reader = new ChainReader({
-      label: 'l1',
-      chainId: DEVNET_L1_CHAIN_ID,
-      urls: [proxy.url],
-      redactor: new Redactor(),
-    });
+    const reader = readerOf(proxy.url);
     const games = await readNewestGames(reader, {
       portal: DEVNET_BRIDGE.portal,
       factory,
@@ -146,7 +140,7 @@ describe('readNewestGames', () => {
     expect(games[0]?.index).toBe(Number(countAtHead) - 1);
     expect(games).toHaveLength(Math.min(50, Number(countAtHead)));
     for (const game of games.slice(0, 3)) {
-      const [, , address] = await l1.readContract({
+      const [, , address] = await venue.l1.clients.public.readContract({
         address: factory,
         abi: gameAbi,
         functionName: 'gameAtIndex',
@@ -154,6 +148,21 @@ describe('readNewestGames', () => {
         blockNumber: head,
       });
       expect(game.address).toBe(address);
+    }
+  });
+});
+
+describe('readBridge (withdrawal.path, exit-window, the drill)', () => {
+  it("names the newest proposal of the head's state when the first game count is a block ahead", async () => {
+    const { head, ahead, countAtHead } = await gameAheadOfHead('read-bridge');
+    const proxy = await splitStateProxy(venue.l1.node.url, head, ahead, [1]);
+    try {
+      // Before, its gameAtIndex(count − 1) at the head reverted "Array index is out of bounds".
+      const bridge = await readBridge(readerOf(proxy.url), DEVNET_BRIDGE.portal);
+      expect(proxy.answeredAhead()).toBe(1);
+      expect(bridge.latestProposal?.index).toBeLessThan(Number(countAtHead));
+    } finally {
+      await proxy.close();
     }
   });
 });
